@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from accounts import selectors, services
+from accounts.models import User
+from core.api_auth import api_user, token_or_session
+from regions.models import Region
+
+router = Router(tags=["accounts"])
+
+
+class UserOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    role: str
+    region: str | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_region(obj: User) -> str | None:
+        return obj.region_id
+
+
+class UserPatch(Schema):
+    full_name: str | None = None
+    role: str | None = None
+    region: str | None = None
+    is_active: bool | None = None
+
+
+@router.get("/me", response=UserOut, auth=token_or_session)
+def me(request: HttpRequest) -> User:
+    return api_user(request)
+
+
+@router.get("/users", response=list[UserOut], auth=token_or_session)
+def users(request: HttpRequest, q: str = "") -> list[User]:
+    return list(selectors.user_list(actor=api_user(request), q=q[:100])[:200])
+
+
+@router.get("/users/{user_id}", response=UserOut, auth=token_or_session)
+def user_detail(request: HttpRequest, user_id: int) -> User:
+    user = selectors.user_get(actor=api_user(request), pk=user_id)
+    if user is None:
+        raise HttpError(404, "Akun tidak ditemukan.")
+    return user
+
+
+@router.patch("/users/{user_id}", response=UserOut, auth=token_or_session)
+def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
+    actor = api_user(request)
+    user = selectors.user_get(actor=actor, pk=user_id)
+    if user is None:
+        raise HttpError(404, "Akun tidak ditemukan.")
+    region = None
+    if payload.region is not None:
+        region = get_object_or_404(Region, kode=payload.region)
+    return services.user_update(
+        actor=actor,
+        user=user,
+        full_name=payload.full_name,
+        role=payload.role,
+        region=region,
+        is_active=payload.is_active,
+    )

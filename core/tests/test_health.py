@@ -1,0 +1,47 @@
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from core.health import register_check, registered_checks
+from core.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.django_db
+DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+
+
+def test_healthz_reports_database_and_immediate_tasks(client: Client) -> None:
+    data = client.get("/healthz").json()
+    assert data["status"] == "ok"
+    assert data["database"]["status"] == "ok"
+    assert data["worker"] == {"status": "ok", "mode": "immediate"}
+
+
+def test_healthz_says_when_no_worker_runs(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TASKS = DB_BACKEND
+    data = client.get("/healthz").json()
+    assert data["status"] == "degraded"
+    assert data["worker"]["status"] == "down"
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id="w1", hostname="h", pid=1, started_at=now, last_seen=now
+    )
+    data = client.get("/healthz").json()
+    assert data["status"] == "ok"
+    assert data["worker"]["workers"] == 1
+    WorkerHeartbeat.objects.update(last_seen=now - timedelta(minutes=10))
+    assert client.get("/healthz").json()["worker"]["status"] == "down"
+
+
+def test_registered_checks_appear(client: Client) -> None:
+    before = registered_checks()
+    register_check("matching", lambda: {"status": "degraded", "reason": "no model"})
+    try:
+        data = client.get("/healthz").json()
+        assert data["matching"]["reason"] == "no model"
+        assert data["status"] == "degraded"
+    finally:
+        import core.health
+
+        core.health._checks = before

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from core.health import registered_checks
+from core.selectors import database_status, worker_status
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and worker status; 503 when the database is unusable."""
+    database = database_status()
+    checks: dict[str, object] = {"database": database}
+    if database["status"] == "ok":
+        checks["worker"] = worker_status()
+        for name, check in registered_checks().items():
+            checks[name] = check()
+    degraded = any(
+        isinstance(v, dict) and v.get("status") != "ok" for v in checks.values()
+    )
+    if database["status"] != "ok":
+        status = "error"
+    else:
+        status = "degraded" if degraded else "ok"
+    code = 503 if status == "error" else 200
+    return JsonResponse({"status": status, **checks}, status=code)
+
+
+def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    message = _("Too many requests. Please wait a minute and try again.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "rate_limited"}, status=429)
+    return render(request, "core/429.html", {"message": message}, status=429)

@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from regions.models import Region
+from regions.selectors import (
+    region_children_features,
+    region_feature,
+    region_get,
+    region_list,
+    region_summary,
+)
+
+router = Router(tags=["regions"])
+
+KODE_PATTERN = r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"
+LevelName = Literal["provinsi", "kabkota", "kecamatan", "desa_kel"]
+
+
+class Point(Schema):
+    lat: float
+    lng: float
+
+
+class RegionRef(Schema):
+    kode: str
+    name: str
+    level: str
+
+
+class RegionItem(RegionRef):
+    kind: str
+    parent: str | None
+    rep_point: Point
+    area_km2: float | None
+    postal_code: str
+
+    @staticmethod
+    def resolve_parent(obj: Region) -> str | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_rep_point(obj: Region) -> dict[str, float]:
+        return {"lat": obj.rep_lat, "lng": obj.rep_lng}
+
+
+class ChildrenCounts(Schema):
+    kabkota: int
+    kecamatan: int
+    desa_kel: int
+    desa: int
+    kelurahan: int
+
+
+class RegionDetail(RegionRef):
+    kind: str
+    parent: str | None
+    rep_point: Point
+    area_km2: float | None
+    postal_code: str
+    parent_region: RegionRef | None
+    centroid: Point | None
+    population: int | None
+    children: int
+    children_counts: ChildrenCounts
+    url: str
+
+
+class RegionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[RegionItem]
+
+
+class RegionFilters(Schema):
+    parent: str | None = Field(None, pattern=KODE_PATTERN)
+    level: LevelName | None = None
+    q: str = Field("", max_length=100)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+def _get(kode: str) -> Region:
+    import re
+
+    if not re.match(KODE_PATTERN, kode):
+        raise HttpError(400, f"'{kode}' bukan kode wilayah Kemendagri (contoh: 64.02).")
+    region = region_get(kode=kode)
+    if region is None:
+        raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
+    return region
+
+
+@router.get("/regions", response=RegionPage)
+def list_regions(request: HttpRequest, filters: Query[RegionFilters]) -> dict[str, Any]:
+    """Regions by parent code and level, searched by name (``q``), paginated."""
+    regions = region_list(parent=filters.parent, level=filters.level, q=filters.q)
+    count = regions.count()
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": max(1, -(-count // filters.page_size)),
+        "items": list(regions[start : start + filters.page_size]),
+    }
+
+
+@router.get("/regions/{kode}", response=RegionDetail)
+def get_region(request: HttpRequest, kode: str) -> dict[str, Any]:
+    region = _get(kode)
+    summary = region_summary(region=region)
+    parent = region.parent
+    return {
+        "kode": region.kode,
+        "name": region.name,
+        "level": region.level,
+        "kind": region.kind,
+        "parent": region.parent_id,
+        "parent_region": (
+            {"kode": parent.kode, "name": parent.name, "level": parent.level}
+            if parent
+            else None
+        ),
+        "rep_point": {"lat": region.rep_lat, "lng": region.rep_lng},
+        "centroid": (
+            {"lat": region.lat, "lng": region.lng} if region.lat is not None else None
+        ),
+        "area_km2": region.area_km2,
+        "postal_code": region.postal_code,
+        "population": region.population,
+        "children": region.children.count(),
+        "children_counts": {
+            **{k: v for k, v in summary.descendants.items()},
+            "desa": summary.desa,
+            "kelurahan": summary.kelurahan,
+        },
+        "url": request.build_absolute_uri(region.get_absolute_url()),
+    }
+
+
+@router.get("/regions/{kode}/geojson")
+def region_geojson(
+    request: HttpRequest, kode: str, children: bool = False
+) -> dict[str, Any]:
+    """The region's boundary as a GeoJSON Feature, or its children's as a collection."""
+    region = _get(kode)
+    if children:
+        return region_children_features(region=region)
+    return region_feature(region=region)

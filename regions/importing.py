@@ -1,0 +1,199 @@
+"""Readers for the Kaltim region files (CSV + GeoJSON, plain or gzipped).
+
+Plain Python: turns files into plain records for ``services.regions_import``.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+CSV_NAME = "kaltim_wilayah_2025.csv"
+GEOJSON_NAMES = ("kaltim_kabkota", "kaltim_kecamatan", "kaltim_desa_kel")
+KODE_RE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
+PROVINCE = {"kode": "64", "name": "Kalimantan Timur"}
+
+
+class RegionFileError(Exception):
+    """A region file is missing or has bad rows; ``errors`` lists them by line."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRecord:
+    kode: str
+    name: str
+    level: str
+    kind: str
+    parent: str | None
+    lat: float | None
+    lng: float | None
+    rep_lat: float
+    rep_lng: float
+    area_km2: float | None
+    postal_code: str
+    population: int | None
+
+
+def _open_text(path: Path) -> IO[str]:
+    if path.suffix == ".gz":
+        return gzip.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
+
+
+def _find(directory: Path, stem: str) -> Path | None:
+    for candidate in (directory / stem, directory / f"{stem}.gz"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+def read_records(directory: Path) -> list[RegionRecord]:
+    """Read the CSV of kabupaten/kota, kecamatan and desa/kelurahan; add the province."""
+    path = _find(directory, CSV_NAME)
+    if path is None:
+        raise RegionFileError(f"{CSV_NAME} not found in {directory}")
+    records: list[RegionRecord] = []
+    errors: list[str] = []
+    with _open_text(path) as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                records.append(_record(row))
+            except (KeyError, ValueError) as exc:
+                errors.append(f"line {line}: {exc}")
+    if errors:
+        raise RegionFileError(f"{len(errors)} bad rows in {path.name}", errors)
+    return [_province(records), *records]
+
+
+def _record(row: dict[str, str]) -> RegionRecord:
+    kode = row["kode"].strip()
+    if not KODE_RE.match(kode):
+        raise ValueError(f"kode {kode!r} is not a Kemendagri code")
+    level = row["level"].strip()
+    name = row["nama"].strip()
+    if not name:
+        raise ValueError("nama is empty")
+    if level == "kabkota":
+        kind = "kota" if name.lower().startswith("kota") else "kabupaten"
+        parent = kode.split(".")[0]
+    elif level == "kecamatan":
+        kind, parent = "kecamatan", row["kode_kab"].strip()
+    elif level == "desa_kel":
+        kind, parent = row["jenis"].strip(), row["kode_kec"].strip()
+        if kind not in ("desa", "kelurahan"):
+            raise ValueError(f"jenis {kind!r} is neither desa nor kelurahan")
+    else:
+        raise ValueError(f"level {level!r} is unknown")
+    if not kode.startswith(parent + "."):
+        raise ValueError(f"kode {kode} does not lie under its parent {parent}")
+    rep_lat, rep_lng = _float(row["rep_lat"]), _float(row["rep_lng"])
+    if rep_lat is None or rep_lng is None:
+        raise ValueError("rep_lat/rep_lng missing")
+    population = row.get("penduduk_kab", "").strip()
+    return RegionRecord(
+        kode=kode,
+        name=name,
+        level=level,
+        kind=kind,
+        parent=parent,
+        lat=_float(row["lat"]),
+        lng=_float(row["lng"]),
+        rep_lat=rep_lat,
+        rep_lng=rep_lng,
+        area_km2=_float(row["area_km2"]),
+        postal_code=row.get("kodepos", "").strip(),
+        population=int(float(population)) if level == "kabkota" and population else None,
+    )
+
+
+def _province(records: list[RegionRecord]) -> RegionRecord:
+    """The province row, which the CSV lacks, derived from its kabupaten/kota."""
+    kabs = [r for r in records if r.level == "kabkota"]
+    area = sum(r.area_km2 or 0 for r in kabs) or 1.0
+    lat = sum((r.lat or r.rep_lat) * (r.area_km2 or 0) for r in kabs) / area
+    lng = sum((r.lng or r.rep_lng) * (r.area_km2 or 0) for r in kabs) / area
+    # The area-weighted centroid may fall outside a concave province; a kabupaten's
+    # representative point never does.
+    nearest = min(kabs, key=lambda r: (r.rep_lat - lat) ** 2 + (r.rep_lng - lng) ** 2)
+    return RegionRecord(
+        kode=PROVINCE["kode"],
+        name=PROVINCE["name"],
+        level="provinsi",
+        kind="provinsi",
+        parent=None,
+        lat=round(lat, 6),
+        lng=round(lng, 6),
+        rep_lat=nearest.rep_lat,
+        rep_lng=nearest.rep_lng,
+        area_km2=round(area, 3),
+        postal_code="",
+        population=sum(r.population or 0 for r in kabs) or None,
+    )
+
+
+def iter_boundaries(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Yield (kode, geometry) from the three GeoJSON files, or a packed one."""
+    packed = _find(directory, "kaltim_boundaries.json")
+    if packed is not None:
+        with _open_text(packed) as handle:
+            yield from json.load(handle).items()
+        return
+    kab_geometries: list[dict[str, Any]] = []
+    for stem in GEOJSON_NAMES:
+        path = _find(directory, f"{stem}.geojson")
+        if path is None:
+            raise RegionFileError(f"{stem}.geojson not found in {directory}")
+        with _open_text(path) as handle:
+            collection = json.load(handle)
+        for feature in collection.get("features", []):
+            kode = feature.get("properties", {}).get("kode")
+            geometry = feature.get("geometry")
+            if kode and geometry:
+                if stem == "kaltim_kabkota":
+                    kab_geometries.append(geometry)
+                yield kode, geometry
+    yield PROVINCE["kode"], merge_polygons(kab_geometries)
+
+
+def merge_polygons(geometries: list[dict[str, Any]]) -> dict[str, Any]:
+    """One MultiPolygon holding every polygon of the given geometries (no dissolve)."""
+    polygons: list[Any] = []
+    for geometry in geometries:
+        if geometry["type"] == "Polygon":
+            polygons.append(geometry["coordinates"])
+        elif geometry["type"] == "MultiPolygon":
+            polygons.extend(geometry["coordinates"])
+    return {"type": "MultiPolygon", "coordinates": polygons}
+
+
+def round_geometry(geometry: dict[str, Any], digits: int) -> dict[str, Any]:
+    """Coordinates rounded to ``digits`` decimals, consecutive duplicates dropped."""
+
+    def ring(points: list[list[float]]) -> list[list[float]]:
+        out: list[list[float]] = []
+        for x, y in points:
+            point = [round(x, digits), round(y, digits)]
+            if not out or out[-1] != point:
+                out.append(point)
+        return out if len(out) >= 4 else [[round(x, digits), round(y, digits)] for x, y in points]
+
+    if geometry["type"] == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
+    return {
+        "type": "MultiPolygon",
+        "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],
+    }

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from regions.search import normalize, skeleton
+
+
+class Region(models.Model):
+    """An administrative region keyed on its Kemendagri code.
+
+    Codes are hierarchical ("64" ⊃ "64.02" ⊃ "64.02.06" ⊃ "64.02.06.1001"), so every
+    descendant of a region shares its code followed by a dot: scope checks and
+    subtree counts are prefix matches on the primary key.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "provinsi", _("Province")
+        REGENCY = "kabkota", _("Regency/city")
+        DISTRICT = "kecamatan", _("District")
+        VILLAGE = "desa_kel", _("Village")
+
+    class Kind(models.TextChoices):
+        PROVINCE = "provinsi", _("Province")
+        REGENCY = "kabupaten", _("Regency")
+        CITY = "kota", _("City")
+        DISTRICT = "kecamatan", _("District")
+        DESA = "desa", _("Village (desa)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+
+    kode = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    lng = models.FloatField(_("centroid longitude"), null=True, blank=True)
+    rep_lat = models.FloatField(_("representative point latitude"))
+    rep_lng = models.FloatField(_("representative point longitude"))
+    area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    search_name = models.CharField(max_length=100, db_index=True, editable=False)
+    search_key = models.CharField(max_length=100, db_index=True, editable=False)
+
+    class Meta:
+        ordering = ["kode"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rep_lat__gte=-90, rep_lat__lte=90)
+                & Q(rep_lng__gte=-180, rep_lng__lte=180),
+                name="region_rep_point_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="provinsi", parent__isnull=True)
+                | (~Q(level="provinsi") & Q(parent__isnull=False)),
+                name="region_only_province_without_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(kode__regex=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"),
+                name="region_kode_format",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "parent"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_name = normalize(self.name)
+        self.search_key = skeleton(self.name)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:detail", kwargs={"kode": self.kode})
+
+    @property
+    def is_province(self) -> bool:
+        return self.level == self.Level.PROVINCE
+
+    def contains_code(self, kode: str) -> bool:
+        """Whether the region with code ``kode`` is this region or lies inside it."""
+        return kode == self.kode or kode.startswith(self.kode + ".")
+
+
+class RegionBoundary(models.Model):
+    """A region's simplified boundary as a GeoJSON geometry (lon/lat order).
+
+    Kept apart from Region so that lists and joins never load polygons.
+    """
+
+    region = models.OneToOneField(
+        Region, on_delete=models.CASCADE, primary_key=True, related_name="boundary"
+    )
+    geometry = models.JSONField(_("geometry"))
+
+    class Meta:
+        verbose_name = _("region boundary")
+        verbose_name_plural = _("region boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}"

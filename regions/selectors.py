@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from regions.models import Region, RegionBoundary
+from regions.search import alias_code, normalize, skeleton
+
+_LEVEL_RANK = Case(
+    When(level=Region.Level.PROVINCE, then=Value(0)),
+    When(level=Region.Level.REGENCY, then=Value(1)),
+    When(level=Region.Level.DISTRICT, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def region_get(*, kode: str) -> Region | None:
+    return Region.objects.select_related("parent").filter(kode=kode).first()
+
+
+def region_list(
+    *, parent: str | None = None, level: str | None = None, q: str = ""
+) -> QuerySet[Region]:
+    """Regions filtered by parent code and level, searched by name.
+
+    The search is tolerant of case, region-kind words ("Kabupaten", "Kec.") and
+    spelling variants, knows local short names ("Kukar"), and falls back to a fuzzy
+    comparison when nothing matches directly.
+    """
+    regions = Region.objects.select_related("parent")
+    if parent:
+        regions = regions.filter(parent_id=parent)
+    if level:
+        regions = regions.filter(level=level)
+    if not q.strip():
+        return regions.order_by("kode")
+    name, key = normalize(q), skeleton(q)
+    alias = alias_code(q)
+    match = Q(search_name__contains=name) if name else Q(pk__in=[])
+    if key:
+        match |= Q(search_key__contains=key)
+    if alias:
+        match |= Q(kode=alias)
+    found = regions.filter(match)
+    if not found.exists() and key:
+        keys = dict(regions.values_list("search_key", "kode"))
+        close = difflib.get_close_matches(key, list(keys), n=20, cutoff=0.8)
+        found = regions.filter(kode__in=[keys[k] for k in close])
+    return found.annotate(
+        exact=Case(
+            When(Q(search_name=name) | Q(kode=alias or ""), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        level_rank=_LEVEL_RANK,
+    ).order_by("exact", "level_rank", "name", "kode")
+
+
+def region_children(*, region: Region) -> QuerySet[Region]:
+    return region.children.order_by("kode")
+
+
+@dataclass(frozen=True)
+class RegionSummary:
+    region: Region
+    descendants: dict[str, int]
+    desa: int
+    kelurahan: int
+
+
+def descendant_counts(*, kode: str) -> dict[str, int]:
+    """How many regions of each level lie beneath ``kode`` (one query)."""
+    rows = (
+        Region.objects.filter(kode__startswith=kode + ".")
+        .values("level", "kind")
+        .annotate(n=Count("kode"))
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["level"]] = counts.get(row["level"], 0) + row["n"]
+        if row["level"] == Region.Level.VILLAGE:
+            counts[row["kind"]] = row["n"]
+    return counts
+
+
+def region_summary(*, region: Region) -> RegionSummary:
+    counts = descendant_counts(kode=region.kode)
+    return RegionSummary(
+        region=region,
+        descendants={
+            level: counts.get(level, 0)
+            for level in (
+                Region.Level.REGENCY,
+                Region.Level.DISTRICT,
+                Region.Level.VILLAGE,
+            )
+        },
+        desa=counts.get(Region.Kind.DESA, 0),
+        kelurahan=counts.get(Region.Kind.KELURAHAN, 0),
+    )
+
+
+def region_ancestors(*, region: Region) -> list[Region]:
+    """From the province down to the region's parent."""
+    parts = region.kode.split(".")
+    codes = [".".join(parts[:i]) for i in range(1, len(parts))]
+    by_code = {r.kode: r for r in Region.objects.filter(kode__in=codes)}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def _feature(region: Region, geometry: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "id": region.kode,
+        "properties": {
+            "kode": region.kode,
+            "name": region.name,
+            "level": region.level,
+            "kind": region.kind,
+            "rep_lat": region.rep_lat,
+            "rep_lng": region.rep_lng,
+            "url": region.get_absolute_url(),
+        },
+        "geometry": geometry,
+    }
+
+
+def region_feature(*, region: Region) -> dict[str, Any]:
+    shape = RegionBoundary.objects.filter(region=region).values_list(
+        "geometry", flat=True
+    )
+    return _feature(region, shape.first())
+
+
+def region_children_features(*, region: Region) -> dict[str, Any]:
+    """The children of a region with their boundaries, as a FeatureCollection."""
+    children = list(region.children.order_by("kode"))
+    shapes = dict(
+        RegionBoundary.objects.filter(region__in=children).values_list(
+            "region_id", "geometry"
+        )
+    )
+    return {
+        "type": "FeatureCollection",
+        "features": [_feature(child, shapes.get(child.kode)) for child in children],
+    }
+
+
+def children_with_counts(*, region: Region) -> list[tuple[Region, int]]:
+    """Each child with the number of its own children (villages of a kecamatan…)."""
+    children = region.children.annotate(n=Count("children")).order_by("kode")
+    return [(child, child.n) for child in children]  # type: ignore[attr-defined]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from regions import views
+
+app_name = "regions"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("wilayah/cari/", views.region_search, name="search"),
+    path("wilayah/<str:kode>/", views.region_detail, name="detail"),
+    path("wilayah/<str:kode>/peta.json", views.region_map_data, name="map_data"),
+]

@@ -1,0 +1,96 @@
+"""The JSON API at /api/v1/: every app's router mounted on one NinjaAPI.
+
+Errors are structured: ``{"detail": str, "errors": [{"field", "message"}]}`` with
+400 for bad input (never 422 or 500), 403 for forbidden, 404 for unknown objects.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from accounts.api import router as accounts_router
+from regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="Simpul API",
+    version="1",
+    description=(
+        "API of Simpul: regions of Kalimantan Timur (Kemendagri codes), KIM network, "
+        "fact-checks, news and connectivity. Reads of public data need no "
+        "authentication; writes need `Authorization: Bearer <token>` (create one at "
+        "/staf/token/)."
+    ),
+    urls_namespace="api",
+    throttle=[
+        AnonRateThrottle(settings.API_ANON_RATE),
+        AuthRateThrottle(settings.API_AUTH_RATE),
+    ],
+)
+
+
+def _field(loc: list[object]) -> str:
+    # loc is e.g. ["query", "filters", "level"]: the last part names the field.
+    parts = [str(p) for p in loc if p not in ("query", "body", "path", "filters")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"field": _field(list(err.get("loc", []))), "message": err.get("msg", "")}
+        for err in exc.errors
+    ]
+    return api.create_response(
+        request, {"detail": "Masukan tidak valid.", "errors": errors}, status=400
+    )
+
+
+@api.exception_handler(DjangoValidationError)
+def _django_validation_error(
+    request: HttpRequest, exc: DjangoValidationError
+) -> HttpResponse:
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": field, "message": message}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "__all__", "message": m} for m in exc.messages]
+    return api.create_response(
+        request, {"detail": "Masukan tidak valid.", "errors": errors}, status=400
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    message = str(exc) or "Anda tidak berwenang melakukan ini."
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    message = str(exc) or "Tidak ditemukan."
+    return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "Perlu autentikasi (token atau sesi masuk)."}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/", regions_router)
+api.add_router("/", accounts_router)

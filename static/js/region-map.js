@@ -1,0 +1,42 @@
+// Draws a region and its children on a Leaflet map. The boundaries come from our
+// own server, so the map is useful even when the background tiles cannot load.
+(function () {
+  var el = document.getElementById("map");
+  if (!el) return;
+  var note = document.getElementById("map-note");
+  if (typeof L === "undefined") {
+    if (note) note.textContent = el.dataset.noLeaflet;
+    return;
+  }
+  var map = L.map(el, { preferCanvas: true, zoomSnap: 0.5 });
+  var tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+    maxZoom: 18,
+    attribution: "&copy; OpenStreetMap",
+  }).addTo(map);
+  tiles.on("tileerror", function () {
+    if (note) note.textContent = el.dataset.noTiles;
+  });
+  map.setView([el.dataset.lat, el.dataset.lng], 8);
+  fetch(el.dataset.src, { headers: { Accept: "application/json" } })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var outline = L.geoJSON(data.region, {
+        style: { color: "#0b6e4f", weight: 2, fill: false },
+      }).addTo(map);
+      L.geoJSON(data.children, {
+        style: { color: "#2a7fba", weight: 1, fillOpacity: 0.08 },
+        onEachFeature: function (feature, layer) {
+          var a = document.createElement("a");
+          a.href = feature.properties.url;
+          a.textContent = feature.properties.name;
+          layer.bindTooltip(feature.properties.name);
+          layer.bindPopup(a);
+        },
+      }).addTo(map);
+      if (outline.getBounds().isValid()) map.fitBounds(outline.getBounds());
+      el.dataset.ready = "1";
+    })
+    .catch(function () {
+      if (note) note.textContent = el.dataset.noData;
+    });
+})();
