@@ -24,7 +24,9 @@ def _load_regions() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def django_db_setup(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> None:
     # Loaded once, outside the tests' transactions, so every test sees the regions.
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         _load_regions()
@@ -68,7 +70,7 @@ def make_user(kaltim: None):  # type: ignore[no-untyped-def]
         role: str,
         region: str | None,
         *,
-        password: str = "rahasia-Kaltim-2026",
+        password: str = "rahasia-Kaltim-2026",  # noqa: S107 (test accounts)
         email: str | None = None,
         **extra: object,
     ) -> User:
@@ -83,3 +85,59 @@ def make_user(kaltim: None):  # type: ignore[no-untyped-def]
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Headless Debian Chromium driven by Playwright; skips where none is installed."""
+    import os
+    import shutil
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium): browser test skipped"
+        )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that
+    # tests make around it are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings, kaltim):  # type: ignore[no-untyped-def]
+    """A fresh browser page that may reach only the test server."""
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(
+        locale="id-ID", viewport={"width": 390, "height": 844}
+    )
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(live_server.url)
+            else route.abort()
+        ),
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from accounts.models import ApiToken, AuditEntry, User
 
@@ -17,10 +18,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "actor_label", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

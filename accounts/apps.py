@@ -17,7 +17,9 @@ class AccountsConfig(AppConfig):
         from accounts.tasks import audit_prune_task
         from core.schedule import register_periodic
 
-        register_periodic("accounts.audit_prune", audit_prune_task, every=timedelta(days=1))
+        register_periodic(
+            "accounts.audit_prune", audit_prune_task, every=timedelta(days=1)
+        )
 
 
 def _demo_accounts() -> list[str]:
@@ -27,5 +29,7 @@ def _demo_accounts() -> list[str]:
     if not created:
         return []
     lines = ["", "Demo accounts (shown once; keep them):"]
-    lines += [f"  {role:<18} {email:<28} {password}" for email, password, role in created]
+    lines += [
+        f"  {role:<18} {email:<28} {password}" for email, password, role in created
+    ]
     return [*lines, ""]

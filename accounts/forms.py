@@ -40,7 +40,9 @@ class UserForm(forms.Form):
         label=_("Region"),
         queryset=Region.objects.none(),
         to_field_name="kode",
-        widget=forms.TextInput(attrs={"placeholder": "64.02.06", "list": "region-codes"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "64.02.06", "list": "region-codes"}
+        ),
         help_text=_("Kemendagri code of the region, e.g. 64.02 or 64.02.06."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
@@ -50,15 +52,17 @@ class UserForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.fields["region"].queryset = Region.objects.filter(
-            code_scope_q(actor, "kode")
-        )
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ModelChoiceField)
+        region_field.queryset = Region.objects.filter(code_scope_q(actor, "kode"))
         roles = (
             set(Role.values)
             if actor.is_superuser
             else ASSIGNABLE_ROLES.get(actor.role, frozenset())
         )
-        self.fields["role"].choices = [c for c in Role.choices if c[0] in roles]
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = [c for c in Role.choices if c[0] in roles]
         if editing is not None:
             self.fields["email"].disabled = True
 

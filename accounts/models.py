@@ -3,7 +3,11 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -33,7 +37,9 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra: Any
+    ) -> User:
         extra.setdefault("role", Role.PROVINCE_ADMIN)
         extra["is_superuser"] = True
         extra["is_staff"] = True
@@ -82,7 +88,8 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_region_required_unless_superuser",
             ),
             models.CheckConstraint(
-                condition=Q(phone__isnull=True) | Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"),
+                condition=Q(phone__isnull=True)
+                | Q(phone__regex=r"^\+[1-9][0-9]{6,14}$"),
                 name="user_phone_e164",
             ),
         ]
@@ -124,7 +131,9 @@ class AuditEntry(models.Model):
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
-    region_code = models.CharField(_("region code"), max_length=13, blank=True, db_index=True)
+    region_code = models.CharField(
+        _("region code"), max_length=13, blank=True, db_index=True
+    )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
@@ -135,14 +144,18 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+        who = self.actor_label or "-"
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.action} {self.object_repr}"
 
 
 class ApiToken(models.Model):
     """A bearer token for the write API. Only a hash of the secret is stored."""
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+        User,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("user"),
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, unique=True)

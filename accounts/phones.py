@@ -16,7 +16,11 @@ def normalize_phone(raw: str, *, default_region: str = "ID") -> str:
     if not digits:
         raise InvalidPhoneNumber("empty")
     # "62812…" typed without the plus is common in Indonesia (WhatsApp links).
-    if default_region == "ID" and not text.startswith(("+", "0")) and digits.startswith("62"):
+    if (
+        default_region == "ID"
+        and not text.startswith(("+", "0"))
+        and digits.startswith("62")
+    ):
         text = "+" + digits
     try:
         number = phonenumbers.parse(text, default_region)

@@ -140,7 +140,9 @@ def user_update(
         _check_actor(actor, new_role, new_region)
         _check_role_region(new_role, new_region)
     if user.pk == actor.pk and is_active is False:
-        raise ValidationError({"is_active": _("You cannot deactivate your own account.")})
+        raise ValidationError(
+            {"is_active": _("You cannot deactivate your own account.")}
+        )
     before = {
         "full_name": user.full_name,
         "role": user.role,

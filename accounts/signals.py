@@ -21,7 +21,9 @@ def _audit_login(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -
 
 
 @receiver(user_login_failed)
-def _audit_login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
+def _audit_login_failed(
+    sender: Any, credentials: dict[str, Any], **kwargs: Any
+) -> None:
     # The identifier typed may be personal data (a phone number): keep it out.
     audit_record(
         actor=None,

@@ -70,9 +70,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (label, counts.get(value, 0)) for value, label in Role.choices
         ]
     if context["can_view_audit"]:
-        context["recent_audit"] = selectors.audit_list(actor=user).select_related("actor")[
-            :10
-        ]
+        context["recent_audit"] = selectors.audit_list(actor=user).select_related(
+            "actor"
+        )[:10]
     context["panels"] = render_panels(request)
     return render(request, "accounts/dashboard.html", context)
 
@@ -109,7 +109,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Account created. %(name)s can set a password with “Forgot password”.")
+                _(
+                    "Account created. %(name)s can set a password with "
+                    "“Forgot password”."
+                )
                 % {"name": user.full_name},
             )
             return redirect("accounts:user_list")
@@ -172,7 +175,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.api_token_create(user=user, name=form.cleaned_data["name"])
+        _, new_key = services.api_token_create(
+            user=user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     tokens = selectors.api_token_list(user=user)
     return render(

@@ -5,4 +5,9 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
-    return {"SITE_NAME": "Simpul", "SITE_URL": settings.SITE_URL}
+    return {
+        "SITE_NAME": "Simpul",
+        "SITE_URL": settings.SITE_URL,
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+        "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+    }

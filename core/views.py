@@ -21,10 +21,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     degraded = any(
         isinstance(v, dict) and v.get("status") != "ok" for v in checks.values()
     )
+    status = "degraded" if degraded else "ok"
     if database["status"] != "ok":
         status = "error"
-    else:
-        status = "degraded" if degraded else "ok"
     code = 503 if status == "error" else 200
     return JsonResponse({"status": status, **checks}, status=code)
 

@@ -62,7 +62,7 @@ def _float(value: str) -> float | None:
 
 
 def read_records(directory: Path) -> list[RegionRecord]:
-    """Read the CSV of kabupaten/kota, kecamatan and desa/kelurahan; add the province."""
+    """Read the CSV of kab/kota, kecamatan and desa/kelurahan, plus the province."""
     path = _find(directory, CSV_NAME)
     if path is None:
         raise RegionFileError(f"{CSV_NAME} not found in {directory}")
@@ -116,7 +116,9 @@ def _record(row: dict[str, str]) -> RegionRecord:
         rep_lng=rep_lng,
         area_km2=_float(row["area_km2"]),
         postal_code=row.get("kodepos", "").strip(),
-        population=int(float(population)) if level == "kabkota" and population else None,
+        population=int(float(population))
+        if level == "kabkota" and population
+        else None,
     )
 
 
@@ -189,10 +191,17 @@ def round_geometry(geometry: dict[str, Any], digits: int) -> dict[str, Any]:
             point = [round(x, digits), round(y, digits)]
             if not out or out[-1] != point:
                 out.append(point)
-        return out if len(out) >= 4 else [[round(x, digits), round(y, digits)] for x, y in points]
+        return (
+            out
+            if len(out) >= 4
+            else [[round(x, digits), round(y, digits)] for x, y in points]
+        )
 
     if geometry["type"] == "Polygon":
-        return {"type": "Polygon", "coordinates": [ring(r) for r in geometry["coordinates"]]}
+        return {
+            "type": "Polygon",
+            "coordinates": [ring(r) for r in geometry["coordinates"]],
+        }
     return {
         "type": "MultiPolygon",
         "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],

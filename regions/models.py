@@ -68,7 +68,9 @@ class Region(models.Model):
                 name="region_only_province_without_parent",
             ),
             models.CheckConstraint(
-                condition=Q(kode__regex=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"),
+                condition=Q(
+                    kode__regex=r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$"
+                ),
                 name="region_kode_format",
             ),
         ]

@@ -153,4 +153,4 @@ def region_children_features(*, region: Region) -> dict[str, Any]:
 def children_with_counts(*, region: Region) -> list[tuple[Region, int]]:
     """Each child with the number of its own children (villages of a kecamatan…)."""
     children = region.children.annotate(n=Count("children")).order_by("kode")
-    return [(child, child.n) for child in children]  # type: ignore[attr-defined]
+    return [(child, child.n) for child in children]

@@ -23,7 +23,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (1/0, true/false), got {raw!r}"
+    )
 
 
 def env_int(name: str, default: int) -> int:

@@ -30,6 +30,7 @@ if TESTING:
     os.environ.setdefault("SIMPUL_DATA_DIR", tempfile.mkdtemp(prefix="simpul-test-"))
     os.environ.setdefault("CACHE_URL", "locmem://")
     os.environ.setdefault("STATIC_MANIFEST", "0")
+    os.environ.setdefault("MAP_TILE_URL", "")  # tests never fetch outside tiles
 DATA_DIR = Path(env_str("SIMPUL_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 # Read-only data beside the checkout (tests and benchmarks only; never shipped).
@@ -166,11 +167,12 @@ AUTHENTICATION_BACKENDS = ["accounts.backends.EmailOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "regions:home"
+_PV = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": f"{_PV}.UserAttributeSimilarityValidator"},
+    {"NAME": f"{_PV}.MinimumLengthValidator"},
+    {"NAME": f"{_PV}.CommonPasswordValidator"},
+    {"NAME": f"{_PV}.NumericPasswordValidator"},
 ]
 LOGIN_RATE = env_str("LOGIN_RATE", "10/m")
 
@@ -259,3 +261,6 @@ API_ANON_RATE = env_str("API_ANON_RATE", "120/m")
 API_AUTH_RATE = env_str("API_AUTH_RATE", "600/m")
 # Audit entries hold personal data (names, IP addresses): kept two years by default.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
+# Background map tiles; empty for none (the boundaries are drawn regardless).
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")

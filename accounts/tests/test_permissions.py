@@ -8,7 +8,10 @@ pytestmark = pytest.mark.django_db
 
 register_rules(
     "tests.thing",
-    {"view": {Role.REGENCY_ADMIN, "kim_coordinator:own"}, "change": {Role.REGENCY_ADMIN}},
+    {
+        "view": {Role.REGENCY_ADMIN, "kim_coordinator:own"},
+        "change": {Role.REGENCY_ADMIN},
+    },
 )
 
 

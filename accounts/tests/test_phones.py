@@ -5,7 +5,13 @@ from accounts.phones import InvalidPhoneNumber, mask_phone, normalize_phone
 
 @pytest.mark.parametrize(
     "raw",
-    ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 34567890", "+6281234567890"],
+    [
+        "0812-3456-7890",
+        "+62 812 3456 7890",
+        "6281234567890",
+        "(0812) 34567890",
+        "+6281234567890",
+    ],
 )
 def test_indonesian_formats_become_e164(raw: str) -> None:
     assert normalize_phone(raw) == "+6281234567890"

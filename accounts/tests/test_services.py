@@ -51,7 +51,9 @@ def test_regency_admin_cannot_create_outside_or_above(make_user) -> None:  # typ
             role=Role.PROVINCE_ADMIN,
             region=Region.objects.get(kode="64"),
         )
-    assert not User.objects.filter(email__in=["x@example.org", "y@example.org"]).exists()
+    assert not User.objects.filter(
+        email__in=["x@example.org", "y@example.org"]
+    ).exists()
 
 
 def test_role_must_fit_the_region_level() -> None:

@@ -9,10 +9,19 @@ PASSWORD = "rahasia-Kaltim-2026"
 
 
 def test_login_with_email_or_phone(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
-    make_user(Role.REGENCY_ADMIN, "64.02", email="kukar@example.org", phone="+6281234567890")
-    for identifier in ["kukar@example.org", "KUKAR@example.org", "0812-3456-7890", "62 812 3456 7890"]:
+    make_user(
+        Role.REGENCY_ADMIN, "64.02", email="kukar@example.org", phone="+6281234567890"
+    )
+    for identifier in [
+        "kukar@example.org",
+        "KUKAR@example.org",
+        "0812-3456-7890",
+        "62 812 3456 7890",
+    ]:
         client.logout()
-        response = client.post("/masuk/", {"username": identifier, "password": PASSWORD})
+        response = client.post(
+            "/masuk/", {"username": identifier, "password": PASSWORD}
+        )
         assert response.status_code == 302, identifier
         assert response["Location"] == "/staf/"
     assert AuditEntry.objects.filter(action="login").count() == 4
@@ -20,7 +29,9 @@ def test_login_with_email_or_phone(client: Client, make_user) -> None:  # type: 
 
 def test_wrong_password_gives_an_indonesian_error(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
     make_user(Role.REGENCY_ADMIN, "64.02", email="kukar@example.org")
-    response = client.post("/masuk/", {"username": "kukar@example.org", "password": "salah"})
+    response = client.post(
+        "/masuk/", {"username": "kukar@example.org", "password": "salah"}
+    )
     assert response.status_code == 200
     assert "salah" in response.content.decode().lower()
     assert AuditEntry.objects.filter(action="login_failed").count() == 1
@@ -29,7 +40,9 @@ def test_wrong_password_gives_an_indonesian_error(client: Client, make_user) -> 
 def test_login_is_rate_limited(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     limit = int(settings.LOGIN_RATE.split("/")[0])
     codes = [
-        client.post("/masuk/", {"username": "a@example.org", "password": "x"}).status_code
+        client.post(
+            "/masuk/", {"username": "a@example.org", "password": "x"}
+        ).status_code
         for _ in range(limit + 1)
     ]
     assert codes[:limit] == [200] * limit
@@ -41,7 +54,9 @@ def test_password_reset_sends_a_link(client: Client, make_user) -> None:  # type
     response = client.post("/lupa-sandi/", {"email": "editor@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = next(line for line in mail.outbox[0].body.splitlines() if "/atur-sandi/" in line)
+    link = next(
+        line for line in mail.outbox[0].body.splitlines() if "/atur-sandi/" in line
+    )
     path = link.split("testserver", 1)[1]
     response = client.get(path, follow=True)
     assert response.status_code == 200
@@ -66,7 +81,9 @@ def test_dashboard_needs_login(client: Client) -> None:
     assert response["Location"].startswith("/masuk/")
 
 
-def test_berau_admin_can_neither_read_nor_change_kukar_accounts(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_berau_admin_can_neither_read_nor_change_kukar_accounts(
+    client: Client, make_user
+) -> None:  # type: ignore[no-untyped-def]
     kukar_member = make_user(Role.KIM_MEMBER, "64.02.06", full_name="Warga Tenggarong")
     berau = make_user(Role.REGENCY_ADMIN, "64.03")
     client.force_login(berau)
@@ -75,7 +92,12 @@ def test_berau_admin_can_neither_read_nor_change_kukar_accounts(client: Client, 
     assert client.get(f"/staf/pengguna/{kukar_member.pk}/").status_code == 404
     response = client.post(
         f"/staf/pengguna/{kukar_member.pk}/",
-        {"full_name": "Dibajak", "role": Role.KIM_MEMBER, "region": "64.03", "is_active": "on"},
+        {
+            "full_name": "Dibajak",
+            "role": Role.KIM_MEMBER,
+            "region": "64.03",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 404
     kukar_member.refresh_from_db()
@@ -90,21 +112,37 @@ def test_kukar_admin_edits_a_kukar_account(client: Client, make_user) -> None:  
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
     response = client.post(
         f"/staf/pengguna/{member.pk}/",
-        {"full_name": "Nama Baru", "role": Role.KIM_COORDINATOR, "region": "64.02.06.1001",
-         "phone": "0812 1111 2222", "is_active": "on"},
+        {
+            "full_name": "Nama Baru",
+            "role": Role.KIM_COORDINATOR,
+            "region": "64.02.06.1001",
+            "phone": "0812 1111 2222",
+            "is_active": "on",
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.full_name, member.role, member.region_id, member.phone) == (
-        "Nama Baru", Role.KIM_COORDINATOR, "64.02.06.1001", "+6281211112222")
+        "Nama Baru",
+        Role.KIM_COORDINATOR,
+        "64.02.06.1001",
+        "+6281211112222",
+    )
 
 
-def test_create_account_form_reports_errors_in_indonesian(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_create_account_form_reports_errors_in_indonesian(
+    client: Client, make_user
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
     response = client.post(
         "/staf/pengguna/baru/",
-        {"email": "bukan-email", "full_name": "", "role": Role.DISTRICT_OPERATOR,
-         "region": "64.03", "phone": "12"},
+        {
+            "email": "bukan-email",
+            "full_name": "",
+            "role": Role.DISTRICT_OPERATOR,
+            "region": "64.03",
+            "phone": "12",
+        },
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -123,7 +161,9 @@ def test_admin_site_is_for_superusers_only(client: Client, make_user) -> None:  
     staff = make_user(Role.PROVINCE_ADMIN, "64", is_staff=True)
     client.force_login(staff)
     assert client.get("/admin/").status_code == 302
-    superuser = User.objects.create_superuser("root@example.org", PASSWORD, full_name="Root")
+    superuser = User.objects.create_superuser(
+        "root@example.org", PASSWORD, full_name="Root"
+    )
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
 

@@ -18,7 +18,9 @@ def test_database_worker_runs_queued_tasks(settings) -> None:  # type: ignore[no
 
     settings.TASKS = DB_BACKEND
     old = AuditEntry.objects.create(action="other", object_type="x")
-    AuditEntry.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=3650))
+    AuditEntry.objects.filter(pk=old.pk).update(
+        at=timezone.now() - timedelta(days=3650)
+    )
     AuditEntry.objects.create(action="other", object_type="y")
     result = audit_prune_task.enqueue()
     assert DBTaskResult.objects.get(id=result.id).status == "READY"
@@ -43,4 +45,6 @@ def test_periodic_tasks_are_enqueued_once_per_period(settings) -> None:  # type:
         last_enqueued_at=timezone.now() - timedelta(hours=2)
     )
     assert "tests.prune" in enqueue_due()
-    assert DBTaskResult.objects.filter(task_path__endswith="audit_prune_task").count() >= 2
+    assert (
+        DBTaskResult.objects.filter(task_path__endswith="audit_prune_task").count() >= 2
+    )

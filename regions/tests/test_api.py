@@ -9,7 +9,11 @@ def test_kukar_with_its_20_kecamatan_and_237_villages(client: Client) -> None:
     assert response.status_code == 200
     data = response.json()
     assert data["name"] == "Kabupaten Kutai Kartanegara"
-    assert data["parent_region"] == {"kode": "64", "name": "Kalimantan Timur", "level": "provinsi"}
+    assert data["parent_region"] == {
+        "kode": "64",
+        "name": "Kalimantan Timur",
+        "level": "provinsi",
+    }
     assert data["children"] == 20
     assert data["children_counts"]["kecamatan"] == 20
     assert data["children_counts"]["desa_kel"] == 237
@@ -41,7 +45,9 @@ def test_malformed_code_is_400(client: Client, kode: str) -> None:
 
 
 def test_list_filters_and_pagination(client: Client) -> None:
-    data = client.get("/api/v1/regions", {"parent": "64.02", "page_size": 5, "page": 2}).json()
+    data = client.get(
+        "/api/v1/regions", {"parent": "64.02", "page_size": 5, "page": 2}
+    ).json()
     assert data["count"] == 20
     assert data["pages"] == 4
     assert [i["kode"] for i in data["items"]] == [
@@ -79,7 +85,9 @@ def test_geojson(client: Client) -> None:
     assert feature["type"] == "Feature"
     assert feature["properties"]["name"] == "Tenggarong"
     assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
-    children = client.get("/api/v1/regions/64.02.06/geojson", {"children": "true"}).json()
+    children = client.get(
+        "/api/v1/regions/64.02.06/geojson", {"children": "true"}
+    ).json()
     assert children["type"] == "FeatureCollection"
     assert len(children["features"]) == 14
     assert all(f["geometry"] for f in children["features"])

@@ -18,7 +18,11 @@ def test_shipped_fixture_has_every_kaltim_region() -> None:
     assert kinds.count("desa") == 841
     assert kinds.count("kelurahan") == 197
     province = records[0]
-    assert (province.kode, province.name, province.parent) == ("64", "Kalimantan Timur", None)
+    assert (province.kode, province.name, province.parent) == (
+        "64",
+        "Kalimantan Timur",
+        None,
+    )
     # The province's representative point is a kabupaten's, so it lies inside.
     assert (province.rep_lat, province.rep_lng) in {
         (r.rep_lat, r.rep_lng) for r in records if r.level == "kabkota"
@@ -60,5 +64,5 @@ def test_bad_rows_are_reported_by_line(tmp_path: Path) -> None:
 
 
 def test_missing_files_give_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(RegionFileError, match="kaltim_wilayah_2025.csv not found"):
+    with pytest.raises(RegionFileError, match=r"kaltim_wilayah_2025\.csv not found"):
         read_records(tmp_path)

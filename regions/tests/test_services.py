@@ -30,4 +30,7 @@ def test_tree_counts() -> None:
     kukar = Region.objects.get(kode="64.02")
     assert kukar.parent_id == "64"
     assert kukar.children.count() == 20
-    assert Region.objects.filter(kode__startswith="64.02.", level="desa_kel").count() == 237
+    assert (
+        Region.objects.filter(kode__startswith="64.02.", level="desa_kel").count()
+        == 237
+    )

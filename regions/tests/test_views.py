@@ -53,7 +53,9 @@ def test_search_fragment(client: Client) -> None:
 
 
 def test_english_switch(client: Client) -> None:
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/wilayah/64.02/"})
+    response = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/wilayah/64.02/"}
+    )
     assert response.status_code == 302
     html = client.get("/wilayah/64.02/").content.decode()
     assert 'lang="en"' in html
@@ -67,7 +69,9 @@ def _transferred(body: bytes) -> int:
 
 
 @pytest.mark.parametrize("path", ["/", "/wilayah/64.02/", "/wilayah/64.02.06/"])
-def test_public_pages_stay_under_200_kb_before_images(client: Client, path: str) -> None:
+def test_public_pages_stay_under_200_kb_before_images(
+    client: Client, path: str
+) -> None:
     """Page, its stylesheets and scripts, and its map data, gzipped as served."""
     html = client.get(path).content
     total = _transferred(html)
@@ -79,3 +83,10 @@ def test_public_pages_stay_under_200_kb_before_images(client: Client, path: str)
     assert data_src
     total += _transferred(client.get(data_src.group(1).decode()).content)
     assert total < 200_000, total
+
+
+def test_coordinates_are_not_localised_in_markup(client: Client) -> None:
+    # Indonesian formatting writes 0,195837: JavaScript would read it as two numbers.
+    html = client.get("/wilayah/64.02/").content.decode()
+    assert 'data-lat="0.195837"' in html
+    assert 'data-lng="116.151491"' in html

@@ -8,20 +8,25 @@
     if (note) note.textContent = el.dataset.noLeaflet;
     return;
   }
-  var map = L.map(el, { preferCanvas: true, zoomSnap: 0.5 });
-  var tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 18,
-    attribution: "&copy; OpenStreetMap",
-  }).addTo(map);
-  tiles.on("tileerror", function () {
-    if (note) note.textContent = el.dataset.noTiles;
-  });
+  var map = L.map(el, { zoomSnap: 0.5 });
+  if (el.dataset.tiles) {
+    var tiles = L.tileLayer(el.dataset.tiles, {
+      maxZoom: 18,
+      attribution: el.dataset.tilesAttribution,
+    }).addTo(map);
+    tiles.on("tileerror", function () {
+      if (note) note.textContent = el.dataset.noTiles;
+    });
+  } else if (note) {
+    note.textContent = el.dataset.noTiles;
+  }
   map.setView([el.dataset.lat, el.dataset.lng], 8);
   fetch(el.dataset.src, { headers: { Accept: "application/json" } })
     .then(function (r) { return r.json(); })
     .then(function (data) {
       var outline = L.geoJSON(data.region, {
         style: { color: "#0b6e4f", weight: 2, fill: false },
+        interactive: false,
       }).addTo(map);
       L.geoJSON(data.children, {
         style: { color: "#2a7fba", weight: 1, fillOpacity: 0.08 },

@@ -56,6 +56,8 @@ class Command(BaseCommand):
         if src_csv.exists():
             shutil.copyfile(src_csv, target / CSV_NAME)
         shapes = dict(iter_boundaries(source))
-        with gzip.open(target / "kaltim_boundaries.json.gz", "wt", encoding="utf-8") as fh:
+        with gzip.open(
+            target / "kaltim_boundaries.json.gz", "wt", encoding="utf-8"
+        ) as fh:
             json.dump(shapes, fh, separators=(",", ":"))
         self.stdout.write(f"Wrote {len(shapes)} boundaries and the CSV to {target}")
