@@ -201,10 +201,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool(
-                "STATIC_MANIFEST",
-                not DEBUG and (STATIC_ROOT / "staticfiles.json").exists(),
-            )
+            # Hashed, compressed names after `collectstatic` in production.
+            if env_bool("STATIC_MANIFEST", not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
