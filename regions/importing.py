@@ -180,29 +180,3 @@ def merge_polygons(geometries: list[dict[str, Any]]) -> dict[str, Any]:
         elif geometry["type"] == "MultiPolygon":
             polygons.extend(geometry["coordinates"])
     return {"type": "MultiPolygon", "coordinates": polygons}
-
-
-def round_geometry(geometry: dict[str, Any], digits: int) -> dict[str, Any]:
-    """Coordinates rounded to ``digits`` decimals, consecutive duplicates dropped."""
-
-    def ring(points: list[list[float]]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for x, y in points:
-            point = [round(x, digits), round(y, digits)]
-            if not out or out[-1] != point:
-                out.append(point)
-        return (
-            out
-            if len(out) >= 4
-            else [[round(x, digits), round(y, digits)] for x, y in points]
-        )
-
-    if geometry["type"] == "Polygon":
-        return {
-            "type": "Polygon",
-            "coordinates": [ring(r) for r in geometry["coordinates"]],
-        }
-    return {
-        "type": "MultiPolygon",
-        "coordinates": [[ring(r) for r in poly] for poly in geometry["coordinates"]],
-    }
