@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from accounts.api import router as accounts_router
+from network.api import router as network_router
 from regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -94,3 +95,4 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", regions_router)
 api.add_router("/", accounts_router)
+api.add_router("/", network_router)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "core",
     "regions",
     "accounts",
+    "network",
 ]
 
 MIDDLEWARE = [

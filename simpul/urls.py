@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),
     path("", include("regions.urls")),
+    path("", include("network.urls")),
 ]
 
 if settings.DEBUG:

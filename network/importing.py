@@ -1,0 +1,633 @@
+"""Import KIMs and members from the sheets offices keep today; export lists.
+
+The import template (``TEMPLATE_COLUMNS``, downloadable at /staf/kim/impor/) has
+one row per member; a row without ``nama_anggota`` registers only the KIM. KIMs
+are matched by village/district code and name (case-insensitive): existing KIMs
+are kept as they are and receive the new members; people are matched by phone
+number.
+
+Every row is checked first. Rows with errors are reported by line and column and
+skipped; the valid rows are then written together in one transaction, so a row is
+either imported entirely (its KIM and its member) or not at all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEntry, User
+from accounts.permissions import in_scope
+from accounts.phones import InvalidPhoneNumber, normalize_phone
+from accounts.services import audit_record
+from network.models import Kim, Membership, Person
+from regions.models import Region
+
+TEMPLATE_COLUMNS: list[tuple[str, str, str]] = [
+    # (column, meaning, example)
+    ("kode_wilayah", "Kode Kemendagri desa/kelurahan atau kecamatan", "64.02.06.1001"),
+    ("nama_kim", "Nama KIM", "KIM Jahab Informatif"),
+    ("status_kim", "aktif / vakum / bubar (kosong = aktif)", "aktif"),
+    ("tingkat_kim", "pemula / madya / utama (kosong = pemula)", "madya"),
+    ("nomor_sk", "Nomor SK pembentukan", "140/12/SK-KIM/2021"),
+    ("tanggal_sk", "Tanggal SK: 2021-03-15 atau 15/03/2021", "2021-03-15"),
+    ("nama_anggota", "Nama anggota (kosong = hanya KIM)", "Siti Rahmawati"),
+    ("peran", "ketua / sekretaris / bendahara / anggota", "ketua"),
+    ("telepon", "Nomor HP: 0812…, +62812…, 62812…", "081200000001"),
+    ("email", "Email (boleh kosong)", "siti@contoh.id"),
+    ("tanggal_bergabung", "Tanggal bergabung", "2021-04-01"),
+    ("kontak_publik", "ya / tidak: kontak ketua tampil di halaman publik", "ya"),
+]
+COLUMNS = [c[0] for c in TEMPLATE_COLUMNS]
+ALIASES = {
+    "kode": "kode_wilayah",
+    "kode_desa": "kode_wilayah",
+    "kode_kemendagri": "kode_wilayah",
+    "kim": "nama_kim",
+    "nama_kelompok": "nama_kim",
+    "status": "status_kim",
+    "tingkat": "tingkat_kim",
+    "klasifikasi": "tingkat_kim",
+    "no_sk": "nomor_sk",
+    "nama": "nama_anggota",
+    "jabatan": "peran",
+    "no_hp": "telepon",
+    "hp": "telepon",
+    "whatsapp": "telepon",
+    "no_telepon": "telepon",
+    "nomor_hp": "telepon",
+}
+STATUS = {
+    "": Kim.Status.ACTIVE,
+    "aktif": Kim.Status.ACTIVE,
+    "active": Kim.Status.ACTIVE,
+    "vakum": Kim.Status.DORMANT,
+    "tidak aktif": Kim.Status.DORMANT,
+    "pasif": Kim.Status.DORMANT,
+    "dormant": Kim.Status.DORMANT,
+    "bubar": Kim.Status.DISSOLVED,
+    "dibubarkan": Kim.Status.DISSOLVED,
+    "dissolved": Kim.Status.DISSOLVED,
+}
+LEVELS = {"": Kim.Level.PEMULA, **{v: v for v in Kim.Level.values}}
+ROLES = {
+    "": Membership.Role.ANGGOTA,
+    "ketua": Membership.Role.KETUA,
+    "koordinator": Membership.Role.KETUA,
+    "sekretaris": Membership.Role.SEKRETARIS,
+    "sekertaris": Membership.Role.SEKRETARIS,
+    "bendahara": Membership.Role.BENDAHARA,
+    "anggota": Membership.Role.ANGGOTA,
+}
+YES = {"ya", "y", "yes", "1", "true", "setuju"}
+NO = {"", "tidak", "t", "no", "0", "false"}
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    kims_created: int = 0
+    people_created: int = 0
+    members_created: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def bad_lines(self) -> list[int]:
+        return sorted({e.line for e in self.errors})
+
+
+class SheetError(ValueError):
+    """The file cannot be read as a sheet at all."""
+
+
+# --- reading ------------------------------------------------------------------------
+def _header(name: Any) -> str:
+    key = "_".join(str(name or "").strip().lower().replace("-", " ").split())
+    return ALIASES.get(key, key)
+
+
+def read_sheet(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each non-empty row of a CSV or .xlsx file."""
+    if data[:4] == b"PK\x03\x04":
+        yield from _read_xlsx(data)
+    else:
+        yield from _read_csv(data)
+
+
+def _read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes nearly anything
+        raise SheetError(_("The file is not a CSV text file."))
+    if "\x00" in text[:1000]:
+        raise SheetError(_("The file is not a CSV or Excel (.xlsx) sheet."))
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [_header(h) for h in next(reader, [])]
+    _check_header(header)
+    for number, values in enumerate(reader, start=2):
+        if any(v.strip() for v in values):
+            yield number, dict(zip(header, (v.strip() for v in values), strict=False))
+
+
+def _read_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise SheetError(_("The Excel file cannot be read.")) from exc
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [_header(h) for h in next(rows, ())]
+    _check_header(header)
+    for number, values in enumerate(rows, start=2):
+        cells = [_cell(v) for v in values]
+        if any(cells):
+            yield number, dict(zip(header, cells, strict=False))
+    book.close()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _check_header(header: Sequence[str]) -> None:
+    missing = [c for c in ("kode_wilayah", "nama_kim") if c not in header]
+    if missing:
+        raise SheetError(
+            _("The first row must name the columns; missing: %(cols)s.")
+            % {"cols": ", ".join(missing)}
+        )
+
+
+def _date(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+# --- importing ----------------------------------------------------------------------
+@dataclass
+class _Row:
+    line: int
+    kim_key: tuple[str, str]
+    kim_fields: dict[str, Any]
+    member: dict[str, Any] | None
+
+
+def kim_import(*, actor: User, data: bytes, filename: str = "") -> ImportResult:
+    """Import a sheet of KIMs and members within ``actor``'s scope (see the module
+    docstring). Raises ``SheetError`` when the file is not a readable sheet."""
+    result = ImportResult()
+    regions = {
+        r.kode: r
+        for r in Region.objects.filter(
+            level__in=[Region.Level.VILLAGE, Region.Level.DISTRICT]
+        ).only("kode", "level", "name")
+    }
+    today = timezone.localdate()
+    rows: list[_Row] = []
+    for line, raw in read_sheet(data):
+        result.rows += 1
+        if result.rows > MAX_ROWS:
+            raise SheetError(_("At most %(n)s rows per file.") % {"n": MAX_ROWS})
+        row = _check_row(actor, line, raw, regions, today, result.errors)
+        if row is not None:
+            rows.append(row)
+    rows = _check_duplicates(rows, result.errors)
+    with transaction.atomic():
+        _write(rows, result)
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            object_type="network.import",
+            object_repr=(filename or _("sheet"))[:255],
+            region_code=actor.region_id or "",
+            changes={
+                "rows": result.rows,
+                "kims_created": result.kims_created,
+                "members_created": result.members_created,
+                "rows_with_errors": len(result.bad_lines),
+            },
+        )
+    result.errors.sort(
+        key=lambda e: (e.line, COLUMNS.index(e.field) if e.field in COLUMNS else 99)
+    )
+    return result
+
+
+def _check_row(
+    actor: User,
+    line: int,
+    raw: dict[str, str],
+    regions: dict[str, Region],
+    today: date,
+    errors: list[RowError],
+) -> _Row | None:
+    found: list[RowError] = []
+
+    def bad(column: str, message: str) -> None:
+        found.append(RowError(line, column, message))
+
+    code = raw.get("kode_wilayah", "").strip()
+    region = regions.get(code)
+    if not code:
+        bad("kode_wilayah", _("Required."))
+    elif region is None:
+        bad("kode_wilayah", _("Unknown village/district code %(c)s.") % {"c": code})
+    elif not in_scope(actor, code):
+        bad("kode_wilayah", _("This region is outside your area."))
+    name = " ".join(raw.get("nama_kim", "").split())
+    if not name:
+        bad("nama_kim", _("Required."))
+    elif len(name) > 150:
+        bad("nama_kim", _("At most 150 characters."))
+    status = STATUS.get(raw.get("status_kim", "").strip().lower())
+    if status is None:
+        bad("status_kim", _("Use aktif, vakum or bubar."))
+    level = LEVELS.get(raw.get("tingkat_kim", "").strip().lower())
+    if level is None:
+        bad("tingkat_kim", _("Use pemula, madya or utama."))
+    decree_date = _parse_date(raw, "tanggal_sk", today, bad)
+    member: dict[str, Any] | None = None
+    member_name = " ".join(raw.get("nama_anggota", "").split())
+    if member_name:
+        role = ROLES.get(raw.get("peran", "").strip().lower())
+        if role is None:
+            bad("peran", _("Use ketua, sekretaris, bendahara or anggota."))
+        phone = None
+        if raw.get("telepon", "").strip():
+            try:
+                phone = normalize_phone(raw["telepon"])
+            except InvalidPhoneNumber:
+                bad(
+                    "telepon",
+                    _("Not a valid phone number: %(v)s") % {"v": raw["telepon"][:30]},
+                )
+        email = raw.get("email", "").strip().lower()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                bad("email", _("Not a valid email address."))
+        joined = _parse_date(raw, "tanggal_bergabung", today, bad)
+        consent = raw.get("kontak_publik", "").strip().lower()
+        if consent not in YES | NO:
+            bad("kontak_publik", _("Use ya or tidak."))
+        member = {
+            "full_name": member_name[:150],
+            "role": role,
+            "phone": phone,
+            "email": email,
+            "joined_on": joined,
+            "public_contact": consent in YES,
+        }
+    elif any(raw.get(c, "").strip() for c in ("peran", "telepon", "email")):
+        bad("nama_anggota", _("Give the member's name."))
+    if found:
+        errors.extend(found)
+        return None
+    assert region is not None
+    return _Row(
+        line=line,
+        kim_key=(region.kode, name.lower()),
+        kim_fields={
+            "region": region,
+            "name": name,
+            "status": status,
+            "level": level,
+            "decree_number": raw.get("nomor_sk", "").strip()[:100],
+            "decree_date": decree_date,
+        },
+        member=member,
+    )
+
+
+def _parse_date(raw: dict[str, str], column: str, today: date, bad: Any) -> date | None:
+    try:
+        value = _date(raw.get(column, ""))
+    except ValueError:
+        bad(column, _("Not a date; write 2021-03-15 or 15/03/2021."))
+        return None
+    if value is not None and value > today:
+        bad(column, _("The date cannot be in the future."))
+        return None
+    return value
+
+
+def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
+    """Drop members that repeat within the sheet or are already in their KIM, and
+    second chairs."""
+    existing_kims: dict[tuple[str, str], int] = {
+        (code, name.lower()): pk
+        for pk, code, name in Kim.objects.filter(
+            region_id__in={r.kim_key[0] for r in rows}
+        ).values_list("pk", "region_id", "name")
+    }
+    existing_phones: set[tuple[int, str]] = set()
+    existing_names: set[tuple[int, str]] = set()
+    chairs: set[int] = set()
+    if existing_kims:
+        for member_kim, phone, name, role, left in Membership.objects.filter(
+            kim_id__in=existing_kims.values()
+        ).values_list(
+            "kim_id", "person__phone", "person__full_name", "role", "left_on"
+        ):
+            if phone:
+                existing_phones.add((member_kim, phone))
+            existing_names.add((member_kim, name.lower()))
+            if role == Membership.Role.KETUA and left is None:
+                chairs.add(member_kim)
+    seen: dict[tuple[tuple[str, str], str], int] = {}
+    sheet_chairs: dict[tuple[str, str], int] = {}
+    kept = []
+    for row in rows:
+        m = row.member
+        if m is None:
+            kept.append(row)
+            continue
+        identity = m["phone"] or "name:" + m["full_name"].lower()
+        kim_id = existing_kims.get(row.kim_key)
+        key = (row.kim_key, identity)
+        column = "telepon" if m["phone"] else "nama_anggota"
+        if key in seen:
+            errors.append(
+                RowError(
+                    row.line,
+                    column,
+                    _("Duplicate member: same person as line %(n)s.")
+                    % {"n": seen[key]},
+                )
+            )
+            continue
+        if kim_id is not None and (
+            (m["phone"] and (kim_id, m["phone"]) in existing_phones)
+            or (not m["phone"] and (kim_id, m["full_name"].lower()) in existing_names)
+        ):
+            errors.append(
+                RowError(
+                    row.line,
+                    column,
+                    _("Duplicate member: already a member of this KIM."),
+                )
+            )
+            continue
+        if m["role"] == Membership.Role.KETUA:
+            if (kim_id is not None and kim_id in chairs) or row.kim_key in sheet_chairs:
+                errors.append(
+                    RowError(row.line, "peran", _("This KIM already has a chair."))
+                )
+                continue
+            sheet_chairs[row.kim_key] = row.line
+        seen[key] = row.line
+        kept.append(row)
+    return kept
+
+
+def _write(rows: list[_Row], result: ImportResult) -> None:
+    kims = {
+        (code, name.lower()): kim
+        for kim in Kim.objects.filter(region_id__in={r.kim_key[0] for r in rows})
+        for code, name in [(kim.region_id, kim.name)]
+    }
+    new_kims: dict[tuple[str, str], Kim] = {}
+    for row in rows:
+        if row.kim_key in kims or row.kim_key in new_kims:
+            continue
+        kim = Kim(**row.kim_fields)
+        kim.set_codes()
+        new_kims[row.kim_key] = kim
+    Kim.objects.bulk_create(new_kims.values(), batch_size=500)
+    kims.update(new_kims)
+    result.kims_created = len(new_kims)
+    members = [r for r in rows if r.member is not None]
+    phones = {r.member["phone"] for r in members if r.member and r.member["phone"]}
+    people: dict[str, Person] = {}
+    for chunk in _chunks(sorted(phones), 500):
+        people.update(
+            {p.phone: p for p in Person.objects.filter(phone__in=chunk) if p.phone}
+        )
+    new_people: list[Person] = []
+    row_people: list[Person] = []
+    for row in members:
+        m = row.member
+        assert m is not None
+        person = people.get(m["phone"]) if m["phone"] else None
+        if person is None:
+            person = Person(
+                full_name=m["full_name"],
+                phone=m["phone"],
+                email=m["email"],
+                public_contact=m["public_contact"],
+            )
+            new_people.append(person)
+            if m["phone"]:
+                people[m["phone"]] = person
+        row_people.append(person)
+    Person.objects.bulk_create(new_people, batch_size=500)
+    result.people_created = len(new_people)
+    memberships = [
+        Membership(
+            kim=kims[row.kim_key],
+            person=person,
+            role=row.member["role"],
+            joined_on=row.member["joined_on"],
+        )
+        for row, person in zip(members, row_people, strict=True)
+        if row.member is not None
+    ]
+    Membership.objects.bulk_create(memberships, batch_size=500)
+    result.members_created = len(memberships)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def template_rows() -> list[list[str]]:
+    return [[c[2] for c in TEMPLATE_COLUMNS]]
+
+
+# --- exporting ----------------------------------------------------------------------
+FORMATS = {"csv", "xlsx"}
+
+
+def export_response(
+    *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str
+) -> HttpResponse:
+    """A CSV (UTF-8 with BOM, opens in Excel) or .xlsx download of ``rows``."""
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(filename[:31])
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append([_xlsx_value(v) for v in row])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type=(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            ),
+        )
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow(["" if v is None else _csv_value(v) for v in row])
+        response = HttpResponse(
+            "\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def _csv_value(value: Any) -> str:
+    text = str(value)
+    # Spreadsheet formula injection: a cell starting with = + - @ runs as a formula.
+    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return (
+            timezone.localtime(value).replace(tzinfo=None)
+            if timezone.is_aware(value)
+            else value
+        )
+    if isinstance(value, bool | int | float | date):
+        return value
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+KIM_HEADERS = [
+    "id",
+    "nama_kim",
+    "kode_wilayah",
+    "desa_kelurahan",
+    "kecamatan",
+    "status_kim",
+    "tingkat_kim",
+    "bidang_fokus",
+    "nomor_sk",
+    "tanggal_sk",
+    "email",
+    "telepon_kim",
+    "instagram",
+    "facebook",
+]
+
+
+def kim_rows(kims: Iterable[Kim]) -> Iterator[list[Any]]:
+    for kim in kims:
+        yield [
+            kim.pk,
+            kim.name,
+            kim.region_id,
+            kim.region.name,
+            kim.region.parent.name if kim.region.parent else "",
+            kim.status,
+            kim.level,
+            ";".join(kim.focus_areas),
+            kim.decree_number,
+            kim.decree_date,
+            kim.email,
+            kim.phone,
+            kim.instagram,
+            kim.facebook,
+        ]
+
+
+MEMBER_HEADERS = [
+    "kode_wilayah",
+    "nama_kim",
+    "status_kim",
+    "tingkat_kim",
+    "nomor_sk",
+    "tanggal_sk",
+    "nama_anggota",
+    "peran",
+    "telepon",
+    "email",
+    "tanggal_bergabung",
+    "kontak_publik",
+    "tanggal_keluar",
+]
+
+
+def member_rows(memberships: Iterable[Membership]) -> Iterator[list[Any]]:
+    """Same columns as the import template (then the leaving date): a sheet exported
+    here can be imported elsewhere."""
+    for m in memberships:
+        kim, person = m.kim, m.person
+        yield [
+            kim.region_id,
+            kim.name,
+            kim.status,
+            kim.level,
+            kim.decree_number,
+            kim.decree_date,
+            person.full_name,
+            m.role,
+            person.phone or "",
+            person.email,
+            m.joined_on,
+            "ya" if person.public_contact else "tidak",
+            m.left_on,
+        ]

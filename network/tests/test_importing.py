@@ -1,0 +1,132 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from accounts.models import AuditEntry, Role
+from network.importing import SheetError, kim_import
+from network.models import Kim, Membership, Person
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "kode_wilayah,nama_kim,status_kim,tingkat_kim,nomor_sk,tanggal_sk,nama_anggota,"
+    "peran,telepon,email,tanggal_bergabung,kontak_publik\n"
+)
+
+
+def _csv(*rows: str) -> bytes:
+    return (HEADER + "\n".join(rows) + "\n").encode()
+
+
+def test_bad_rows_are_reported_and_good_rows_imported(make_user) -> None:
+    admin = make_user(Role.REGENCY_ADMIN, "64.02")
+    data = _csv(
+        "64.02.06.1001,KIM Jahab,aktif,madya,140/1/2021,15/03/2021,Siti,ketua,0812 0000 0001,,2021-04-01,ya",  # noqa: E501
+        "64.02.06.1001,KIM Jahab,,,,,Budi,anggota,0812 0000 0002,budi@contoh.id,,",
+        "64.02.06.1001,KIM Jahab,,,,,Budi Lagi,anggota,+6281200000002,,,",  # dup phone
+        "64.02.06.1001,KIM Jahab,,,,,Rudi,ketua,0812 0000 0003,,,",  # second chair
+        "64.02.06.1001,KIM Jahab,,,,,Ani,anggota,12345,,,",  # bad phone
+        "64.02.06.9999,KIM Hantu,,,,,Dedi,anggota,,,,",  # unknown code
+        "64.03.01.2001,KIM Berau,,,,,Eka,anggota,,,,",  # outside scope
+        "64.02.06.1002,KIM Loa Ipuh,vakum,,,,Fajar,anggota,,,2999-01-01,",  # future
+        "64.02.06.1002,KIM Loa Ipuh,vakum,,,,Gita,bos,,email-salah,,mungkin",  # 3 errs
+        "64.02.06.1003,KIM Bukit Biru,,utama,,,,,,,,",  # KIM only
+        "64.02,KIM Kabupaten,,,,,,,,,,",  # not a village/district
+    )
+    result = kim_import(actor=admin, data=data, filename="kukar.csv")
+    errors = {(e.line, e.field) for e in result.errors}
+    assert errors == {
+        (4, "telepon"),
+        (5, "peran"),
+        (6, "telepon"),
+        (7, "kode_wilayah"),
+        (8, "kode_wilayah"),
+        (9, "tanggal_bergabung"),
+        (10, "peran"),
+        (10, "email"),
+        (10, "kontak_publik"),
+        (12, "kode_wilayah"),
+    }
+    assert result.rows == 11
+    assert (result.kims_created, result.members_created) == (2, 2)
+    jahab = Kim.objects.get(name="KIM Jahab")
+    assert jahab.level == "madya" and str(jahab.decree_date) == "2021-03-15"
+    assert sorted(
+        str(p) for p in jahab.memberships.values_list("person__phone", flat=True)
+    ) == [
+        "+6281200000001",
+        "+6281200000002",
+    ]
+    assert jahab.memberships.get(role="ketua").person.public_contact
+    # The Loa Ipuh rows all failed: its KIM is not half-created.
+    assert not Kim.objects.filter(name="KIM Loa Ipuh").exists()
+    assert Kim.objects.get(name="KIM Bukit Biru").level == "utama"
+    entry = AuditEntry.objects.get(object_type="network.import")
+    assert entry.changes["rows_with_errors"] == 8
+    # Importing again: existing KIM kept, members are duplicates.
+    again = kim_import(actor=admin, data=data)
+    assert again.kims_created == 0 and again.members_created == 0
+    assert (2, "telepon") in {(e.line, e.field) for e in again.errors}
+    assert Membership.objects.count() == 2
+
+
+def test_excel_and_semicolon_csv(make_user) -> None:
+    from openpyxl import Workbook
+
+    admin = make_user(Role.PROVINCE_ADMIN, "64")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kode Wilayah", "Nama KIM", "Nama Anggota", "Jabatan", "No HP"])
+    sheet.append(["64.72.03.1001", "KIM Teluk Lerong", "Sari", "Ketua", 81200000011])
+    sheet.append(["64.72.03.1001", "KIM Teluk Lerong", "Tono", "anggota", "0812x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = kim_import(actor=admin, data=buffer.getvalue())
+    assert result.members_created == 1
+    assert [(e.line, e.field) for e in result.errors] == [(3, "telepon")]
+    assert Person.objects.get().phone == "+6281200000011"
+    semicolon = b"kode_wilayah;nama_kim;nama_anggota\n64.74.01.1001;KIM Kuala;Ida\n"
+    assert kim_import(actor=admin, data=semicolon).members_created == 1
+
+
+def test_not_a_sheet(make_user) -> None:
+    admin = make_user(Role.PROVINCE_ADMIN, "64")
+    with pytest.raises(SheetError):
+        kim_import(actor=admin, data=b"hello,world\n1,2\n")
+    with pytest.raises(SheetError):
+        kim_import(actor=admin, data=b"PK\x03\x04garbage")
+
+
+def test_import_page_and_template(client: Client, make_user) -> None:
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    template = client.get("/staf/kim/impor/templat.csv").content.decode("utf-8-sig")
+    assert template.startswith("kode_wilayah,nama_kim")
+    assert client.get("/staf/kim/impor/templat.xlsx").content[:2] == b"PK"
+    upload = SimpleUploadedFile(
+        "kim.csv", _csv("64.02.06.1001,KIM Jahab,,,,,Siti,ketua,0812 99,,,")
+    )
+    html = client.post("/staf/kim/impor/", {"file": upload}).content.decode()
+    assert 'id="import-errors"' in html and "telepon" in html
+    upload = SimpleUploadedFile(
+        "kim.csv", _csv("64.02.06.1001,KIM Jahab,,,,,Siti,ketua,081200000001,,,")
+    )
+    client.post("/staf/kim/impor/", {"file": upload})
+    assert Membership.objects.count() == 1
+    client.force_login(make_user(Role.KIM_COORDINATOR, "64.02.06"))
+    assert client.get("/staf/kim/impor/").status_code == 403
+
+
+def test_member_export_round_trips_through_import(client: Client, make_user) -> None:
+    admin = make_user(Role.REGENCY_ADMIN, "64.02")
+    kim_import(
+        actor=admin,
+        data=_csv("64.02.06.1001,KIM Jahab,,,,,Siti,ketua,081200000001,,2021-01-01,ya"),
+    )
+    client.force_login(admin)
+    exported = client.get("/staf/kim/anggota-ekspor/", {"format": "csv"}).content
+    Membership.objects.all().delete()
+    Person.objects.all().delete()
+    result = kim_import(actor=admin, data=exported)
+    assert result.errors == [] and result.members_created == 1
