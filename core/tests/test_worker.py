@@ -13,9 +13,13 @@ DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_worker_runs_queued_tasks(settings) -> None:  # type: ignore[no-untyped-def]
+def test_database_worker_runs_queued_tasks(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django_tasks_db.models import DBTaskResult
 
+    import core.schedule
+
+    # Only the task under test: the apps' periodic tasks stay out of this run.
+    monkeypatch.setattr(core.schedule, "_periodic", {})
     settings.TASKS = DB_BACKEND
     old = AuditEntry.objects.create(action="other", object_type="x")
     AuditEntry.objects.filter(pk=old.pk).update(
@@ -34,9 +38,12 @@ def test_database_worker_runs_queued_tasks(settings) -> None:  # type: ignore[no
 
 
 @pytest.mark.django_db
-def test_periodic_tasks_are_enqueued_once_per_period(settings) -> None:  # type: ignore[no-untyped-def]
+def test_periodic_tasks_are_enqueued_once_per_period(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from django_tasks_db.models import DBTaskResult
 
+    import core.schedule
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
     settings.TASKS = DB_BACKEND
     register_periodic("tests.prune", audit_prune_task, every=timedelta(hours=1))
     assert "tests.prune" in enqueue_due()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from datetime import datetime
 from typing import Any
 
 from django.db import close_old_connections, connection
@@ -34,9 +35,17 @@ class Command(DbWorkerCommand):
         if not options.get("worker_id"):
             options["worker_id"] = get_random_string(32)
         worker_id: str = options["worker_id"]
+        started = timezone.now()
+        # The first beat runs here, before any task, so that the thread's later
+        # writes never race the worker's first claim on a fresh database.
+        worker_heartbeat_prune()
+        self._beat_once(worker_id, started)
         stop = threading.Event()
         thread = threading.Thread(
-            target=self._beat, args=(worker_id, stop), daemon=True, name="heartbeat"
+            target=self._beat_loop,
+            args=(worker_id, started, stop),
+            daemon=True,
+            name="heartbeat",
         )
         thread.start()
         try:
@@ -47,21 +56,23 @@ class Command(DbWorkerCommand):
             close_old_connections()
             worker_heartbeat_stop(worker_id=worker_id)
 
-    def _beat(self, worker_id: str, stop: threading.Event) -> None:
-        started = timezone.now()
-        worker_heartbeat_prune()
+    def _beat_once(self, worker_id: str, started: datetime) -> None:
         try:
-            while not stop.is_set():
-                try:
-                    worker_heartbeat_beat(
-                        worker_id=worker_id,
-                        hostname=socket.gethostname(),
-                        pid=os.getpid(),
-                        started_at=started,
-                    )
-                    enqueue_due()
-                except Exception as exc:  # a missed beat must not stop the worker
-                    self.stderr.write(f"heartbeat failed: {exc}")
-                stop.wait(HEARTBEAT_SECONDS)
+            worker_heartbeat_beat(
+                worker_id=worker_id,
+                hostname=socket.gethostname(),
+                pid=os.getpid(),
+                started_at=started,
+            )
+            enqueue_due()
+        except Exception as exc:  # a missed beat must not stop the worker
+            self.stderr.write(f"heartbeat failed: {exc}")
+
+    def _beat_loop(
+        self, worker_id: str, started: datetime, stop: threading.Event
+    ) -> None:
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                self._beat_once(worker_id, started)
         finally:
             connection.close()
