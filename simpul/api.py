@@ -15,6 +15,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from accounts.api import router as accounts_router
+from datahub.api import router as datahub_router
+from connectivity.api import router as connectivity_router
 from network.api import router as network_router
 from regions.api import router as regions_router
 
@@ -95,4 +97,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", regions_router)
 api.add_router("/", accounts_router)
+api.add_router("/data/", datahub_router)
+api.add_router("/", connectivity_router)
 api.add_router("/", network_router)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "core",
     "regions",
     "accounts",
+    "datahub",
+    "connectivity",
     "network",
 ]
 

@@ -1,0 +1,322 @@
+"""CSV, GeoJSON and PDF out; CSV and GeoJSON places in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils import timezone
+
+from connectivity import selectors
+from connectivity.models import Place, VillageStatus
+from regions.models import Region
+
+VILLAGE_COLUMNS = [
+    "kode",
+    "nama",
+    "kecamatan",
+    "status",
+    "kantor_bersinyal",
+    "teknologi_terbaik",
+    "bobot_permukiman",
+    "bobot_permukiman_bersinyal",
+    "pusat_ekonomi",
+    "pusat_ekonomi_bersinyal",
+    "bobot_prediksi_terjangkau",
+    "observasi_terakhir",
+]
+PLACE_COLUMNS = [
+    "id",
+    "region",
+    "kind",
+    "name",
+    "lat",
+    "lng",
+    "households",
+    "population",
+    "weight",
+    "source",
+    "observed_tech",
+    "predicted_covered",
+]
+
+
+def _yn(value: bool | None) -> str:
+    return "" if value is None else ("ya" if value else "tidak")
+
+
+def villages_csv(*, region: Region) -> str:
+    statuses = {s.region_id: s for s in selectors.village_statuses(region=region)}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(VILLAGE_COLUMNS)
+    for v in selectors.villages_in(region=region).select_related("parent"):
+        s = statuses.get(v.kode)
+        writer.writerow(
+            [
+                v.kode,
+                v.name,
+                v.parent.name if v.parent else "",
+                s.status if s else VillageStatus.Status.UNKNOWN,
+                _yn(s.office_signal) if s else "",
+                s.best_tech if s else "",
+                round(s.settlement_weight, 2) if s else "",
+                round(s.settlement_weight_signal, 2) if s else "",
+                s.economic_total if s else "",
+                s.economic_signal if s else "",
+                round(s.predicted_weight, 2) if s else "",
+                s.last_observed_at.isoformat() if s and s.last_observed_at else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def _attachment(content: str | bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def villages_csv_response(*, region: Region) -> HttpResponse:
+    return _attachment(
+        villages_csv(region=region),
+        "text/csv; charset=utf-8",
+        f"sinyal-desa-{region.kode}.csv",
+    )
+
+
+def geojson(*, region: Region) -> dict[str, Any]:
+    """One FeatureCollection with every layer; ``layer`` tells them apart."""
+    layers = selectors.map_layers(region=region)
+    features: list[dict[str, Any]] = []
+    for name in ("villages", "places", "towers", "coverage", "planned_sites"):
+        fc = layers.get(name)
+        if not fc:
+            continue
+        for f in fc["features"]:
+            features.append({**f, "properties": {**f["properties"], "layer": name}})
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "coverage_note": layers["coverage"]["note"],
+    }
+
+
+def geojson_response(*, region: Region) -> HttpResponse:
+    return _attachment(
+        json.dumps(geojson(region=region), ensure_ascii=False),
+        "application/geo+json",
+        f"sinyal-{region.kode}.geojson",
+    )
+
+
+def places_csv(*, region: Region) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(PLACE_COLUMNS)
+    for p in selectors.places_list(region=region):
+        writer.writerow(
+            [
+                p.pk,
+                p.region_id,
+                p.kind,
+                p.name,
+                p.lat,
+                p.lng,
+                p.households or "",
+                p.population or "",
+                p.weight,
+                p.source,
+                p.observed_tech,
+                _yn(p.predicted_covered),
+            ]
+        )
+    return out.getvalue()
+
+
+class ImportFormatError(ValueError):
+    pass
+
+
+def parse_places(data: bytes, filename: str) -> list[dict[str, Any]]:
+    """Rows from a CSV (columns as in the export) or a GeoJSON FeatureCollection
+    (Point or Polygon features; properties ``region``, ``kind``, ``name``…)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFormatError("File harus berupa teks UTF-8.") from None
+    stripped = text.lstrip()
+    if filename.lower().endswith((".geojson", ".json")) or stripped.startswith("{"):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ImportFormatError(f"GeoJSON tidak valid: {exc}") from None
+        if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+            raise ImportFormatError("GeoJSON harus berupa FeatureCollection.")
+        rows = []
+        for n, feature in enumerate(doc.get("features") or [], start=1):
+            props = dict(feature.get("properties") or {})
+            geometry = feature.get("geometry") or {}
+            row = {**props, "_line": f"fitur {n}"}
+            if geometry.get("type") == "Point":
+                lng, lat = geometry["coordinates"][:2]
+                row.update(lat=lat, lng=lng)
+            elif geometry.get("type") in ("Polygon", "MultiPolygon"):
+                from connectivity.geo import geometry_centroid
+
+                centre = geometry_centroid(geometry)
+                row["geometry"] = geometry
+                if centre and row.get("lat") in (None, ""):
+                    row.update(lat=centre[0], lng=centre[1])
+            rows.append(row)
+        return rows
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"lat", "lng"} <= set(reader.fieldnames):
+        raise ImportFormatError(
+            "CSV harus punya kolom region, kind, name, lat, lng (seperti ekspor)."
+        )
+    return [{**row, "_line": f"baris {n}"} for n, row in enumerate(reader, start=2)]
+
+
+def pdf_report(*, region: Region) -> bytes:
+    """A printable progress report of a region (reportlab, A4)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import (
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        TableStyle,
+    )
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Laporan sinyal {region.name}",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+    )
+    p = selectors.progress(region=region)
+
+    def pct(value: float | None) -> str:
+        return "-" if value is None else f"{100 * value:.0f}%"
+
+    story: list[Any] = [
+        Paragraph(f"Laporan sinyal seluler: {region.name}", styles["Title"]),
+        Paragraph(
+            f"Kode {region.kode} · dibuat {timezone.localtime():%d-%m-%Y %H:%M} WITA "
+            "· Simpul",
+            styles["Normal"],
+        ),
+        Spacer(1, 0.4 * cm),
+        Paragraph("Ringkasan (teramati)", styles["Heading2"]),
+    ]
+    summary: list[list[Any]] = [
+        ["", "Bersinyal", "Diketahui", "Total", "Porsi"],
+        [
+            "Desa/kelurahan",
+            p.villages_signal,
+            p.villages_known,
+            p.villages,
+            pct(p.villages_share),
+        ],
+        [
+            "Kantor desa",
+            p.offices_signal,
+            p.offices_known,
+            p.offices,
+            pct(p.offices_share),
+        ],
+        [
+            "Bobot permukiman",
+            f"{p.settlement_weight_signal:.1f}",
+            f"{p.settlement_weight_known:.1f}",
+            f"{p.settlement_weight:.1f}",
+            pct(p.settlement_share),
+        ],
+        [
+            "Pusat layanan ekonomi",
+            p.economic_signal,
+            p.economic_known,
+            p.economic,
+            pct(p.economic_share),
+        ],
+    ]
+    story.append(_table(summary, colors, TableStyle))
+    story += [
+        Spacer(1, 0.3 * cm),
+        Paragraph(
+            f"Prediksi model (terpisah dari pengamatan): {pct(p.predicted_share)} "
+            f"bobot tempat prioritas terjangkau oleh {p.towers_on_air} menara yang "
+            f"mengudara; {p.towers_planned} menara dalam rencana/pembangunan.",
+            styles["Normal"],
+        ),
+        Paragraph("Per wilayah", styles["Heading2"]),
+    ]
+    rows: list[list[Any]] = [
+        ["Wilayah", "Desa bersinyal", "Blankspot", "Kantor", "Permukiman"]
+    ]
+    for c in selectors.progress_children(region=region):
+        rows.append(
+            [
+                c.region.name if c.region else "",
+                f"{c.villages_signal}/{c.villages_known}",
+                c.villages_blankspot,
+                f"{c.offices_signal}/{c.offices_known}",
+                pct(c.settlement_share),
+            ]
+        )
+    story.append(_table(rows, colors, TableStyle))
+    blank = selectors.village_statuses(region=region, status="blankspot")
+    if blank.exists():
+        story.append(Paragraph("Desa blankspot", styles["Heading2"]))
+        rows = [["Kode", "Desa", "Kecamatan", "Pengamatan terakhir"]]
+        for s in blank[:300]:
+            rows.append(
+                [
+                    s.region_id,
+                    s.region.name,
+                    s.region.parent.name if s.region.parent else "",
+                    f"{s.last_observed_at:%d-%m-%Y}" if s.last_observed_at else "",
+                ]
+            )
+        story.append(_table(rows, colors, TableStyle))
+    story.append(Spacer(1, 0.4 * cm))
+    story.append(
+        Paragraph(
+            "Status desa diturunkan dari pengamatan terkonfirmasi; laporan warga "
+            "belum dihitung sampai dikonfirmasi petugas. Data bertanda "
+            "demo/estimate adalah contoh.",
+            styles["Italic"],
+        )
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _table(rows: list[list[Any]], colors: Any, style_cls: Any) -> Any:
+    from reportlab.platypus import Table
+
+    table = Table(rows, repeatRows=1)
+    table.setStyle(
+        style_cls(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#dde3e8")),
+                ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    return table
+
+
+def place_kind_values() -> list[str]:
+    return list(Place.Kind.values)

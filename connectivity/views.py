@@ -1,0 +1,684 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from accounts.models import User
+from accounts.permissions import can, in_scope
+from connectivity import conf, exports, selectors, services
+from connectivity.forms import (
+    DemForm,
+    DossierForm,
+    ImportForm,
+    ObservationForm,
+    PlaceForm,
+    PlanForm,
+    ReportForm,
+    StatusForm,
+    TowerForm,
+)
+from connectivity.models import Observation, Programme, Tower
+from regions.models import Region
+from regions.selectors import region_ancestors
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+def _region_or_404(kode: str) -> Region:
+    region = Region.objects.select_related("parent").filter(kode=kode).first()
+    if region is None:
+        raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
+    return region
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _may(request: HttpRequest, action: str, resource: str, kode: str | None) -> bool:
+    user = _user(request)
+    return user is not None and can(user, action, resource, region_code=kode)
+
+
+# --- public pages -------------------------------------------------------------
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return region_page(request, "64")
+
+
+def region_page(request: HttpRequest, kode: str) -> HttpResponse:
+    """A region's blankspots, towers and progress, with the map and charts."""
+    region = _region_or_404(kode)
+    if region.level == Region.Level.VILLAGE:
+        return redirect("connectivity:village", kode=kode)
+    progress = selectors.progress(region=region)
+    children = selectors.progress_children(region=region)
+    history = selectors.progress_history(region=region)
+    blankspots = selectors.village_statuses(region=region, status="blankspot")
+    return render(
+        request,
+        "connectivity/region.html",
+        {
+            "region": region,
+            "ancestors": region_ancestors(region=region),
+            "progress": progress,
+            "children": children,
+            "history": history,
+            "chart": _history_chart(history),
+            "blankspots": blankspots[:200],
+            "programmes": selectors.programmes_list(region=region),
+            "may_plan": _may(request, "add", "connectivity.plan", region.kode),
+        },
+    )
+
+
+def _history_chart(history: list[Any]) -> dict[str, str] | None:
+    """Polylines (SVG points) of the shares with signal over the snapshots."""
+    if len(history) < 2:
+        return None
+    n = len(history) - 1
+
+    def line(part: str, whole: str) -> str:
+        pts = []
+        for i, s in enumerate(history):
+            share = getattr(s, part) / getattr(s, whole) if getattr(s, whole) else 0
+            pts.append(f"{20 + 295 * i / n:.1f},{110 - 100 * share:.1f}")
+        return " ".join(pts)
+
+    return {
+        "villages": line("villages_signal", "villages_known"),
+        "offices": line("offices_signal", "offices_known"),
+        "first": history[0].day.isoformat(),
+        "last": history[-1].day.isoformat(),
+    }
+
+
+def village_page(request: HttpRequest, kode: str) -> HttpResponse:
+    region = _region_or_404(kode)
+    if region.level != Region.Level.VILLAGE:
+        return redirect("connectivity:region", kode=kode)
+    status = selectors.village_status_get(region=region)
+    if status is None:
+        status = services.village_status_refresh(region=region)
+    user = _user(request)
+    may_add_place = _may(request, "add", "connectivity.place", kode)
+    may_observe = _may(request, "add", "connectivity.observation", kode)
+    may_confirm = _may(request, "confirm", "connectivity.observation", kode)
+    observations = selectors.observations_list(
+        region=region, include_unconfirmed=may_confirm
+    )
+    return render(
+        request,
+        "connectivity/village.html",
+        {
+            "region": region,
+            "ancestors": region_ancestors(region=region),
+            "status": status,
+            "places": selectors.places_list(region=region),
+            "observations": observations[:50],
+            "towers": selectors.towers_list(region=region),
+            "place_form": PlaceForm(
+                initial={"lat": region.rep_lat, "lng": region.rep_lng}
+            )
+            if may_add_place
+            else None,
+            "observation_form": ObservationForm(region=region) if may_observe else None,
+            "may_confirm": may_confirm,
+            "programmes": Programme.objects.filter(villages=region),
+            "signed_in": user is not None,
+        },
+    )
+
+
+@cache_control(max_age=60)
+def map_data(request: HttpRequest, kode: str) -> JsonResponse:
+    region = _region_or_404(kode)
+    # The province map shows villages and towers; places from a regency down.
+    places = region.level != Region.Level.PROVINCE
+    return JsonResponse(selectors.map_layers(region=region, places=places))
+
+
+def export_villages_csv(request: HttpRequest, kode: str) -> HttpResponse:
+    return exports.villages_csv_response(region=_region_or_404(kode))
+
+
+def export_places_csv(request: HttpRequest, kode: str) -> HttpResponse:
+    region = _region_or_404(kode)
+    response = HttpResponse(
+        exports.places_csv(region=region), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="tempat-prioritas-{region.kode}.csv"'
+    )
+    return response
+
+
+def export_geojson(request: HttpRequest, kode: str) -> HttpResponse:
+    return exports.geojson_response(region=_region_or_404(kode))
+
+
+def export_pdf(request: HttpRequest, kode: str) -> HttpResponse:
+    region = _region_or_404(kode)
+    response = HttpResponse(
+        exports.pdf_report(region=region), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="sinyal-{region.kode}.pdf"'
+    return response
+
+
+def _report_rate(group: str, request: HttpRequest) -> str:
+    return conf.report_rate()
+
+
+@ratelimit(key="ip", rate=_report_rate, method="POST", block=True)
+def report(request: HttpRequest) -> HttpResponse:
+    """The phone page for "no signal here". With JavaScript the report goes to the
+    API (and waits in the phone while offline); without, it posts here."""
+    form = ReportForm(request.POST or None)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = None
+        if data["region"]:
+            region = Region.objects.filter(
+                kode=data["region"], level=Region.Level.VILLAGE
+            ).first()
+            if region is None:
+                form.add_error("region", _("Choose a village from the list."))
+        if not form.errors:
+            try:
+                done, _created = services.report_submit(
+                    actor=_user(request),
+                    idempotency_key=data["idempotency_key"],
+                    region=region,
+                    lat=data.get("lat"),
+                    lng=data.get("lng"),
+                    technology=data["technology"],
+                    operator=data.get("operator") or "",
+                    note=data.get("note") or "",
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+    villages = Region.objects.filter(level=Region.Level.VILLAGE).select_related(
+        "parent"
+    )
+    return render(
+        request,
+        "connectivity/report.html",
+        {"form": form, "done": done, "villages": villages},
+    )
+
+
+def tower_list(request: HttpRequest) -> HttpResponse:
+    kode = request.GET.get("wilayah", "64")[:13]
+    region = _region_or_404(kode)
+    status = request.GET.get("status", "")
+    status = status if status in Tower.Status.values else ""
+    towers = selectors.towers_list(region=region, status=status or None)
+    page = Paginator(towers, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "connectivity/tower_list.html",
+        {
+            "region": region,
+            "page": page,
+            "status": status,
+            "statuses": Tower.Status.choices,
+            "may_add": _may(request, "change", "connectivity.tower", None),
+        },
+    )
+
+
+def tower_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    tower = selectors.tower_get(pk=pk)
+    if tower is None:
+        raise Http404(_("No such tower."))
+    may_edit = _may(request, "change", "connectivity.tower", tower.region_id)
+    return render(
+        request,
+        "connectivity/tower_detail.html",
+        {
+            "tower": tower,
+            "dossier": tower.dossier,
+            "history": tower.status_changes.select_related("by"),
+            "may_edit": may_edit,
+            "status_form": StatusForm(initial={"status": tower.status}),
+            "dossier_form": DossierForm(instance=tower.dossier) if may_edit else None,
+        },
+    )
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = [
+        (p, selectors.programme_progress(programme=p))
+        for p in selectors.programmes_list()
+    ]
+    return render(
+        request, "connectivity/programme_list.html", {"programmes": programmes}
+    )
+
+
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = Programme.objects.select_related("region").filter(slug=slug).first()
+    if programme is None:
+        raise Http404(_("No such programme."))
+    codes = list(programme.villages.values_list("kode", flat=True))
+    statuses = selectors.village_statuses(region=programme.region).filter(
+        region_id__in=codes
+    )
+    return render(
+        request,
+        "connectivity/programme_detail.html",
+        {
+            "programme": programme,
+            "progress": selectors.programme_progress(programme=programme),
+            "statuses": statuses,
+            "towers": programme.towers.select_related("region"),
+        },
+    )
+
+
+# --- staff and KIM ------------------------------------------------------------
+
+
+def _village_for_edit(
+    request: HttpRequest, kode: str, action: str, resource: str
+) -> Region:
+    region = _region_or_404(kode)
+    user = _user(request)
+    if user is None or not in_scope(user, region.kode):
+        raise Http404
+    if not can(user, action, resource, region_code=region.kode):
+        raise PermissionDenied
+    return region
+
+
+@login_required
+@require_POST
+def place_add(request: HttpRequest, kode: str) -> HttpResponse:
+    region = _village_for_edit(request, kode, "add", "connectivity.place")
+    form = PlaceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.place_create(
+                actor=_user(request), region=region, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Place added."))
+            return redirect("connectivity:village", kode=kode)
+    return render(
+        request,
+        "connectivity/place_form.html",
+        {"form": form, "region": region, "place": None},
+        status=400,
+    )
+
+
+@login_required
+def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    place = selectors.place_get(pk=pk)
+    user = _user(request)
+    if place is None or user is None or not in_scope(user, place.region_id):
+        raise Http404
+    if not can(user, "change", "connectivity.place", region_code=place.region_id):
+        raise PermissionDenied
+    initial = {f: getattr(place, f) for f in PlaceForm.base_fields}
+    if not place.weight_is_custom:
+        initial["weight"] = None
+    form = PlaceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("delete") and can(
+            user, "delete", "connectivity.place", region_code=place.region_id
+        ):
+            services.place_delete(actor=user, place=place)
+            messages.success(request, _("Place deleted."))
+            return redirect("connectivity:village", kode=place.region_id)
+        try:
+            services.place_update(actor=user, place=place, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Place saved."))
+            return redirect("connectivity:village", kode=place.region_id)
+    return render(
+        request,
+        "connectivity/place_form.html",
+        {"form": form, "region": place.region, "place": place},
+    )
+
+
+@login_required
+@require_POST
+def observation_add(request: HttpRequest, kode: str) -> HttpResponse:
+    region = _village_for_edit(request, kode, "add", "connectivity.observation")
+    form = ObservationForm(request.POST, region=region)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            obs = services.observation_create(
+                actor=_user(request),
+                region=region,
+                place=data["place"],
+                technology=data["technology"],
+                operator=data["operator"] or "",
+                service=data["service"],
+                method=data["method"],
+                observed_at=data["observed_at"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Observation recorded.")
+                if obs.status == Observation.Status.CONFIRMED
+                else _("Report recorded; staff will confirm it."),
+            )
+            return redirect("connectivity:village", kode=kode)
+    messages.error(
+        request,
+        "; ".join(
+            f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()
+        ),
+    )
+    return redirect("connectivity:village", kode=kode)
+
+
+@login_required
+def report_queue(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    if not can(user, "confirm", "connectivity.observation"):
+        raise PermissionDenied
+    reports = selectors.reports_pending(actor=user)
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    return render(request, "connectivity/report_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    obs = selectors.observation_get(pk=pk)
+    if obs is None or user is None or not in_scope(user, obs.region_id):
+        raise Http404
+    services.observation_review(
+        actor=user, observation=obs, confirm=request.POST.get("decision") == "confirm"
+    )
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "connectivity/_report_row.html", {"obs": obs})
+    return redirect("connectivity:report_queue")
+
+
+@login_required
+def places_import(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    if not can(user, "add", "connectivity.place"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = exports.parse_places(upload.read(), upload.name)
+        except exports.ImportFormatError as exc:
+            form.add_error("file", str(exc))
+        else:
+            result = services.places_import(
+                actor=user, rows=rows, source=upload.name[:100]
+            )
+    return render(
+        request, "connectivity/places_import.html", {"form": form, "result": result}
+    )
+
+
+@login_required
+def tower_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    if not can(user, "change", "connectivity.tower"):
+        raise PermissionDenied
+    form = TowerForm(
+        request.POST or None, initial={"region": request.GET.get("wilayah", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = Region.objects.filter(kode=data.pop("region")).first()
+        if region is None or not in_scope(user, region.kode):
+            form.add_error("region", _("Unknown region or outside your area."))
+        else:
+            try:
+                tower = services.tower_create(actor=user, region=region, **data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Tower saved."))
+                return redirect(tower)
+    return render(
+        request, "connectivity/tower_form.html", {"form": form, "tower": None}
+    )
+
+
+def _tower_for_edit(request: HttpRequest, pk: int) -> tuple[User, Tower]:
+    user = _user(request)
+    tower = selectors.tower_get(pk=pk)
+    if tower is None or user is None or not in_scope(user, tower.region_id):
+        raise Http404
+    if not can(user, "change", "connectivity.tower", region_code=tower.region_id):
+        raise PermissionDenied
+    return user, tower
+
+
+@login_required
+def tower_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, tower = _tower_for_edit(request, pk)
+    initial = {f: getattr(tower, f, None) for f in TowerForm.base_fields}
+    initial["region"] = tower.region_id
+    form = TowerForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("region")
+        try:
+            services.tower_update(actor=user, tower=tower, **data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Tower saved."))
+            return redirect(tower)
+    return render(
+        request, "connectivity/tower_form.html", {"form": form, "tower": tower}
+    )
+
+
+@login_required
+@require_POST
+def tower_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user, tower = _tower_for_edit(request, pk)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.tower_status_set(actor=user, tower=tower, **form.cleaned_data)
+        messages.success(request, _("Status changed."))
+    return redirect(tower)
+
+
+@login_required
+@require_POST
+def tower_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    user, tower = _tower_for_edit(request, pk)
+    form = DossierForm(request.POST, instance=tower.dossier)
+    if form.is_valid():
+        services.tower_dossier_update(
+            actor=user,
+            tower=tower,
+            **{k: form.cleaned_data[k] for k in DossierForm.Meta.fields},
+        )
+        messages.success(request, _("Dossier saved."))
+    else:
+        messages.error(request, _("The dossier has errors; nothing was saved."))
+    return redirect(tower)
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    if not can(user, "add", "connectivity.plan"):
+        raise PermissionDenied
+    default = request.GET.get("wilayah") or (user.region_id or "64")
+    form = PlanForm(request.POST or None, initial={"region": default})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        region = Region.objects.filter(kode=data["region"].strip()).first()
+        if region is None or not in_scope(user, region.kode):
+            form.add_error("region", _("Unknown region or outside your area."))
+        else:
+            try:
+                plan = services.plan_create(
+                    actor=user,
+                    region=region,
+                    budget=data["budget"],
+                    objective=data["objective"],
+                    radius_km=data["radius_km"],
+                    grid_km=data["grid_km"],
+                    time_limit=data["time_limit"],
+                    extra_points=data["points"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return redirect(plan)
+    plans = selectors.plans_list(actor=user)[:30]
+    return render(
+        request,
+        "connectivity/plan_list.html",
+        {
+            "form": form,
+            "plans": plans,
+            "map_region": Region.objects.filter(kode=default).first(),
+        },
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    plan = selectors.plan_get(actor=user, pk=pk)
+    if plan is None:
+        raise Http404
+    template = "connectivity/plan_detail.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        if plan.status not in ("pending", "running"):
+            # Finished while the page was polling: reload it whole, with the map.
+            return HttpResponse(headers={"HX-Refresh": "true"})
+        template = "connectivity/_plan_result.html"
+    return render(
+        request,
+        template,
+        {
+            "plan": plan,
+            "result": plan.result or {},
+            "gap_pct": 100 * float((plan.result or {}).get("gap") or 0),
+            "may_adopt": can(
+                user, "change", "connectivity.tower", region_code=plan.region_id
+            ),
+        },
+    )
+
+
+@login_required
+def plan_map(request: HttpRequest, pk: int) -> JsonResponse:
+    user = _user(request)
+    assert user is not None
+    plan = selectors.plan_get(actor=user, pk=pk)
+    if plan is None:
+        raise Http404
+    result = plan.result or {}
+    uncovered = set(result.get("uncovered", []))
+    unreachable = set(result.get("unreachable", []))
+    demand = [
+        {
+            "id": d["id"],
+            "lat": d["lat"],
+            "lng": d["lng"],
+            "weight": d["weight"],
+            "covered": d["id"] not in uncovered and d["id"] not in unreachable,
+        }
+        for d in plan.instance.get("demand", [])
+    ]
+    return JsonResponse(
+        {
+            "sites": selectors.plan_features(plan=plan),
+            "existing": plan.instance.get("existing", []),
+            "demand": demand,
+        }
+    )
+
+
+@login_required
+@require_POST
+def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    plan = selectors.plan_get(actor=user, pk=pk)
+    if plan is None:
+        raise Http404
+    try:
+        towers = services.plan_adopt(actor=user, plan=plan)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(n)s proposed towers created.") % {"n": len(towers)}
+        )
+    return redirect(plan)
+
+
+@login_required
+def dem_upload(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    assert user is not None
+    if not can(user, "change", "connectivity.dem"):
+        raise PermissionDenied
+    form = DemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dem_import(
+                actor=user,
+                name=form.cleaned_data["name"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Elevation model imported and in use."))
+            return redirect("connectivity:dem")
+    from connectivity.models import Dem
+
+    return render(
+        request,
+        "connectivity/dem.html",
+        {"form": form, "dems": Dem.objects.all()[:20]},
+    )
