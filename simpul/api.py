@@ -18,6 +18,7 @@ from accounts.api import router as accounts_router
 from datahub.api import router as datahub_router
 from connectivity.api import router as connectivity_router
 from network.api import router as network_router
+from newsroom.api import router as newsroom_router
 from regions.api import router as regions_router
 
 api = NinjaAPI(
@@ -97,6 +98,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/", regions_router)
 api.add_router("/", accounts_router)
+api.add_router("/", newsroom_router)
 api.add_router("/data/", datahub_router)
 api.add_router("/", connectivity_router)
 api.add_router("/", network_router)

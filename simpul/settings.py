@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "ninja",
     "django_tasks",
@@ -81,6 +82,7 @@ INSTALLED_APPS = [
     "datahub",
     "connectivity",
     "network",
+    "newsroom",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +267,51 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)
 # Background map tiles; empty for none (the boundaries are drawn regardless).
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# --- Fact-check -----------------------------------------------------------------
+# Tipline channels. Leave a token empty to switch that channel off.
+TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN")
+TELEGRAM_WEBHOOK_SECRET = env_str("TELEGRAM_WEBHOOK_SECRET")
+TELEGRAM_API_BASE = env_str("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/")
+WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
+WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
+WHATSAPP_VERIFY_TOKEN = env_str("WHATSAPP_VERIFY_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_API_BASE = env_str(
+    "WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"
+).rstrip("/")
+# Tips per sender (phone, chat or IP) on the public form and the webhooks.
+TIPLINE_RATE = env_str("TIPLINE_RATE", "10/m")
+# Messages longer than this get a polite "too long" answer.
+TIPLINE_MAX_CHARS = env_int("TIPLINE_MAX_CHARS", 5000)
+# The claim-matching index lives under SIMPUL_DATA_DIR/<this>/<database id>/.
+FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
+# Off: matching is lexical only (no embedding model is loaded).
+FACTCHECK_SEMANTIC = env_bool("FACTCHECK_SEMANTIC", True)
+FACTCHECK_FEED_EVERY_MINUTES = env_int("FACTCHECK_FEED_EVERY_MINUTES", 60)
+OUTGOING_HTTP_TIMEOUT = env_int("OUTGOING_HTTP_TIMEOUT", 15)
+
+# --- Newsroom -------------------------------------------------------------------
+# Dissemination channels reuse the WhatsApp settings above (token, phone number id,
+# app secret for the X-Hub-Signature-256 of delivery callbacks, API base). The
+# newsroom's Telegram bot may be the tipline's or a separate one.
+NEWSROOM_TELEGRAM_BOT_TOKEN = env_str("NEWSROOM_TELEGRAM_BOT_TOKEN", TELEGRAM_BOT_TOKEN)
+NEWSROOM_TELEGRAM_WEBHOOK_SECRET = env_str("NEWSROOM_TELEGRAM_WEBHOOK_SECRET")
+# An approved WhatsApp template with three body parameters: title, summary, link.
+NEWSROOM_WHATSAPP_TEMPLATE = env_str("NEWSROOM_WHATSAPP_TEMPLATE", "kabar_simpul")
+NEWSROOM_WHATSAPP_TEMPLATE_LANG = env_str("NEWSROOM_WHATSAPP_TEMPLATE_LANG", "id")
+# Generic HTTP SMS gateway (see newsroom/channels.py); empty URL switches SMS off.
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL").rstrip("/")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+SMS_GATEWAY_CALLBACK_SECRET = env_str("SMS_GATEWAY_CALLBACK_SECRET")
+SMS_SENDER_ID = env_str("SMS_SENDER_ID", "SIMPUL")
+# No messages between these hours (WITA) unless urgent.
+NEWSROOM_QUIET_START_HOUR = env_int("NEWSROOM_QUIET_START_HOUR", 21)
+NEWSROOM_QUIET_END_HOUR = env_int("NEWSROOM_QUIET_END_HOUR", 6)
+NEWSROOM_MAX_ATTEMPTS = env_int("NEWSROOM_MAX_ATTEMPTS", 5)
+NEWSROOM_FANOUT_BATCH = env_int("NEWSROOM_FANOUT_BATCH", 2000)
+NEWSROOM_SEND_BATCH = env_int("NEWSROOM_SEND_BATCH", 500)
+# Public pages are cached this long (and dropped whenever content changes).
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+NEWSROOM_COMMENT_RATE = env_str("NEWSROOM_COMMENT_RATE", "5/m")
+NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 10 * 1024 * 1024)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accounts.urls")),
     path("", include("regions.urls")),
+    path("", include("newsroom.urls")),
     # CKAN action API (read side) at its standard paths, for CKAN harvesters.
     path("api/3/action/", include("datahub.ckan_urls")),
     path("", include("datahub.urls")),

@@ -1,0 +1,251 @@
+"""Fan-out of one item to 100,000 recipients, against a bare bulk_create.
+
+Run: ``.venv/bin/python bench/newsroom_fanout.py [--recipients N] [--postgres]``
+
+A temporary database (SQLite file, or a temporary PostgreSQL database at
+127.0.0.1:5432 with ``--postgres``) holds N email subscribers. In the same run it
+measures:
+
+1. baseline: ``bulk_create`` of N bare delivery rows (same batch size, one
+   transaction per batch);
+2. fan-out: ``newsroom.services.dissemination_fan_out`` (streams the audience,
+   picks a channel per person, skips opt-outs, inserts with ON CONFLICT DO NOTHING);
+3. sending: ``deliveries_send`` over the email channel with Django's dummy mail
+   backend (a fake channel: messages are built and handed to the backend, which
+   drops them), status updated per batch;
+4. memory: peak RSS growth during a fan-out of N/5 and of N recipients (flat
+   memory: the growth does not scale with N).
+
+Targets (issue 5): fan-out under 60 s of worker time and at most 3x the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+class PeakRss:
+    def __init__(self) -> None:
+        self.start = rss_mb()
+        self.peak = self.start
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, rss_mb())
+            time.sleep(0.02)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+    @property
+    def growth(self) -> float:
+        return self.peak - self.start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--recipients", type=int, default=100_000)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    n = args.recipients
+
+    tmp = Path(tempfile.mkdtemp(prefix="simpul-bench-fanout-"))
+    pg_name = ""
+    if args.postgres:
+        import psycopg
+
+        pg_name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(
+            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+        ) as conn:
+            conn.execute(f'CREATE DATABASE "{pg_name}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "simpul.settings",
+            "SIMPUL_DATA_DIR": str(tmp),
+            "CACHE_URL": "locmem://",
+            "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "SECRET_KEY": "bench",
+            "NEWSROOM_QUIET_START_HOUR": "24",  # no quiet hours in the bench
+            "NEWSROOM_QUIET_END_HOUR": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    try:
+        return run(n, vendor="postgresql" if args.postgres else "sqlite")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if pg_name:
+            import psycopg
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(
+                "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+            ) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+
+
+def run(n: int, vendor: str) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from newsroom import services
+    from newsroom.models import Delivery, Dissemination, Subscriber
+    from regions.models import Region
+
+    province = Region.objects.create(
+        kode="64", name="Kalimantan Timur", level="provinsi", kind="provinsi",
+        rep_lat=0.5, rep_lng=116.4,
+    )  # fmt: skip
+    for code, name in (("64.02", "Kutai Kartanegara"), ("64.03", "Berau")):
+        Region.objects.create(
+            kode=code, name=name, level="kabkota", kind="kabupaten", parent=province,
+            rep_lat=0.4, rep_lng=116.9,
+        )  # fmt: skip
+    small = n // 5
+    batch = settings.NEWSROOM_FANOUT_BATCH
+    t = time.perf_counter()
+    rows = (
+        Subscriber(
+            channel="email",
+            email=f"warga{i}@example.org",
+            region_id="64.02" if i < n else "64.03",
+            token=f"t{i}",
+        )
+        for i in range(n + small)
+    )
+    chunk: list[Subscriber] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == 5000:
+            Subscriber.objects.bulk_create(chunk)
+            chunk = []
+    Subscriber.objects.bulk_create(chunk)
+    print(
+        f"[{vendor}] {n + small:,} subscribers seeded "
+        f"in {time.perf_counter() - t:.1f} s"
+    )
+
+    def dissemination(ref: str, code: str) -> Dissemination:
+        return services.dissemination_create(
+            actor=None,
+            item_url="https://simpul.example/kabar/baca/bench/",
+            title="Kabar uji",
+            summary="Ringkasan kabar uji untuk mengukur penyebaran.",
+            item_ref=ref,
+            region=province,
+            audience={"region_codes": [code], "subscribers": True},
+            channels=["email"],
+        )
+
+    # 1. Baseline: bare bulk_create of n delivery rows, same batches.
+    base = dissemination("bench:baseline", "64.02")
+    now = timezone.now()
+    t = time.perf_counter()
+    for start in range(0, n, batch):
+        objs = [
+            Delivery(
+                dissemination_id=base.pk,
+                item_ref="bench:baseline",
+                recipient_key=f"e:warga{i}@example.org",
+                channel="email",
+                address=f"warga{i}@example.org",
+                source="subscriber",
+                region_code="64.02",
+                next_attempt_at=now,
+            )
+            for i in range(start, min(n, start + batch))
+        ]
+        with transaction.atomic():
+            Delivery.objects.bulk_create(objs)
+    baseline = time.perf_counter() - t
+
+    # 2. Memory at two sizes (flat: growth independent of the audience size).
+    small_item = dissemination("bench:small", "64.03")
+    with PeakRss() as small_mem:
+        services.dissemination_fan_out(dissemination_id=small_item.pk)
+    item = dissemination("bench:item", "64.02")
+    with PeakRss() as big_mem:
+        t = time.perf_counter()
+        services.dissemination_fan_out(dissemination_id=item.pk)
+        fanout = time.perf_counter() - t
+    created = Delivery.objects.filter(dissemination=item).count()
+    # Run again (a resumed worker): nothing added.
+    t = time.perf_counter()
+    Dissemination.objects.filter(pk=item.pk).update(fanout_finished_at=None)
+    services.dissemination_fan_out(dissemination_id=item.pk)
+    rerun = time.perf_counter() - t
+    again = Delivery.objects.filter(dissemination=item).count()
+
+    # 3. Sending over the fake channel.
+    Delivery.objects.filter(dissemination__in=[base, small_item]).update(status="sent")
+    t = time.perf_counter()
+    totals = services.deliveries_send(channel="email", dissemination_id=item.pk)
+    sending = time.perf_counter() - t
+
+    print(f"[{vendor}] baseline bulk_create of {n:,} rows: {baseline:.2f} s")
+    print(
+        f"[{vendor}] fan-out to {created:,} recipients: {fanout:.2f} s "
+        f"(ratio {fanout / baseline:.2f}x baseline; target <= 3x, < 60 s)"
+    )
+    print(f"[{vendor}] fan-out run again (resume): {rerun:.2f} s, rows {again:,}")
+    print(
+        f"[{vendor}] sending {totals['sent']:,} over the fake channel: "
+        f"{sending:.2f} s; "
+        f"fan-out + sending {fanout + sending:.2f} s of worker time "
+        f"({(fanout + sending) / baseline:.2f}x baseline)"
+    )
+    print(
+        f"[{vendor}] peak RSS growth: fan-out of {small:,}: {small_mem.growth:.1f} MB, "
+        f"of {n:,}: {big_mem.growth:.1f} MB (process peak {big_mem.peak:.0f} MB)"
+    )
+    print(f"[{vendor}] load average while measuring: {os.getloadavg()[0]:.1f}")
+    ok = (
+        created == n
+        and again == n
+        and fanout < 60
+        and fanout / baseline <= 3
+        and totals["sent"] == n
+    )
+    print("OK" if ok else "TARGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

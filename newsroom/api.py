@@ -1,0 +1,474 @@
+"""``/api/v1/articles`` (public read, token write), feeds, disseminations and the
+channels' delivery callbacks."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Literal
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from core.api_auth import api_user, token_or_session
+from network import selectors as network
+from newsroom import channels, selectors, services
+from newsroom.models import Article, Kind
+from regions.models import Region
+
+router = Router(tags=["newsroom"])
+
+
+class ImageOut(Schema):
+    src: str
+    srcset: str
+    caption: str
+    credit: str
+    width: int
+    height: int
+
+
+class ArticleItem(Schema):
+    id: int
+    slug: str
+    kind: str
+    title: str
+    lead: str
+    author: str
+    kim_id: int | None
+    region: str
+    published_at: datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_author(obj: Article) -> str:
+        return obj.author_name
+
+    @staticmethod
+    def resolve_region(obj: Article) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_url(obj: Article) -> str:
+        return settings.SITE_URL + obj.get_absolute_url()
+
+
+class ArticleDetail(ArticleItem):
+    body: str
+    status: str
+    reading_minutes: int
+    tags: list[str]
+    regions: list[str]
+    source_links: list[str]
+    factcheck_url: str
+    images: list[ImageOut]
+
+    @staticmethod
+    def resolve_tags(obj: Article) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+    @staticmethod
+    def resolve_regions(obj: Article) -> list[str]:
+        return [r.kode for r in obj.regions.all()]
+
+    @staticmethod
+    def resolve_images(obj: Article) -> list[dict[str, Any]]:
+        return [
+            {
+                "src": settings.SITE_URL + i.largest,
+                "srcset": i.srcset,
+                "caption": i.caption,
+                "credit": i.credit,
+                "width": i.width,
+                "height": i.height,
+            }
+            for i in obj.images.all()
+        ]
+
+
+class ArticlePage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ArticleItem]
+
+
+class ArticleFilters(Schema):
+    region: str = Field("", max_length=13)
+    kim: int | None = None
+    kind: str = Field("", max_length=20)
+    q: str = Field("", max_length=200)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class ArticleIn(Schema):
+    kind: str
+    title: str = Field(..., max_length=200)
+    lead: str = Field(..., max_length=400)
+    body: str
+    kim_id: int | None = None
+    office: str | None = None
+    regions: list[str] = []
+    tags: list[str] = []
+    source_links: list[str] = []
+    factcheck_url: str = ""
+
+
+class ArticlePatch(Schema):
+    kind: str | None = None
+    title: str | None = Field(None, max_length=200)
+    lead: str | None = Field(None, max_length=400)
+    body: str | None = None
+    tags: list[str] | None = None
+    source_links: list[str] | None = None
+    factcheck_url: str | None = None
+
+
+class WorkflowIn(Schema):
+    action: Literal[
+        "submit", "request_changes", "approve", "schedule", "publish", "unpublish"
+    ]
+    note: str = ""
+    publish_at: datetime | None = None
+
+
+class AudienceIn(Schema):
+    region_codes: list[str]
+    subscribers: bool = True
+    kim_members: bool = False
+    forum_boards: bool = False
+    topics: list[str] = []
+
+
+class DisseminationIn(Schema):
+    article_id: int | None = None
+    item_url: str = ""
+    item_ref: str = ""
+    title: str = ""
+    summary: str = ""
+    region: str | None = None
+    audience: AudienceIn
+    channels: list[str]
+    urgent: bool = False
+
+
+class DisseminationOut(Schema):
+    id: int
+    item_ref: str
+    status: str
+    recipients: int
+    deliveries: dict[str, dict[str, int]]
+    clicks: int
+
+
+def _regions(codes: list[str]) -> list[Region]:
+    found = list(Region.objects.filter(kode__in=codes))
+    if len(found) != len(set(codes)):
+        raise HttpError(400, "Kode wilayah tidak dikenal.")
+    return found
+
+
+@router.get("/articles", response=ArticlePage)
+def list_articles(
+    request: HttpRequest, filters: Query[ArticleFilters]
+) -> dict[str, Any]:
+    """Published articles, newest first (or by relevance with ``q``)."""
+    if filters.q:
+        articles = selectors.article_search(q=filters.q, region_code=filters.region)
+    else:
+        articles = selectors.article_list_public(
+            region_code=filters.region, kim_id=filters.kim, kind=filters.kind
+        )
+    if filters.q and (filters.kim or filters.kind):
+        if filters.kim:
+            articles = articles.filter(kim_id=filters.kim)
+        if filters.kind:
+            articles = articles.filter(kind=filters.kind)
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": articles.count(),
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "items": list(articles[start : start + filters.page_size]),
+    }
+
+
+@router.get("/articles/feeds")
+def list_feeds(request: HttpRequest) -> dict[str, Any]:
+    """Where the RSS and Atom feeds are (per region, KIM and kind follow the
+    same pattern: ``/kabar/wilayah/<kode>/rss/``, ``/kabar/kim/<id>/atom/``…)."""
+    base = settings.SITE_URL
+    return {
+        "all": {
+            "rss": base + reverse("newsroom:rss"),
+            "atom": base + reverse("newsroom:atom"),
+        },
+        "kinds": {
+            kind: {
+                "rss": base + reverse("newsroom:kind_rss", kwargs={"kind": kind}),
+                "atom": base + reverse("newsroom:kind_atom", kwargs={"kind": kind}),
+            }
+            for kind in Kind.values
+        },
+        "region_pattern": base + "/kabar/wilayah/{kode}/rss/",
+        "kim_pattern": base + "/kabar/kim/{id}/rss/",
+    }
+
+
+@router.get("/articles/{key}", response=ArticleDetail)
+def get_article(request: HttpRequest, key: str) -> Article:
+    """A published article by its slug (or its id)."""
+    article = selectors.article_get_public(slug=key)
+    if article is None and key.isdigit():
+        article = selectors.published().filter(pk=int(key)).first()
+    if article is None:
+        raise HttpError(404, "Artikel tidak ditemukan.")
+    return article
+
+
+def _staff_article(request: HttpRequest, article_id: int) -> Article:
+    article = selectors.article_get_for_actor(actor=api_user(request), pk=article_id)
+    if article is None:
+        raise HttpError(404, "Artikel tidak ditemukan.")
+    return article
+
+
+@router.post("/articles", response={201: ArticleDetail}, auth=token_or_session)
+def create_article(request: HttpRequest, payload: ArticleIn) -> tuple[int, Article]:
+    """A draft by a KIM (``kim_id``) or a Diskominfo office (``office``: code)."""
+    author: dict[str, Any] = {}
+    if payload.kim_id is not None:
+        kim = network.kim_get(pk=payload.kim_id)
+        if kim is None:
+            raise HttpError(404, "KIM tidak ditemukan.")
+        author["kim"] = kim
+    if payload.office:
+        office = Region.objects.filter(kode=payload.office).first()
+        if office is None:
+            raise HttpError(404, "Wilayah tidak ditemukan.")
+        author["office"] = office
+    article = services.article_create(
+        actor=api_user(request),
+        kind=payload.kind,
+        title=payload.title,
+        lead=payload.lead,
+        body=payload.body,
+        regions=_regions(payload.regions),
+        tags=payload.tags,
+        source_links=payload.source_links,
+        factcheck_url=payload.factcheck_url,
+        **author,
+    )
+    return 201, article
+
+
+@router.patch("/articles/{key}", response=ArticleDetail, auth=token_or_session)
+def patch_article(request: HttpRequest, key: str, payload: ArticlePatch) -> Article:
+    """Edit an article (by id) within the workflow's rules."""
+    if not key.isdigit():
+        raise HttpError(404, "Artikel tidak ditemukan.")
+    article = _staff_article(request, int(key))
+    return services.article_update(
+        actor=api_user(request), article=article, **payload.dict(exclude_unset=True)
+    )
+
+
+@router.post(
+    "/articles/{article_id}/workflow", response=ArticleDetail, auth=token_or_session
+)
+def article_workflow(
+    request: HttpRequest, article_id: int, payload: WorkflowIn
+) -> Article:
+    """Move an article through the workflow (``publish_at`` for ``schedule``)."""
+    actor = api_user(request)
+    article = _staff_article(request, article_id)
+    note = payload.note
+    if payload.action == "submit":
+        return services.article_submit(actor=actor, article=article, note=note)
+    if payload.action == "request_changes":
+        return services.article_request_changes(actor=actor, article=article, note=note)
+    if payload.action == "approve":
+        return services.article_approve(actor=actor, article=article, note=note)
+    if payload.action == "schedule":
+        if payload.publish_at is None:
+            raise HttpError(400, "publish_at wajib diisi untuk penjadwalan.")
+        return services.article_schedule(
+            actor=actor, article=article, publish_at=payload.publish_at, note=note
+        )
+    if payload.action == "publish":
+        return services.article_publish(actor=actor, article=article, note=note)
+    return services.article_unpublish(actor=actor, article=article, note=note)
+
+
+@router.post("/disseminations", response={201: DisseminationOut}, auth=token_or_session)
+def create_dissemination(
+    request: HttpRequest, payload: DisseminationIn
+) -> tuple[int, dict[str, Any]]:
+    """Send a published article (``article_id``) or any item (``item_url``,
+    ``item_ref``, ``title``, ``summary``: e.g. a fact-check) to an audience."""
+    actor = api_user(request)
+    region = None
+    if payload.region:
+        region = Region.objects.filter(kode=payload.region).first()
+        if region is None:
+            raise HttpError(404, "Wilayah tidak ditemukan.")
+    article = None
+    if payload.article_id is not None:
+        article = _staff_article(request, payload.article_id)
+        if article.status != Article.Status.PUBLISHED:
+            raise HttpError(400, "Hanya artikel yang terbit yang dapat disebarkan.")
+        fields: dict[str, Any] = {
+            "item_url": settings.SITE_URL + article.get_absolute_url(),
+            "item_ref": article.item_ref,
+            "title": article.title,
+            "summary": article.lead,
+            "region": article.region,
+        }
+    else:
+        if not (payload.item_url and payload.item_ref and payload.title):
+            raise HttpError(400, "item_url, item_ref dan title wajib diisi.")
+        fields = {
+            "item_url": payload.item_url,
+            "item_ref": payload.item_ref,
+            "title": payload.title,
+            "summary": payload.summary or payload.title,
+            "region": region,
+        }
+    dissemination = services.dissemination_create(
+        actor=actor,
+        audience=payload.audience.dict(),
+        channels=payload.channels,
+        urgent=payload.urgent,
+        article=article,
+        **fields,
+    )
+    return 201, _dissemination_out(dissemination.pk)
+
+
+def _dissemination_out(pk: int) -> dict[str, Any]:
+    from newsroom.models import Dissemination
+
+    dissemination = Dissemination.objects.get(pk=pk)
+    return {
+        "id": pk,
+        "item_ref": dissemination.item_ref,
+        "status": dissemination.status,
+        "recipients": dissemination.recipients,
+        "deliveries": selectors.delivery_counts(dissemination=dissemination),
+        "clicks": selectors.reach_by_item(dissemination_id=pk).clicks,
+    }
+
+
+@router.get(
+    "/disseminations/{dissemination_id}",
+    response=DisseminationOut,
+    auth=token_or_session,
+)
+def get_dissemination(request: HttpRequest, dissemination_id: int) -> dict[str, Any]:
+    found = selectors.disseminations_for_actor(actor=api_user(request)).filter(
+        pk=dissemination_id
+    )
+    if not found.exists():
+        raise HttpError(404, "Penyebaran tidak ditemukan.")
+    return _dissemination_out(dissemination_id)
+
+
+# --- channel callbacks --------------------------------------------------------------
+WHATSAPP_STATUSES = {
+    "sent": "sent",
+    "delivered": "delivered",
+    "read": "read",
+    "failed": "failed",
+}
+
+
+@router.get("/callbacks/whatsapp", include_in_schema=False)
+def whatsapp_verify(request: HttpRequest) -> HttpResponse:
+    """Meta's webhook verification handshake."""
+    token = settings.WHATSAPP_VERIFY_TOKEN
+    if (
+        request.GET.get("hub.mode") == "subscribe"
+        and token
+        and request.GET.get("hub.verify_token") == token
+    ):
+        return HttpResponse(
+            request.GET.get("hub.challenge", ""), content_type="text/plain"
+        )
+    return HttpResponse(status=403)
+
+
+@router.post("/callbacks/whatsapp")
+def whatsapp_callback(request: HttpRequest) -> HttpResponse:
+    """Delivery statuses from WhatsApp Business (signed: X-Hub-Signature-256)."""
+    if not channels.whatsapp_signature_valid(
+        request.body, request.headers.get("X-Hub-Signature-256", "")
+    ):
+        raise HttpError(401, "Tanda tangan tidak valid.")
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise HttpError(400, "JSON tidak valid.") from None
+    updated = 0
+    for entry in data.get("entry", []) if isinstance(data, dict) else []:
+        for change in entry.get("changes", []):
+            for status in change.get("value", {}).get("statuses", []):
+                mapped = WHATSAPP_STATUSES.get(str(status.get("status", "")))
+                if mapped is None:
+                    continue
+                errors = status.get("errors") or [{}]
+                updated += services.delivery_status_update(
+                    channel="whatsapp",
+                    provider_id=str(status.get("id", "")),
+                    status=mapped,
+                    error=str(errors[0].get("title", ""))[:300],
+                )
+    return HttpResponse(
+        json.dumps({"updated": updated}), content_type="application/json"
+    )
+
+
+class SmsReport(Schema):
+    id: str = Field(..., max_length=128)
+    status: Literal["sent", "delivered", "failed"]
+    error: str = Field("", max_length=300)
+
+
+@router.post("/callbacks/sms")
+def sms_callback(request: HttpRequest, payload: SmsReport) -> dict[str, int]:
+    """Delivery reports of the SMS gateway (shared secret: X-Gateway-Secret)."""
+    if not channels.sms_secret_valid(request.headers.get("X-Gateway-Secret", "")):
+        raise HttpError(401, "Rahasia gateway tidak valid.")
+    updated = services.delivery_status_update(
+        channel="sms",
+        provider_id=payload.id,
+        status=payload.status,
+        error=payload.error,
+    )
+    return {"updated": updated}
+
+
+@router.post("/callbacks/telegram")
+def telegram_callback(request: HttpRequest) -> HttpResponse:
+    """Messages to the newsroom's bot (secret: X-Telegram-Bot-Api-Secret-Token).
+    The answer goes back in the webhook's own response, so nothing is sent from
+    the web request."""
+    if not channels.telegram_secret_valid(
+        request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    ):
+        raise HttpError(401, "Rahasia webhook tidak valid.")
+    try:
+        update = json.loads(request.body)
+    except ValueError:
+        raise HttpError(400, "JSON tidak valid.") from None
+    answer = services.telegram_update_handle(
+        update=update if isinstance(update, dict) else {}
+    )
+    if not answer:
+        return HttpResponse(status=200)
+    chat_id = update["message"]["chat"]["id"]
+    body = {"method": "sendMessage", "chat_id": chat_id, "text": answer}
+    return HttpResponse(json.dumps(body), content_type="application/json")

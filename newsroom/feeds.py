@@ -1,0 +1,131 @@
+"""RSS 2.0 and Atom feeds: everything, per region, per KIM, per kind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from network import selectors as network
+from newsroom import selectors
+from newsroom.models import Article, Kind
+from regions.selectors import region_get
+
+FEED_SIZE = 30
+
+
+class _ArticleFeed(Feed):
+    def items(self, obj: Any) -> list[Article]:
+        return list(self.articles(obj)[:FEED_SIZE])
+
+    def articles(self, obj: Any) -> Any:
+        return selectors.article_list_public()
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.lead
+
+    def item_link(self, item: Article) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Article) -> datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Article) -> datetime | None:
+        return item.updated_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.author_name
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [str(item.get_kind_display())]
+
+    def item_guid(self, item: Article) -> str:
+        return f"simpul-kabar-{item.pk}"
+
+    item_guid_is_permalink = False
+
+
+class LatestFeed(_ArticleFeed):
+    def title(self, obj: Any) -> str:
+        return _("Simpul news: Kalimantan Timur")
+
+    def link(self, obj: Any) -> str:
+        return reverse("newsroom:home")
+
+    def description(self, obj: Any) -> str:
+        return _("Public information and local potential from KIMs and Diskominfo.")
+
+
+class RegionFeed(_ArticleFeed):
+    def get_object(self, request: HttpRequest, kode: str) -> Any:
+        region = region_get(kode=kode)
+        if region is None:
+            raise Http404
+        return region
+
+    def title(self, obj: Any) -> str:
+        return _("Simpul news: %(region)s") % {"region": obj.name}
+
+    def link(self, obj: Any) -> str:
+        return reverse("newsroom:region", kwargs={"kode": obj.kode})
+
+    def description(self, obj: Any) -> str:
+        return _("News of %(region)s") % {"region": obj.name}
+
+    def articles(self, obj: Any) -> Any:
+        return selectors.article_list_public(region_code=obj.kode)
+
+
+class KimFeed(_ArticleFeed):
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        kim = network.kim_get(pk=pk)
+        if kim is None:
+            raise Http404
+        return kim
+
+    def title(self, obj: Any) -> str:
+        return _("Simpul news: %(kim)s") % {"kim": obj.name}
+
+    def link(self, obj: Any) -> str:
+        return reverse("newsroom:kim", kwargs={"pk": obj.pk})
+
+    def description(self, obj: Any) -> str:
+        return _("Stories of %(kim)s") % {"kim": obj.name}
+
+    def articles(self, obj: Any) -> Any:
+        return selectors.article_list_public(kim_id=obj.pk)
+
+
+class KindFeed(_ArticleFeed):
+    def get_object(self, request: HttpRequest, kind: str) -> Any:
+        if kind not in Kind.values:
+            raise Http404
+        return kind
+
+    def title(self, obj: Any) -> str:
+        return _("Simpul news: %(kind)s") % {"kind": Kind(obj).label}
+
+    def link(self, obj: Any) -> str:
+        return reverse("newsroom:kind", kwargs={"kind": obj})
+
+    def description(self, obj: Any) -> str:
+        return str(Kind(obj).label)
+
+    def articles(self, obj: Any) -> Any:
+        return selectors.article_list_public(kind=obj)
+
+
+def atom(feed: type[Feed]) -> type[Feed]:
+    return type(
+        f"Atom{feed.__name__}",
+        (feed,),
+        {"feed_type": Atom1Feed, "subtitle": feed.description},
+    )

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.models import Channel, Comment, Kind
+from regions.models import Region
+
+FORM_STAMP_SALT = "newsroom.comment.stamp"
+
+
+class ArticleForm(forms.Form):
+    author = forms.ChoiceField(label=_("Written by"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    lead = forms.CharField(
+        label=_("Lead"),
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One or two sentences that sum the story up."),
+    )
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "Paragraphs separated by an empty line, or simple HTML (headings, "
+            "bold, lists, links)."
+        ),
+    )
+    regions = forms.CharField(
+        label=_("Regions concerned"),
+        required=False,
+        help_text=_("Kemendagri codes separated by commas, e.g. 64.02.06"),
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separated by commas.")
+    )
+    source_links = forms.CharField(
+        label=_("Source links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One web address per line."),
+    )
+    factcheck_url = forms.URLField(
+        label=_("Fact-check link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Required for a hoax clarification."),
+    )
+
+    def __init__(
+        self, *args: Any, author_choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["author"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = author_choices
+
+    def clean_regions(self) -> list[Region]:
+        codes = [
+            c.strip() for c in self.cleaned_data["regions"].split(",") if c.strip()
+        ]
+        found = list(Region.objects.filter(kode__in=codes))
+        if len(found) != len(set(codes)):
+            raise forms.ValidationError(_("Unknown region code."))
+        return found
+
+    def clean_tags(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
+
+    def clean_source_links(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data["source_links"].splitlines()
+            if line.strip()
+        ]
+
+    def clean_body(self) -> str:
+        body: str = self.cleaned_data["body"]
+        if not re.search(r"<(p|h[2-4]|ul|ol|blockquote|figure|table)\b", body):
+            paragraphs = [p.strip() for p in body.replace("\r", "").split("\n\n")]
+            body = "".join(f"<p>{p}</p>" for p in paragraphs if p)
+        return body
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(label=_("Photo"))
+    caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+    credit = forms.CharField(label=_("Credit"), max_length=150, required=False)
+
+
+class WorkflowForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            (a, a)
+            for a in (
+                "submit",
+                "request_changes",
+                "approve",
+                "schedule",
+                "publish",
+                "unpublish",
+            )
+        ]
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    publish_at = forms.DateTimeField(
+        label=_("Publish at (WITA)"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    send_subscribers = forms.BooleanField(required=False)
+    send_channels = forms.MultipleChoiceField(
+        choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class AudienceForm(forms.Form):
+    region_codes = forms.CharField(
+        label=_("Regions"),
+        help_text=_("Kemendagri codes separated by commas, e.g. 64.02"),
+    )
+    subscribers = forms.BooleanField(
+        label=_("Subscribers of these regions"), required=False, initial=True
+    )
+    kim_members = forms.BooleanField(
+        label=_("KIM members of these regions"), required=False
+    )
+    forum_boards = forms.BooleanField(label=_("Forum KIM boards"), required=False)
+    channels = forms.MultipleChoiceField(
+        label=_("Channels (in order of preference)"),
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgent = forms.BooleanField(
+        label=_("Urgent: send even during quiet hours (21:00-06:00 WITA)"),
+        required=False,
+    )
+
+    def clean_region_codes(self) -> list[str]:
+        return [
+            c.strip() for c in self.cleaned_data["region_codes"].split(",") if c.strip()
+        ]
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    body = forms.CharField(
+        label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    # Spam traps: a field people never see, and when the form was shown.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @staticmethod
+    def new_stamp() -> str:
+        return signing.dumps(time.time(), salt=FORM_STAMP_SALT)
+
+    def fill_seconds(self) -> float | None:
+        try:
+            shown = float(
+                signing.loads(
+                    self.cleaned_data.get("stamp", ""),
+                    salt=FORM_STAMP_SALT,
+                    max_age=86400,
+                )
+            )
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        return time.time() - shown
+
+
+class SubscribeForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    channel = forms.ChoiceField(
+        label=_("Receive by"),
+        choices=[
+            (Channel.WHATSAPP, "WhatsApp"),
+            (Channel.SMS, "SMS"),
+            (Channel.EMAIL, _("Email")),
+        ],
+    )
+    phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.filter(
+            level__in=[
+                Region.Level.PROVINCE,
+                Region.Level.REGENCY,
+                Region.Level.DISTRICT,
+            ]
+        ).order_by("kode"),
+        to_field_name="kode",
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Only these kinds (none: all)"),
+        choices=Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to receive news from Simpul and know I can stop at any time.")
+    )
+
+
+class ModerationForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Comment.Status.APPROVED, _("Approve")),
+            (Comment.Status.REJECTED, _("Reject")),
+            (Comment.Status.SPAM, _("Spam")),
+        ]
+    )

@@ -1,0 +1,169 @@
+"""The monthly report of a regency's news for its Diskominfo office: PDF and Excel.
+
+Aggregate figures only (no personal data): articles published that month by the
+regency's KIMs and office, with their page views, shares, link clicks and
+deliveries.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from newsroom.selectors import ReportRow
+from regions.models import Region
+
+MONTHS_ID = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]  # fmt: skip
+HEADERS = [
+    "No", "Tanggal", "Judul", "Jenis", "Penulis", "Dilihat", "Dibagikan",
+    "Klik tautan", "Terkirim", "Dibaca",
+]  # fmt: skip
+
+
+def month_label(month: date) -> str:
+    return f"{MONTHS_ID[month.month - 1]} {month.year}"
+
+
+def recent_months(n: int = 12) -> list[tuple[str, str]]:
+    """``("2026-05", "Mei 2026")`` for this month and the ``n - 1`` before."""
+    first = timezone.localdate().replace(day=1)
+    months = []
+    for _ in range(n):
+        months.append((f"{first:%Y-%m}", month_label(first)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def _table(rows: list[ReportRow]) -> list[list[object]]:
+    table: list[list[object]] = []
+    for i, row in enumerate(rows, start=1):
+        a = row.article
+        published = timezone.localtime(a.published_at) if a.published_at else None
+        table.append(
+            [
+                i,
+                f"{published:%d-%m-%Y}" if published else "",
+                a.title,
+                str(a.get_kind_display()),
+                a.author_name,
+                row.views,
+                row.shares,
+                row.clicks,
+                row.deliveries,
+                row.read,
+            ]
+        )
+    return table
+
+
+def _totals(rows: list[ReportRow]) -> list[object]:
+    return [
+        "",
+        "",
+        "Jumlah",
+        "",
+        f"{len(rows)} artikel",
+        sum(r.views for r in rows),
+        sum(r.shares for r in rows),
+        sum(r.clicks for r in rows),
+        sum(r.deliveries for r in rows),
+        sum(r.read for r in rows),
+    ]
+
+
+def report_xlsx(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Laporan"
+    sheet.append([f"Laporan Kabar {region.name}: {month_label(month)}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([f"Dibuat {timezone.localtime():%d-%m-%Y %H:%M} WITA oleh Simpul"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for line in _table(rows):
+        sheet.append(line)
+    sheet.append(_totals(rows))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column, width in zip(
+        "ABCDEFGHIJ", (5, 12, 60, 28, 30, 10, 10, 11, 10, 10), strict=True
+    ):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import (
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=f"Laporan Kabar {region.name} {month_label(month)}",
+        author="Simpul",
+    )
+    styles = getSampleStyleSheet()
+    small = styles["BodyText"].clone("small", fontSize=8, leading=10)
+    story = [
+        Paragraph(f"Laporan Kabar {region.name}", styles["Title"]),
+        Paragraph(
+            f"{month_label(month)} · dibuat {timezone.localtime():%d-%m-%Y %H:%M} WITA",
+            styles["Normal"],
+        ),
+        Spacer(1, 0.4 * cm),
+    ]
+    data: list[list[object]] = [[*HEADERS]]
+    for line in _table(rows):
+        line[2] = Paragraph(str(line[2]), small)
+        line[4] = Paragraph(str(line[4]), small)
+        data.append(line)
+    data.append(_totals(rows))
+    widths = [1, 2, 8.5, 3.5, 4.5, 1.6, 1.8, 1.8, 1.6, 1.5]
+    table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
+                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (5, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    story.append(table)
+    if not rows:
+        story.append(Spacer(1, 0.4 * cm))
+        story.append(Paragraph("Tidak ada artikel terbit bulan ini.", styles["Normal"]))
+    doc.build(story)
+    return out.getvalue()

@@ -1,0 +1,98 @@
+"""Fixtures of the newsroom tests: a KIM with a member account, editors, fake
+channel servers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from newsroom.tests.fakes import FakeServer
+
+KIM_VILLAGE = "64.02.06.1001"  # a village of Tenggarong, Kutai Kartanegara
+
+
+@pytest.fixture
+def kim(kaltim: None) -> Any:
+    from network.models import Kim
+
+    return Kim.objects.create(name="KIM Maju Bersama", region_id=KIM_VILLAGE)
+
+
+@pytest.fixture
+def member(make_user, kim) -> Any:  # type: ignore[no-untyped-def]
+    """A KIM member's account, linked to a membership of ``kim``."""
+    from network.models import Membership, Person
+
+    user = make_user("kim_member", "64.02.06", full_name="Nur Anggota")
+    person = Person.objects.create(full_name="Nur Anggota", user=user)
+    Membership.objects.create(kim=kim, person=person, role="anggota")
+    return user
+
+
+@pytest.fixture
+def editor(make_user) -> Any:  # type: ignore[no-untyped-def]
+    return make_user("editor", "64.02", full_name="Editor Kukar")
+
+
+@pytest.fixture
+def berau_editor(make_user) -> Any:  # type: ignore[no-untyped-def]
+    return make_user("editor", "64.03", full_name="Editor Berau")
+
+
+@pytest.fixture
+def published(member, editor, kim) -> Any:  # type: ignore[no-untyped-def]
+    from newsroom import services
+
+    article = services.article_create(
+        actor=member,
+        kim=kim,
+        kind="umkm",
+        title="Amplang Udang Khas Tenggarong",
+        lead="Kerupuk amplang buatan ibu-ibu KIM laris di pasar Tenggarong.",
+        body="<p>Amplang dibuat dari ikan belida dan udang segar setiap pagi.</p>",
+        tags=["UMKM", "kuliner"],
+    )
+    services.article_submit(actor=member, article=article)
+    services.article_approve(actor=editor, article=article)
+    return services.article_publish(actor=editor, article=article)
+
+
+@pytest.fixture
+def channel_settings(settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """Every channel configured and pointed at one fake server."""
+    with FakeServer() as fake:
+        settings.NEWSROOM_TELEGRAM_BOT_TOKEN = "123:abc"
+        settings.TELEGRAM_API_BASE = fake.url
+        settings.WHATSAPP_TOKEN = "wa-token"
+        settings.WHATSAPP_PHONE_NUMBER_ID = "555"
+        settings.WHATSAPP_API_BASE = fake.url
+        settings.WHATSAPP_APP_SECRET = "app-secret"
+        settings.SMS_GATEWAY_URL = fake.url + "/sms"
+        settings.SMS_GATEWAY_TOKEN = "sms-token"
+        settings.SMS_GATEWAY_CALLBACK_SECRET = "sms-callback-secret"
+        settings.NEWSROOM_TELEGRAM_WEBHOOK_SECRET = "tg-secret"
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        settings.SITE_URL = "http://testserver"
+        # No quiet hours unless a test sets them (tests run at any hour).
+        settings.NEWSROOM_QUIET_START_HOUR = 24
+        settings.NEWSROOM_QUIET_END_HOUR = 0
+        yield fake
+
+
+def photo(width: int = 2000, height: int = 1200, fmt: str = "JPEG") -> io.BytesIO:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 120, 80)).save(buffer, format=fmt)
+    buffer.seek(0)
+    buffer.name = f"foto.{fmt.lower()}"
+    return buffer
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+    # Accounts are made in almost every test: hash their passwords cheaply.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,73 @@
+from django.contrib.sitemaps.views import index as sitemap_index
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+from django.views.decorators.cache import cache_page
+
+from newsroom import feeds, views
+from newsroom.sitemaps import SITEMAPS
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("kabar/", views.home, name="home"),
+    path("kabar/rss/", feeds.LatestFeed(), name="rss"),
+    path("kabar/atom/", feeds.atom(feeds.LatestFeed)(), name="atom"),
+    path("kabar/cari/", views.search, name="search"),
+    path("kabar/baca/<slug:slug>/", views.article_detail, name="article"),
+    path("kabar/baca/<slug:slug>/balas/", views.comment_post, name="comment"),
+    path("kabar/hitung/", views.count, name="count"),
+    path("kabar/wilayah/<str:kode>/", views.region_home, name="region"),
+    path("kabar/wilayah/<str:kode>/rss/", feeds.RegionFeed(), name="region_rss"),
+    path(
+        "kabar/wilayah/<str:kode>/atom/",
+        feeds.atom(feeds.RegionFeed)(),
+        name="region_atom",
+    ),
+    path("kabar/kim/<int:pk>/", views.kim_page, name="kim"),
+    path("kabar/kim/<int:pk>/rss/", feeds.KimFeed(), name="kim_rss"),
+    path("kabar/kim/<int:pk>/atom/", feeds.atom(feeds.KimFeed)(), name="kim_atom"),
+    path("kabar/jenis/<str:kind>/", views.kind_page, name="kind"),
+    path("kabar/jenis/<str:kind>/rss/", feeds.KindFeed(), name="kind_rss"),
+    path(
+        "kabar/jenis/<str:kind>/atom/", feeds.atom(feeds.KindFeed)(), name="kind_atom"
+    ),
+    path("kabar/tag/<slug:slug>/", views.tag_page, name="tag"),
+    path("kabar/langganan/", views.subscribe, name="subscribe"),
+    path("kabar/berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("s/<str:code>", views.short_link, name="short_link"),
+    path(
+        "sitemap.xml",
+        cache_page(3600)(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "newsroom:sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(3600)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    # Staff
+    path("kabar/staf/", views.staff_home, name="staff"),
+    path("kabar/staf/tulis/", views.article_new, name="staff_new"),
+    path("kabar/staf/<int:pk>/", views.article_edit, name="staff_article"),
+    path("kabar/staf/<int:pk>/aksi/", views.article_action, name="staff_action"),
+    path("kabar/staf/<int:pk>/foto/", views.image_upload, name="staff_image"),
+    path(
+        "kabar/staf/<int:pk>/foto/<int:image_pk>/hapus/",
+        views.image_delete,
+        name="staff_image_delete",
+    ),
+    path("kabar/staf/<int:pk>/pratinjau/", views.article_preview, name="staff_preview"),
+    path("kabar/staf/<int:pk>/sebarkan/", views.disseminate, name="disseminate"),
+    path(
+        "kabar/staf/sebaran/<int:pk>/", views.dissemination_detail, name="dissemination"
+    ),
+    path("kabar/staf/komentar/", views.moderation, name="moderation"),
+    path("kabar/staf/jangkauan/", views.reach, name="reach"),
+    path(
+        "kabar/staf/laporan/<str:kode>/<str:month>.<str:fmt>",
+        views.report,
+        name="report",
+    ),
+]
