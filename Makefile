@@ -43,8 +43,13 @@ format: install
 	$(VENV)/bin/ruff format .
 
 # Needs GNU gettext (msgfmt, xgettext); the compiled .mo files are committed.
+# Shared templates, accounts, regions and core translate in locale/; the domain
+# apps in their own <app>/locale/.
+LOCALE_APPS := network factcheck connectivity datahub newsroom
 messages: install
-	$(MANAGE) makemessages -l id -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(MANAGE) makemessages -l id --ignore=.venv --ignore=node_modules --ignore=var \
+		--ignore=bench --ignore=staticfiles $(foreach a,$(LOCALE_APPS),--ignore=$(a))
+	for a in $(LOCALE_APPS); do (cd $$a && ../$(PY) ../manage.py makemessages -l id) || exit 1; done
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules
 
 bench: install
