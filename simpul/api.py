@@ -15,8 +15,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from accounts.api import router as accounts_router
-from datahub.api import router as datahub_router
 from connectivity.api import router as connectivity_router
+from datahub.api import router as datahub_router
+from factcheck.api import router as factcheck_router
 from network.api import router as network_router
 from newsroom.api import router as newsroom_router
 from regions.api import router as regions_router
@@ -101,4 +102,5 @@ api.add_router("/", accounts_router)
 api.add_router("/", newsroom_router)
 api.add_router("/data/", datahub_router)
 api.add_router("/", connectivity_router)
+api.add_router("/", factcheck_router)
 api.add_router("/", network_router)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "accounts",
     "datahub",
     "connectivity",
+    "factcheck",
     "network",
     "newsroom",
 ]

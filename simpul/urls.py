@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("datahub.urls")),
     path("", include("network.urls")),
     path("", include("connectivity.urls")),
+    path("", include("factcheck.urls")),
 ]
 
 if settings.DEBUG:

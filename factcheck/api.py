@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from core.api_auth import api_user, token_or_session
+from factcheck import matching_service, selectors, services
+from factcheck.models import Channel, Claim, FactCheck, Verdict
+from regions.models import Region
+
+router = Router(tags=["factcheck"])
+
+
+class MatchIn(Schema):
+    text: Any = None
+    id: str | None = Field(None, max_length=200)
+
+
+class MatchItem(Schema):
+    external_id: str
+    score: float
+    verdict: str
+    title: str
+
+
+class MatchOut(Schema):
+    id: str | None
+    decision: str
+    matches: list[MatchItem]
+
+
+class TipIn(Schema):
+    text: Any = None
+    region: str | None = Field(None, max_length=13)
+
+
+class TipOut(Schema):
+    decision: str
+    reply: str
+    claim: int | None
+    factcheck: int | None
+    matches: list[MatchItem]
+
+
+class FactCheckItem(Schema):
+    id: int
+    title: str
+    verdict: str
+    verdict_label: str
+    publisher: str
+    published_on: date | None
+    url: str
+    page: str
+
+
+class FactCheckDetail(FactCheckItem):
+    claim_reviewed: str
+    explanation: str
+    conclusion: str
+    references: list[str]
+    author: str
+    language: str
+    regions: list[str]
+    external_id: str
+
+
+class FactCheckPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[FactCheckItem]
+
+
+class FactCheckFilters(Schema):
+    q: str = Field("", max_length=100)
+    verdict: str = Field("", max_length=24)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class ClaimItem(Schema):
+    id: int
+    text: str
+    status: str
+    tip_count: int
+    first_seen_at: Any
+    last_seen_at: Any
+    factcheck: int | None
+    spread: int
+
+    @staticmethod
+    def resolve_factcheck(obj: Claim) -> int | None:
+        return obj.factcheck_id
+
+
+def _item(fc: FactCheck) -> dict[str, Any]:
+    return {
+        "id": fc.pk,
+        "title": fc.title,
+        "verdict": fc.verdict,
+        "verdict_label": fc.verdict_label,
+        "publisher": fc.publisher,
+        "published_on": fc.published_on,
+        "url": fc.url,
+        "page": fc.get_absolute_url(),
+    }
+
+
+def _matches(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {k: m[k] for k in ("external_id", "score", "verdict", "title")}
+        for m in result["matches"]
+    ]
+
+
+@router.post("/factcheck/match", response=MatchOut)
+def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
+    """Has this message been fact-checked? The same object as a line of
+    ``manage.py match_claims``: ``{"id", "decision", "matches"}``."""
+    text = services.tip_text_clean(payload.text)
+    result = matching_service.match(text, top=10)
+    return {
+        "id": payload.id,
+        "decision": result["decision"],
+        "matches": _matches(result),
+    }
+
+
+@router.post("/factcheck/tips", response=TipOut)
+def submit_tip(request: HttpRequest, payload: TipIn) -> dict[str, Any]:
+    """Send a tip (e.g. from a KIM's own app): the answer, and the claim it joined."""
+    region = None
+    if payload.region:
+        region = Region.objects.filter(kode=payload.region).first()
+        if region is None:
+            raise HttpError(400, f"Kode wilayah {payload.region} tidak dikenal.")
+    outcome = services.tip_submit(channel=Channel.API, text=payload.text, region=region)
+    return {
+        "decision": outcome.decision,
+        "reply": outcome.reply,
+        "claim": outcome.claim.pk if outcome.claim else None,
+        "factcheck": outcome.factcheck.pk if outcome.factcheck else None,
+        "matches": _matches({"matches": outcome.matches}),
+    }
+
+
+@router.get("/factcheck/factchecks", response=FactCheckPage)
+def list_factchecks(
+    request: HttpRequest, filters: Query[FactCheckFilters]
+) -> dict[str, Any]:
+    if filters.verdict and filters.verdict not in Verdict.values:
+        raise HttpError(400, f"Vonis tidak dikenal: {filters.verdict}.")
+    items = selectors.factcheck_public_list(q=filters.q, verdict=filters.verdict)
+    count = items.count()
+    start = (filters.page - 1) * filters.page_size
+    return {
+        "count": count,
+        "page": filters.page,
+        "pages": max(1, -(-count // filters.page_size)),
+        "items": [_item(fc) for fc in items[start : start + filters.page_size]],
+    }
+
+
+@router.get("/factcheck/factchecks/{factcheck_id}", response=FactCheckDetail)
+def get_factcheck(request: HttpRequest, factcheck_id: int) -> dict[str, Any]:
+    fc = selectors.factcheck_public_get(pk=factcheck_id)
+    if fc is None:
+        raise HttpError(404, "Cek fakta tidak ditemukan.")
+    return {
+        **_item(fc),
+        "claim_reviewed": fc.claim_reviewed,
+        "explanation": fc.explanation,
+        "conclusion": fc.conclusion,
+        "references": fc.references,
+        "author": fc.author,
+        "language": fc.language,
+        "regions": [r.kode for r in fc.regions.all()],
+        "external_id": fc.external_id,
+    }
+
+
+@router.get("/factcheck/claims", response=list[ClaimItem], auth=token_or_session)
+def list_claims(
+    request: HttpRequest, status: str = "open", page: int = 1
+) -> list[Claim]:
+    """The desk queue, by spread (fact-checkers and editors)."""
+    if status not in ("open", "all", *Claim.Status.values):
+        raise HttpError(400, f"Status tidak dikenal: {status}.")
+    claims = selectors.claim_list(actor=api_user(request), status=status)
+    start = (max(page, 1) - 1) * 50
+    return list(claims[start : start + 50])

@@ -1,0 +1,75 @@
+"""What the fact-check app plugs into the platform (called from ``ready()``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_noop
+
+from accounts.models import Role
+
+# The link in templates/base.html's menu, translated in this app's catalogue.
+NAV_LABEL = gettext_noop("Check facts")
+DESK = {Role.FACT_CHECKER, Role.PROVINCE_ADMIN}
+DESK_VIEW = DESK | {Role.EDITOR}
+
+
+def register() -> None:
+    from accounts.dashboard import register_panel
+    from accounts.permissions import register_rules
+    from core.demo import register_demo
+    from core.health import register_check
+    from core.schedule import register_periodic
+    from factcheck.tasks import feeds_import_due_task, outgoing_retry_task
+
+    register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
+    register_rules(
+        "factcheck.factcheck",
+        {"view": DESK_VIEW, "change": DESK, "publish": DESK},
+    )
+    register_rules("factcheck.tipster", {"delete": DESK})
+    register_rules("factcheck.network", {"export": DESK})
+    register_panel("factcheck", dashboard_panel, order=30)
+    register_check("matching", health_check)
+    register_demo("factcheck", _demo, order=30)
+    register_periodic(
+        "factcheck.outgoing_retry", outgoing_retry_task, every=timedelta(minutes=5)
+    )
+    register_periodic(
+        "factcheck.feeds",
+        feeds_import_due_task,
+        every=timedelta(minutes=settings.FACTCHECK_FEED_EVERY_MINUTES),
+    )
+
+
+def health_check() -> dict[str, object]:
+    from factcheck import matching_service
+
+    return matching_service.status()
+
+
+def dashboard_panel(request: HttpRequest) -> str:
+    from accounts.permissions import can
+    from factcheck import matching_service
+    from factcheck.selectors import desk_counts
+
+    user = request.user
+    if not can(user, "view", "factcheck.claim"):
+        return ""
+    return render_to_string(
+        "factcheck/_dashboard_panel.html",
+        {
+            "counts": desk_counts(actor=user),  # type: ignore[arg-type]
+            "engine": matching_service.status(),
+        },
+        request=request,
+    )
+
+
+def _demo() -> list[str]:
+    from factcheck.demo import demo_ensure
+
+    return demo_ensure()

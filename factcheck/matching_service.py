@@ -1,0 +1,423 @@
+"""The one place where Django meets the claim-matching engine (``factcheck.matching``).
+
+- Documents are built from published ``FactCheck`` rows (id = the row's pk).
+- Each process keeps one engine, loaded from
+  ``FACTCHECK_INDEX_DIR/<database id>/`` where the database id is a UUID kept in
+  the database (``MatchingIndexState``): a data folder that ends up next to
+  another database never serves that database's fact-checks.
+- Every change of fact-checks bumps the state's ``generation`` and records which
+  fact-checks changed (``IndexChange``) in the writer's transaction; after the
+  commit the writing process applies the change to its own engine, and a task
+  lets the worker do the same and save the index to disk. Any other process
+  notices that its generation is behind on its next match and catches up
+  incrementally (or reloads/rebuilds if it is too far behind).
+- If the embedding model cannot load, the engine matches lexically and
+  ``status()`` says so (for /healthz and the staff dashboard).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from factcheck.models import FactCheck, IndexChange, MatchingIndexState
+
+log = logging.getLogger(__name__)
+
+# Catching up on more changes than this is slower than rebuilding.
+MAX_INCREMENTAL = 5000
+_GENERATION_FILE = "simpul-generation"
+_lock = threading.RLock()
+
+
+class _Holder:
+    engine: Any = None
+    database_id: str = ""
+    generation: int = -1  # of the fact-checks the in-memory engine reflects
+    saved_generation: int = -1
+    load_error: str = ""
+
+
+_holder = _Holder()
+
+
+# --- The engine package ---------------------------------------------------------
+
+
+def _m() -> Any:
+    from factcheck import matching
+
+    return matching
+
+
+class _CachedEmbedder:
+    """The engine's embedder with a small memory of recent texts: a viral
+    message arrives hundreds of times (and a rebuild re-reads unchanged
+    fact-checks), and each embedding costs milliseconds of CPU."""
+
+    def __init__(self, inner: Any, *, queries: int = 2048, passages: int = 4096):
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._caps = {"q": queries, "p": passages}
+        self._memo: dict[str, OrderedDict[str, Any]] = {
+            "q": OrderedDict(),
+            "p": OrderedDict(),
+        }
+        self._memo_lock = threading.Lock()
+
+    def _get(self, kind: str, texts: Sequence[str], embed: Any) -> Any:
+        import numpy as np
+
+        memo = self._memo[kind]
+        with self._memo_lock:
+            rows = {t: memo[t] for t in texts if t in memo}
+            for text in rows:
+                memo.move_to_end(text)
+        missing = [t for t in dict.fromkeys(texts) if t not in rows]
+        if missing:
+            rows.update(zip(missing, embed(missing), strict=True))
+            with self._memo_lock:
+                for text in missing:
+                    memo[text] = rows[text]
+                while len(memo) > self._caps[kind]:
+                    memo.popitem(last=False)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
+
+    def queries(self, texts: Sequence[str]) -> Any:
+        return self._get("q", texts, self.inner.queries)
+
+    def passages(self, texts: Sequence[str]) -> Any:
+        return self._get("p", texts, self.inner.passages)
+
+    def forget(self) -> None:
+        with self._memo_lock:
+            for memo in self._memo.values():
+                memo.clear()
+
+
+class _Model:
+    """The embedding model, loaded once per process and shared by every engine
+    this process builds or loads (loading takes a while; indexes come and go)."""
+
+    loaded = False
+    embedder: _CachedEmbedder | None = None
+    reason = ""
+
+
+def _embedder() -> tuple[Any, str]:
+    if not settings.FACTCHECK_SEMANTIC:
+        return None, "semantic matching switched off (FACTCHECK_SEMANTIC)"
+    with _lock:
+        if not _Model.loaded:
+            from factcheck.matching.semantic import load_embedder
+
+            inner, _Model.reason = load_embedder()
+            _Model.embedder = _CachedEmbedder(inner) if inner is not None else None
+            _Model.loaded = True
+    return _Model.embedder, _Model.reason
+
+
+def forget_embeddings() -> None:
+    """Drop the remembered embeddings (the benchmark times a cold rebuild)."""
+    if _Model.embedder is not None:
+        _Model.embedder.forget()
+
+
+def _new_engine(database_id: str) -> Any:
+    embedder, reason = _embedder()
+    engine = _m().MatchingEngine(
+        index_id=database_id, semantic=embedder is not None, embedder=embedder
+    )
+    engine.semantic_reason = reason
+    return engine
+
+
+def _load_engine(path: Path, database_id: str) -> Any:
+    embedder, reason = _embedder()
+    engine = _m().MatchingEngine.load(
+        path, index_id=database_id, semantic=embedder is not None, embedder=embedder
+    )
+    engine.semantic_reason = reason
+    return engine
+
+
+def _doc(fc: FactCheck) -> Any:
+    return _m().FactCheckDoc(
+        id=str(fc.pk),
+        title=fc.title,
+        claim=fc.claim_reviewed,
+        explanation=fc.explanation,
+        conclusion=fc.conclusion,
+        verdict=fc.verdict,
+        published=fc.published_on,
+        source=fc.publisher,
+        url=fc.url,
+    )
+
+
+# --- State ----------------------------------------------------------------------
+
+
+def state() -> MatchingIndexState:
+    obj, _ = MatchingIndexState.objects.get_or_create(id=1)
+    return obj
+
+
+def index_path(database_id: str | None = None) -> Path:
+    return Path(settings.FACTCHECK_INDEX_DIR) / (
+        database_id or str(state().database_id)
+    )
+
+
+def _published() -> Any:
+    return FactCheck.objects.filter(status=FactCheck.Status.PUBLISHED)
+
+
+def _read_generation(path: Path) -> int:
+    try:
+        return int((path / _GENERATION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return -1
+
+
+def factchecks_changed(ids: Iterable[int]) -> int:
+    """Record that these fact-checks changed (call inside the writer's
+    transaction). Returns the new generation."""
+    ids = sorted(set(ids))
+    if not ids:
+        return state().generation
+    state()
+    with transaction.atomic():
+        MatchingIndexState.objects.filter(id=1).update(generation=F("generation") + 1)
+        generation = MatchingIndexState.objects.get(id=1).generation
+        IndexChange.objects.bulk_create(
+            [IndexChange(generation=generation, factcheck_id=pk) for pk in ids],
+            batch_size=1000,
+        )
+    transaction.on_commit(_after_commit)
+    return generation
+
+
+def _after_commit() -> None:
+    from factcheck.tasks import matching_index_sync_task
+
+    try:
+        engine()  # this process sees its own change at once
+    except Exception:  # never fail the writer's request over the index
+        log.exception("matching: could not apply the change in this process")
+    matching_index_sync_task.enqueue()
+
+
+# --- Loading and catching up ----------------------------------------------------
+
+
+def engine() -> Any:
+    """This process's engine, up to date with the database."""
+    current = state()
+    database_id = str(current.database_id)
+    with _lock:
+        if _holder.engine is None or _holder.database_id != database_id:
+            _open(database_id)
+        if _holder.generation < current.generation:
+            _catch_up(current)
+        return _holder.engine
+
+
+def _open(database_id: str) -> None:
+    path = index_path(database_id)
+    _holder.engine, _holder.database_id = None, database_id
+    if (path / _GENERATION_FILE).exists():
+        try:
+            _holder.engine = _load_engine(path, database_id)
+            _holder.generation = _holder.saved_generation = _read_generation(path)
+            _holder.load_error = ""
+            return
+        except Exception as exc:  # a damaged or incompatible index: rebuild it
+            log.warning("matching: index at %s unusable (%s); rebuilding", path, exc)
+            _holder.load_error = f"{exc.__class__.__name__}: {exc}"
+    _rebuild_in_memory()
+
+
+def _rebuild_in_memory() -> None:
+    current = state()
+    new = _new_engine(str(current.database_id))
+    docs = [_doc(fc) for fc in _published().iterator(chunk_size=2000)]
+    if docs:
+        new.add_or_update(docs)
+    _holder.engine = new
+    _holder.generation = current.generation
+    _holder.saved_generation = -1
+
+
+def _catch_up(current: MatchingIndexState) -> None:
+    since = _holder.generation
+    if since < current.pruned_through:
+        saved = _read_generation(index_path(str(current.database_id)))
+        if saved >= current.pruned_through:
+            _open(str(current.database_id))
+            if _holder.generation >= current.generation:
+                return
+            since = _holder.generation
+        else:
+            _rebuild_in_memory()
+            return
+    changed = list(
+        IndexChange.objects.filter(
+            generation__gt=since, generation__lte=current.generation
+        )
+        .values_list("factcheck_id", flat=True)
+        .distinct()
+    )
+    if len(changed) > MAX_INCREMENTAL:
+        _rebuild_in_memory()
+        return
+    _apply(changed)
+    _holder.generation = current.generation
+
+
+def _apply(ids: Sequence[int]) -> None:
+    live = list(_published().filter(pk__in=ids))
+    gone = sorted(set(ids) - {fc.pk for fc in live})
+    if live:
+        _holder.engine.add_or_update([_doc(fc) for fc in live])
+    if gone:
+        _holder.engine.remove([str(pk) for pk in gone])
+
+
+def save() -> Path:
+    """Write this process's engine to disk if the disk copy is older."""
+    path = index_path()
+    with _lock:
+        current = engine()
+        if _read_generation(path) >= _holder.generation:
+            _holder.saved_generation = _holder.generation
+            return path
+        staging = path.with_name(f"{path.name}.tmp-{time.time_ns()}")
+        staging.mkdir(parents=True)
+        current.save(staging)
+        (staging / _GENERATION_FILE).write_text(str(_holder.generation))
+        old = path.with_name(f"{path.name}.old-{time.time_ns()}")
+        if path.exists():
+            path.rename(old)
+        staging.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+        _holder.saved_generation = _holder.generation
+    return path
+
+
+def rebuild() -> dict[str, Any]:
+    """Build the index from the database and save it (``manage.py
+    rebuild_matching_index``)."""
+    started = time.perf_counter()
+    with _lock:
+        current = state()
+        _holder.database_id = str(current.database_id)
+        _rebuild_in_memory()
+        path = index_path(_holder.database_id)
+        if path.exists():
+            shutil.rmtree(path)
+        save()
+    return {
+        "documents": _published().count(),
+        "seconds": round(time.perf_counter() - started, 2),
+        "path": str(path),
+        "generation": _holder.generation,
+    }
+
+
+def prune_changes(*, keep: int = 20_000) -> int:
+    """Forget change records older than the last ``keep`` generations."""
+    with transaction.atomic():
+        current = MatchingIndexState.objects.select_for_update().get_or_create(id=1)[0]
+        cutoff = current.generation - keep
+        if cutoff <= current.pruned_through:
+            return 0
+        deleted, _ = IndexChange.objects.filter(generation__lte=cutoff).delete()
+        current.pruned_through = cutoff
+        current.save(update_fields=["pruned_through", "updated_at"])
+    return deleted
+
+
+def reset_process_state() -> None:
+    """Forget this process's engine (tests; after the database was swapped)."""
+    with _lock:
+        _holder.engine = None
+        _holder.database_id = ""
+        _holder.generation = _holder.saved_generation = -1
+
+
+# --- Matching -------------------------------------------------------------------
+
+
+def _rows(ids: Sequence[str]) -> dict[str, FactCheck]:
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    return {str(fc.pk): fc for fc in _published().filter(pk__in=pks)}
+
+
+def _describe(hits: Sequence[Any], decision: str) -> dict[str, Any]:
+    rows = _rows([h.id for h in hits])
+    matches = []
+    for hit in hits:
+        fc = rows.get(str(hit.id))
+        if fc is None:
+            continue  # unpublished since the index last heard of it
+        matches.append(
+            {
+                "id": fc.pk,
+                "external_id": fc.external_id or f"simpul-{fc.pk}",
+                "score": round(float(hit.score), 4),
+                "verdict": fc.verdict_label,
+                "title": fc.title,
+                "url": fc.url or fc.get_absolute_url(),
+            }
+        )
+    if not matches:
+        decision = "none"
+    return {"decision": decision, "matches": matches}
+
+
+def match(text: str, *, top: int = 10) -> dict[str, Any]:
+    """``{"decision": "match"|"suggest"|"none", "matches": [{"id",
+    "external_id", "score", "verdict", "title", "url"}, …]}``."""
+    current = engine()
+    hits = list(current.search(text, top=top))
+    return _describe(hits, str(current.decide(hits)))
+
+
+def match_many(texts: Sequence[str], *, top: int = 10) -> list[dict[str, Any]]:
+    """``match`` for many texts, in order, using the engine's batch search."""
+    current = engine()
+    results = current.search_many(list(texts), top=top)
+    return [_describe(hits, str(current.decide(hits))) for hits in results]
+
+
+def status() -> dict[str, Any]:
+    """For /healthz and the dashboard: "ok", or "degraded" (lexical only) with the
+    reason, or "error" if no engine could be built."""
+    try:
+        current = engine()
+    except Exception as exc:
+        return {"status": "error", "reason": f"{exc.__class__.__name__}: {exc}"}
+    semantic = bool(getattr(current, "semantic_available", False))
+    reason = str(getattr(current, "semantic_reason", "") or "")
+    return {
+        "status": "ok" if semantic else "degraded",
+        "mode": "semantic+lexical" if semantic else "lexical",
+        "reason": "" if semantic else reason,
+        "documents": len(current),
+        "generation": _holder.generation,
+        "saved_generation": _holder.saved_generation,
+    }

@@ -1,0 +1,103 @@
+"""What the tipline says back. The tipline speaks Indonesian, whatever the
+language of the site, so these texts are written in Indonesian directly."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from factcheck.models import FactCheck
+
+WELCOME = (
+    "Halo! Ini layanan Cek Fakta Simpul (Diskominfo & KIM Kaltim).\n"
+    "Teruskan pesan, judul berita, atau tautan yang meragukan ke sini; kami "
+    "jawab apakah sudah pernah diperiksa.\n"
+    "Ketik WILAYAH <nama kabupaten/kota> untuk mencatat daerah Anda, BERHENTI "
+    "untuk tidak menerima kabar lagi, HAPUS untuk menghapus nomor Anda."
+)
+CHECKING = (
+    "Terima kasih, pesan Anda sudah kami terima. Kabar ini belum pernah kami "
+    "periksa: tim pemeriksa fakta sedang mengeceknya dan akan mengabari Anda di "
+    "sini begitu hasilnya terbit. Sementara itu, mohon jangan disebarkan dulu."
+)
+UNSUBSCRIBED = (
+    "Baik, Anda tidak akan menerima kabar hasil cek fakta lagi. Kirim pesan "
+    "apa saja untuk memulai lagi."
+)
+DELETED = (
+    "Nomor/akun Anda sudah kami hapus dari layanan Cek Fakta. Pesan yang pernah "
+    "Anda kirim tetap tersimpan tanpa identitas Anda."
+)
+RATE_LIMITED = "Terlalu banyak pesan dalam waktu singkat. Coba lagi sebentar lagi."
+NOT_TEXT = (
+    "Maaf, saat ini kami hanya dapat memeriksa pesan teks. Salin teks atau "
+    "tautannya lalu kirim ke sini."
+)
+REGION_SET = "Wilayah Anda dicatat: {name}. Terima kasih!"
+REGION_UNKNOWN = (
+    "Maaf, kami tidak menemukan kabupaten/kota itu di Kaltim. Contoh: "
+    "WILAYAH Kutai Kartanegara"
+)
+NOT_CHECKABLE = (
+    "Kabar terkait pesan yang Anda kirim: tim pemeriksa fakta tidak dapat "
+    "memastikan kebenarannya dengan data yang ada. Mohon tetap berhati-hati dan "
+    "tidak menyebarkannya."
+)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def verdict_text(factcheck: FactCheck, *, intro: str = "") -> str:
+    """The verdict, a one-line summary and the link (for bots and share texts)."""
+    lines = [intro] if intro else []
+    lines += [
+        f"*{factcheck.verdict_label}*: {factcheck.title}",
+        factcheck.summary,
+        f"Selengkapnya: {factcheck_link(factcheck)}",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def factcheck_link(factcheck: FactCheck) -> str:
+    if factcheck.is_own or not factcheck.url:
+        return absolute(factcheck.get_absolute_url())
+    return factcheck.url
+
+
+def match_reply(factcheck: FactCheck) -> str:
+    return verdict_text(
+        factcheck, intro="Pesan ini sudah pernah diperiksa. Hasilnya:"
+    ) + ("\n\nMohon tidak disebarkan. Bantu luruskan dengan membagikan tautan ini.")
+
+
+def suggest_reply(factcheck: FactCheck) -> str:
+    return (
+        CHECKING
+        + "\n\nMungkin terkait (belum pasti): "
+        + f"{factcheck.verdict_label}: {factcheck.title} {factcheck_link(factcheck)}"
+    )
+
+
+def verdict_later(factcheck: FactCheck) -> str:
+    return (
+        verdict_text(
+            factcheck,
+            intro="Hasil cek fakta untuk pesan yang Anda tanyakan sudah terbit:",
+        )
+        + "\n\nBalas BERHENTI bila tidak ingin menerima kabar lagi."
+    )
+
+
+def share_text(factcheck: FactCheck) -> str:
+    """A short text ready to paste into a WhatsApp group."""
+    return (
+        f"⚠️ CEK FAKTA: *{factcheck.verdict_label}*\n"
+        f"{factcheck.title}\n\n"
+        f"{factcheck.summary}\n\n"
+        f"Sumber: {factcheck.publisher} · {factcheck_link(factcheck)}\n"
+        "Cek dulu sebelum sebar. #KIMKaltim"
+    )

@@ -1,0 +1,450 @@
+"""Fact-checks, the tips people send, the claims tips are grouped into, and the
+messages sent back.
+
+A tip (one message from one person, on one channel) is stored with its sender
+hashed and encrypted (``Tipster``); tips that say the same thing form one
+``Claim``, which fact-checkers work on at the desk until a ``FactCheck`` answers
+it. Every message to a tipster is an ``OutgoingMessage`` sent by a task.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from factcheck.verdicts import verdict_label
+
+
+class Verdict(models.TextChoices):
+    SALAH = "salah", _("False")
+    HOAKS = "hoaks", _("Hoax")
+    DISINFORMASI = "disinformasi", _("Disinformation")
+    MISINFORMASI = "misinformasi", _("Misinformation")
+    PENIPUAN = "penipuan", _("Scam")
+    KONTEN_PALSU = "konten_palsu", _("Fabricated content")
+    KONTEN_DIMANIPULASI = "konten_dimanipulasi", _("Manipulated content")
+    KONTEN_TIRUAN = "konten_tiruan", _("Impostor content")
+    KONTEKS_KELIRU = "konteks_keliru", _("False context")
+    MENYESATKAN = "menyesatkan", _("Misleading")
+    SEBAGIAN_BENAR = "sebagian_benar", _("Partly true")
+    SATIRE = "satire", _("Satire/parody")
+    BENAR = "benar", _("True")
+    BELUM_TERBUKTI = "belum_terbukti", _("Unproven")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    TELEGRAM = "telegram", _("Telegram")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
+class Decision(models.TextChoices):
+    MATCH = "match", _("Already fact-checked")
+    SUGGEST = "suggest", _("Possible match")
+    NONE = "none", _("New")
+
+
+class FactCheck(models.Model):
+    """A fact-check: ours (written at the desk) or imported, publisher credited."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    title = models.CharField(_("title"), max_length=300)
+    claim_reviewed = models.TextField(_("claim reviewed"), blank=True)
+    verdict = models.CharField(
+        _("verdict"), max_length=24, choices=Verdict, default=Verdict.SALAH
+    )
+    source_verdict = models.CharField(
+        _("verdict as published by the source"), max_length=100, blank=True
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    conclusion = models.TextField(_("conclusion"), blank=True)
+    references = models.JSONField(_("sources and references"), default=list, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=150)
+    author = models.CharField(_("author"), max_length=150, blank=True)
+    published_on = models.DateField(_("date published"), null=True, blank=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="id")
+    regions = models.ManyToManyField(
+        "regions.Region",
+        blank=True,
+        related_name="factchecks",
+        verbose_name=_("regions concerned"),
+    )
+    image = models.ImageField(
+        _("image"), upload_to="factcheck/images/%Y/%m/", blank=True
+    )
+    card = models.ImageField(
+        _("share card"), upload_to="factcheck/cards/", blank=True, editable=False
+    )
+    external_id = models.CharField(_("external id"), max_length=100, blank=True)
+    is_own = models.BooleanField(_("our own fact-check"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PUBLISHED
+    )
+    network_requested_at = models.DateTimeField(
+        _("to be sent to the KIM network"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "-id"]
+        verbose_name = _("fact-check")
+        verbose_name_plural = _("fact-checks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="factcheck_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=Verdict.values),
+                name="factcheck_verdict_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["url"]), models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("factcheck:detail", kwargs={"pk": self.pk})
+
+    @property
+    def verdict_label(self) -> str:
+        """The Indonesian verdict label (``"SALAH"``), whatever the page language."""
+        return verdict_label(self.verdict)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def summary(self) -> str:
+        """One line: the conclusion's first sentence, else the claim reviewed."""
+        text = (self.conclusion or self.explanation or self.claim_reviewed).strip()
+        first = text.split("\n", 1)[0]
+        if len(first) > 220:
+            first = first[:217].rsplit(" ", 1)[0] + "…"
+        return first
+
+
+class Tipster(models.Model):
+    """A person who sent a tip over a channel that can answer back.
+
+    The contact (phone number or Telegram chat id) is stored as a keyed hash (to
+    find the person again) and encrypted (to reply); staff see ``masked`` only.
+    Deleting a tipster on request removes the contact; their tips stay, unlinked.
+    """
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    contact_hash = models.CharField(max_length=64, editable=False)
+    contact_encrypted = models.TextField(editable=False)
+    masked = models.CharField(_("contact (masked)"), max_length=40, editable=False)
+    subscribed = models.BooleanField(_("receives verdicts"), default=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    created_at = models.DateTimeField(_("first tip"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tipster")
+        verbose_name_plural = _("tipsters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "contact_hash"], name="tipster_unique_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.masked
+
+
+class Claim(models.Model):
+    """One story, however many people sent it: the unit fact-checkers work on."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DRAFTED = "drafted", _("Verdict drafted")
+        REVIEWED = "reviewed", _("Reviewed")
+        PUBLISHED = "published", _("Published")
+        NOT_CHECKABLE = "not_checkable", _("Not checkable")
+
+    OPEN = (Status.NEW, Status.IN_PROGRESS, Status.DRAFTED, Status.REVIEWED)
+
+    text = models.TextField(_("text"))
+    signature = models.JSONField(default=list, editable=False)
+    status = models.CharField(
+        _("status"), max_length=15, choices=Status, default=Status.NEW
+    )
+    factcheck = models.ForeignKey(
+        FactCheck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("fact-check"),
+    )
+    suggestions = models.JSONField(_("suggested matches"), default=list, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+        verbose_name=_("assigned to"),
+    )
+    tip_count = models.PositiveIntegerField(_("tips"), default=0)
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    auto_answered = models.BooleanField(_("answered automatically"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        indexes = [models.Index(fields=["status", "last_seen_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(factcheck__isnull=False),
+                name="claim_published_has_factcheck",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("factcheck:claim", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+
+class Tip(models.Model):
+    """One message from one person asking whether something is true."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="tips", verbose_name=_("claim")
+    )
+    tipster = models.ForeignKey(
+        Tipster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tips",
+        verbose_name=_("tipster"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    text = models.TextField(_("text"))
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tips",
+        verbose_name=_("region"),
+    )
+    decision = models.CharField(_("answer"), max_length=10, choices=Decision)
+    matched = models.ForeignKey(
+        FactCheck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("matched fact-check"),
+    )
+    score = models.FloatField(_("match score"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        indexes = [models.Index(fields=["received_at"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ClaimNote(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class OutgoingMessage(models.Model):
+    """A message to a tipster, sent by a task through the channel's sender."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Instant reply")
+        VERDICT = "verdict", _("Verdict")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    tipster = models.ForeignKey(
+        Tipster, on_delete=models.SET_NULL, null=True, related_name="messages"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    tip = models.ForeignKey(
+        Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("text"))
+    # Only for the last message to someone who asked to be deleted: their
+    # contact, encrypted, wiped once the message has gone (or failed for good).
+    contact_encrypted = models.TextField(blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        constraints = [
+            # Each asker hears about a claim's verdict once.
+            models.UniqueConstraint(
+                fields=["tipster", "claim"],
+                condition=Q(kind="verdict"),
+                name="outgoing_one_verdict_per_tipster_claim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind} {self.status}"
+
+
+class WebhookDelivery(models.Model):
+    """An update received from a channel, kept so a replay is processed once."""
+
+    channel = models.CharField(max_length=10, choices=Channel)
+    delivery_id = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "delivery_id"], name="webhook_delivery_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.delivery_id}"
+
+
+class FeedSource(models.Model):
+    """A ClaimReview or RSS feed imported on a schedule by the worker."""
+
+    class Format(models.TextChoices):
+        CLAIMREVIEW = "claimreview", _("ClaimReview JSON-LD")
+        RSS = "rss", _("RSS/Atom")
+
+    name = models.CharField(_("name"), max_length=150)
+    url = models.URLField(_("URL"), max_length=500, unique=True)
+    format = models.CharField(_("format"), max_length=12, choices=Format)
+    publisher = models.CharField(_("publisher"), max_length=150, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_result = models.CharField(_("last result"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("feed")
+        verbose_name_plural = _("feeds")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatchingIndexState(models.Model):
+    """Which index belongs to this database, and how up to date it must be.
+
+    ``database_id`` names the index folder under ``SIMPUL_DATA_DIR``, so a data
+    folder shared by two databases keeps one index each. ``generation`` goes up
+    with every change to the fact-checks; a process whose index is older brings
+    it up to date (``factcheck.matching_service``).
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    database_id = models.UUIDField(default=uuid.uuid4, editable=False)
+    generation = models.BigIntegerField(default=0)
+    # Change records up to this generation have been pruned: a process older
+    # than this reloads the saved index or rebuilds instead of catching up.
+    pruned_through = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching index state")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="matching_state_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.database_id} @ {self.generation}"
+
+
+class IndexChange(models.Model):
+    """A fact-check changed at ``generation``: lets other processes catch up by
+    applying only the changes since their own generation."""
+
+    generation = models.BigIntegerField(db_index=True)
+    factcheck_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("index change")
+        ordering = ["generation"]
+
+    def __str__(self) -> str:
+        return f"{self.generation}: {self.factcheck_id}"

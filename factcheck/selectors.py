@@ -1,0 +1,270 @@
+"""Reads of the fact-check app: public fact-checks, the desk queue, trends, and
+the contacts to tell when a verdict goes out to the KIM network."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.permissions import can, code_scope_q, scope_code
+from factcheck.models import Claim, FactCheck, Tip
+from regions.models import Region
+
+GROWTH_HOURS = 6
+
+
+def factcheck_public_list(*, q: str = "", verdict: str = "") -> QuerySet[FactCheck]:
+    items = FactCheck.objects.filter(status=FactCheck.Status.PUBLISHED)
+    if q:
+        for word in q.split()[:8]:
+            items = items.filter(
+                Q(title__icontains=word) | Q(claim_reviewed__icontains=word)
+            )
+    if verdict:
+        items = items.filter(verdict=verdict)
+    return items.order_by(F("published_on").desc(nulls_last=True), "-id")
+
+
+def factcheck_public_get(*, pk: int) -> FactCheck | None:
+    return (
+        FactCheck.objects.filter(pk=pk, status=FactCheck.Status.PUBLISHED)
+        .prefetch_related("regions")
+        .first()
+    )
+
+
+def factcheck_get(*, actor: User, pk: int) -> FactCheck | None:
+    """Any fact-check (drafts too) for the desk."""
+    if not can(actor, "view", "factcheck.factcheck"):
+        return None
+    return FactCheck.objects.filter(pk=pk).first()
+
+
+def _claim_scope(actor: User) -> Q:
+    """Fact-checkers of a regency see the claims sent from it and those without
+    a region; the province sees everything."""
+    scope = scope_code(actor)
+    if scope is None or "." not in scope:
+        return Q()
+    tips_in_scope = Tip.objects.filter(claim=OuterRef("pk")).filter(
+        code_scope_q(actor, "region__kode")
+    )
+    tips_with_region = Tip.objects.filter(claim=OuterRef("pk"), region__isnull=False)
+    return Q(Exists(tips_in_scope)) | ~Q(Exists(tips_with_region))
+
+
+def claim_list(
+    *, actor: User, status: str = "", assigned: str = "", q: str = ""
+) -> QuerySet[Claim]:
+    """The desk queue: open claims first by spread (tips, growth in the last
+    hours, number of regions), newest first after that."""
+    if not can(actor, "view", "factcheck.claim"):
+        return Claim.objects.none()
+    since = timezone.now() - timedelta(hours=GROWTH_HOURS)
+    claims = Claim.objects.filter(_claim_scope(actor)).annotate(
+        recent=Count("tips", filter=Q(tips__received_at__gte=since), distinct=True),
+        region_count=Count("tips__region", distinct=True),
+    )
+    if status == "open" or not status:
+        claims = claims.filter(status__in=Claim.OPEN)
+    elif status != "all":
+        claims = claims.filter(status=status)
+    if assigned == "me":
+        claims = claims.filter(assigned_to=actor)
+    elif assigned == "none":
+        claims = claims.filter(assigned_to__isnull=True)
+    if q:
+        claims = claims.filter(text__icontains=q)
+    return claims.annotate(
+        spread=F("tip_count") + 2 * F("recent") + 3 * F("region_count")
+    ).order_by("-spread", "-last_seen_at", "-pk")
+
+
+def claim_get(*, actor: User, pk: int) -> Claim | None:
+    return (
+        claim_list(actor=actor, status="all")
+        .select_related("factcheck", "assigned_to")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def claim_regions(*, claim: Claim) -> list[tuple[Region, int]]:
+    """The regions a claim's tips came from, with how many tips each."""
+    rows = (
+        Tip.objects.filter(claim=claim, region__isnull=False)
+        .values("region")
+        .annotate(n=Count("pk"))
+    )
+    counts = {row["region"]: row["n"] for row in rows}
+    regions = Region.objects.filter(kode__in=counts).order_by("kode")
+    return [(region, counts[region.kode]) for region in regions]
+
+
+def claim_suggestions(*, claim: Claim) -> list[tuple[FactCheck, float]]:
+    scores = {int(s["id"]): float(s["score"]) for s in claim.suggestions}
+    found = FactCheck.objects.filter(pk__in=scores, status=FactCheck.Status.PUBLISHED)
+    return sorted(((fc, scores[fc.pk]) for fc in found), key=lambda item: -item[1])
+
+
+def desk_users() -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, role__in=[Role.FACT_CHECKER, Role.PROVINCE_ADMIN]
+    ).order_by("full_name")
+
+
+@dataclass(frozen=True)
+class Trend:
+    days: list[date]
+    rows: list[tuple[Region | None, list[int], int]]  # kabupaten, per day, total
+    top: list[tuple[Region | None, list[Claim]]]
+
+
+def _regency_code(kode: str | None) -> str | None:
+    if not kode:
+        return None
+    return ".".join(kode.split(".")[:2])
+
+
+def trend(*, actor: User, days: int = 14) -> Trend:
+    """Tips per kabupaten/kota per day, and what spreads most in each."""
+    if not can(actor, "view", "factcheck.claim"):
+        return Trend([], [], [])
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    tips = Tip.objects.filter(
+        received_at__date__gte=start, claim__in=claim_list(actor=actor, status="all")
+    )
+    counts: dict[str | None, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    claims_by: dict[str | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows = (
+        tips.annotate(day=TruncDate("received_at"))
+        .values("day", "region", "claim")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        code = _regency_code(row["region"])
+        counts[code][row["day"]] += row["n"]
+        claims_by[code][row["claim"]] += row["n"]
+    regencies = {
+        r.kode: r for r in Region.objects.filter(kode__in=[c for c in counts if c])
+    }
+    day_list = [start + timedelta(days=i) for i in range(days)]
+    table = []
+    for code in sorted(counts, key=lambda c: (c is None, c or "")):
+        per_day = [counts[code].get(day, 0) for day in day_list]
+        table.append((regencies.get(code) if code else None, per_day, sum(per_day)))
+    table.sort(key=lambda row: -row[2])
+    all_claims = {
+        c.pk: c
+        for c in Claim.objects.filter(
+            pk__in={pk for by in claims_by.values() for pk in by}
+        )
+    }
+    top = []
+    for region, _, _ in table:
+        code = region.kode if region else None
+        ranked = sorted(claims_by[code].items(), key=lambda item: -item[1])[:3]
+        top.append((region, [all_claims[pk] for pk, _ in ranked if pk in all_claims]))
+    return Trend(day_list, table, top)
+
+
+def desk_counts(*, actor: User) -> dict[str, Any]:
+    claims = claim_list(actor=actor, status="all")
+    since = timezone.now() - timedelta(hours=24)
+    return {
+        "open": claims.filter(status__in=Claim.OPEN).count(),
+        "new": claims.filter(status=Claim.Status.NEW).count(),
+        "tips_24h": Tip.objects.filter(
+            claim__in=claims, received_at__gte=since
+        ).count(),
+        "mine": claims.filter(status__in=Claim.OPEN, assigned_to=actor).count(),
+    }
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    kim: str
+    region: str
+    region_code: str
+    phone: str
+    email: str
+
+
+PROVINCE = "64"
+
+
+def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
+    """The KIM chairs and coordinators to tell about a verdict: those of the
+    kabupaten/kota concerned (its regions, and where its askers wrote from), or
+    of the whole province when none is known.
+
+    Read from the network app's KIM memberships, plus KIM-coordinator accounts
+    not linked to a membership; newsroom's dissemination will take this over.
+    """
+    from network.selectors import kim_coordinators_contacts
+
+    codes = list(factcheck.regions.values_list("kode", flat=True))
+    codes += list(
+        Region.objects.filter(tips__claim__factcheck=factcheck)
+        .values_list("kode", flat=True)
+        .distinct()
+    )
+    regencies = sorted({c for c in (_regency_code(c) for c in codes) if c}) or [
+        PROVINCE
+    ]
+    names = dict(Region.objects.values_list("kode", "name").filter(kode__in=regencies))
+    contacts: list[Contact] = []
+    seen_users: set[int] = set()
+    for c in kim_coordinators_contacts(region_codes=regencies):
+        if c.user_id:
+            seen_users.add(c.user_id)
+        contacts.append(
+            Contact(
+                name=c.name,
+                role=c.role,
+                kim=c.kim_name,
+                region=names.get(_regency_code(c.region_code) or "", ""),
+                region_code=c.region_code,
+                phone=c.phone or "",
+                email=c.email,
+            )
+        )
+    match = Q()
+    for code in regencies:
+        match |= Q(region__kode=code) | Q(region__kode__startswith=f"{code}.")
+    users = (
+        User.objects.filter(match, is_active=True, role=Role.KIM_COORDINATOR)
+        .exclude(pk__in=seen_users)
+        .select_related("region")
+        .order_by("region__kode", "full_name")
+    )
+    contacts += [
+        Contact(
+            name=u.full_name,
+            role=str(u.get_role_display()),
+            kim="",
+            region=u.region.name if u.region else "",
+            region_code=u.region_id or "",
+            phone=u.phone or "",
+            email=u.email,
+        )
+        for u in users
+    ]
+    return contacts
+
+
+def network_queue() -> QuerySet[FactCheck]:
+    """Published fact-checks that staff chose to send to the KIM network."""
+    return FactCheck.objects.filter(
+        status=FactCheck.Status.PUBLISHED, network_requested_at__isnull=False
+    ).order_by("-network_requested_at")

@@ -1,0 +1,137 @@
+"""Fixtures of the fact-check tests: a small corpus of our own, local fake
+Telegram/WhatsApp servers, webhook secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from factcheck.tests.fakes import FakeProvider, start_fake_provider
+
+CORPUS = [
+    {
+        "external_id": "t-blt",
+        "title": "Pendaftaran BLT Rp600 ribu lewat tautan blt-kaltim-2026.xyz",
+        "verdict": "PENIPUAN",
+        "claim": "BLT Provinsi Kaltim Rp600.000 cair hari ini, daftar di "
+        "blt-kaltim-2026.xyz dengan NIK dan foto KTP sebelum ditutup.",
+        "conclusion": "Tautan pendaftaran BLT itu penipuan pencuri data.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/blt",
+    },
+    {
+        "external_id": "t-tower",
+        "title": "Menara BTS baru di desa-desa Kukar menyebabkan kanker",
+        "verdict": "SALAH",
+        "claim": "Tower BTS program Kukar bebas blankspot memancarkan radiasi yang "
+        "menyebabkan kanker, warga diminta menolak pembangunannya.",
+        "conclusion": "Menara BTS tidak menyebabkan kanker.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/tower",
+    },
+    {
+        "external_id": "t-ikn",
+        "title": "Warga sekitar IKN wajib mengosongkan rumah tanpa ganti rugi",
+        "verdict": "HOAKS",
+        "claim": "Semua warga Sepaku wajib pindah akhir bulan tanpa ganti rugi "
+        "karena lahannya diambil untuk IKN.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/ikn",
+    },
+    {
+        "external_id": "t-loker",
+        "title": "Lowongan kerja proyek IKN dengan biaya pendaftaran Rp250 ribu",
+        "verdict": "PENIPUAN",
+        "claim": "Dibuka lowongan 5.000 pekerja proyek IKN gaji Rp8 juta, kirim "
+        "biaya administrasi Rp250.000 ke rekening panitia.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/loker",
+    },
+    {
+        "external_id": "t-pln",
+        "title": "Listrik Samarinda dan Balikpapan padam total tiga hari",
+        "verdict": "HOAKS",
+        "claim": "Info PLN: seluruh Samarinda dan Balikpapan padam total 3 hari "
+        "mulai besok, segera isi air.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/pln",
+    },
+    {
+        "external_id": "t-erau",
+        "title": "Festival Erau tahun ini dibatalkan",
+        "verdict": "SALAH",
+        "claim": "Festival Erau dibatalkan tahun ini karena kekurangan anggaran.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/erau",
+    },
+    {
+        "external_id": "t-pesut",
+        "title": "Pesut Mahakam dipasangi wifi gratis",
+        "verdict": "Satire/Parodi",
+        "claim": "Pesut Mahakam dipasangi pemancar wifi gratis.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/pesut",
+    },
+    {
+        "external_id": "t-vaksin",
+        "title": "Vaksin campak menyebabkan anak lumpuh",
+        "verdict": "Hoaks",
+        "claim": "Vaksin campak di posyandu membuat anak lumpuh dan autis.",
+        "source": "Tim Uji",
+        "url": "https://cekfakta.example/vaksin",
+    },
+]
+
+# A message as it circulates, and the fact-check that answers it.
+KNOWN_HOAX = (
+    "Diteruskan: BLT Kaltim Rp600.000 cair hari ini!! Daftar segera di "
+    "blt-kaltim-2026.xyz pakai NIK & foto KTP sebelum ditutup"
+)
+NEW_RUMOUR = (
+    "Katanya jembatan Mahakam akan ditutup permanen minggu depan karena retak, "
+    "semua kendaraan dialihkan lewat Tenggarong"
+)
+NEW_RUMOUR_VARIANT = (
+    "katanya JEMBATAN MAHAKAM ditutup permanen minggu depan karena retak!! semua "
+    "kendaraan dialihkan lewat Tenggarong 😱"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_engine(settings) -> Iterator[None]:
+    """Each test's database is new (rolled back after): so is the index."""
+    from factcheck import matching_service
+
+    matching_service.reset_process_state()
+    yield
+    matching_service.reset_process_state()
+
+
+@pytest.fixture
+def corpus(db: None) -> list:
+    """The small corpus above, imported and indexed."""
+    from factcheck.importing import Parsed, record_from_mapping
+    from factcheck.models import FactCheck
+    from factcheck.services import factchecks_import
+
+    items = [Parsed(n, record=record_from_mapping(r)) for n, r in enumerate(CORPUS)]
+    result = factchecks_import(items=items)
+    assert result.created == len(CORPUS), result.errors
+    return list(FactCheck.objects.order_by("pk"))
+
+
+@pytest.fixture
+def channels(settings) -> Iterator[FakeProvider]:
+    """Fake Telegram and WhatsApp APIs on 127.0.0.1, with the tipline configured."""
+    provider = start_fake_provider()
+    settings.TELEGRAM_API_BASE = provider.url
+    settings.TELEGRAM_BOT_TOKEN = "123:abc"
+    settings.TELEGRAM_WEBHOOK_SECRET = "tg-secret"
+    settings.WHATSAPP_API_BASE = provider.url + "/v21.0"
+    settings.WHATSAPP_TOKEN = "wa-token"
+    settings.WHATSAPP_APP_SECRET = "wa-app-secret"
+    settings.WHATSAPP_VERIFY_TOKEN = "wa-verify"
+    settings.WHATSAPP_PHONE_NUMBER_ID = "1055"
+    yield provider
+    provider.close()

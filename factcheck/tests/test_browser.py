@@ -1,0 +1,146 @@
+"""Done when: a citizen checks a known hoax on the public form and sees its
+verdict; a fact-checker publishes a verdict for a new claim, which then reaches
+the (fake) Telegram and WhatsApp tipsters who asked."""
+
+import hashlib
+import hmac
+import json
+
+import httpx
+import pytest
+
+from accounts.models import Role
+from factcheck.models import Claim, OutgoingMessage
+from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, NEW_RUMOUR_VARIANT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_citizen_checks_a_known_hoax_on_the_public_form(page, live_server, corpus):
+    page.goto(live_server.url + "/cek-fakta/arsip/")
+    page.click("header nav >> text=Cek fakta")
+    page.wait_for_url("**/cek-fakta/")
+    assert "Cek dulu sebelum sebar" in page.inner_text("h1")
+    page.fill("textarea[name=text]", KNOWN_HOAX)
+    page.select_option("select[name=region]", "64.02")
+    page.click("#tip-box button[type=submit]")
+    result = page.wait_for_selector("#tip-result")
+    text = result.inner_text()
+    assert "Sudah pernah diperiksa" in text
+    assert "PENIPUAN" in text
+    assert "Pendaftaran BLT Rp600 ribu" in text
+    # Bad input gets a clear message, not a crash.
+    page.fill("textarea[name=text]", "🔥🔥🔥")
+    page.click("#tip-box button[type=submit]")
+    page.wait_for_selector("#tip-box .errorlist")
+    assert "emoji" in page.inner_text("#tip-box .errorlist")
+
+
+def _telegram(url: str, update_id: int, chat: int, text: str) -> None:
+    update = {
+        "update_id": update_id,
+        "message": {"message_id": 1, "chat": {"id": chat}, "text": text},
+    }
+    response = httpx.post(
+        url + "/tipline/telegram/",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
+    )
+    assert response.status_code == 200, response.text
+
+
+def _whatsapp(url: str, msg_id: str, sender: str, text: str) -> None:
+    payload = {
+        "entry": [
+            {
+                "changes": [
+                    {
+                        "value": {
+                            "messages": [
+                                {
+                                    "from": sender,
+                                    "id": msg_id,
+                                    "type": "text",
+                                    "text": {"body": text},
+                                }
+                            ]
+                        }
+                    }
+                ]
+            }
+        ]
+    }
+    body = json.dumps(payload).encode()
+    signature = hmac.new(b"wa-app-secret", body, hashlib.sha256).hexdigest()
+    response = httpx.post(
+        url + "/tipline/whatsapp/",
+        content=body,
+        headers={
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": f"sha256={signature}",
+        },
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
+    page, live_server, corpus, channels, make_user
+):
+    make_user(
+        Role.FACT_CHECKER,
+        "64",
+        email="cekfakta@example.org",
+        full_name="Rina Pemeriksa",
+    )
+    # Two people ask about the same new rumour, on Telegram and on WhatsApp.
+    _telegram(live_server.url, 900, 4242, NEW_RUMOUR)
+    _whatsapp(live_server.url, "wamid.X1", "6281234567890", NEW_RUMOUR_VARIANT)
+    claim = Claim.objects.get()
+    assert claim.tip_count == 2
+    (tg_ack,) = channels.sent("/sendMessage")
+    (wa_ack,) = channels.sent("/messages")
+    assert "sedang mengeceknya" in tg_ack.body["text"]
+    assert "sedang mengeceknya" in wa_ack.body["text"]["body"]
+
+    page.goto(live_server.url + "/masuk/")
+    page.fill("input[name=username]", "cekfakta@example.org")
+    page.fill("input[name=password]", "rahasia-Kaltim-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staf/")
+    page.click("#factcheck-panel >> text=Buka meja cek fakta")
+    page.wait_for_url("**/staf/cek-fakta/")
+    page.click("text=jembatan Mahakam")
+    page.wait_for_url(f"**/staf/cek-fakta/klaim/{claim.pk}/")
+    assert "+62812•••••890" in page.inner_text("main")  # masked, never in full
+    form = page.locator("form#draft")
+    form.locator("input[name=title]").fill("Jembatan Mahakam tidak ditutup permanen")
+    form.locator("select[name=verdict]").select_option("hoaks")
+    form.locator("textarea[name=explanation]").fill(
+        "Dinas PU Kaltim memastikan jembatan tetap dibuka; tidak ada retak."
+    )
+    form.locator("textarea[name=conclusion]").fill(
+        "Kabar penutupan permanen Jembatan Mahakam adalah hoaks."
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#review")
+    page.click("#review")
+    page.wait_for_selector("form#publish")
+    page.click("form#publish button[type=submit]")
+    page.wait_for_selector(".messages")
+    assert "Terbit" in page.inner_text(".messages")
+
+    verdicts = [m for m in OutgoingMessage.objects.filter(kind="verdict")]
+    assert {m.channel for m in verdicts} == {"telegram", "whatsapp"}
+    assert all(m.status == "sent" for m in verdicts)
+    tg = channels.sent("/sendMessage")[-1].body
+    wa = channels.sent("/messages")[-1].body
+    assert tg["chat_id"] == "4242" and "HOAKS" in tg["text"]
+    assert "Jembatan Mahakam tidak ditutup permanen" in tg["text"]
+    assert wa["to"] == "6281234567890" and "HOAKS" in wa["text"]["body"]
+    link = f"/cek-fakta/{Claim.objects.get().factcheck_id}/"
+    assert link in tg["text"] and link in wa["text"]["body"]
+
+    # The published page is public, with its share card.
+    page.goto(live_server.url + link)
+    assert "Jembatan Mahakam tidak ditutup permanen" in page.inner_text("h1")
+    assert page.locator("meta[property='og:image']").count() == 1

@@ -1,0 +1,64 @@
+"""Scheduled feed imports, fetched from a local server."""
+
+import json
+
+import pytest
+
+from factcheck.models import FactCheck, FeedSource
+from factcheck.tasks import feeds_import_due_task
+
+pytestmark = pytest.mark.django_db
+
+REVIEWS = [
+    {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": f"https://cekfakta.example/feed/{n}",
+        "claimReviewed": claim,
+        "author": {"@type": "Organization", "name": "Cek Fakta Contoh"},
+        "datePublished": f"2024-06-0{n}",
+        "reviewRating": {"@type": "Rating", "alternateName": verdict},
+    }
+    for n, (claim, verdict) in enumerate(
+        [
+            ("Gempa besar akan melanda Balikpapan malam ini", "Hoaks"),
+            ("Foto banjir Samarinda ternyata dari tahun 2019", "Konteks Keliru"),
+        ],
+        start=1,
+    )
+]
+RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>TBH Contoh</title>
+<item><title>[SALAH] Pesut Mahakam dipasangi wifi</title>
+<link>https://tbh.example/?p=9</link><guid>https://tbh.example/?p=9</guid>
+<pubDate>Tue, 12 Jul 2022 10:00:00 +0800</pubDate></item></channel></rss>"""
+
+
+def test_feeds_are_fetched_and_imported(channels) -> None:
+    channels.pages["/claimreview.json"] = ("application/ld+json", json.dumps(REVIEWS))
+    channels.pages["/feed.xml"] = ("application/rss+xml", RSS)
+    cr = FeedSource.objects.create(
+        name="CR", url=channels.url + "/claimreview.json", format="claimreview"
+    )
+    rss = FeedSource.objects.create(
+        name="RSS", url=channels.url + "/feed.xml", format="rss", publisher="TBH"
+    )
+    broken = FeedSource.objects.create(
+        name="404", url=channels.url + "/gone", format="rss"
+    )
+    FeedSource.objects.create(
+        name="off", url=channels.url + "/off", format="rss", active=False
+    )
+    assert feeds_import_due_task.call() == 3
+    assert FactCheck.objects.count() == 3
+    assert FactCheck.objects.get(external_id="https://tbh.example/?p=9").publisher == (
+        "TBH"
+    )
+    cr.refresh_from_db()
+    rss.refresh_from_db()
+    broken.refresh_from_db()
+    assert cr.last_result.startswith("2 new") and rss.last_result.startswith("1 new")
+    assert broken.last_result.startswith("error: HTTPStatusError")
+    feeds_import_due_task.call()
+    cr.refresh_from_db()
+    assert cr.last_result.startswith("0 new, 0 changed, 2 unchanged")
+    assert not any("/off" in r.path for r in channels.requests)

@@ -1,0 +1,333 @@
+"""Services against the real matching engine on a small corpus of our own."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import AuditEntry, Role
+from factcheck import matching_service, services
+from factcheck.models import (
+    Channel,
+    Claim,
+    Decision,
+    FactCheck,
+    IndexChange,
+    OutgoingMessage,
+    Tip,
+    Tipster,
+)
+from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, NEW_RUMOUR_VARIANT
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(result: dict) -> list[str]:
+    return [m["external_id"] for m in result["matches"]]
+
+
+def test_a_known_hoax_matches_and_an_unrelated_message_does_not(corpus) -> None:
+    result = matching_service.match(KNOWN_HOAX, top=5)
+    assert result["decision"] == "match"
+    assert ids(result)[0] == "t-blt"
+    assert result["matches"][0]["verdict"] == "PENIPUAN"
+    unrelated = matching_service.match(
+        "Resep kue lapis legit enak untuk lebaran bersama keluarga besar", top=5
+    )
+    assert unrelated["decision"] == "none"
+
+
+def test_new_and_edited_factchecks_are_matchable_at_once(corpus, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    before = matching_service.state().generation
+    fc = services.factcheck_create(
+        actor=checker,
+        title="Air PDAM Bontang tercemar limbah dan tidak boleh diminum",
+        claim_reviewed="Air PDAM Bontang tercemar limbah, jangan diminum.",
+        verdict="hoaks",
+        status=FactCheck.Status.PUBLISHED,
+    )
+    assert matching_service.state().generation == before + 1
+    assert IndexChange.objects.filter(factcheck_id=fc.pk).exists()
+    text = "Air PDAM Bontang tercemar limbah, jangan diminum sampai ada pengumuman"
+    assert ids(matching_service.match(text))[0] == f"simpul-{fc.pk}"
+
+    services.factcheck_update(
+        actor=checker,
+        factcheck=fc,
+        title="Sungai Karang Mumus berubah warna menjadi merah darah",
+        claim_reviewed="Sungai Karang Mumus berubah merah darah.",
+    )
+    assert (
+        ids(matching_service.match("Sungai Karang Mumus berubah merah darah"))[0]
+        == f"simpul-{fc.pk}"
+    )
+    services.factcheck_delete(actor=checker, factcheck=fc)
+    assert f"simpul-{fc.pk}" not in ids(
+        matching_service.match("Sungai Karang Mumus berubah merah darah")
+    )
+
+
+def test_drafts_are_not_matchable(corpus, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    draft = services.factcheck_create(
+        actor=checker,
+        title="Gerhana matahari membuat sinyal hilang di Mahakam Ulu",
+        verdict="salah",
+    )
+    result = matching_service.match("Gerhana matahari membuat sinyal hilang di Mahulu")
+    assert f"simpul-{draft.pk}" not in ids(result)
+
+
+def test_another_process_catches_up_from_the_database(corpus, make_user) -> None:
+    matching_service.engine()
+    # Simulate another process: its engine is at the current generation; a change
+    # made elsewhere only shows as a higher generation and change rows.
+    fc = FactCheck.objects.create(
+        title="Ular raksasa muncul di Waduk Benanga Samarinda",
+        verdict="hoaks",
+        publisher="Tim Uji",
+        external_id="t-ular",
+    )
+    matching_service.factchecks_changed([fc.pk])
+    assert ids(matching_service.match("ular raksasa muncul di waduk Benanga"))[0] == (
+        "t-ular"
+    )
+
+
+def test_the_index_is_saved_per_database_and_reloaded(corpus, settings) -> None:
+    path = matching_service.save()
+    state = matching_service.state()
+    assert path == settings.FACTCHECK_INDEX_DIR / str(state.database_id)
+    assert (path / "simpul-generation").read_text() == str(state.generation)
+    matching_service.reset_process_state()  # a restart
+    assert matching_service.match(KNOWN_HOAX)["decision"] == "match"
+    assert matching_service._holder.saved_generation == state.generation
+    # Another database (another id) never uses this index.
+    assert matching_service.index_path("other-db") != path
+
+
+def test_status_reports_the_mode(corpus, settings) -> None:
+    status = matching_service.status()
+    assert status["documents"] == len(corpus)
+    assert status["status"] in ("ok", "degraded")
+    if status["status"] == "degraded":
+        assert status["reason"]
+
+
+def test_lexical_only_matching_still_works(corpus, settings) -> None:
+    settings.FACTCHECK_SEMANTIC = False
+    matching_service.reset_process_state()
+    status = matching_service.status()
+    assert status["status"] == "degraded" and status["mode"] == "lexical"
+    assert ids(matching_service.match(KNOWN_HOAX))[0] == "t-blt"
+
+
+# --- Tips -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("   \n ", "empty"),
+        ("x" * 20_000, "too long"),
+        ("\x00\x01\x02binary\x00data" * 10, "binary"),
+        ("🙏😱🔥🔥🔥", "no words"),
+        ("<script>alert(1)</script>", "empty"),
+        ("halo", "too short"),
+        (None, "Send the text"),
+    ],
+)
+def test_bad_tips_are_refused_with_a_reason(text, message) -> None:
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as exc:
+        services.tip_text_clean(text)
+    assert message in " ".join(exc.value.messages)
+
+
+def test_script_injection_is_stripped() -> None:
+    text = services.tip_text_clean(
+        'Bansos cair <script>alert("x")</script><b>hari ini</b> di kantor desa'
+    )
+    assert text == "Bansos cair hari ini di kantor desa"
+
+
+def test_a_matching_tip_is_answered_and_grouped(corpus) -> None:
+    outcome = services.tip_submit(channel=Channel.WEB, text=KNOWN_HOAX)
+    assert outcome.decision == Decision.MATCH
+    assert outcome.factcheck.external_id == "t-blt"
+    assert "PENIPUAN" in outcome.reply
+    claim = outcome.claim
+    assert claim.status == Claim.Status.PUBLISHED and claim.auto_answered
+    again = services.tip_submit(
+        channel=Channel.API, text="BLT Kaltim 600 ribu cair, daftar blt-kaltim-2026.xyz"
+    )
+    if again.decision == Decision.MATCH:
+        assert again.claim.pk == claim.pk
+        assert Claim.objects.get(pk=claim.pk).tip_count == 2
+
+
+def test_near_duplicate_new_tips_form_one_claim_with_regions(corpus) -> None:
+    kukar = Region.objects.get(kode="64.02")
+    samarinda = Region.objects.get(kode="64.72")
+    first = services.tip_submit(channel=Channel.WEB, text=NEW_RUMOUR, region=kukar)
+    assert first.decision in (Decision.NONE, Decision.SUGGEST)
+    assert "sedang mengeceknya" in first.reply
+    second = services.tip_submit(
+        channel=Channel.WEB, text=NEW_RUMOUR_VARIANT, region=samarinda
+    )
+    assert second.claim.pk == first.claim.pk
+    claim = Claim.objects.get(pk=first.claim.pk)
+    assert claim.tip_count == 2 and claim.status == Claim.Status.NEW
+    assert set(Tip.objects.filter(claim=claim).values_list("region", flat=True)) == {
+        "64.02",
+        "64.72",
+    }
+    other = services.tip_submit(
+        channel=Channel.WEB, text="Sekolah di Berau libur sebulan karena kabut asap"
+    )
+    assert other.claim.pk != claim.pk
+
+
+def test_tipster_contacts_are_stored_hashed_and_encrypted(corpus) -> None:
+    phone = "+6281234567890"
+    services.tip_submit(
+        channel=Channel.WHATSAPP,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.WHATSAPP,
+        contact=phone,
+        send_reply=True,
+    )
+    tipster = Tipster.objects.get()
+    assert tipster.masked == "+62812•••••890"
+    for value in (tipster.contact_hash, tipster.contact_encrypted, tipster.masked):
+        assert phone not in value and "81234567890" not in value
+    message = OutgoingMessage.objects.get()
+    assert message.kind == "reply" and message.tipster == tipster
+
+
+def test_kim_members_tips_take_their_region(corpus, make_user) -> None:
+    make_user(Role.KIM_MEMBER, "64.02.06", phone="+6281299990000")
+    outcome = services.tip_submit(
+        channel=Channel.WHATSAPP,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.WHATSAPP,
+        contact="+6281299990000",
+    )
+    assert outcome.tip.region_id == "64.02.06"
+
+
+def test_deleting_a_tipster_wipes_the_contact_and_is_audited(corpus, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    outcome = services.tip_submit(
+        channel=Channel.TELEGRAM,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.TELEGRAM,
+        contact="987654321",
+        send_reply=True,
+    )
+    tipster = outcome.tip.tipster
+    editor = make_user(Role.EDITOR, "64")
+    with pytest.raises(PermissionDenied):
+        services.tipster_delete(actor=editor, tipster=tipster)
+    services.tipster_delete(actor=checker, tipster=tipster)
+    assert not Tipster.objects.exists()
+    tip = Tip.objects.get(pk=outcome.tip.pk)
+    assert tip.tipster is None and tip.text  # the tip stays, without its sender
+    assert OutgoingMessage.objects.get().status == OutgoingMessage.Status.CANCELLED
+    entry = AuditEntry.objects.get(object_type="factcheck.tipster")
+    assert entry.action == "delete" and "987654321" not in str(entry.changes)
+
+
+# --- The desk ---------------------------------------------------------------------
+
+
+def test_workflow_from_new_claim_to_published_verdict(
+    corpus, make_user, django_capture_on_commit_callbacks
+) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    asked = services.tip_submit(
+        channel=Channel.TELEGRAM,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.TELEGRAM,
+        contact="555",
+        region=Region.objects.get(kode="64.02"),
+    )
+    claim = asked.claim
+    services.claim_set_status(actor=checker, claim=claim, status="in_progress")
+    assert claim.assigned_to == checker
+    services.claim_note_add(actor=checker, claim=claim, text="Cek ke Dinas PU.")
+    with pytest.raises(ValidationError):
+        services.claim_publish(actor=checker, claim=claim)
+    draft = services.claim_draft_verdict(
+        actor=checker,
+        claim=claim,
+        title="Jembatan Mahakam tidak ditutup permanen",
+        verdict="hoaks",
+        explanation="Dinas PU memastikan jembatan tetap dibuka.",
+        conclusion="Kabar penutupan permanen Jembatan Mahakam adalah hoaks.",
+        references="https://pu.example/jembatan\nWawancara Dinas PU",
+    )
+    assert not draft.is_published and claim.status == "drafted"
+    assert list(draft.regions.values_list("kode", flat=True)) == ["64.02"]
+    assert draft.references == ["https://pu.example/jembatan", "Wawancara Dinas PU"]
+    assert "jembatan" not in " ".join(ids(matching_service.match(NEW_RUMOUR))).lower()
+    services.claim_review(actor=checker, claim=claim)
+    with django_capture_on_commit_callbacks(execute=False):
+        published = services.claim_publish(actor=checker, claim=claim, to_network=True)
+    assert published.is_published and published.network_requested_at
+    assert published.card.name.endswith(".png")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PUBLISHED
+    verdict = OutgoingMessage.objects.get(kind="verdict")
+    assert "HOAKS" in verdict.text and verdict.tipster == asked.tip.tipster
+    assert AuditEntry.objects.filter(action="publish", object_id=str(published.pk))
+    # Matchable at once: the next person who asks is answered instantly.
+    later = services.tip_submit(channel=Channel.WEB, text=NEW_RUMOUR_VARIANT)
+    assert later.decision == Decision.MATCH and later.factcheck == published
+    # Publishing twice does not send twice.
+    assert services.claim_notify_askers(claim=claim) == 0
+
+
+def test_confirming_a_suggested_match_tells_everyone_who_asked(
+    corpus, make_user
+) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    outcome = services.tip_submit(
+        channel=Channel.WHATSAPP,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.WHATSAPP,
+        contact="+6281200001111",
+    )
+    erau = FactCheck.objects.get(external_id="t-erau")
+    services.claim_confirm_match(actor=checker, claim=outcome.claim, factcheck=erau)
+    message = OutgoingMessage.objects.get(kind="verdict")
+    assert erau.title in message.text
+    with pytest.raises(ValidationError):
+        services.claim_confirm_match(actor=checker, claim=outcome.claim, factcheck=erau)
+
+
+def test_only_the_desk_may_work_claims(corpus, make_user) -> None:
+    outcome = services.tip_submit(channel=Channel.WEB, text=NEW_RUMOUR)
+    for role, region in [(Role.EDITOR, "64"), (Role.KIM_COORDINATOR, "64.02.06")]:
+        with pytest.raises(PermissionDenied):
+            services.claim_set_status(
+                actor=make_user(role, region), claim=outcome.claim, status="in_progress"
+            )
+    admin = make_user(Role.PROVINCE_ADMIN, "64")
+    services.claim_set_status(actor=admin, claim=outcome.claim, status="not_checkable")
+    with pytest.raises(ValidationError):
+        services.claim_set_status(actor=admin, claim=outcome.claim, status="published")
+
+
+def test_demo_data_is_small_ours_and_idempotent() -> None:
+    from factcheck.demo import DEMO_FACTCHECKS, DEMO_TIPS, demo_ensure
+
+    assert demo_ensure()
+    assert FactCheck.objects.filter(is_own=True).count() == len(DEMO_FACTCHECKS)
+    assert Tip.objects.count() == len(DEMO_TIPS)
+    # The two tips about the Mahakam bridge are one claim.
+    assert Claim.objects.filter(tip_count=2).count() == 1
+    assert demo_ensure() == []
+    assert FactCheck.objects.count() == len(DEMO_FACTCHECKS)

@@ -1,0 +1,292 @@
+"""Public pages and the fact-checkers' desk, through the test client."""
+
+import io
+import json
+import re
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from accounts.models import AuditEntry, Role
+from factcheck import services
+from factcheck.models import Channel, Claim, FactCheck, Tip, Tipster
+from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR
+
+pytestmark = pytest.mark.django_db
+
+
+def test_public_form_answers_a_known_hoax(client: Client, corpus) -> None:
+    page = client.get("/cek-fakta/")
+    assert page.status_code == 200
+    assert "Cek dulu sebelum sebar" in page.content.decode()
+    response = client.post("/cek-fakta/", {"text": KNOWN_HOAX, "region": "64.02"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Sudah pernah diperiksa" in html and "PENIPUAN" in html
+    tip = Tip.objects.get()
+    assert tip.channel == Channel.WEB and tip.region_id == "64.02"
+
+
+def test_public_form_takes_a_whatsapp_number_for_the_verdict(
+    client: Client, corpus
+) -> None:
+    response = client.post(
+        "/cek-fakta/", {"text": NEW_RUMOUR, "whatsapp": "0812 3456 7890"}
+    )
+    html = response.content.decode()
+    assert "Belum pernah diperiksa" in html
+    assert "nomor WhatsApp Anda" in html
+    tipster = Tipster.objects.get()
+    assert tipster.channel == Channel.WHATSAPP and tipster.masked == "+62812•••••890"
+    bad = client.post("/cek-fakta/", {"text": NEW_RUMOUR, "whatsapp": "12"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("", "kosong"),
+        ("x" * 20_000, "terlalu panjang"),
+        ("😱😱😱🔥", "emoji"),
+        ("<script>alert('x')</script>", "kosong"),
+        ("\x00\x01\x02\x03", "biner"),
+    ],
+)
+def test_public_form_refuses_bad_input_with_a_message(
+    client: Client, corpus, text: str, fragment: str
+) -> None:
+    response = client.post("/cek-fakta/", {"text": text})
+    assert response.status_code == 400
+    assert fragment in response.content.decode().lower()
+    assert not Tip.objects.exists()
+
+
+def test_public_form_with_htmx_returns_the_box(client: Client, corpus) -> None:
+    response = client.post(
+        "/cek-fakta/", {"text": KNOWN_HOAX}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="tip-box"') and "PENIPUAN" in html
+    assert "<html" not in html
+
+
+def test_public_form_is_rate_limited_per_ip(client: Client, corpus, settings) -> None:
+    settings.TIPLINE_RATE = "10/m"
+    codes = [
+        client.post("/cek-fakta/", {"text": NEW_RUMOUR}).status_code for _ in range(11)
+    ]
+    assert codes[:10] == [200] * 10 and codes[-1] == 429
+
+
+def test_factcheck_page_has_claimreview_opengraph_and_share_text(
+    client: Client, corpus
+) -> None:
+    fc = FactCheck.objects.get(external_id="t-tower")
+    html = client.get(fc.get_absolute_url()).content.decode()
+    block = re.search(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL
+    )
+    data = json.loads(block.group(1))
+    assert data["@type"] == "ClaimReview"
+    assert data["claimReviewed"].startswith("Tower BTS")
+    assert data["reviewRating"]["alternateName"] == "SALAH"
+    assert data["reviewRating"]["ratingValue"] == 1
+    assert data["author"]["name"] == "Tim Uji"
+    assert data["itemReviewed"]["@type"] == "Claim"
+    assert 'property="og:image"' in html and "kartu.png" in html
+    assert 'content="1200"' in html and 'content="630"' in html
+    assert "CEK FAKTA: *SALAH*" in html  # the WhatsApp text
+    card = client.get(f"{fc.get_absolute_url()}kartu.png")
+    assert card["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(b"".join(card.streaming_content)))
+    assert image.size == (1200, 630)
+
+
+def test_drafts_are_not_public(client: Client, corpus, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    draft = services.factcheck_create(actor=checker, title="Draf", verdict="salah")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"{draft.get_absolute_url()}kartu.png").status_code == 404
+    client.force_login(checker)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_list_and_search(client: Client, corpus) -> None:
+    html = client.get("/cek-fakta/arsip/", {"q": "erau"}).content.decode()
+    assert "Festival Erau" in html and "Pesut" not in html
+    html = client.get("/cek-fakta/arsip/", {"verdict": "satire"}).content.decode()
+    assert "Pesut" in html and "SATIRE/PARODI" in html
+
+
+def test_desk_queue_is_ordered_by_spread_and_closed_to_others(
+    client: Client, corpus, make_user
+) -> None:
+    services.tip_submit(
+        channel=Channel.WEB, text="Sekolah di Berau libur sebulan karena asap"
+    )
+    for kode in ("64.02", "64.72", "64.71"):
+        from regions.models import Region
+
+        services.tip_submit(
+            channel=Channel.WEB, text=NEW_RUMOUR, region=Region.objects.get(kode=kode)
+        )
+    client.force_login(make_user(Role.KIM_MEMBER, "64.02.06"))
+    assert client.get("/staf/cek-fakta/").status_code == 403
+    client.force_login(make_user(Role.EDITOR, "64"))
+    html = client.get("/staf/cek-fakta/").content.decode()
+    assert html.index("jembatan Mahakam") < html.index("Sekolah di Berau")
+    claim = Claim.objects.get(tip_count=3)
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert "Kabupaten Kutai Kartanegara" in page and "Kota Samarinda" in page
+    assert "Simpan draf" not in page  # editors may look, not work
+    assert (
+        client.post(
+            f"/staf/cek-fakta/klaim/{claim.pk}/status/", {"status": "in_progress"}
+        ).status_code
+        == 403
+    )
+
+
+def test_regency_fact_checker_sees_only_claims_of_their_area(
+    client: Client, corpus, make_user
+) -> None:
+    from regions.models import Region
+
+    berau = services.tip_submit(
+        channel=Channel.WEB,
+        text="Sekolah di Berau libur sebulan karena kabut asap",
+        region=Region.objects.get(kode="64.03"),
+    )
+    kukar = services.tip_submit(
+        channel=Channel.WEB, text=NEW_RUMOUR, region=Region.objects.get(kode="64.02")
+    )
+    client.force_login(make_user(Role.FACT_CHECKER, "64.02"))
+    assert client.get(kukar.claim.get_absolute_url()).status_code == 200
+    assert client.get(berau.claim.get_absolute_url()).status_code == 404
+
+
+def test_fact_checker_works_a_claim_through_the_pages(
+    client: Client, corpus, make_user
+) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    outcome = services.tip_submit(
+        channel=Channel.TELEGRAM,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.TELEGRAM,
+        contact="4242",
+    )
+    claim = outcome.claim
+    client.force_login(checker)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert outcome.tip.tipster.masked in html and "4242" not in html
+    base = f"/staf/cek-fakta/klaim/{claim.pk}"
+    assert client.post(f"{base}/assign/", {"user": checker.pk}).status_code == 302
+    client.post(f"{base}/note/", {"text": "Telepon Dinas PU"})
+    bad = client.post(f"{base}/draft/", {"title": ""})
+    assert bad.status_code == 400
+    client.post(
+        f"{base}/draft/",
+        {
+            "title": "Jembatan Mahakam tidak ditutup",
+            "verdict": "hoaks",
+            "claim_reviewed": NEW_RUMOUR,
+            "explanation": "Dinas PU: jembatan tetap dibuka.",
+            "conclusion": "Hoaks.",
+            "references": "https://pu.example/x",
+        },
+    )
+    client.post(f"{base}/review/")
+    response = client.post(f"{base}/publish/", {"to_network": "1"})
+    claim.refresh_from_db()
+    assert claim.status == "published" and claim.factcheck.is_published
+    assert response["Location"] == f"/staf/cek-fakta/jaringan/{claim.factcheck.pk}/"
+    assert claim.notes.get().text == "Telepon Dinas PU"
+    assert claim.assigned_to == checker
+
+
+def test_network_contacts_list_and_csv_export_is_audited(
+    client: Client, corpus, make_user
+) -> None:
+    make_user(
+        Role.KIM_COORDINATOR,
+        "64.02.06",
+        full_name="Koordinator Tenggarong",
+        phone="+6281311112222",
+    )
+    make_user(Role.KIM_COORDINATOR, "64.03.01", full_name="Koordinator Berau")
+    fc = FactCheck.objects.get(external_id="t-tower")
+    from regions.models import Region
+
+    fc.regions.set([Region.objects.get(kode="64.02")])
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/").content.decode()
+    assert "Koordinator Tenggarong" in html and "Koordinator Berau" not in html
+    client.post(f"/staf/cek-fakta/jaringan/{fc.pk}/")
+    assert "t-tower" not in client.get("/staf/cek-fakta/jaringan/").content.decode()
+    assert fc.title in client.get("/staf/cek-fakta/jaringan/").content.decode()
+    csv = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/", {"format": "csv"})
+    assert "+6281311112222" in csv.content.decode()
+    assert AuditEntry.objects.filter(action="export", object_id=str(fc.pk)).exists()
+
+
+def test_staff_delete_a_tipster_from_the_claim_page(
+    client: Client, corpus, make_user
+) -> None:
+    outcome = services.tip_submit(
+        channel=Channel.WHATSAPP,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.WHATSAPP,
+        contact="+6281234567890",
+    )
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    response = client.post(
+        f"/staf/cek-fakta/pengirim/{outcome.tip.tipster.pk}/hapus/",
+        {"claim": outcome.claim.pk},
+    )
+    assert response.status_code == 302
+    assert not Tipster.objects.exists()
+    assert AuditEntry.objects.filter(object_type="factcheck.tipster").exists()
+
+
+def test_trend_view(client: Client, corpus, make_user) -> None:
+    from regions.models import Region
+
+    for kode in ("64.02", "64.02", "64.72"):
+        services.tip_submit(
+            channel=Channel.WEB, text=NEW_RUMOUR, region=Region.objects.get(kode=kode)
+        )
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get("/staf/cek-fakta/tren/").content.decode()
+    assert "Kabupaten Kutai Kartanegara" in html and "Kota Samarinda" in html
+    assert html.index("Kabupaten Kutai Kartanegara") < html.index("Kota Samarinda")
+
+
+def test_dashboard_panel_and_healthz_show_the_engine(
+    client: Client, corpus, make_user
+) -> None:
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get("/staf/").content.decode()
+    assert "factcheck-panel" in html and "Meja cek fakta" in html
+    data = client.get("/healthz").json()
+    assert data["matching"]["documents"] == len(corpus)
+    assert data["matching"]["status"] in ("ok", "degraded")
+    client.force_login(make_user(Role.KIM_MEMBER, "64.02.06"))
+    assert "factcheck-panel" not in client.get("/staf/").content.decode()
+
+
+def test_lexical_only_mode_is_reported_on_healthz_and_dashboard(
+    client: Client, corpus, make_user, settings
+) -> None:
+    from factcheck import matching_service
+
+    settings.FACTCHECK_SEMANTIC = False  # as when the model cannot load
+    matching_service.reset_process_state()
+    data = client.get("/healthz").json()
+    assert data["status"] == "degraded"
+    assert data["matching"]["mode"] == "lexical" and data["matching"]["reason"]
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get("/staf/").content.decode()
+    assert "hanya berjalan secara leksikal" in html
+    response = client.post("/cek-fakta/", {"text": KNOWN_HOAX})
+    assert "Pendaftaran BLT Rp600 ribu" in response.content.decode()

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from factcheck import views
+
+app_name = "factcheck"
+
+urlpatterns = [
+    path("cek-fakta/", views.tip_form, name="tip"),
+    path("cek-fakta/arsip/", views.factcheck_list, name="list"),
+    path("cek-fakta/<int:pk>/", views.factcheck_detail, name="detail"),
+    path("cek-fakta/<int:pk>/kartu.png", views.factcheck_card, name="card"),
+    path("tipline/telegram/", views.telegram_webhook, name="telegram_webhook"),
+    path("tipline/whatsapp/", views.whatsapp_webhook, name="whatsapp_webhook"),
+    path("staf/cek-fakta/", views.desk, name="desk"),
+    path("staf/cek-fakta/klaim/<int:pk>/", views.claim_detail, name="claim"),
+    path(
+        "staf/cek-fakta/klaim/<int:pk>/<str:action>/",
+        views.claim_action,
+        name="claim_action",
+    ),
+    path(
+        "staf/cek-fakta/pengirim/<int:pk>/hapus/",
+        views.tipster_delete,
+        name="tipster_delete",
+    ),
+    path("staf/cek-fakta/tren/", views.trend, name="trend"),
+    path("staf/cek-fakta/jaringan/", views.network, name="network"),
+    path(
+        "staf/cek-fakta/jaringan/<int:pk>/",
+        views.network_contacts,
+        name="network_contacts",
+    ),
+]

@@ -1,0 +1,500 @@
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+
+from accounts.models import AuditEntry, User
+from accounts.permissions import can
+from accounts.phones import InvalidPhoneNumber, normalize_phone
+from accounts.services import audit_record
+from factcheck import messages as texts
+from factcheck import selectors, services
+from factcheck.forms import NoteForm, TipForm, VerdictForm
+from factcheck.jsonld import claimreview
+from factcheck.models import Channel, Claim, FactCheck, Tipster, Verdict
+from factcheck.tipline import bot_message
+
+log = logging.getLogger(__name__)
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+# --- Public ---------------------------------------------------------------------
+
+
+@ratelimit(key="ip", rate=settings.TIPLINE_RATE, method="POST", block=True)
+def tip_form(request: HttpRequest) -> HttpResponse:
+    """The "Cek dulu sebelum sebar" form: paste a message, learn if it was checked."""
+    form = TipForm(request.POST or None)
+    outcome = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome = services.tip_submit(
+                    channel=Channel.WEB,
+                    text=data["text"],
+                    region=data["region"],
+                    contact_channel=Channel.WHATSAPP if data["whatsapp"] else "",
+                    contact=data["whatsapp"],
+                )
+            except ValidationError as exc:
+                form.add_error("text", exc.message_dict.get("text", exc.messages))
+        if not form.is_valid() or outcome is None:
+            status = 400
+    template = "factcheck/tip_form.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template = "factcheck/_tip_result.html"
+    return render(
+        request,
+        template,
+        {"form": form, "outcome": outcome, "latest": _latest()},
+        status=status,
+    )
+
+
+def _latest() -> list[FactCheck]:
+    return list(selectors.factcheck_public_list()[:5])
+
+
+def factcheck_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    verdict = request.GET.get("verdict", "")
+    verdict = verdict if verdict in Verdict.values else ""
+    items = selectors.factcheck_public_list(q=q, verdict=verdict)
+    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "factcheck/list.html",
+        {"page": page, "q": q, "verdict": verdict, "verdicts": Verdict.choices},
+    )
+
+
+def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    factcheck = selectors.factcheck_public_get(pk=pk)
+    if factcheck is None:
+        draft = selectors.factcheck_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        if draft is None:
+            raise Http404(_("No published fact-check has this number."))
+        factcheck = draft  # the desk previews drafts
+    page_url = request.build_absolute_uri(factcheck.get_absolute_url())
+    return render(
+        request,
+        "factcheck/detail.html",
+        {
+            "factcheck": factcheck,
+            "jsonld": json.dumps(claimreview(factcheck, page_url=page_url)),
+            "share_text": texts.share_text(factcheck),
+            "page_url": page_url,
+            "card_url": request.build_absolute_uri(
+                f"{factcheck.get_absolute_url()}kartu.png"
+            ),
+            "claims": factcheck.claims.count() if factcheck.is_published else 0,
+        },
+    )
+
+
+@cache_control(max_age=3600, public=True)
+def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
+    factcheck = selectors.factcheck_public_get(pk=pk)
+    if factcheck is None:
+        raise Http404
+    factcheck = services.factcheck_card_ensure(factcheck=factcheck)
+    return FileResponse(factcheck.card.open("rb"), content_type="image/png")
+
+
+# --- Webhooks -------------------------------------------------------------------
+
+
+def _forbidden(channel: str, request: HttpRequest, why: str) -> JsonResponse:
+    log.warning(
+        "tipline %s: webhook rejected (%s) from %s",
+        channel,
+        why,
+        request.META.get("REMOTE_ADDR"),
+    )
+    return JsonResponse({"detail": "forbidden"}, status=403)
+
+
+def _limited(request: HttpRequest, channel: str, contact: str) -> bool:
+    digest = hashlib.sha256(contact.encode()).hexdigest()[:32]
+    return is_ratelimited(
+        request,
+        group=f"factcheck.{channel}",
+        key=lambda group, req: digest,
+        rate=settings.TIPLINE_RATE,
+        increment=True,
+    )
+
+
+@csrf_exempt
+@require_POST
+def telegram_webhook(request: HttpRequest) -> JsonResponse:
+    """Bot API updates; authenticated by the secret token set with setWebhook."""
+    secret = settings.TELEGRAM_WEBHOOK_SECRET
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return _forbidden("telegram", request, "bad secret token")
+    try:
+        update = json.loads(request.body)
+        update_id = str(update["update_id"])
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse({"detail": "bad update"}, status=400)
+    message = update.get("message") or update.get("channel_post")
+    if not isinstance(message, dict) or "chat" not in message:
+        return JsonResponse({"ok": True, "result": "ignored"})
+    chat_id = str(message["chat"].get("id", ""))
+    if not chat_id:
+        return JsonResponse({"ok": True, "result": "ignored"})
+    if _limited(request, "telegram", chat_id):
+        log.info("tipline telegram: rate limited")
+        return JsonResponse({"ok": True, "result": "rate_limited"})
+    text = message.get("text") or message.get("caption")
+    result = bot_message(
+        channel=Channel.TELEGRAM,
+        delivery_id=update_id,
+        contact=chat_id,
+        text=text if isinstance(text, str) else None,
+    )
+    return JsonResponse({"ok": True, "result": result})
+
+
+def _whatsapp_signature_ok(request: HttpRequest) -> bool:
+    secret = settings.WHATSAPP_APP_SECRET
+    given = request.headers.get("X-Hub-Signature-256", "")
+    if not secret or not given.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(given[7:].encode(), expected.encode())
+
+
+def _wa_contact(raw: str) -> str:
+    try:
+        return normalize_phone("+" + raw.lstrip("+"))
+    except InvalidPhoneNumber:
+        return "+" + "".join(ch for ch in raw if ch.isdigit())
+
+
+@csrf_exempt
+def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
+    """WhatsApp Business Cloud API: GET verifies the webhook, POST delivers
+    messages signed with the app secret (X-Hub-Signature-256)."""
+    if request.method == "GET":
+        token = settings.WHATSAPP_VERIFY_TOKEN
+        given = request.GET.get("hub.verify_token", "")
+        if (
+            request.GET.get("hub.mode") == "subscribe"
+            and token
+            and hmac.compare_digest(given.encode(), token.encode())
+        ):
+            return HttpResponse(
+                request.GET.get("hub.challenge", "")[:200], content_type="text/plain"
+            )
+        return _forbidden("whatsapp", request, "bad verify token")
+    if request.method != "POST":
+        return JsonResponse({"detail": "method not allowed"}, status=405)
+    if not _whatsapp_signature_ok(request):
+        return _forbidden("whatsapp", request, "bad signature")
+    try:
+        payload = json.loads(request.body)
+        entries = payload.get("entry", [])
+    except (ValueError, AttributeError):
+        return JsonResponse({"detail": "bad payload"}, status=400)
+    results = []
+    for entry in entries if isinstance(entries, list) else []:
+        for change in entry.get("changes", []) if isinstance(entry, dict) else []:
+            value = change.get("value", {}) if isinstance(change, dict) else {}
+            for message in value.get("messages", []) or []:
+                results.append(_whatsapp_message(request, message))
+    return JsonResponse({"ok": True, "results": results})
+
+
+def _whatsapp_message(request: HttpRequest, message: Any) -> str:
+    if (
+        not isinstance(message, dict)
+        or not message.get("id")
+        or not message.get("from")
+    ):
+        return "ignored"
+    contact = _wa_contact(str(message["from"]))
+    if _limited(request, "whatsapp", contact):
+        log.info("tipline whatsapp: rate limited")
+        return "rate_limited"
+    kind = message.get("type")
+    text: str | None = None
+    if kind == "text":
+        text = (message.get("text") or {}).get("body")
+    elif kind in ("image", "video", "document"):
+        text = (message.get(kind) or {}).get("caption")
+    elif kind == "button":
+        text = (message.get("button") or {}).get("text")
+    return bot_message(
+        channel=Channel.WHATSAPP,
+        delivery_id=str(message["id"]),
+        contact=contact,
+        text=text if isinstance(text, str) else None,
+    )
+
+
+# --- The desk -------------------------------------------------------------------
+
+
+def _desk_view(request: HttpRequest) -> User:
+    user = _user(request)
+    if not can(user, "view", "factcheck.claim"):
+        raise PermissionDenied
+    return user
+
+
+def _claim(user: User, pk: int) -> Claim:
+    claim = selectors.claim_get(actor=user, pk=pk)
+    if claim is None:
+        raise Http404(_("Claim not found."))
+    return claim
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    user = _desk_view(request)
+    status = request.GET.get("status", "open")
+    if status not in ("open", "all", *Claim.Status.values):
+        status = "open"
+    assigned = request.GET.get("assigned", "")
+    q = request.GET.get("q", "").strip()[:100]
+    claims = selectors.claim_list(actor=user, status=status, assigned=assigned, q=q)
+    page = Paginator(claims.select_related("assigned_to"), 25).get_page(
+        request.GET.get("page")
+    )
+    template = "factcheck/desk.html"
+    if request.htmx:  # type: ignore[attr-defined]
+        template = "factcheck/_claim_rows.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "status": status,
+            "assigned": assigned,
+            "q": q,
+            "statuses": Claim.Status.choices,
+            "counts": selectors.desk_counts(actor=user),
+        },
+    )
+
+
+@login_required
+def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _desk_view(request)
+    claim = _claim(user, pk)
+    return _render_claim(request, user, claim)
+
+
+def _render_claim(
+    request: HttpRequest,
+    user: User,
+    claim: Claim,
+    *,
+    verdict_form: VerdictForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    tips = claim.tips.select_related("tipster", "region").order_by("-received_at")
+    return render(
+        request,
+        "factcheck/claim.html",
+        {
+            "claim": claim,
+            "tips": tips[:100],
+            "regions": selectors.claim_regions(claim=claim),
+            "suggestions": selectors.claim_suggestions(claim=claim),
+            "notes": claim.notes.select_related("author"),
+            "verdict_form": verdict_form
+            or VerdictForm(initial=VerdictForm.initial_for(claim)),
+            "note_form": NoteForm(),
+            "can_work": can(user, "change", "factcheck.claim"),
+            "can_publish": can(user, "publish", "factcheck.factcheck"),
+            "desk_users": selectors.desk_users(),
+            "next_statuses": [
+                (value, label)
+                for value, label in Claim.Status.choices
+                if value in services._NEXT.get(claim.status, set())
+            ],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every change made at the desk: status, assignment, note, confirming a
+    suggested match, drafting, reviewing and publishing the verdict."""
+    user = _desk_view(request)
+    claim = _claim(user, pk)
+    post = request.POST
+    try:
+        if action == "status":
+            services.claim_set_status(actor=user, claim=claim, status=post["status"])
+            messages.success(request, _("Status changed."))
+        elif action == "assign":
+            assignee = None
+            if post.get("user"):
+                assignee = selectors.desk_users().filter(pk=post["user"]).first()
+                if assignee is None:
+                    raise ValidationError(_("Choose someone who works the desk."))
+            services.claim_assign(actor=user, claim=claim, assignee=assignee)
+            messages.success(request, _("Assignment saved."))
+        elif action == "note":
+            note = NoteForm(post)
+            if note.is_valid():
+                services.claim_note_add(
+                    actor=user, claim=claim, text=note.cleaned_data["text"]
+                )
+        elif action == "confirm":
+            factcheck = FactCheck.objects.filter(
+                pk=post.get("factcheck") or 0, status=FactCheck.Status.PUBLISHED
+            ).first()
+            if factcheck is None:
+                raise ValidationError(_("That fact-check is not published."))
+            services.claim_confirm_match(actor=user, claim=claim, factcheck=factcheck)
+            messages.success(
+                request, _("Match confirmed; everyone who asked is being told.")
+            )
+        elif action == "draft":
+            form = VerdictForm(post)
+            if not form.is_valid():
+                return _render_claim(
+                    request, user, claim, verdict_form=form, status=400
+                )
+            services.claim_draft_verdict(actor=user, claim=claim, **form.cleaned_data)
+            messages.success(request, _("Verdict drafted."))
+        elif action == "review":
+            services.claim_review(actor=user, claim=claim)
+            messages.success(request, _("Draft reviewed; it can be published."))
+        elif action == "publish":
+            factcheck = services.claim_publish(
+                actor=user, claim=claim, to_network=post.get("to_network") == "1"
+            )
+            messages.success(
+                request,
+                _("Published. The verdict is on its way to everyone who asked."),
+            )
+            if factcheck.network_requested_at:
+                return redirect("factcheck:network_contacts", pk=factcheck.pk)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("factcheck:claim", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def tipster_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    if not can(user, "delete", "factcheck.tipster"):
+        raise PermissionDenied
+    tipster = Tipster.objects.filter(pk=pk).first()
+    if tipster is None:
+        raise Http404
+    back = request.POST.get("claim", "")
+    services.tipster_delete(actor=user, tipster=tipster)
+    messages.success(request, _("The sender's contact has been deleted."))
+    if back.isdigit():
+        return redirect("factcheck:claim", pk=int(back))
+    return redirect("factcheck:desk")
+
+
+@login_required
+def trend(request: HttpRequest) -> HttpResponse:
+    user = _desk_view(request)
+    try:
+        days = min(max(int(request.GET.get("hari", 14)), 1), 60)
+    except ValueError:
+        days = 14
+    return render(
+        request,
+        "factcheck/trend.html",
+        {"trend": selectors.trend(actor=user, days=days), "days": days},
+    )
+
+
+@login_required
+def network(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not can(user, "export", "factcheck.network"):
+        raise PermissionDenied
+    return render(
+        request, "factcheck/network.html", {"factchecks": selectors.network_queue()}
+    )
+
+
+@login_required
+def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The KIM coordinators to tell about a verdict (list, or CSV to download)."""
+    user = _user(request)
+    if not can(user, "export", "factcheck.network"):
+        raise PermissionDenied
+    factcheck = selectors.factcheck_public_get(pk=pk)
+    if factcheck is None:
+        raise Http404
+    if request.method == "POST":
+        services.factcheck_share_to_network(actor=user, factcheck=factcheck)
+        return redirect("factcheck:network_contacts", pk=pk)
+    contacts = selectors.network_contacts(factcheck=factcheck)
+    if request.GET.get("format") == "csv":
+        audit_record(
+            actor=user,
+            action=AuditEntry.Action.EXPORT,
+            obj=factcheck,
+            changes={"contacts": len(contacts)},
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="kontak-kim-cekfakta-{factcheck.pk}.csv"'
+        )
+        writer = csv.writer(response)
+        writer.writerow(
+            ["nama", "peran", "kim", "wilayah", "kode_wilayah", "telepon", "email"]
+        )
+        for c in contacts:
+            writer.writerow(
+                [c.name, c.role, c.kim, c.region, c.region_code, c.phone, c.email]
+            )
+        return response
+    return render(
+        request,
+        "factcheck/network_contacts.html",
+        {
+            "factcheck": factcheck,
+            "contacts": contacts,
+            "share_text": texts.share_text(factcheck),
+        },
+    )
