@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -953,6 +954,8 @@ def claim_publish(*, actor: User, claim: Claim, to_network: bool = False) -> Fac
     )
     matching_service.factchecks_changed([factcheck.pk])
     _notify_askers(claim, texts.verdict_later(factcheck))
+    if to_network:
+        _disseminate(actor=actor, factcheck=factcheck)
     return factcheck
 
 
@@ -970,7 +973,50 @@ def factcheck_share_to_network(*, actor: User, factcheck: FactCheck) -> FactChec
         obj=factcheck,
         changes={"network": True},
     )
+    _disseminate(actor=actor, factcheck=factcheck)
     return factcheck
+
+
+# Channels for verdicts pushed to the KIM network, in order of preference.
+NETWORK_CHANNELS = ["whatsapp", "telegram", "sms", "email"]
+
+
+def _disseminate(*, actor: User, factcheck: FactCheck) -> None:
+    """Hand a published verdict to the newsroom's dissemination (KIM members and
+    subscribers of the regions concerned, else of the actor's region).
+
+    The newsroom sends it in its tasks, once per person whatever the number of
+    calls (the item is identified by ``factcheck:<id>``). Without the newsroom
+    installed, the coordinators' contact list (``selectors.network_contacts``) is
+    how staff pass it on.
+    """
+    if not django_apps.is_installed("newsroom"):
+        return
+    from newsroom.channels import enabled_channels
+    from newsroom.services import dissemination_create
+
+    enabled = enabled_channels()
+    channel_list = [c for c in NETWORK_CHANNELS if c in enabled]
+    if not channel_list:
+        return
+    codes = list(factcheck.regions.values_list("kode", flat=True))
+    if not codes and actor.region_id:
+        codes = [actor.region_id]
+    dissemination_create(
+        actor=actor,
+        item_url=texts.absolute(factcheck.get_absolute_url()),
+        title=f"{factcheck.verdict_label}: {factcheck.title}"[:300],
+        summary=factcheck.summary,
+        item_ref=f"factcheck:{factcheck.pk}",
+        audience={
+            "region_codes": codes,
+            "subscribers": True,
+            "kim_members": True,
+            "forum_boards": False,
+            "topics": ["klarifikasi_hoaks"],
+        },
+        channels=channel_list,
+    )
 
 
 def _notify_askers(claim: Claim, text: str) -> int:

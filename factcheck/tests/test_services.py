@@ -277,6 +277,13 @@ def test_workflow_from_new_claim_to_published_verdict(
     with django_capture_on_commit_callbacks(execute=False):
         published = services.claim_publish(actor=checker, claim=claim, to_network=True)
     assert published.is_published and published.network_requested_at
+    # Handed to the newsroom's dissemination for the KIM network of Kukar.
+    from newsroom.models import Dissemination
+
+    sending = Dissemination.objects.get(item_ref=f"factcheck:{published.pk}")
+    assert sending.region_id == "64"
+    assert "64.02" in str(sending.audience)
+    assert sending.item_url.endswith(published.get_absolute_url())
     assert published.card.name.endswith(".png")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED
