@@ -756,7 +756,7 @@ def info_request_notify(*, request_id: int, event: str) -> bool:
 
     with transaction.atomic():
         request = (
-            InfoRequest.objects.select_for_update()
+            InfoRequest.objects.select_for_update(of=("self",))
             .select_related("office")
             .filter(pk=request_id)
             .first()

@@ -1055,7 +1055,7 @@ def outgoing_send(*, message_id: int) -> str:
 
     with transaction.atomic():
         message = (
-            OutgoingMessage.objects.select_for_update()
+            OutgoingMessage.objects.select_for_update(of=("self",))
             .select_related("tipster")
             .filter(pk=message_id)
             .first()
