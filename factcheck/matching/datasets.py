@@ -161,11 +161,18 @@ class CachingEmbedder:
                 self.cache = dict(zip(keys, data["vectors"], strict=True))
         self.dirty = False
 
+    @staticmethod
+    def key(kind: str, text: str) -> str:
+        """Cache key; it holds the truncation length so that changing
+        ``QUERY_CHARS``/``PASSAGE_CHARS`` never reuses stale vectors."""
+        from . import semantic
+
+        limit = semantic.QUERY_CHARS if kind == "q" else semantic.PASSAGE_CHARS
+        raw = f"{kind}{limit}\0{text}".encode()
+        return hashlib.sha1(raw, usedforsecurity=False).hexdigest()
+
     def _get(self, texts: Sequence[str], kind: str) -> np.ndarray:
-        keys = [
-            hashlib.sha1(f"{kind}\0{t}".encode(), usedforsecurity=False).hexdigest()
-            for t in texts
-        ]
+        keys = [self.key(kind, t) for t in texts]
         missing = sorted(
             {
                 k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache

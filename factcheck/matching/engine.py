@@ -17,6 +17,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,8 @@ with the headline or the claim counts more than one shared with the body."""
 CANDIDATES_LEXICAL = 40
 CANDIDATES_CHARS = 15
 CANDIDATES_SEMANTIC = 25
+BATCH = 32
+"""Messages embedded together by ``search_many``."""
 RARE_DF = 20
 """A term in at most this many titles counts as a name-like rare term."""
 
@@ -297,21 +300,33 @@ class MatchingEngine:
     def search_many(
         self, texts: Sequence[object], top: int = 10, *, with_features: bool = False
     ) -> list[list[Match]]:
-        """``search`` for many messages, results in input order; embeds the
-        messages in batches (several times faster than one by one)."""
+        """``search`` for many messages, results in input order.
+
+        Messages are embedded in chunks on a helper thread while the lexical
+        stage and the re-ranker work on the previous chunk (the embedding runs
+        in C without the GIL, so the two stages use two cores)."""
         raw = [_as_text(t)[: QUERY_MAX_CHARS * 4] for t in texts]
-        vectors: np.ndarray | None = None
-        if self.embedder is not None and raw:
-            vectors = np.zeros((len(raw), self.vectors.dim), dtype=np.float32)
-            for start in range(0, len(raw), 32):
-                chunk = [clean(t) for t in raw[start : start + 32]]
-                vectors[start : start + 32] = self.embedder.queries(chunk)
+        chunks = [raw[i : i + BATCH] for i in range(0, len(raw), BATCH)]
         out: list[list[Match]] = []
-        for k, text in enumerate(raw):
-            vec = vectors[k] if vectors is not None else None
-            out.append(
-                self._rank(self.candidates(text, query_vector=vec), top, with_features)
-            )
+        embedder = self.embedder
+        if embedder is None:
+            for text in raw:
+                out.append(self._rank(self.candidates(text), top, with_features))
+            return out
+
+        def embed(chunk: list[str]) -> np.ndarray:
+            return embedder.queries([clean(t) for t in chunk])
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(embed, chunks[0]) if chunks else None
+            for k, chunk in enumerate(chunks):
+                assert pending is not None
+                vectors = pending.result()
+                if k + 1 < len(chunks):
+                    pending = pool.submit(embed, chunks[k + 1])
+                for text, vec in zip(chunk, vectors, strict=True):
+                    cands = self.candidates(text, query_vector=vec)
+                    out.append(self._rank(cands, top, with_features))
         return out
 
     def match_batch(
