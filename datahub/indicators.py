@@ -129,6 +129,7 @@ def _call(requirement: str, **kwargs: Any) -> Any:
 
 KIMS = "network.selectors:region_dashboard"
 LITERACY = "network.selectors:literacy_figures"
+EVENTS = "network.selectors:event_list"
 CONNECTIVITY = "connectivity.selectors:progress_children"
 FACTCHECKS = "factcheck.selectors:factcheck_public_list"
 ARTICLES = "newsroom.selectors:article_list_public"
@@ -161,6 +162,29 @@ def _literacy(parent: Region, children: list[Region]) -> dict[str, dict[str, Cel
         for f in _call(LITERACY, region=parent)
         if f.region_code != parent.kode
     }
+
+
+def _events(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
+    """Published events held in each child region, with their attendance."""
+    rows = (
+        _call(EVENTS, region_code=parent.kode)
+        .filter(region__kode__startswith=parent.kode + ".")
+        .values_list("region_id", "onsite_count", "online_count")
+    )
+    result: dict[str, dict[str, Cell]] = {}
+    depth = len(children[0].kode) if children else 0
+    known = {c.kode for c in children}
+    for code, onsite, online in rows:
+        child = code[:depth]
+        if child not in known or not (code == child or code[depth] == "."):
+            continue
+        row = result.setdefault(
+            child, {"kegiatan": 0, "hadir_luring": 0, "hadir_daring": 0}
+        )
+        row["kegiatan"] = int(row["kegiatan"] or 0) + 1
+        row["hadir_luring"] = int(row["hadir_luring"] or 0) + (onsite or 0)
+        row["hadir_daring"] = int(row["hadir_daring"] or 0) + (online or 0)
+    return result
 
 
 def _connectivity(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
@@ -313,6 +337,26 @@ register(
         value_column="pelatihan",
         compute=_literacy,
         requires=(LITERACY,),
+    )
+)
+register(
+    Indicator(
+        key="kegiatan",
+        title="Kegiatan dan kehadiran",
+        description="Kegiatan (FGD, pelatihan, lokakarya, pelantikan, festival KIM) "
+        "yang diselenggarakan di tiap wilayah dan jumlah kehadiran luring dan daring, "
+        "dari modul jaringan KIM.",
+        chart_title="Kegiatan",
+        topic="komunikasi-informatika",
+        unit="kegiatan",
+        columns=[
+            Column("kegiatan", INTEGER),
+            Column("hadir_luring", INTEGER),
+            Column("hadir_daring", INTEGER),
+        ],
+        value_column="kegiatan",
+        compute=_events,
+        requires=(EVENTS,),
     )
 )
 register(

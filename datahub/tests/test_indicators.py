@@ -164,3 +164,20 @@ def test_periodic_and_on_demand_refresh(
     assert Dataset.objects.filter(kind="indicator").count() >= 12
     listing = client.get("/staf/data/", {"jenis": "indicator"}).content.decode()
     assert "Jumlah desa dan kelurahan" in listing
+
+
+def test_events_indicator_counts_events_and_attendance_per_kecamatan(kaltim) -> None:  # type: ignore[no-untyped-def]
+    from network.demo import load_demo
+
+    load_demo()  # includes the FGD KIM 2022 in Tenggarong: 35 on site, 15 online
+    services.indicators_refresh(region_codes=["64.02"])
+    version = (
+        Dataset.objects.get(indicator="kegiatan", region_id="64.02")
+        .resources.get()
+        .current
+    )
+    rows = {r[0]: dict(zip(version.column_names, r, strict=True)) for r in version.rows}
+    tenggarong = rows["64.02.06"]
+    assert tenggarong["kegiatan"] >= 1
+    assert tenggarong["hadir_luring"] >= 35 and tenggarong["hadir_daring"] >= 15
+    assert rows["64.02.12"]["kegiatan"] == 0  # Tabang held none
