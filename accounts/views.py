@@ -22,6 +22,7 @@ from accounts.forms import ApiTokenForm, LoginForm, UserForm
 from accounts.models import ApiToken, Role, User
 from accounts.permissions import can
 from accounts.selectors import user_counts_by_role
+from core.forms import add_validation_errors
 from regions.selectors import region_summary
 
 
@@ -103,7 +104,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         try:
             user = services.user_create(actor=actor, **_fields(form.cleaned_data))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
@@ -142,7 +143,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, user=user, is_active=form.cleaned_data["is_active"], **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
@@ -159,14 +160,6 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
         "role": data["role"],
         "region": data["region"],
     }
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required

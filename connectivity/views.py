@@ -28,6 +28,7 @@ from connectivity.forms import (
     TowerForm,
 )
 from connectivity.models import Observation, Programme, Tower
+from core.forms import add_validation_errors
 from regions.models import Region
 from regions.selectors import region_ancestors
 
@@ -41,14 +42,6 @@ def _region_or_404(kode: str) -> Region:
     if region is None:
         raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
     return region
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _may(request: HttpRequest, action: str, resource: str, kode: str | None) -> bool:
@@ -215,7 +208,7 @@ def report(request: HttpRequest) -> HttpResponse:
                     note=data.get("note") or "",
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
     villages = Region.objects.filter(level=Region.Level.VILLAGE).select_related(
         "parent"
     )
@@ -321,7 +314,7 @@ def place_add(request: HttpRequest, kode: str) -> HttpResponse:
                 actor=_user(request), region=region, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Place added."))
             return redirect("connectivity:village", kode=kode)
@@ -356,7 +349,7 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.place_update(actor=user, place=place, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Place saved."))
             return redirect("connectivity:village", kode=place.region_id)
@@ -387,7 +380,7 @@ def observation_add(request: HttpRequest, kode: str) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -472,7 +465,7 @@ def tower_create(request: HttpRequest) -> HttpResponse:
             try:
                 tower = services.tower_create(actor=user, region=region, **data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Tower saved."))
                 return redirect(tower)
@@ -503,7 +496,7 @@ def tower_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.tower_update(actor=user, tower=tower, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Tower saved."))
             return redirect(tower)
@@ -566,7 +559,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                     extra_points=data["points"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 return redirect(plan)
     plans = selectors.plans_list(actor=user)[:30]
@@ -671,7 +664,7 @@ def dem_upload(request: HttpRequest) -> HttpResponse:
                 upload=form.cleaned_data["file"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Elevation model imported and in use."))
             return redirect("connectivity:dem")

@@ -27,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.permissions import can
+from core.forms import add_validation_errors
 from datahub import dcat, selectors, services, tables
 from datahub.forms import (
     AnswerForm,
@@ -54,14 +55,6 @@ PREVIEW_ROWS = 20
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- public catalogue -------------------------------------------------------------
@@ -328,7 +321,7 @@ def staff_dataset_create(request: HttpRequest) -> HttpResponse:
         try:
             dataset = services.dataset_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
@@ -365,7 +358,7 @@ def staff_dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.dataset_update(actor=actor, dataset=dataset, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
@@ -399,7 +392,7 @@ def staff_dataset(request: HttpRequest, slug: str) -> HttpResponse:
                 columns_text=form.cleaned_data["columns"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
@@ -499,7 +492,7 @@ def staff_office_create(request: HttpRequest) -> HttpResponse:
         try:
             services.office_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
@@ -531,7 +524,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         try:
             filed = services.info_request_file(**form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             return redirect(filed.get_absolute_url() + "?baru=1")
     return render(request, "datahub/ppid_form.html", {"form": form})
@@ -574,7 +567,7 @@ def request_track_detail(request: HttpRequest, number: str, key: str) -> HttpRes
         try:
             services.objection_file(request=found, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Your objection was received."))
             return redirect(found.get_absolute_url())
@@ -685,7 +678,7 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The response was recorded."))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
+from core.forms import add_validation_errors
 from network import selectors, services
 from network.certificates import certificate_pdf
 from network.forms import (
@@ -74,14 +75,6 @@ PER_PAGE = 25
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _fmt(request: HttpRequest) -> str | None:
@@ -284,7 +277,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=None, event=event, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -400,7 +393,7 @@ def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 event=event, code=code, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Attendance recorded. Welcome!"))
             return redirect(attendance.participant.get_absolute_url())
@@ -427,7 +420,7 @@ def take_test(request: HttpRequest, token: str, phase: str) -> HttpResponse:
                 participant=participant, phase=phase, answers=form.answers()
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -559,7 +552,7 @@ def kim_create(request: HttpRequest) -> HttpResponse:
         try:
             kim = services.kim_create(actor=actor, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -601,7 +594,7 @@ def kim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.kim_update(actor=actor, kim=kim, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -630,7 +623,7 @@ def kim_manage(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_add(actor=actor, kim=kim, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -682,7 +675,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, membership=membership, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -705,7 +698,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_create(actor=actor, kim=kim, **data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -838,7 +831,7 @@ def forum_create(request: HttpRequest) -> HttpResponse:
         try:
             forum = services.forum_create(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -874,7 +867,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         **board_form.cleaned_data,
                     )
                 except ValidationError as exc:
-                    _add_errors(board_form, exc)
+                    add_validation_errors(board_form, exc)
                 else:
                     messages.success(request, _("Board member added."))
                     return redirect("network:forum_edit", pk=forum.pk)
@@ -883,7 +876,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.forum_update(actor=actor, forum=forum, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Forum saved."))
                 return redirect(forum.get_absolute_url())
@@ -933,7 +926,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -967,7 +960,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.event_update(actor=actor, event=event, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Event saved."))
             return redirect("network:event_manage", pk=event.pk)
@@ -1113,7 +1106,7 @@ def _event_post(
     except ValidationError as exc:
         target = forms.get(which)
         if target is not None:
-            _add_errors(target, exc)
+            add_validation_errors(target, exc)
         else:
             messages.error(request, " ".join(exc.messages))
     return False

@@ -29,6 +29,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.models import AuditEntry, User
 from accounts.permissions import can, in_scope
 from accounts.services import audit_record
+from core.forms import add_validation_errors
 from network import selectors as network
 from newsroom import cache, reports, selectors, services
 from newsroom.forms import (
@@ -287,8 +288,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
                 fill_seconds=form.fill_seconds(),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, exc)
         else:
             ok = True
     if ok:
@@ -346,8 +346,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                 topics=data["topics"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -391,14 +390,6 @@ def _author(value: str) -> dict[str, Any]:
     if region is None:
         raise Http404
     return {"office": region}
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -448,7 +439,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
                 **_author(data["author"]),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied:
             form.add_error("author", _("You may not write for this author."))
         else:
@@ -509,7 +500,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     factcheck_url=data["factcheck_url"] or "",
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("newsroom:staff_article", pk=article.pk)
@@ -695,7 +686,7 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
                 article=article,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("You may not do this."))
         else:
