@@ -338,6 +338,61 @@ def memory(n: int) -> dict[str, Any]:
     return result
 
 
+def ceiling(
+    engine: MatchingEngine,
+    bench: datasets.Benchmark,
+    vectors: np.ndarray | None,
+    data: train.Collected,
+) -> dict[str, float]:
+    """How far any text matcher could get: messages that share no content word
+    with the headline of a right fact-check (after normalisation), those that
+    also share no word rarer than 200 titles and whose right fact-check ranks
+    below 100 by cosine (no lexical or semantic link at all: "(narasi tidak
+    ditampilkan)", a bare phone number, a caption of a video), and the share of
+    messages with a right fact-check among the re-ranker's candidates."""
+    lex = engine.lexical
+    title = lex.channels["title"]
+    no_word = no_link = 0
+    for k, q in enumerate(bench.queries):
+        words = set(lex.words.lookup(lex.query_terms(q.text, 2000).words))
+        shared = rare = 0
+        for right in q.right:
+            terms = lex.terms[right].channels
+            common = (set(terms["title"].tolist()) | set(terms["claim"].tolist())) & (
+                words
+            )
+            shared = max(shared, len(common))
+            if common:
+                ids = np.fromiter(common, dtype=np.int64, count=len(common))
+                rare = max(rare, int((title.df_of(ids) <= 200).sum()))
+        no_word += shared == 0
+        if rare == 0:
+            cos_rank = 10**9
+            if vectors is not None:
+                cos = engine.vectors.similarities(vectors[k])
+                rows = [
+                    engine.vectors.row_of[r] for r in q.right if r in engine.vectors
+                ]
+                cos_rank = min(
+                    (int((cos > cos[r]).sum()) for r in rows), default=cos_rank
+                )
+            no_link += cos_rank >= 100
+    n = max(len(bench.queries), 1)
+    out = {
+        "no_shared_word": no_word / n,
+        "no_link": no_link / n,
+        "candidate_recall": float(np.mean([lab.sum() > 0 for lab in data.labels])),
+    }
+    print(
+        "== Ceiling: messages sharing no word with a right headline"
+        f" {out['no_shared_word']:.3f}; sharing no word rarer than 200 headlines"
+        f" and ranked below 100 by cosine {out['no_link']:.3f}"
+        f" (so R@10 <= about {1 - out['no_link']:.3f} for a text matcher);"
+        f" right fact-check among the candidates {out['candidate_recall']:.3f}"
+    )
+    return out
+
+
 # --- Main -------------------------------------------------------------------------
 
 
@@ -408,6 +463,8 @@ def quality(bench: datasets.Benchmark, figures: dict[str, Any]) -> None:
         "  [titles] twins  shipped model, in-sample:",
         fmt(train.retrieval_metrics(ins, bench.queries, strict=False)),
     )
+
+    figures["ceiling"] = ceiling(engine, bench, vectors, data)
 
     low = low_overlap_subset(bench, baseline)
     print(f"== Messages sharing <= 1 word with the title: {len(low)}")
