@@ -41,7 +41,12 @@ class Sender:
             data = {}
         return data if isinstance(data, dict) else {}
 
-    def send(self, to: str, text: str) -> dict[str, object]:
+    def send(
+        self, to: str, text: str, *, outside_window: bool = False
+    ) -> dict[str, object]:
+        """Send ``text`` to ``to``.  ``outside_window``: the person has not
+        written to us lately (WhatsApp's 24-hour customer-service window is
+        closed), so a channel that needs one must use a pre-approved template."""
         raise NotImplementedError
 
 
@@ -50,7 +55,9 @@ class TelegramSender(Sender):
 
     channel = "telegram"
 
-    def send(self, to: str, text: str) -> dict[str, object]:
+    def send(
+        self, to: str, text: str, *, outside_window: bool = False
+    ) -> dict[str, object]:
         token = settings.TELEGRAM_BOT_TOKEN
         if not token:
             raise SendError("telegram: TELEGRAM_BOT_TOKEN is not set")
@@ -65,26 +72,64 @@ class TelegramSender(Sender):
 
 
 class WhatsAppSender(Sender):
-    """WhatsApp Business Cloud API: ``POST /<phone number id>/messages``."""
+    """WhatsApp Business Cloud API: ``POST /<phone number id>/messages``.
+
+    Free text is allowed only within 24 hours of the person's last message;
+    later (a verdict published days after the tip) WhatsApp accepts only a
+    template approved in the Business Manager: ``FACTCHECK_WHATSAPP_TEMPLATE``,
+    whose body has one parameter, ``{{1}}``, filled with the message."""
 
     channel = "whatsapp"
+    TEMPLATE_PARAMETER_MAX = 1024
 
-    def send(self, to: str, text: str) -> dict[str, object]:
+    def send(
+        self, to: str, text: str, *, outside_window: bool = False
+    ) -> dict[str, object]:
         token = settings.WHATSAPP_TOKEN
         number_id = settings.WHATSAPP_PHONE_NUMBER_ID
         if not token or not number_id:
             raise SendError("whatsapp: WHATSAPP_TOKEN/PHONE_NUMBER_ID are not set")
+        payload: dict[str, object] = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": to.lstrip("+"),
+        }
+        if outside_window:
+            payload["type"] = "template"
+            payload["template"] = template_payload(
+                settings.FACTCHECK_WHATSAPP_TEMPLATE,
+                settings.FACTCHECK_WHATSAPP_TEMPLATE_LANG,
+                text,
+            )
+        else:
+            payload["type"] = "text"
+            payload["text"] = {"preview_url": True, "body": text[:4096]}
         return self._post(
             f"{settings.WHATSAPP_API_BASE}/{number_id}/messages",
-            {
-                "messaging_product": "whatsapp",
-                "recipient_type": "individual",
-                "to": to.lstrip("+"),
-                "type": "text",
-                "text": {"preview_url": True, "body": text[:4096]},
-            },
+            payload,
             {"Authorization": f"Bearer {token}"},
         )
+
+
+def template_parameter(text: str) -> str:
+    """A template's text parameter: WhatsApp refuses new lines, tabs and more
+    than four spaces in a row there, and more than 1,024 characters."""
+    one_line = " ".join(text.split())
+    limit = WhatsAppSender.TEMPLATE_PARAMETER_MAX
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
+
+
+def template_payload(name: str, language: str, text: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "language": {"code": language},
+        "components": [
+            {
+                "type": "body",
+                "parameters": [{"type": "text", "text": template_parameter(text)}],
+            }
+        ],
+    }
 
 
 def sender_for(channel: str) -> Sender:

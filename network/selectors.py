@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import CharField, Count, Q, QuerySet
+from django.db.models import CharField, Count, F, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
@@ -719,3 +719,21 @@ def forum_board_members_for_regions(
         .select_related("person", "forum")
         .order_by("forum_id", "order", "pk")
     )
+
+
+def member_region_by_phone(*, phone: str) -> Region | None:
+    """The village (or other region) of the KIM that the person with this
+    phone number (E.164) is a current member of; ``None`` when they are not a
+    member.  For the fact-check tipline: a member's tip counts for their KIM's
+    region.  With several memberships, the oldest counts."""
+    if not phone:
+        return None
+    membership = (
+        Membership.objects.filter(
+            person__phone=phone, left_on__isnull=True, kim__region__isnull=False
+        )
+        .select_related("kim__region")
+        .order_by(F("joined_on").asc(nulls_last=True), "pk")
+        .first()
+    )
+    return membership.kim.region if membership is not None else None

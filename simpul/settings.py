@@ -290,6 +290,11 @@ FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
 # Off: matching is lexical only (no embedding model is loaded).
 FACTCHECK_SEMANTIC = env_bool("FACTCHECK_SEMANTIC", True)
 FACTCHECK_FEED_EVERY_MINUTES = env_int("FACTCHECK_FEED_EVERY_MINUTES", 60)
+# WhatsApp allows free text within 24 hours of the person's last message only;
+# later verdicts go out as this approved template (one body parameter).
+FACTCHECK_WHATSAPP_TEMPLATE = env_str("FACTCHECK_WHATSAPP_TEMPLATE", "hasil_cek_fakta")
+FACTCHECK_WHATSAPP_TEMPLATE_LANG = env_str("FACTCHECK_WHATSAPP_TEMPLATE_LANG", "id")
+FACTCHECK_WHATSAPP_WINDOW_HOURS = env_int("FACTCHECK_WHATSAPP_WINDOW_HOURS", 24)
 OUTGOING_HTTP_TIMEOUT = env_int("OUTGOING_HTTP_TIMEOUT", 15)
 
 # --- Newsroom -------------------------------------------------------------------

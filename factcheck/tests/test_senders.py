@@ -48,3 +48,26 @@ def test_provider_errors_and_missing_tokens_raise(fake: FakeProvider, settings) 
     settings.TELEGRAM_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     with pytest.raises(SendError):
         TelegramSender().send("1", "x")
+
+
+def test_whatsapp_outside_the_window_sends_the_approved_template(
+    fake: FakeProvider, settings
+) -> None:
+    settings.FACTCHECK_WHATSAPP_TEMPLATE = "hasil_cek_fakta"
+    text = "Cek fakta: HOAKS\n\nJembatan   Mahakam\ttetap dibuka.\n" + "x" * 2000
+    WhatsAppSender().send("+6281234567890", text, outside_window=True)
+    (request,) = fake.requests
+    body = request.body
+    assert body["type"] == "template" and "text" not in body
+    assert body["template"]["name"] == "hasil_cek_fakta"
+    assert body["template"]["language"] == {"code": "id"}
+    (param,) = body["template"]["components"][0]["parameters"]
+    # WhatsApp refuses new lines, tabs and long space runs in a parameter.
+    assert param["text"].startswith("Cek fakta: HOAKS Jembatan Mahakam tetap dibuka.")
+    assert "\n" not in param["text"] and "\t" not in param["text"]
+    assert len(param["text"]) == 1024 and param["text"].endswith("…")
+
+
+def test_telegram_has_no_window(fake: FakeProvider) -> None:
+    TelegramSender().send("4242", "Halo", outside_window=True)
+    assert fake.requests[0].body == {"chat_id": "4242", "text": "Halo"}
