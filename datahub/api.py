@@ -401,6 +401,9 @@ class IndicatorOut(Schema):
     value_column: str
     highlight: str
     values: list[dict[str, Any]]
+    # Stacked indicators: the columns that make up each value, and each value's
+    # parts ("parts": {column: value}).
+    segments: list[dict[str, str]] = []
 
 
 @router.get("/regions/{kode}/indicators", response=list[IndicatorOut])
@@ -412,21 +415,27 @@ def region_indicators(request: HttpRequest, kode: str) -> list[dict[str, Any]]:
     region = region_get(kode=kode)
     if region is None:
         raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
-    return [
-        {
-            "key": chart.dataset.indicator,
-            "title": chart.title,
-            "dataset": chart.dataset.slug,
-            "unit": chart.unit,
-            "value_column": chart.value_column,
-            "highlight": chart.highlight,
-            "values": [
-                {"kode": code, "name": name, "value": value}
-                for code, name, value in chart.bars
-            ],
-        }
-        for chart in selectors.indicator_charts(region=region)
-    ]
+    return [_chart_out(chart) for chart in selectors.indicator_charts(region=region)]
+
+
+def _chart_out(chart: selectors.IndicatorChart) -> dict[str, Any]:
+    columns = [column for column, _ in chart.segments]
+    values: list[dict[str, Any]] = []
+    for code, name, value in chart.bars:
+        item: dict[str, Any] = {"kode": code, "name": name, "value": value}
+        if columns:
+            item["parts"] = dict(zip(columns, chart.parts.get(code, []), strict=False))
+        values.append(item)
+    return {
+        "key": chart.dataset.indicator,
+        "title": chart.title,
+        "dataset": chart.dataset.slug,
+        "unit": chart.unit,
+        "value_column": chart.value_column,
+        "highlight": chart.highlight,
+        "values": values,
+        "segments": [{"column": c, "label": label} for c, label in chart.segments],
+    }
 
 
 @router.post("/indicators/refresh", response={202: dict}, auth=token_or_session)

@@ -41,6 +41,8 @@ class Indicator:
     compute: Compute  # parent, children → {child code: {column: value}}
     requires: tuple[str, ...] = field(default=())  # "app.selectors:function"
     levels: tuple[str, ...] = ("provinsi", "kabkota")  # of the parent region
+    # Charted as stacked bars: (column, label) parts of value_column.
+    segments: tuple[tuple[str, str], ...] = field(default=())
 
     def available(self) -> bool:
         return all(_function(requirement) is not None for requirement in self.requires)
@@ -132,6 +134,7 @@ LITERACY = "network.selectors:literacy_figures"
 EVENTS = "network.selectors:event_list"
 CONNECTIVITY = "connectivity.selectors:progress_children"
 FACTCHECKS = "factcheck.selectors:factcheck_public_list"
+FACTCHECK_TOPICS = "factcheck.selectors:topic_counts"
 ARTICLES = "newsroom.selectors:article_list_public"
 REACH = "newsroom.selectors:reach_figures"
 
@@ -233,6 +236,47 @@ def _factchecks(parent: Region, children: list[Region]) -> dict[str, dict[str, C
         }
         for code, b in counted.items()
     }
+
+
+# The topics of factcheck.models.Topic (tips and fact-checks), as the dataset's
+# columns name them; a topic the app adds later counts under "lainnya" until it
+# is listed here.
+FACTCHECK_TOPIC_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("politik", "Politik dan pemilu"),
+    ("pemerintahan", "Pemerintahan dan layanan publik"),
+    ("kesehatan", "Kesehatan"),
+    ("penipuan", "Penipuan"),
+    ("bencana", "Bencana dan cuaca"),
+    ("ekonomi", "Ekonomi dan harga"),
+    ("sara", "SARA"),
+    ("kriminal", "Kriminalitas dan keamanan"),
+    ("teknologi", "Teknologi dan internet"),
+    ("lainnya", "Lainnya"),
+)
+
+
+def _factcheck_topics(
+    parent: Region, children: list[Region]
+) -> dict[str, dict[str, Cell]]:
+    """Tips sent from each child region and published fact-checks concerning
+    it, per topic."""
+    counts = _call(FACTCHECK_TOPICS, region_codes=[c.kode for c in children])
+    known = {key for key, _ in FACTCHECK_TOPIC_COLUMNS}
+    result: dict[str, dict[str, Cell]] = {}
+    for code, figures in counts.items():
+        row: dict[str, Cell] = {
+            "aduan": sum(figures.tips.values()),
+            "cek_fakta": sum(figures.factchecks.values()),
+        }
+        for kind, per_topic in (
+            ("aduan", figures.tips),
+            ("cek_fakta", figures.factchecks),
+        ):
+            for topic, n in per_topic.items():
+                column = f"{kind}_{topic if topic in known else 'lainnya'}"
+                row[column] = int(row.get(column) or 0) + n
+        result[code] = row
+    return result
 
 
 def _publications(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
@@ -398,6 +442,36 @@ register(
         value_column="cek_fakta",
         compute=_factchecks,
         requires=(FACTCHECKS,),
+    )
+)
+register(
+    Indicator(
+        key="cek-fakta-topik",
+        title="Aduan dan cek fakta per topik",
+        description="Aduan (pesan yang dikirim warga untuk dicek lewat web, "
+        "WhatsApp, Telegram atau aplikasi KIM) dari tiap wilayah dan cek fakta terbit "
+        "yang menyangkut wilayah itu, menurut topik (politik dan pemilu, penipuan, "
+        "kesehatan, bencana, …). Wilayah aduan adalah desa KIM pengirim atau "
+        "kabupaten/kota yang dipilihnya; topik ditetapkan otomatis dari isi pesan "
+        "dan dapat dikoreksi pemeriksa fakta.",
+        chart_title="Aduan per topik",
+        topic="komunikasi-informatika",
+        unit="aduan",
+        columns=[
+            Column("aduan", INTEGER),
+            Column("cek_fakta", INTEGER),
+            *[
+                Column(f"{kind}_{key}", INTEGER)
+                for key, _ in FACTCHECK_TOPIC_COLUMNS
+                for kind in ("aduan", "cek_fakta")
+            ],
+        ],
+        value_column="aduan",
+        compute=_factcheck_topics,
+        requires=(FACTCHECK_TOPICS,),
+        segments=tuple(
+            (f"aduan_{key}", label) for key, label in FACTCHECK_TOPIC_COLUMNS
+        ),
     )
 )
 register(

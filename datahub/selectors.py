@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +181,9 @@ class IndicatorChart:
     bars: list[tuple[str, str, float]]  # (code, name, value)
     highlight: str  # region code to highlight ("" for none)
     maximum: float
+    # Stacked charts: the parts' labels, and each bar's parts (by region code).
+    segments: list[tuple[str, str]] = field(default_factory=list)  # (column, label)
+    parts: dict[str, list[float]] = field(default_factory=dict)
 
 
 def indicator_datasets(*, region: Region) -> QuerySet[Dataset]:
@@ -230,6 +233,16 @@ def indicator_charts(*, region: Region) -> list[IndicatorChart]:
         ]
         if not any(b[2] for b in bars):
             continue  # nothing recorded yet (e.g. no KIM registered): no chart
+        segments: list[tuple[str, str]] = []
+        parts: dict[str, list[float]] = {}
+        if indicator.segments and all(c in names for c, _ in indicator.segments):
+            segments = list(indicator.segments)
+            positions = [names.index(c) for c, _ in segments]
+            parts = {
+                str(row[0]): [float(row[i] or 0) for i in positions]
+                for row in version.rows
+                if row[0]
+            }
         charts.append(
             IndicatorChart(
                 dataset=dataset,
@@ -239,6 +252,8 @@ def indicator_charts(*, region: Region) -> list[IndicatorChart]:
                 bars=bars,
                 highlight=highlight,
                 maximum=max([b[2] for b in bars] or [0]) or 1,
+                segments=segments,
+                parts=parts,
             )
         )
     return charts

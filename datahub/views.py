@@ -205,6 +205,48 @@ def dcat_catalogue(request: HttpRequest) -> JsonResponse:
 
 
 BAR_SPACE = 360  # px of the 600 px wide chart for the bars
+# Parts of stacked bars, in the order of the indicator's segments (Tableau 10).
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{value:,.0f}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", "#").replace(".", ",").replace("#", ".")
+
+
+def _segments(
+    chart: selectors.IndicatorChart, code: str, y: int
+) -> list[dict[str, Any]]:
+    """The parts of one stacked bar, left to right."""
+    result = []
+    x = 170.0
+    for i, value in enumerate(chart.parts.get(code, [])):
+        if value <= 0:
+            continue
+        width = value / chart.maximum * BAR_SPACE
+        result.append(
+            {
+                "x": round(x, 1),
+                "y": y,
+                "width": round(width, 1),
+                "fill": PALETTE[i % len(PALETTE)],
+                "title": f"{chart.segments[i][1]}: {_number(value)}",
+            }
+        )
+        x += width
+    return result
 
 
 def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
@@ -212,26 +254,44 @@ def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
     for i, (code, name, value) in enumerate(chart.bars):
         width = round(value / chart.maximum * BAR_SPACE, 1) if chart.maximum else 0
         label = name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
+        y = i * 22 + 4
         rows.append(
             {
-                "y": i * 22 + 4,
+                "y": y,
                 "label": label if len(label) <= 24 else label[:23] + "…",
                 "width": max(width, 1),
                 "end": 170 + max(width, 1) + 4,
-                "value_text": f"{value:,.0f}".replace(",", ".")
-                if float(value).is_integer()
-                else f"{value:,.1f}".replace(",", "#")
-                .replace(".", ",")
-                .replace("#", "."),
+                "value_text": _number(value),
                 "highlight": code == chart.highlight,
+                "segments": _segments(chart, code, y) if chart.segments else [],
             }
         )
+    height = len(rows) * 22 + 8
+    # The legend of a stacked chart: the parts that occur, two per line.
+    legend = []
+    used = [
+        i
+        for i in range(len(chart.segments))
+        if any(len(p) > i and p[i] > 0 for p in chart.parts.values())
+    ]
+    for k, i in enumerate(used):
+        legend.append(
+            {
+                "x": (k % 2) * 300,
+                "y": height + 4 + (k // 2) * 18,
+                "fill": PALETTE[i % len(PALETTE)],
+                "label": chart.segments[i][1],
+            }
+        )
+    if legend:
+        height += 8 + ((len(legend) + 1) // 2) * 18
     return {
         "dataset": chart.dataset,
         "title": chart.title,
         "unit": chart.unit,
         "rows": rows,
-        "height": len(rows) * 22 + 8,
+        "legend": legend,
+        "height": height,
     }
 
 

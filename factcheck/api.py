@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 
 from core.api_auth import api_user, token_or_session
 from factcheck import matching_service, selectors, services
-from factcheck.models import Channel, Claim, FactCheck, Verdict
+from factcheck.models import Channel, Claim, FactCheck, Topic, Verdict
 from regions.models import Region
 
 router = Router(tags=["factcheck"])
@@ -42,6 +42,7 @@ class TipOut(Schema):
     decision: str
     reply: str
     claim: int | None
+    topic: str | None  # the claim's
     factcheck: int | None
     matches: list[MatchItem]
 
@@ -51,6 +52,8 @@ class FactCheckItem(Schema):
     title: str
     verdict: str
     verdict_label: str
+    topic: str
+    topic_label: str
     publisher: str
     published_on: date | None
     url: str
@@ -78,6 +81,7 @@ class FactCheckPage(Schema):
 class FactCheckFilters(Schema):
     q: str = Field("", max_length=100)
     verdict: str = Field("", max_length=24)
+    topic: str = Field("", max_length=16)
     page: int = Field(1, ge=1)
     page_size: int = Field(20, ge=1, le=100)
 
@@ -86,6 +90,7 @@ class ClaimItem(Schema):
     id: int
     text: str
     status: str
+    topic: str
     tip_count: int
     first_seen_at: Any
     last_seen_at: Any
@@ -103,6 +108,8 @@ def _item(fc: FactCheck) -> dict[str, Any]:
         "title": fc.title,
         "verdict": fc.verdict,
         "verdict_label": fc.verdict_label,
+        "topic": fc.topic,
+        "topic_label": str(fc.get_topic_display()),
         "publisher": fc.publisher,
         "published_on": fc.published_on,
         "url": fc.url,
@@ -143,6 +150,7 @@ def submit_tip(request: HttpRequest, payload: TipIn) -> dict[str, Any]:
         "decision": outcome.decision,
         "reply": outcome.reply,
         "claim": outcome.claim.pk if outcome.claim else None,
+        "topic": outcome.claim.topic if outcome.claim else None,
         "factcheck": outcome.factcheck.pk if outcome.factcheck else None,
         "matches": _matches({"matches": outcome.matches}),
     }
@@ -154,7 +162,11 @@ def list_factchecks(
 ) -> dict[str, Any]:
     if filters.verdict and filters.verdict not in Verdict.values:
         raise HttpError(400, f"Vonis tidak dikenal: {filters.verdict}.")
-    items = selectors.factcheck_public_list(q=filters.q, verdict=filters.verdict)
+    if filters.topic and filters.topic not in Topic.values:
+        raise HttpError(400, f"Topik tidak dikenal: {filters.topic}.")
+    items = selectors.factcheck_public_list(
+        q=filters.q, verdict=filters.verdict, topic=filters.topic
+    )
     count = items.count()
     start = (filters.page - 1) * filters.page_size
     return {
@@ -185,11 +197,31 @@ def get_factcheck(request: HttpRequest, factcheck_id: int) -> dict[str, Any]:
 
 @router.get("/factcheck/claims", response=list[ClaimItem], auth=token_or_session)
 def list_claims(
-    request: HttpRequest, status: str = "open", page: int = 1
+    request: HttpRequest, status: str = "open", topic: str = "", page: int = 1
 ) -> list[Claim]:
-    """The desk queue, by spread (fact-checkers and editors)."""
+    """The desk queue, by spread (fact-checkers and editors); ``topic`` keeps
+    the claims of one topic."""
     if status not in ("open", "all", *Claim.Status.values):
         raise HttpError(400, f"Status tidak dikenal: {status}.")
-    claims = selectors.claim_list(actor=api_user(request), status=status)
+    if topic and topic not in Topic.values:
+        raise HttpError(400, f"Topik tidak dikenal: {topic}.")
+    claims = selectors.claim_list(actor=api_user(request), status=status, topic=topic)
     start = (max(page, 1) - 1) * 50
     return list(claims[start : start + 50])
+
+
+class TopicIn(Schema):
+    topic: str = Field(..., max_length=16)
+
+
+@router.post(
+    "/factcheck/claims/{claim_id}/topic", response=ClaimItem, auth=token_or_session
+)
+def set_claim_topic(request: HttpRequest, claim_id: int, payload: TopicIn) -> Claim:
+    """Correct a claim's topic (the desk): its tips count under the new one."""
+    actor = api_user(request)
+    claim = selectors.claim_get(actor=actor, pk=claim_id)
+    if claim is None:
+        raise HttpError(404, "Klaim tidak ditemukan.")
+    services.claim_set_topic(actor=actor, claim=claim, topic=payload.topic)
+    return selectors.claim_list(actor=actor, status="all").get(pk=claim.pk)

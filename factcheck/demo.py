@@ -85,7 +85,7 @@ DEMO_FACTCHECKS: list[dict[str, object]] = [
         "tidak direkam di Tenggarong. Uji sampel beras di pasar tidak menemukan "
         "plastik.",
         "conclusion": "Video beras plastik itu tidak direkam di Tenggarong.",
-        "regions": ["64.02"],
+        "regions": ["64.02.06"],
     },
     {
         "external_id": "demo-festival-erau-batal",
@@ -95,7 +95,7 @@ DEMO_FACTCHECKS: list[dict[str, object]] = [
         "explanation": "Jadwal Erau tetap berjalan sesuai agenda yang diumumkan "
         "pemerintah kabupaten; tidak ada pengumuman pembatalan.",
         "conclusion": "Kabar pembatalan Festival Erau tidak benar.",
-        "regions": ["64.02"],
+        "regions": ["64.02.06"],
     },
     {
         "external_id": "demo-satire-pesut-wifi",
@@ -110,6 +110,8 @@ DEMO_FACTCHECKS: list[dict[str, object]] = [
     },
 ]
 
+# (text, region): a kabupaten/kota chosen on the web form, or the village of the
+# KIM member who wrote from their own number.
 DEMO_TIPS: list[tuple[str, str]] = [
     (
         "Diteruskan: BLT Kaltim Rp600.000 cair hari ini!! Daftar segera di "
@@ -130,6 +132,32 @@ DEMO_TIPS: list[tuple[str, str]] = [
         "Air PDAM Bontang tercemar limbah, jangan diminum sampai ada pengumuman, "
         "sudah banyak anak masuk rumah sakit",
         "64.74",
+    ),
+    (
+        "Benarkah ini dari Pak Camat? Selamat, usaha Anda terpilih menerima bantuan "
+        "modal UMKM Rp5 juta dari Kecamatan Tenggarong. Kirim biaya administrasi "
+        "Rp150.000 ke rekening bendahara agar dana segera cair.",
+        "64.02.06.1001",
+    ),
+    (
+        "Warga Loa Kulu jangan makan ikan dari Sungai Mahakam dulu, katanya airnya "
+        "tercemar merkuri dan sudah ada yang keracunan dibawa ke puskesmas",
+        "64.02.02",
+    ),
+    (
+        "Info BMKG: banjir besar akan melanda Tenggarong Seberang malam ini, warga "
+        "diminta mengungsi sebelum jam 9",
+        "64.02.16",
+    ),
+    (
+        "Beredar video kotak suara pilkada dibakar di Kota Bangun, katanya hasil "
+        "pemilihan akan diulang",
+        "64.02.08",
+    ),
+    (
+        "Harga beras di pasar Tenggarong naik jadi Rp25.000 sekilo mulai bulan depan "
+        "karena stok Bulog habis",
+        "64.02.06.1005",
     ),
 ]
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import InvalidPhoneNumber, normalize_phone
-from factcheck.models import Claim, FactCheck, Verdict
+from factcheck.models import Claim, FactCheck, Topic, Verdict
 from regions.models import Region
 
 
@@ -59,6 +59,8 @@ class TipForm(forms.Form):
 class VerdictForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
+    # Left out: the claim's topic stays.
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices, required=False)
     claim_reviewed = forms.CharField(
         label=_("Claim reviewed"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -82,12 +84,13 @@ class VerdictForm(forms.Form):
             return {
                 "title": draft.title,
                 "verdict": draft.verdict,
+                "topic": draft.topic,
                 "claim_reviewed": draft.claim_reviewed,
                 "explanation": draft.explanation,
                 "conclusion": draft.conclusion,
                 "references": "\n".join(draft.references),
             }
-        return {"claim_reviewed": claim.text[:2000]}
+        return {"claim_reviewed": claim.text[:2000], "topic": claim.topic}
 
 
 class NoteForm(forms.Form):

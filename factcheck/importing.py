@@ -19,6 +19,7 @@ from datetime import date, datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from factcheck.topics import topic_from_label
 from factcheck.verdicts import DEFAULT_VERDICT, verdict_from_label
 
 FORMATS = ("jsonl", "csv", "claimreview", "rss")
@@ -75,6 +76,9 @@ class FactCheckRecord:
     language: str = "id"
     regions: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    # From the publisher's category when it names a subject; else "" and the
+    # importer classifies the title and claim (``factcheck.topics``).
+    topic: str = ""
 
 
 @dataclass
@@ -160,9 +164,29 @@ def _list(value: object) -> list[str]:
     raise ValueError("expected a list")
 
 
+# Where records carry a category: ours ("topic"), turnbackhoax's LLM_CATEGORY
+# (politics/scam/others), Komdigi's and most CMS exports' "category"/"kategori".
+_CATEGORY_KEYS = ("topic", "topik", "category", "kategori", "llm_category")
+
+
+def _category(data: dict[str, Any]) -> str:
+    """Our topic for the first category field that names a subject, else ""."""
+    lowered = {str(k).lower(): v for k, v in data.items() if k is not None}
+    for key in _CATEGORY_KEYS:
+        value = lowered.get(key)
+        if isinstance(value, list):
+            topic = topic_from_label([str(v) for v in value])
+        else:
+            topic = topic_from_label(_text(value, 200)) if value else None
+        if topic:
+            return topic
+    return ""
+
+
 def record_from_mapping(data: dict[str, Any]) -> FactCheckRecord:
     """A record from the fields of corpus_2024.jsonl (and the same CSV columns):
-    external_id and title required; verdict mapped to our list."""
+    external_id and title required; verdict mapped to our list; a category
+    (``topic``, ``category``, ``LLM_CATEGORY``…) mapped to our topics."""
     if not isinstance(data, dict):
         raise ValueError("not an object")
     external_id = _text(data.get("external_id"), 100)
@@ -193,6 +217,7 @@ def record_from_mapping(data: dict[str, Any]) -> FactCheckRecord:
         language=_text(data.get("language"), 10) or "id",
         regions=_list(data.get("regions")),
         references=_list(data.get("references")),
+        topic=_category(data),
     )
 
 
@@ -374,6 +399,11 @@ def parse_rss(text: str, *, publisher: str = "") -> Iterator[Parsed]:
                 "source": source,
                 "author": entry.get("author", ""),
                 "url": entry.get("link", ""),
+                "category": [
+                    str(tag.get("term", ""))
+                    for tag in entry.get("tags", []) or []
+                    if isinstance(tag, dict)
+                ],
             }
             yield Parsed(number, record=record_from_mapping(data))
         except ValueError as exc:

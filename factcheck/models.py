@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from factcheck import topics
 from factcheck.verdicts import verdict_label
 
 
@@ -36,6 +37,22 @@ class Verdict(models.TextChoices):
     SATIRE = "satire", _("Satire/parody")
     BENAR = "benar", _("True")
     BELUM_TERBUKTI = "belum_terbukti", _("Unproven")
+
+
+class Topic(models.TextChoices):
+    """What a story is about; the values are those of ``factcheck.topics``, which
+    classifies texts into them."""
+
+    POLITIK = topics.POLITIK, _("Politics and elections")
+    PEMERINTAHAN = topics.PEMERINTAHAN, _("Government and public services")
+    KESEHATAN = topics.KESEHATAN, _("Health")
+    PENIPUAN = topics.PENIPUAN, _("Scams and fraud")
+    BENCANA = topics.BENCANA, _("Disasters and weather")
+    EKONOMI = topics.EKONOMI, _("Economy and prices")
+    SARA = topics.SARA, _("Religion, ethnicity and race (SARA)")
+    KRIMINAL = topics.KRIMINAL, _("Crime and security")
+    TEKNOLOGI = topics.TEKNOLOGI, _("Technology and the internet")
+    LAINNYA = topics.LAINNYA, _("Other")
 
 
 class Channel(models.TextChoices):
@@ -66,6 +83,9 @@ class FactCheck(models.Model):
     )
     source_verdict = models.CharField(
         _("verdict as published by the source"), max_length=100, blank=True
+    )
+    topic = models.CharField(
+        _("topic"), max_length=16, choices=Topic, default=Topic.LAINNYA
     )
     explanation = models.TextField(_("explanation"), blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
@@ -119,6 +139,9 @@ class FactCheck(models.Model):
             models.CheckConstraint(
                 condition=Q(verdict__in=Verdict.values),
                 name="factcheck_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__in=Topic.values), name="factcheck_topic_valid"
             ),
         ]
         indexes = [models.Index(fields=["url"]), models.Index(fields=["status"])]
@@ -210,6 +233,9 @@ class Claim(models.Model):
         related_name="claims",
         verbose_name=_("fact-check"),
     )
+    topic = models.CharField(
+        _("topic"), max_length=16, choices=Topic, default=Topic.LAINNYA
+    )
     suggestions = models.JSONField(_("suggested matches"), default=list, blank=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -234,7 +260,10 @@ class Claim(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(factcheck__isnull=False),
                 name="claim_published_has_factcheck",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(topic__in=Topic.values), name="claim_topic_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -249,7 +278,11 @@ class Claim(models.Model):
 
 
 class Tip(models.Model):
-    """One message from one person asking whether something is true."""
+    """One message from one person asking whether something is true.
+
+    Its topic is its claim's (``claim.topic``): set when the claim is formed,
+    corrected at the desk for every tip of the claim at once.
+    """
 
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="tips", verbose_name=_("claim")

@@ -14,13 +14,15 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import can, code_scope_q, scope_code
-from factcheck.models import Claim, FactCheck, Tip
+from factcheck.models import Claim, FactCheck, Tip, Topic
 from regions.models import Region
 
 GROWTH_HOURS = 6
 
 
-def factcheck_public_list(*, q: str = "", verdict: str = "") -> QuerySet[FactCheck]:
+def factcheck_public_list(
+    *, q: str = "", verdict: str = "", topic: str = ""
+) -> QuerySet[FactCheck]:
     items = FactCheck.objects.filter(status=FactCheck.Status.PUBLISHED)
     if q:
         for word in q.split()[:8]:
@@ -29,6 +31,8 @@ def factcheck_public_list(*, q: str = "", verdict: str = "") -> QuerySet[FactChe
             )
     if verdict:
         items = items.filter(verdict=verdict)
+    if topic:
+        items = items.filter(topic=topic)
     return items.order_by(F("published_on").desc(nulls_last=True), "-id")
 
 
@@ -61,7 +65,7 @@ def _claim_scope(actor: User) -> Q:
 
 
 def claim_list(
-    *, actor: User, status: str = "", assigned: str = "", q: str = ""
+    *, actor: User, status: str = "", assigned: str = "", q: str = "", topic: str = ""
 ) -> QuerySet[Claim]:
     """The desk queue: open claims first by spread (tips, growth in the last
     hours, number of regions), newest first after that."""
@@ -82,6 +86,8 @@ def claim_list(
         claims = claims.filter(assigned_to__isnull=True)
     if q:
         claims = claims.filter(text__icontains=q)
+    if topic:
+        claims = claims.filter(topic=topic)
     return claims.annotate(
         spread=F("tip_count") + 2 * F("recent") + 3 * F("region_count")
     ).order_by("-spread", "-last_seen_at", "-pk")
@@ -268,3 +274,75 @@ def network_queue() -> QuerySet[FactCheck]:
     return FactCheck.objects.filter(
         status=FactCheck.Status.PUBLISHED, network_requested_at__isnull=False
     ).order_by("-network_requested_at")
+
+
+# --- Topics per region (read by datahub's indicators) ------------------------------
+
+
+@dataclass(frozen=True)
+class RegionTopics:
+    """Tips received from a region and published fact-checks concerning it, per
+    topic (every topic present, zeros included)."""
+
+    tips: dict[str, int]
+    factchecks: dict[str, int]
+
+
+def _within(codes: list[str], field: str) -> Q:
+    """``field`` is one of ``codes`` or lies inside one (Kemendagri codes nest:
+    64.02 ⊃ 64.02.06 ⊃ 64.02.06.1001)."""
+    match = Q()
+    for code in codes:
+        match |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+    return match
+
+
+def _owners(code: str, wanted: set[str]) -> list[str]:
+    """The codes of ``wanted`` that are ``code`` or contain it."""
+    parts = code.split(".")
+    prefixes = {".".join(parts[: i + 1]) for i in range(len(parts))}
+    return [c for c in prefixes if c in wanted]
+
+
+def topic_counts(*, region_codes: list[str]) -> dict[str, RegionTopics]:
+    """For each region code: the tips sent from it (from a KIM member's village,
+    the kabupaten chosen on the form, …: ``Tip.region``, at any depth below the
+    code) by their claim's topic, and the published fact-checks concerning it
+    (``FactCheck.regions``, each counted once per region) by topic."""
+    wanted = set(region_codes)
+    result = {
+        code: RegionTopics(
+            tips=dict.fromkeys(Topic.values, 0),
+            factchecks=dict.fromkeys(Topic.values, 0),
+        )
+        for code in region_codes
+    }
+    if not wanted:
+        return result
+    tips = (
+        Tip.objects.filter(_within(region_codes, "region__kode"))
+        .values("region_id", "claim__topic")
+        .annotate(n=Count("pk"))
+    )
+    for row in tips:
+        for owner in _owners(row["region_id"], wanted):
+            bucket = result[owner].tips
+            bucket[row["claim__topic"]] = bucket.get(row["claim__topic"], 0) + row["n"]
+    through = FactCheck.regions.through
+    links = (
+        through.objects.filter(
+            _within(region_codes, "region__kode"),
+            factcheck__status=FactCheck.Status.PUBLISHED,
+        )
+        .values_list("region_id", "factcheck_id", "factcheck__topic")
+        .distinct()
+    )
+    seen: dict[str, set[int]] = defaultdict(set)
+    for code, factcheck_id, topic in links:
+        for owner in _owners(code, wanted):
+            if factcheck_id in seen[owner]:
+                continue  # two villages of one kecamatan: one fact-check
+            seen[owner].add(factcheck_id)
+            bucket = result[owner].factchecks
+            bucket[topic] = bucket.get(topic, 0) + 1
+    return result

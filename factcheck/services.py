@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
-from factcheck import clustering, matching_service
+from factcheck import clustering, matching_service, topics
 from factcheck import messages as texts
 from factcheck.cards import render_card
 from factcheck.importing import FactCheckRecord, Parsed
@@ -39,6 +39,7 @@ from factcheck.models import (
     OutgoingMessage,
     Tip,
     Tipster,
+    Topic,
     WebhookDelivery,
 )
 from factcheck.personal import (
@@ -82,12 +83,16 @@ def factcheck_create(
     regions: Iterable[Region] = (),
     status: str = FactCheck.Status.DRAFT,
     is_own: bool = True,
+    topic: str = "",
 ) -> FactCheck:
-    """A fact-check written here (a draft unless ``status`` says otherwise)."""
+    """A fact-check written here (a draft unless ``status`` says otherwise); its
+    topic classified from the title and claim unless given."""
     _check(actor, "change", "factcheck.factcheck")
     factcheck = FactCheck(
         title=title.strip(),
         verdict=verdict,
+        topic=topic
+        or topics.classify(title=title, text=claim_reviewed, verdict=verdict),
         claim_reviewed=claim_reviewed.strip(),
         explanation=explanation.strip(),
         conclusion=conclusion.strip(),
@@ -108,7 +113,7 @@ def factcheck_create(
         actor=actor,
         action=AuditEntry.Action.CREATE,
         obj=factcheck,
-        changes={"verdict": verdict, "status": status},
+        changes={"verdict": verdict, "status": status, "topic": factcheck.topic},
     )
     if factcheck.is_published:
         _card_render(factcheck)
@@ -119,6 +124,7 @@ def factcheck_create(
 _EDITABLE = (
     "title",
     "verdict",
+    "topic",
     "claim_reviewed",
     "explanation",
     "conclusion",
@@ -158,9 +164,11 @@ def factcheck_update(
         if before[name] != getattr(factcheck, name)
     }
     if changes:
-        # Texts can be long: the log keeps which fields changed, and the verdict.
+        # Texts can be long: the log keeps which fields changed, and the verdict
+        # and topic.
         logged = {
-            name: value if name == "verdict" else "…" for name, value in changes.items()
+            name: value if name in ("verdict", "topic") else "…"
+            for name, value in changes.items()
         }
         audit_record(
             actor=actor,
@@ -235,14 +243,21 @@ _IMPORTED_FIELDS = [
     "url",
     "language",
     "external_id",
+    "topic",
 ]
 
 
 def _from_record(record: FactCheckRecord) -> FactCheck:
+    """The fact-check of a record; its topic the publisher's category when it
+    names one, else classified from the title and claim."""
     return FactCheck(
         title=record.title,
         claim_reviewed=record.claim,
         verdict=record.verdict,
+        topic=record.topic
+        or topics.classify(
+            title=record.title, text=record.claim, verdict=record.verdict
+        ),
         source_verdict=record.source_verdict[:100],
         explanation=record.explanation,
         conclusion=record.conclusion,
@@ -603,6 +618,9 @@ def tip_submit(
             claim.status = Claim.Status.PUBLISHED
             claim.factcheck = best
             claim.auto_answered = True
+            claim.topic = best.topic
+        else:
+            claim.topic = topics.classify(text=cleaned)
         claim.full_clean()
         claim.save()
     if decision == Decision.SUGGEST and claim.is_open:
@@ -820,6 +838,31 @@ def claim_assign(*, actor: User, claim: Claim, assignee: User | None) -> Claim:
 
 
 @transaction.atomic
+def claim_set_topic(*, actor: User, claim: Claim, topic: str) -> Claim:
+    """Correct what a claim is about; its tips count under the new topic, and
+    its draft verdict (not yet published) follows."""
+    _desk(actor)
+    if topic not in Topic.values:
+        raise ValidationError({"topic": _("Choose one of the topics.")})
+    before = claim.topic
+    if before == topic:
+        return claim
+    claim.topic = topic
+    claim.full_clean()
+    claim.save(update_fields=["topic", "updated_at"])
+    draft = claim.factcheck
+    if draft is not None and not draft.is_published and draft.topic != topic:
+        factcheck_update(actor=actor, factcheck=draft, topic=topic)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=claim,
+        changes={"topic": [before, topic]},
+    )
+    return claim
+
+
+@transaction.atomic
 def claim_note_add(*, actor: User, claim: Claim, text: str) -> ClaimNote:
     _desk(actor)
     note = ClaimNote(claim=claim, author=actor, text=text.strip()[:5000])
@@ -863,8 +906,10 @@ def claim_draft_verdict(
     conclusion: str = "",
     references: Iterable[str] | str = (),
     regions: Iterable[Region] | None = None,
+    topic: str = "",
 ) -> FactCheck:
-    """Write (or rewrite) the claim's own fact-check as a draft."""
+    """Write (or rewrite) the claim's own fact-check as a draft. Its topic
+    (the claim's unless another is chosen) becomes the claim's too."""
     _desk(actor)
     if claim.status not in (
         Claim.Status.NEW,
@@ -882,6 +927,7 @@ def claim_draft_verdict(
         "explanation": explanation,
         "conclusion": conclusion,
         "references": references,
+        "topic": topic or claim.topic,
     }
     draft = claim.factcheck
     if draft is not None and not draft.is_published:
@@ -891,6 +937,7 @@ def claim_draft_verdict(
     else:
         draft = factcheck_create(actor=actor, regions=regions, **fields)
     claim.factcheck = draft
+    claim.topic = draft.topic
     before = claim.status
     claim.status = Claim.Status.DRAFTED
     if claim.assigned_to is None:
@@ -934,6 +981,7 @@ def claim_publish(*, actor: User, claim: Claim, to_network: bool = False) -> Fac
     factcheck = claim.factcheck
     factcheck.status = FactCheck.Status.PUBLISHED
     factcheck.published_on = factcheck.published_on or timezone.localdate()
+    factcheck.topic = claim.topic  # the claim's topic goes out with its verdict
     if to_network:
         factcheck.network_requested_at = timezone.now()
     factcheck.full_clean()

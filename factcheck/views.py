@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +36,7 @@ from factcheck import messages as texts
 from factcheck import selectors, services
 from factcheck.forms import NoteForm, TipForm, VerdictForm
 from factcheck.jsonld import claimreview
-from factcheck.models import Channel, Claim, FactCheck, Tipster, Verdict
+from factcheck.models import Channel, Claim, FactCheck, Tipster, Topic, Verdict
 from factcheck.tipline import bot_message
 
 log = logging.getLogger(__name__)
@@ -89,12 +90,23 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     verdict = request.GET.get("verdict", "")
     verdict = verdict if verdict in Verdict.values else ""
-    items = selectors.factcheck_public_list(q=q, verdict=verdict)
+    topic = request.GET.get("topik", "")
+    topic = topic if topic in Topic.values else ""
+    items = selectors.factcheck_public_list(q=q, verdict=verdict, topic=topic)
     page = Paginator(items, 20).get_page(request.GET.get("page"))
+    filters = {k: v for k, v in (("q", q), ("verdict", verdict), ("topik", topic)) if v}
     return render(
         request,
         "factcheck/list.html",
-        {"page": page, "q": q, "verdict": verdict, "verdicts": Verdict.choices},
+        {
+            "page": page,
+            "q": q,
+            "verdict": verdict,
+            "verdicts": Verdict.choices,
+            "topic": topic,
+            "topics": Topic.choices,
+            "query": urlencode(filters),
+        },
     )
 
 
@@ -289,7 +301,11 @@ def desk(request: HttpRequest) -> HttpResponse:
         status = "open"
     assigned = request.GET.get("assigned", "")
     q = request.GET.get("q", "").strip()[:100]
-    claims = selectors.claim_list(actor=user, status=status, assigned=assigned, q=q)
+    topic = request.GET.get("topik", "")
+    topic = topic if topic in Topic.values else ""
+    claims = selectors.claim_list(
+        actor=user, status=status, assigned=assigned, q=q, topic=topic
+    )
     page = Paginator(claims.select_related("assigned_to"), 25).get_page(
         request.GET.get("page")
     )
@@ -304,6 +320,20 @@ def desk(request: HttpRequest) -> HttpResponse:
             "status": status,
             "assigned": assigned,
             "q": q,
+            "topic": topic,
+            "topics": Topic.choices,
+            "query": urlencode(
+                {
+                    k: v
+                    for k, v in (
+                        ("q", q),
+                        ("status", status),
+                        ("assigned", assigned),
+                        ("topik", topic),
+                    )
+                    if v
+                }
+            ),
             "statuses": Claim.Status.choices,
             "counts": selectors.desk_counts(actor=user),
         },
@@ -341,6 +371,7 @@ def _render_claim(
             "can_work": can(user, "change", "factcheck.claim"),
             "can_publish": can(user, "publish", "factcheck.factcheck"),
             "desk_users": selectors.desk_users(),
+            "topics": Topic.choices,
             "next_statuses": [
                 (value, label)
                 for value, label in Claim.Status.choices
@@ -371,6 +402,11 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     raise ValidationError(_("Choose someone who works the desk."))
             services.claim_assign(actor=user, claim=claim, assignee=assignee)
             messages.success(request, _("Assignment saved."))
+        elif action == "topic":
+            services.claim_set_topic(
+                actor=user, claim=claim, topic=post.get("topic", "")
+            )
+            messages.success(request, _("Topic changed."))
         elif action == "note":
             note = NoteForm(post)
             if note.is_valid():

@@ -2,6 +2,7 @@
 region pages, read from other apps only through their selectors."""
 
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -181,3 +182,119 @@ def test_events_indicator_counts_events_and_attendance_per_kecamatan(kaltim) -> 
     assert tenggarong["kegiatan"] >= 1
     assert tenggarong["hadir_luring"] >= 35 and tenggarong["hadir_daring"] >= 15
     assert rows["64.02.12"]["kegiatan"] == 0  # Tabang held none
+
+
+@pytest.fixture
+def fresh_matching():  # type: ignore[no-untyped-def]
+    """Tips go through claim matching: an index of this test's database only."""
+    from factcheck import matching_service
+
+    matching_service.reset_process_state()
+    yield
+    matching_service.reset_process_state()
+
+
+def test_topic_columns_follow_the_factcheck_topics() -> None:
+    from factcheck.models import Topic
+
+    assert [key for key, _ in indicators.FACTCHECK_TOPIC_COLUMNS] == list(Topic.values)
+    indicator = indicators.registry()["cek-fakta-topik"]
+    names = [c.name for c in indicator.columns]
+    assert names[:2] == ["aduan", "cek_fakta"]
+    assert {f"aduan_{t}" for t in Topic.values} <= set(names)
+    assert {f"cek_fakta_{t}" for t in Topic.values} <= set(names)
+    assert [c for c, _ in indicator.segments] == [f"aduan_{t}" for t in Topic.values]
+
+
+def _rows(key: str, region: str) -> dict[str, dict[str, Any]]:
+    """An indicator's table for a parent region: {child code: {column: value}}."""
+    resource = Dataset.objects.get(indicator=key, region_id=region).resources.get()
+    current = resource.current
+    return {r[0]: dict(zip(current.column_names, r, strict=True)) for r in current.rows}
+
+
+def test_tips_and_factchecks_per_topic_indicator(
+    client: Client, kaltim, make_user, fresh_matching
+) -> None:  # type: ignore[no-untyped-def]
+    from factcheck import services as factcheck_services
+    from factcheck.models import Channel
+    from regions.models import Region
+
+    def tip(text: str, code: str) -> None:
+        factcheck_services.tip_submit(
+            channel=Channel.WEB, text=text, region=Region.objects.get(kode=code)
+        )
+
+    scam = (
+        "Selamat, usaha Anda terpilih menerima bantuan modal UMKM Rp5 juta. Kirim "
+        "biaya administrasi Rp150.000 ke rekening bendahara agar dana cair."
+    )
+    flood = "Info BMKG: banjir besar melanda malam ini, warga diminta mengungsi"
+    tip(scam, "64.02.06.1001")  # from a KIM member's village in Tenggarong
+    tip(scam + " Buruan!", "64.02.06.1005")
+    tip(flood, "64.02.16")  # Tenggarong Seberang
+    tip(flood + " segera", "64.02")  # the kabupaten only
+    checker = make_user("fact_checker", "64")
+    factcheck_services.factcheck_create(
+        actor=checker,
+        title="Bantuan modal UMKM dari kecamatan yang meminta biaya administrasi",
+        verdict="penipuan",
+        regions=[Region.objects.get(kode="64.02.06")],
+        status="published",
+    )
+    services.indicators_refresh(region_codes=["64", "64.02"])
+    kukar = _rows("cek-fakta-topik", "64.02")
+    tenggarong = kukar["64.02.06"]
+    assert tenggarong["aduan"] == 2 and tenggarong["aduan_penipuan"] == 2
+    assert tenggarong["cek_fakta"] == 1 and tenggarong["cek_fakta_penipuan"] == 1
+    assert kukar["64.02.16"]["aduan_bencana"] == 1
+    assert kukar["64.02.12"]["aduan"] == 0  # Tabang
+    province = _rows("cek-fakta-topik", "64")
+    assert province["64.02"]["aduan"] == 4
+    assert province["64.02"]["aduan_bencana"] == 2
+    assert province["64.72"]["aduan"] == 0
+    # Charted as tips stacked by topic, Tenggarong highlighted on its own page.
+    page = client.get("/wilayah/64.02.06/").content.decode()
+    section = page[page.index('id="indikator"') :]
+    assert "Aduan per topik" in section
+    assert "Penipuan: 2</title>" in section  # a part of Tenggarong's bar
+    assert ">Penipuan</text>" in section and ">Bencana dan cuaca</text>" in section
+    assert ">Kesehatan</text>" not in section  # the legend lists what occurs
+    assert 'fill="none" stroke="#a8321f"' in section
+    charts = client.get("/api/v1/data/regions/64.02/indicators").json()
+    chart = next(c for c in charts if c["key"] == "cek-fakta-topik")
+    assert chart["value_column"] == "aduan"
+    assert {"column": "aduan_penipuan", "label": "Penipuan"} in chart["segments"]
+    value = next(v for v in chart["values"] if v["kode"] == "64.02.06")
+    assert value["value"] == 2 and value["parts"]["aduan_penipuan"] == 2
+    plain = next(c for c in charts if c["key"] == "desa-kelurahan")
+    assert plain["segments"] == [] and "parts" not in plain["values"][0]
+    # Unchanged figures write nothing; a topic corrected at the desk moves the
+    # claim's tips.
+    assert services.indicators_refresh(region_codes=["64.02"]) == 0
+    from factcheck.models import Claim
+
+    claim = Claim.objects.get(topic="bencana")
+    factcheck_services.claim_set_topic(actor=checker, claim=claim, topic="lainnya")
+    assert services.indicators_refresh(region_codes=["64.02"]) == 1
+    assert _rows("cek-fakta-topik", "64.02")["64.02.16"]["aduan_lainnya"] == 1
+
+
+def test_demo_tips_and_factchecks_fill_the_topic_indicator(
+    kaltim, fresh_matching
+) -> None:  # type: ignore[no-untyped-def]
+    from factcheck.demo import demo_ensure
+
+    demo_ensure()
+    services.indicators_refresh(region_codes=["64", "64.02"])
+    province = _rows("cek-fakta-topik", "64")
+    assert province["64.02"]["aduan"] >= 5 and province["64.71"]["aduan"] >= 1
+    kukar = _rows("cek-fakta-topik", "64.02")
+    assert kukar["64.02.06"]["aduan"] >= 2 and kukar["64.02.06"]["cek_fakta"] >= 1
+    topics_used = {
+        column
+        for row in kukar.values()
+        for column, value in row.items()
+        if column.startswith("aduan_") and value
+    }
+    assert len(topics_used) >= 4  # scams, health, disasters, politics, prices…

@@ -96,3 +96,37 @@ def test_claims_need_the_desk(client: Client, corpus, make_user) -> None:
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
     (claim,) = client.get("/api/v1/factcheck/claims").json()
     assert claim["tip_count"] == 1 and claim["status"] == "new"
+
+
+def test_topics_in_the_api(client: Client, corpus, make_user) -> None:
+    data = client.get("/api/v1/factcheck/factchecks", {"topic": "penipuan"}).json()
+    assert {item["topic"] for item in data["items"]} == {"penipuan"}
+    assert data["count"] == 2 and data["items"][0]["topic_label"]
+    pk = data["items"][0]["id"]
+    assert (
+        client.get(f"/api/v1/factcheck/factchecks/{pk}").json()["topic"] == "penipuan"
+    )
+    assert client.get("/api/v1/factcheck/factchecks", {"topic": "x"}).status_code == 400
+    tip = client.post(
+        "/api/v1/factcheck/tips", {"text": NEW_RUMOUR}, content_type="application/json"
+    ).json()
+    assert tip["topic"] == "pemerintahan"
+    url = f"/api/v1/factcheck/claims/{tip['claim']}/topic"
+    body = {"topic": "bencana"}
+    assert client.post(url, body, content_type="application/json").status_code == 401
+    client.force_login(make_user(Role.EDITOR, "64"))
+    (claim,) = client.get("/api/v1/factcheck/claims").json()
+    assert claim["topic"] == "pemerintahan"
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    changed = client.post(url, body, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["topic"] == "bencana"
+    bad = client.post(url, {"topic": "x"}, content_type="application/json")
+    assert bad.status_code == 400
+    assert client.get("/api/v1/factcheck/claims", {"topic": "bencana"}).json()
+    assert client.get("/api/v1/factcheck/claims", {"topic": "politik"}).json() == []
+    assert client.get("/api/v1/factcheck/claims", {"topic": "x"}).status_code == 400
+    missing = "/api/v1/factcheck/claims/999999/topic"
+    assert (
+        client.post(missing, body, content_type="application/json").status_code == 404
+    )

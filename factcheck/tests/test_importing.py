@@ -162,3 +162,28 @@ def test_rss_entries_with_verdict_tags() -> None:
     assert rec.title == "Pesut wifi" and rec.verdict == "salah"
     assert rec.source == "Contoh" and rec.published == date(2022, 7, 12)
     assert rec.explanation == "Penjelasan"
+
+
+def test_a_category_column_becomes_a_topic() -> None:
+    """turnbackhoax's LLM_CATEGORY, a "category"/"topic" column, RSS categories;
+    a label that names no subject leaves the topic to the classifier ("")."""
+    text = (
+        "external_id,title,LLM_CATEGORY\n"
+        "k-1,Akun WhatsApp Pj Bupati,scam\n"
+        "k-2,Debat capres,politics\n"
+        "k-3,Gempa di Berau,others\n"
+    )
+    assert [r.topic for r in records(parse(text, "csv"))] == ["penipuan", "politik", ""]
+    line = json.dumps({"external_id": "k-4", "title": "X", "category": "Kesehatan"})
+    (rec,) = records(parse(line, "jsonl"))
+    assert rec.topic == "kesehatan"
+    line = json.dumps(
+        {"external_id": "k-5", "title": "X", "topic": "Klarifikasi Hoaks"}
+    )
+    assert records(parse(line, "jsonl"))[0].topic == ""
+    rss = """<?xml version="1.0"?><rss version="2.0"><channel><title>Contoh</title>
+    <item><title>[HOAKS] Banjir</title><link>https://e.example/p/2</link>
+    <category>Hoaks</category><category>Bencana</category></item>
+    </channel></rss>"""
+    (rec,) = records(parse(rss, "rss"))
+    assert rec.topic == "bencana"

@@ -338,3 +338,176 @@ def test_demo_data_is_small_ours_and_idempotent() -> None:
     assert Claim.objects.filter(tip_count=2).count() == 1
     assert demo_ensure() == []
     assert FactCheck.objects.count() == len(DEMO_FACTCHECKS)
+
+
+def test_a_late_whatsapp_verdict_uses_the_template_a_prompt_one_free_text(
+    corpus, make_user, channels, django_capture_on_commit_callbacks
+) -> None:
+    """WhatsApp takes free text only within 24 hours of the person's last
+    message: a verdict published later goes out as the approved template."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from factcheck.models import Tip
+
+    checker = make_user(Role.FACT_CHECKER, "64")
+    erau = FactCheck.objects.get(external_id="t-erau")
+    recent = services.tip_submit(
+        channel=Channel.WHATSAPP,
+        text=NEW_RUMOUR,
+        contact_channel=Channel.WHATSAPP,
+        contact="+6281200001111",
+    )
+    old = services.tip_submit(
+        channel=Channel.WHATSAPP,
+        text=NEW_RUMOUR_VARIANT,
+        contact_channel=Channel.WHATSAPP,
+        contact="+6281200002222",
+    )
+    assert old.claim == recent.claim
+    Tip.objects.filter(pk=old.tip.pk).update(
+        received_at=timezone.now() - timedelta(hours=30)
+    )
+    channels.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_confirm_match(actor=checker, claim=recent.claim, factcheck=erau)
+    sent = {r.body["to"]: r.body for r in channels.sent("/messages")}
+    assert sent["6281200001111"]["type"] == "text"
+    assert erau.title in sent["6281200001111"]["text"]["body"]
+    late = sent["6281200002222"]
+    assert late["type"] == "template"
+    (param,) = late["template"]["components"][0]["parameters"]
+    assert erau.title in param["text"]
+    assert set(
+        OutgoingMessage.objects.filter(kind="verdict").values_list("status", flat=True)
+    ) == {"sent"}
+
+
+# --- Topics -----------------------------------------------------------------------
+
+
+def test_imported_and_written_factchecks_get_a_topic(corpus, make_user) -> None:
+    topic = dict(FactCheck.objects.values_list("external_id", "topic"))
+    assert topic["t-blt"] == "penipuan"  # the scam verdict decides
+    assert topic["t-loker"] == "penipuan"
+    assert topic["t-vaksin"] == "kesehatan"
+    assert topic["t-tower"] == "kesehatan"
+    assert topic["t-erau"] == "lainnya"
+    checker = make_user(Role.FACT_CHECKER, "64")
+    written = services.factcheck_create(
+        actor=checker, title="Gempa magnitudo 9 guncang Balikpapan", verdict="hoaks"
+    )
+    assert written.topic == "bencana"
+    chosen = services.factcheck_create(
+        actor=checker, title="Gempa di Balikpapan", verdict="hoaks", topic="lainnya"
+    )
+    assert chosen.topic == "lainnya"
+    services.factcheck_update(actor=checker, factcheck=chosen, topic="bencana")
+    chosen.refresh_from_db()
+    assert chosen.topic == "bencana"
+    entry = AuditEntry.objects.filter(object_id=str(chosen.pk), action="update").get()
+    assert entry.changes == {"topic": ["lainnya", "bencana"]}
+    with pytest.raises(ValidationError):
+        services.factcheck_update(actor=checker, factcheck=chosen, topic="gosip")
+
+
+def test_a_source_category_wins_over_the_classifier(corpus) -> None:
+    from factcheck.importing import Parsed, record_from_mapping
+
+    records = [
+        {
+            "external_id": "c-1",
+            "title": "Festival Erau dibatalkan",
+            "LLM_CATEGORY": "scam",
+        },
+        {"external_id": "c-2", "title": "Gempa guncang Berau", "category": "others"},
+        {"external_id": "c-3", "title": "Festival Erau dibatalkan", "topic": "politik"},
+    ]
+    items = [Parsed(n, record=record_from_mapping(r)) for n, r in enumerate(records)]
+    assert services.factchecks_import(items=items).created == 3
+    topic = dict(
+        FactCheck.objects.filter(external_id__startswith="c-").values_list(
+            "external_id", "topic"
+        )
+    )
+    assert topic == {"c-1": "penipuan", "c-2": "bencana", "c-3": "politik"}
+    # Re-imported with another category: updated.
+    again = [
+        Parsed(
+            1, record=record_from_mapping({**records[0], "LLM_CATEGORY": "politics"})
+        )
+    ]
+    assert services.factchecks_import(items=again).updated == 1
+    assert FactCheck.objects.get(external_id="c-1").topic == "politik"
+
+
+def test_new_claims_are_classified_and_matched_ones_take_the_factchecks_topic(
+    corpus,
+) -> None:
+    new = services.tip_submit(
+        channel=Channel.WEB,
+        text="Banjir besar akan melanda Tenggarong Seberang malam ini kata BMKG, "
+        "warga diminta mengungsi",
+    )
+    assert new.claim.topic == "bencana"
+    matched = services.tip_submit(channel=Channel.WEB, text=KNOWN_HOAX)
+    assert matched.decision == Decision.MATCH
+    assert matched.claim.topic == matched.factcheck.topic == "penipuan"
+
+
+def test_the_desk_changes_a_claims_topic_and_it_goes_out_with_the_verdict(
+    corpus, make_user
+) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    claim = services.tip_submit(channel=Channel.WEB, text=NEW_RUMOUR).claim
+    assert claim.topic == "pemerintahan"  # a bridge closed: public works
+    editor = make_user(Role.EDITOR, "64")
+    with pytest.raises(PermissionDenied):
+        services.claim_set_topic(actor=editor, claim=claim, topic="bencana")
+    with pytest.raises(ValidationError):
+        services.claim_set_topic(actor=checker, claim=claim, topic="gosip")
+    services.claim_set_topic(actor=checker, claim=claim, topic="bencana")
+    assert Claim.objects.get(pk=claim.pk).topic == "bencana"
+    entry = AuditEntry.objects.get(object_type="factcheck.claim", action="update")
+    assert entry.changes == {"topic": ["pemerintahan", "bencana"]}
+    # The draft takes the claim's topic …
+    draft = services.claim_draft_verdict(
+        actor=checker,
+        claim=claim,
+        title="Jembatan Mahakam tidak ditutup permanen",
+        verdict="hoaks",
+    )
+    assert draft.topic == "bencana"
+    # … a topic chosen on the draft becomes the claim's …
+    draft = services.claim_draft_verdict(
+        actor=checker,
+        claim=claim,
+        title="Jembatan Mahakam tidak ditutup permanen",
+        verdict="hoaks",
+        topic="pemerintahan",
+    )
+    assert draft.topic == "pemerintahan" and claim.topic == "pemerintahan"
+    # … and a change on the claim moves the unpublished draft along.
+    services.claim_set_topic(actor=checker, claim=claim, topic="lainnya")
+    draft.refresh_from_db()
+    assert draft.topic == "lainnya"
+    services.claim_set_topic(actor=checker, claim=claim, topic="pemerintahan")
+    services.claim_review(actor=checker, claim=claim)
+    published = services.claim_publish(actor=checker, claim=claim)
+    assert published.is_published and published.topic == "pemerintahan"
+
+
+def test_topics_are_given_to_what_was_stored_before_them(corpus) -> None:
+    """The migration that brought topics classifies the existing rows."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("factcheck.migrations.0002_topics")
+    claim = services.tip_submit(channel=Channel.WEB, text=KNOWN_HOAX).claim
+    FactCheck.objects.update(topic="lainnya")
+    Claim.objects.update(topic="lainnya")
+    migration.classify_existing(apps, None)
+    assert FactCheck.objects.get(external_id="t-vaksin").topic == "kesehatan"
+    assert Claim.objects.get(pk=claim.pk).topic == "penipuan"

@@ -290,3 +290,64 @@ def test_lexical_only_mode_is_reported_on_healthz_and_dashboard(
     assert "hanya berjalan secara leksikal" in html
     response = client.post("/cek-fakta/", {"text": KNOWN_HOAX})
     assert "Pendaftaran BLT Rp600 ribu" in response.content.decode()
+
+
+def test_the_desk_changes_a_claims_topic_and_filters_by_topic(
+    client: Client, corpus, make_user
+) -> None:
+    claim = services.tip_submit(channel=Channel.WEB, text=NEW_RUMOUR).claim
+    assert claim.topic == "pemerintahan"
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert "Pemerintahan dan layanan publik" in html and 'id="topic"' in html
+    base = f"/staf/cek-fakta/klaim/{claim.pk}"
+    response = client.post(f"{base}/topic/", {"topic": "bencana"})
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert claim.topic == "bencana"
+    client.post(f"{base}/topic/", {"topic": "gosip"})  # refused with a message
+    claim.refresh_from_db()
+    assert claim.topic == "bencana"
+    listed = client.get("/staf/cek-fakta/", {"topik": "bencana"}).content.decode()
+    assert claim.get_absolute_url() in listed and "Bencana dan cuaca" in listed
+    other = client.get("/staf/cek-fakta/", {"topik": "politik"}).content.decode()
+    assert claim.get_absolute_url() not in other
+    # The draft form starts from the claim's topic, and may change it.
+    client.post(
+        f"{base}/draft/",
+        {
+            "title": "Jembatan Mahakam tidak ditutup",
+            "verdict": "hoaks",
+            "topic": "pemerintahan",
+            "claim_reviewed": NEW_RUMOUR,
+            "explanation": "Dinas PU: jembatan tetap dibuka.",
+            "conclusion": "Hoaks.",
+        },
+    )
+    claim.refresh_from_db()
+    assert claim.topic == claim.factcheck.topic == "pemerintahan"
+
+
+def test_the_public_archive_filters_by_topic(client: Client, corpus) -> None:
+    html = client.get("/cek-fakta/arsip/", {"topik": "kesehatan"}).content.decode()
+    assert "Vaksin campak" in html and "Menara BTS" in html
+    assert "Festival Erau" not in html and "Pendaftaran BLT" not in html
+    assert 'name="topik"' in html and "Semua topik" in html
+    everything = client.get("/cek-fakta/arsip/", {"topik": "x"}).content.decode()
+    assert "Festival Erau" in everything  # an unknown topic filters nothing
+    vaccine = FactCheck.objects.get(external_id="t-vaksin")
+    detail = client.get(vaccine.get_absolute_url()).content.decode()
+    assert "?topik=kesehatan" in detail and "Kesehatan" in detail
+
+
+def test_archive_pages_keep_the_filters(client: Client, corpus, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    for n in range(21):
+        services.factcheck_create(
+            actor=checker,
+            title=f"Gempa {n} guncang Balikpapan",
+            verdict="hoaks",
+            status="published",
+        )
+    html = client.get("/cek-fakta/arsip/", {"topik": "bencana"}).content.decode()
+    assert "?topik=bencana&amp;page=2" in html
