@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -283,6 +284,22 @@ def factchecks_import(
     matching index learns about every new or changed fact-check.
     """
     result = ImportResult()
+    with matching_service.one_sync():
+        _import_items(items, result, batch_size)
+    if result.stored:
+        audit_record(
+            actor=actor,
+            action=AuditEntry.Action.CREATE,
+            object_type="factcheck.factcheck",
+            object_repr=f"import: {result.created} new, {result.updated} changed",
+            changes={"created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def _import_items(
+    items: Iterable[Parsed], result: ImportResult, batch_size: int
+) -> None:
     regions = set(Region.objects.values_list("kode", flat=True))
     batch: list[tuple[int, FactCheckRecord]] = []
     seen: set[str] = set()
@@ -309,15 +326,6 @@ def factchecks_import(
             batch = []
     if batch:
         _import_batch(batch, result)
-    if result.stored:
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.CREATE,
-            object_type="factcheck.factcheck",
-            object_repr=f"import: {result.created} new, {result.updated} changed",
-            changes={"created": result.created, "updated": result.updated},
-        )
-    return result
 
 
 @transaction.atomic
@@ -517,19 +525,14 @@ def tipster_get_or_create(*, channel: str, contact: str) -> Tipster:
 
 def _member_region(contact: str) -> Region | None:
     """Where a KIM member who writes from their own number belongs: their KIM's
-    village (network memberships), else their account's region."""
+    region (network memberships), else their account's region."""
     if not contact.startswith("+"):
         return None
-    from network.selectors import kim_members_for_regions
+    from network.selectors import member_region_by_phone
 
-    membership = (
-        kim_members_for_regions(region_codes=["64"], active_kims_only=False)
-        .filter(person__phone=contact)
-        .select_related("kim__region")
-        .first()
-    )
-    if membership is not None and membership.kim.region_id:
-        return membership.kim.region
+    region = member_region_by_phone(phone=contact)
+    if region is not None:
+        return region
     user = (
         User.objects.select_related("region")
         .filter(
@@ -1096,6 +1099,18 @@ def claim_notify_askers(*, claim: Claim) -> int:
 # --- Sending --------------------------------------------------------------------
 
 
+def _window_open(message: OutgoingMessage) -> bool:
+    """Whether the person wrote to us within the messaging window (WhatsApp's
+    24 hours): their latest tip is recent enough.  Someone without a tipster
+    record (deleted on request) is outside it."""
+    if message.tipster_id is None:
+        return False
+    since = timezone.now() - timedelta(hours=settings.FACTCHECK_WHATSAPP_WINDOW_HOURS)
+    return Tip.objects.filter(
+        tipster_id=message.tipster_id, received_at__gte=since
+    ).exists()
+
+
 def outgoing_send(*, message_id: int) -> str:
     """Send one queued message through its channel; safe to run again."""
     from factcheck.personal import contact_decrypt
@@ -1125,7 +1140,9 @@ def outgoing_send(*, message_id: int) -> str:
         message.attempts += 1
         message.save(update_fields=["attempts"])
     try:
-        sender_for(message.channel).send(contact, message.text)
+        sender_for(message.channel).send(
+            contact, message.text, outside_window=not _window_open(message)
+        )
     except SendError as exc:
         message.status = OutgoingMessage.Status.FAILED
         message.error = str(exc)[:300]

@@ -16,15 +16,20 @@ def test_an_import_in_batches_asks_the_worker_to_save_once(
 ) -> None:
     calls: list[int] = []
     real = matching_service._enqueue_sync
-    monkeypatch.setattr(
-        matching_service, "_enqueue_sync", lambda: (calls.append(1), real())[1]
-    )
+
+    def counted() -> None:
+        calls.append(1)
+        real()
+
+    monkeypatch.setattr(matching_service, "_enqueue_sync", counted)
     items = [Parsed(n, record=record_from_mapping(r)) for n, r in enumerate(CORPUS)]
     # The test runs in a transaction: the batches' commit callbacks run when the
     # capture block ends, still inside the import's one_sync().
-    with matching_service.one_sync():
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            result = factchecks_import(items=items, batch_size=3)
+    with (
+        matching_service.one_sync(),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        result = factchecks_import(items=items, batch_size=3)
     assert result.created == len(CORPUS)
     assert len(callbacks) == 3  # one per batch of 3
     assert calls == [1]
