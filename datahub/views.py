@@ -204,7 +204,11 @@ def dcat_catalogue(request: HttpRequest) -> JsonResponse:
 # --- region page section and dashboard panel ------------------------------------------
 
 
-BAR_SPACE = 360  # px of the 600 px wide chart for the bars
+# Chart geometry in SVG units.  The chart is drawn 400 wide so that on a phone
+# (about 340 px for the figure) its 12-unit labels stay about 10 px high.
+CHART_WIDTH = 400
+LABEL_SPACE = 150  # names of the regions, left
+BAR_SPACE = 200  # the bars; their values are written after them
 # Parts of stacked bars, in the order of the indicator's segments (Tableau 10).
 PALETTE = (
     "#4e79a7",
@@ -231,7 +235,7 @@ def _segments(
 ) -> list[dict[str, Any]]:
     """The parts of one stacked bar, left to right."""
     result = []
-    x = 170.0
+    x = float(LABEL_SPACE)
     for i, value in enumerate(chart.parts.get(code, [])):
         if value <= 0:
             continue
@@ -258,9 +262,9 @@ def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
         rows.append(
             {
                 "y": y,
-                "label": label if len(label) <= 24 else label[:23] + "…",
+                "label": label if len(label) <= 22 else label[:21] + "…",
                 "width": max(width, 1),
-                "end": 170 + max(width, 1) + 4,
+                "end": LABEL_SPACE + max(width, 1) + 4,
                 "value_text": _number(value),
                 "highlight": code == chart.highlight,
                 "segments": _segments(chart, code, y) if chart.segments else [],
@@ -277,7 +281,7 @@ def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
     for k, i in enumerate(used):
         legend.append(
             {
-                "x": (k % 2) * 300,
+                "x": (k % 2) * (CHART_WIDTH // 2),
                 "y": height + 4 + (k // 2) * 18,
                 "fill": PALETTE[i % len(PALETTE)],
                 "label": chart.segments[i][1],
@@ -292,6 +296,8 @@ def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
         "rows": rows,
         "legend": legend,
         "height": height,
+        "width": CHART_WIDTH,
+        "label_space": LABEL_SPACE,
     }
 
 
