@@ -4,10 +4,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import InvalidPhoneNumber, normalize_phone
-from factcheck.models import Claim, FactCheck, Topic, Verdict
+from factcheck.models import Claim, FactCheck, FeedSource, Topic, Verdict
 from regions.models import Region
 
 
@@ -96,4 +97,104 @@ class VerdictForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class FactCheckForm(forms.Form):
+    """Editing a fact-check (published or not) from its own staff page."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
+    claim_reviewed = forms.CharField(
+        label=_("Claim reviewed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusion (one or two sentences)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    references = forms.CharField(
+        label=_("Sources and references (one per line)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    author = forms.CharField(label=_("Author"), max_length=150, required=False)
+    url = forms.URLField(
+        label=_("Address of the original (imported fact-checks)"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+    )
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions concerned"),
+        queryset=Region.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None: the whole province."),
+    )
+    image = forms.FileField(
+        label=_("Image (JPEG, PNG or WebP, at most 10 MB)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove_image = forms.BooleanField(label=_("Remove the image"), required=False)
+
+    def __init__(self, *args: Any, factcheck: FactCheck, **kwargs: Any) -> None:
+        if "initial" not in kwargs and not args:
+            kwargs["initial"] = self.initial_for(factcheck)
+        super().__init__(*args, **kwargs)
+        # The regencies, and whatever finer regions the fact-check already has.
+        current = [r.kode for r in factcheck.regions.all()] if factcheck.pk else []
+        regions = self.fields["regions"]
+        assert isinstance(regions, forms.ModelMultipleChoiceField)
+        regions.queryset = Region.objects.filter(
+            Q(level=Region.Level.REGENCY) | Q(kode__in=current)
+        ).order_by("kode")
+        if not factcheck.image:
+            del self.fields["remove_image"]
+
+    @staticmethod
+    def initial_for(factcheck: FactCheck) -> dict[str, Any]:
+        return {
+            "title": factcheck.title,
+            "verdict": factcheck.verdict,
+            "topic": factcheck.topic,
+            "claim_reviewed": factcheck.claim_reviewed,
+            "explanation": factcheck.explanation,
+            "conclusion": factcheck.conclusion,
+            "references": "\n".join(factcheck.references),
+            "author": factcheck.author,
+            "url": factcheck.url,
+            "regions": [r.kode for r in factcheck.regions.all()],
+        }
+
+
+class WithdrawForm(forms.Form):
+    withdrawal_reason = forms.CharField(
+        label=_("Why is it withdrawn? (shown on its public page)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+
+
+class FeedForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    url = forms.URLField(label=_("Feed address"), max_length=500, assume_scheme="https")
+    format = forms.ChoiceField(label=_("Format"), choices=FeedSource.Format.choices)
+    publisher = forms.CharField(
+        label=_("Publisher"),
+        max_length=150,
+        required=False,
+        help_text=_(
+            "RSS feeds: the name credited on their fact-checks (else the feed's "
+            "title). ClaimReview feeds name their publisher themselves."
+        ),
     )

@@ -31,6 +31,9 @@ def register() -> None:
         {"view": DESK_VIEW, "change": DESK, "publish": DESK},
     )
     register_rules("factcheck.tipster", {"delete": DESK})
+    # Feeds publish into the whole archive: the desk's roles, province-wide
+    # (``selectors.feed_manage_allowed``).
+    register_rules("factcheck.feed", {"view": DESK, "change": DESK})
     register_rules("factcheck.network", {"export": DESK})
     register_panel("factcheck", dashboard_panel, order=30)
     register_check("matching", health_check)

@@ -115,6 +115,10 @@ class FactCheck(models.Model):
     network_requested_at = models.DateTimeField(
         _("to be sent to the KIM network"), null=True, blank=True
     )
+    # A withdrawn fact-check keeps its public page, which says why (people may
+    # have shared the link), and leaves the matching index.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -160,6 +164,10 @@ class FactCheck(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
 
     @property
     def summary(self) -> str:

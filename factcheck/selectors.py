@@ -4,9 +4,10 @@ the contacts to tell when a verdict goes out to the KIM network."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -14,8 +15,11 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from accounts.permissions import can, code_scope_q, scope_code
-from factcheck.models import Claim, FactCheck, Tip, Topic
+from factcheck.models import Claim, FactCheck, FeedSource, Tip, Topic
 from regions.models import Region
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 GROWTH_HOURS = 6
 
@@ -49,6 +53,95 @@ def factcheck_get(*, actor: User, pk: int) -> FactCheck | None:
     if not can(actor, "view", "factcheck.factcheck"):
         return None
     return FactCheck.objects.filter(pk=pk).first()
+
+
+def factcheck_withdrawn_get(*, pk: int) -> FactCheck | None:
+    """A withdrawn fact-check, for its public page's notice."""
+    return FactCheck.objects.filter(pk=pk, status=FactCheck.Status.WITHDRAWN).first()
+
+
+def _provinces() -> list[str]:
+    return list(
+        Region.objects.filter(level=Region.Level.PROVINCE).values_list(
+            "kode", flat=True
+        )
+    )
+
+
+def factcheck_area(
+    *, factcheck: FactCheck, regions: Iterable[Region] | None = None
+) -> list[str]:
+    """The region codes a fact-check concerns: its regions, else the province
+    (one without regions is for everyone)."""
+    if regions is None:
+        regions = factcheck.regions.all() if factcheck.pk else []
+    return sorted({region.kode for region in regions}) or _provinces()
+
+
+def factcheck_allowed(
+    *,
+    actor: User | AnonymousUser,
+    action: str,
+    factcheck: FactCheck,
+    regions: Iterable[Region] | None = None,
+) -> bool:
+    """Whether ``actor`` may ``action`` ("change", "publish") this fact-check: a
+    desk role whose area covers every region it concerns (a regency's
+    fact-checker changes the fact-checks of their regency only; those of the
+    whole province are the province's). With ``regions``, those it would concern
+    after the change."""
+    if not can(actor, action, "factcheck.factcheck"):
+        return False
+    codes = factcheck_area(factcheck=factcheck)
+    if regions is not None:
+        codes = sorted({*codes, *factcheck_area(factcheck=factcheck, regions=regions)})
+    return bool(codes) and all(
+        can(actor, action, "factcheck.factcheck", region_code=code) for code in codes
+    )
+
+
+def factcheck_get_for_edit(*, actor: User, pk: int) -> FactCheck | None:
+    """A fact-check (any status) that ``actor`` may change; None otherwise."""
+    factcheck = FactCheck.objects.prefetch_related("regions").filter(pk=pk).first()
+    if factcheck is None or not factcheck_allowed(
+        actor=actor, action="change", factcheck=factcheck
+    ):
+        return None
+    return factcheck
+
+
+def factcheck_withdrawn_list(*, actor: User, limit: int = 20) -> list[FactCheck]:
+    """The latest withdrawn fact-checks, for the desk (to republish one)."""
+    if not can(actor, "view", "factcheck.factcheck"):
+        return []
+    return list(
+        FactCheck.objects.filter(status=FactCheck.Status.WITHDRAWN).order_by(
+            F("withdrawn_at").desc(nulls_last=True), "-pk"
+        )[:limit]
+    )
+
+
+# --- Feeds ------------------------------------------------------------------------
+
+
+def feed_allowed(*, actor: User | AnonymousUser, action: str = "change") -> bool:
+    """Feeds import into the whole archive: the desk's roles, province-wide."""
+    codes = _provinces()
+    return (
+        can(actor, action, "factcheck.feed")
+        and bool(codes)
+        and all(can(actor, action, "factcheck.feed", region_code=c) for c in codes)
+    )
+
+
+def feed_list(*, actor: User) -> QuerySet[FeedSource]:
+    if not feed_allowed(actor=actor, action="view"):
+        return FeedSource.objects.none()
+    return FeedSource.objects.order_by("name", "pk")
+
+
+def feed_get(*, actor: User, pk: int) -> FeedSource | None:
+    return feed_list(actor=actor).filter(pk=pk).first()
 
 
 def _claim_scope(actor: User) -> Q:

@@ -9,6 +9,7 @@ sent afterwards by a task.
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,7 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
-from factcheck import clustering, matching_service, topics
+from factcheck import clustering, matching_service, selectors, topics
 from factcheck import messages as texts
 from factcheck.cards import render_card
 from factcheck.importing import FactCheckRecord, Parsed
@@ -37,6 +38,7 @@ from factcheck.models import (
     ClaimNote,
     Decision,
     FactCheck,
+    FeedSource,
     OutgoingMessage,
     Tip,
     Tipster,
@@ -48,6 +50,7 @@ from factcheck.personal import (
     contact_hash,
     contact_mask,
 )
+from network.uploads import IMAGE, check_upload
 from regions.models import Region
 
 CLUSTER_WINDOW = timedelta(days=30)
@@ -135,19 +138,55 @@ _EDITABLE = (
 )
 
 
+def _check_area(
+    actor: User | None,
+    action: str,
+    factcheck: FactCheck,
+    regions: Iterable[Region] | None = None,
+) -> None:
+    """A published (or withdrawn) fact-check is changed only by someone whose
+    area covers every region it concerns, before and after the change."""
+    if actor is None:
+        return
+    if not selectors.factcheck_allowed(actor=actor, action=action, factcheck=factcheck):
+        raise PermissionDenied
+    if regions is not None and not selectors.factcheck_allowed(
+        actor=actor, action=action, factcheck=factcheck, regions=regions
+    ):
+        raise ValidationError(
+            {
+                "regions": _(
+                    "Choose only regions within your own area (a fact-check "
+                    "without regions concerns the whole province)."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def factcheck_update(
     *,
     actor: User | None,
     factcheck: FactCheck,
     regions: Iterable[Region] | None = None,
+    image: File[Any] | None = None,
+    remove_image: bool = False,
     **fields: Any,
 ) -> FactCheck:
-    """Change a fact-check; a verdict change is logged with before and after."""
+    """Change a fact-check; a verdict change is logged with before and after.
+
+    ``image`` replaces its picture (a JPEG, PNG or WebP photo of at most 10 MB,
+    checked by its content); ``remove_image`` drops it. Nothing is stored when
+    a field or the image is refused."""
     _check(actor, "change", "factcheck.factcheck")
     unknown = set(fields) - set(_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    if regions is not None:
+        regions = list(regions)
+    if factcheck.status != FactCheck.Status.DRAFT:
+        _check_area(actor, "change", factcheck, regions)
+    ext = check_upload(image, kinds={IMAGE}, field="image") if image else ""
     before = {name: getattr(factcheck, name) for name in fields}
     for name, value in fields.items():
         if name == "references":
@@ -156,21 +195,38 @@ def factcheck_update(
             value = value.strip()
         setattr(factcheck, name, value)
     factcheck.full_clean()
+    old_image = factcheck.image.name if factcheck.image else ""
+    if image:
+        factcheck.image.save(
+            f"factcheck-{factcheck.pk}-{secrets.token_hex(4)}.{ext}", image, save=False
+        )
+    elif remove_image:
+        factcheck.image = ""
     factcheck.save()
-    if regions is not None:
-        factcheck.regions.set(list(regions))
+    new_image = factcheck.image.name if factcheck.image else ""
+    if old_image and old_image != new_image:
+        storage = factcheck.image.storage
+        transaction.on_commit(lambda: storage.delete(old_image))
     changes = {
         name: [before[name], getattr(factcheck, name)]
         for name in fields
         if before[name] != getattr(factcheck, name)
     }
-    if changes:
-        # Texts can be long: the log keeps which fields changed, and the verdict
-        # and topic.
-        logged = {
-            name: value if name in ("verdict", "topic") else "…"
-            for name, value in changes.items()
-        }
+    # Texts can be long: the log keeps which fields changed, and the verdict
+    # and topic.
+    logged: dict[str, Any] = {
+        name: value if name in ("verdict", "topic") else "…"
+        for name, value in changes.items()
+    }
+    if old_image != new_image:
+        logged["image"] = [old_image, new_image]
+    if regions is not None:
+        region_codes = sorted(r.kode for r in factcheck.regions.all())
+        factcheck.regions.set(regions)
+        new_codes = sorted(r.kode for r in regions)
+        if new_codes != region_codes:
+            logged["regions"] = [region_codes, new_codes]
+    if logged:
         audit_record(
             actor=actor,
             action=AuditEntry.Action.UPDATE,
@@ -181,6 +237,62 @@ def factcheck_update(
         if changes.keys() & {"title", "verdict"}:
             _card_render(factcheck)
         matching_service.factchecks_changed([factcheck.pk])
+    return factcheck
+
+
+@transaction.atomic
+def factcheck_withdraw(*, actor: User, factcheck: FactCheck, reason: str) -> FactCheck:
+    """Take a published fact-check back: it leaves the archive and the matching
+    index; its public page stays and says it was withdrawn, and why."""
+    _check(actor, "publish", "factcheck.factcheck")
+    _check_area(actor, "publish", factcheck)
+    if not factcheck.is_published:
+        raise ValidationError(_("Only a published fact-check can be withdrawn."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"withdrawal_reason": _("Say why the fact-check is withdrawn.")}
+        )
+    factcheck.status = FactCheck.Status.WITHDRAWN
+    factcheck.withdrawn_at = timezone.now()
+    factcheck.withdrawal_reason = reason
+    factcheck.full_clean()
+    factcheck.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        obj=factcheck,
+        changes={
+            "status": [FactCheck.Status.PUBLISHED, FactCheck.Status.WITHDRAWN],
+            "reason": reason,
+        },
+    )
+    matching_service.factchecks_changed([factcheck.pk])
+    return factcheck
+
+
+@transaction.atomic
+def factcheck_republish(*, actor: User, factcheck: FactCheck) -> FactCheck:
+    """Publish a withdrawn fact-check again (the audit log keeps why it had been
+    withdrawn); matchable at once, its share card rendered afresh."""
+    _check(actor, "publish", "factcheck.factcheck")
+    _check_area(actor, "publish", factcheck)
+    if not factcheck.is_withdrawn:
+        raise ValidationError(_("Only a withdrawn fact-check can be published again."))
+    factcheck.status = FactCheck.Status.PUBLISHED
+    factcheck.published_on = factcheck.published_on or timezone.localdate()
+    factcheck.withdrawn_at = None
+    factcheck.withdrawal_reason = ""
+    factcheck.full_clean()
+    factcheck.save()
+    _card_render(factcheck)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.PUBLISH,
+        obj=factcheck,
+        changes={"status": [FactCheck.Status.WITHDRAWN, FactCheck.Status.PUBLISHED]},
+    )
+    matching_service.factchecks_changed([factcheck.pk])
     return factcheck
 
 
@@ -1171,3 +1283,109 @@ def outgoing_retry_failed(*, max_attempts: int = 5) -> list[int]:
         status=OutgoingMessage.Status.PENDING
     )
     return ids
+
+
+# --- Feeds ------------------------------------------------------------------------
+
+_FEED_FIELDS = ("name", "url", "format", "publisher", "active")
+
+
+def _feed_check(actor: User) -> None:
+    if not selectors.feed_allowed(actor=actor):
+        raise PermissionDenied
+
+
+def _feed_clean(feed: FeedSource) -> None:
+    feed.full_clean()
+    if not feed.url.lower().startswith(("http://", "https://")):
+        raise ValidationError(
+            {"url": _("Enter a web address that starts with http:// or https://.")}
+        )
+
+
+@transaction.atomic
+def feed_create(
+    *,
+    actor: User,
+    name: str,
+    url: str,
+    format: str,
+    publisher: str = "",
+    active: bool = True,
+) -> FeedSource:
+    """A feed to import on the schedule (``tasks.feeds_import_due_task``)."""
+    _feed_check(actor)
+    feed = FeedSource(
+        name=name.strip(),
+        url=url.strip(),
+        format=format,
+        publisher=publisher.strip(),
+        active=active,
+    )
+    _feed_clean(feed)
+    feed.save()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=feed,
+        changes={"url": feed.url, "format": feed.format, "active": feed.active},
+    )
+    return feed
+
+
+@transaction.atomic
+def feed_update(*, actor: User, feed: FeedSource, **fields: Any) -> FeedSource:
+    _feed_check(actor)
+    unknown = set(fields) - set(_FEED_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    before = {name: getattr(feed, name) for name in fields}
+    for name, value in fields.items():
+        setattr(feed, name, value.strip() if isinstance(value, str) else value)
+    _feed_clean(feed)
+    feed.save()
+    changes = {
+        name: [before[name], getattr(feed, name)]
+        for name in fields
+        if before[name] != getattr(feed, name)
+    }
+    if changes:
+        audit_record(
+            actor=actor, action=AuditEntry.Action.UPDATE, obj=feed, changes=changes
+        )
+    return feed
+
+
+def feed_set_active(*, actor: User, feed: FeedSource, active: bool) -> FeedSource:
+    return feed_update(actor=actor, feed=feed, active=active)
+
+
+@transaction.atomic
+def feed_delete(*, actor: User, feed: FeedSource) -> None:
+    """Stop importing a feed (the fact-checks it brought stay)."""
+    _feed_check(actor)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        obj=feed,
+        changes={"url": feed.url},
+    )
+    feed.delete()
+
+
+@transaction.atomic
+def feed_import_now(*, actor: User, feed: FeedSource) -> None:
+    """Ask the worker to import an active feed now, not at its next turn."""
+    from factcheck.tasks import feed_import_task
+
+    _feed_check(actor)
+    if not feed.active:
+        raise ValidationError(_("Turn the feed on before importing it."))
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.OTHER,
+        obj=feed,
+        changes={"import": "requested"},
+    )
+    pk = feed.pk
+    transaction.on_commit(lambda: feed_import_task.enqueue(pk))

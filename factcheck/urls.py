@@ -23,6 +23,23 @@ urlpatterns = [
         views.tipster_delete,
         name="tipster_delete",
     ),
+    path("staf/cek-fakta/fakta/<int:pk>/ubah/", views.factcheck_edit, name="edit"),
+    path(
+        "staf/cek-fakta/fakta/<int:pk>/tarik/",
+        views.factcheck_withdraw,
+        name="withdraw",
+    ),
+    path(
+        "staf/cek-fakta/fakta/<int:pk>/terbitkan/",
+        views.factcheck_republish,
+        name="republish",
+    ),
+    path("staf/cek-fakta/umpan/", views.feeds, name="feeds"),
+    path(
+        "staf/cek-fakta/umpan/<int:pk>/<str:action>/",
+        views.feed_action,
+        name="feed_action",
+    ),
     path("staf/cek-fakta/tren/", views.trend, name="trend"),
     path("staf/cek-fakta/jaringan/", views.network, name="network"),
     path(

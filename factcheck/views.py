@@ -32,11 +32,27 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
+from core.forms import add_validation_errors
 from factcheck import messages as texts
 from factcheck import selectors, services
-from factcheck.forms import NoteForm, TipForm, VerdictForm
+from factcheck.forms import (
+    FactCheckForm,
+    FeedForm,
+    NoteForm,
+    TipForm,
+    VerdictForm,
+    WithdrawForm,
+)
 from factcheck.jsonld import claimreview
-from factcheck.models import Channel, Claim, FactCheck, Tipster, Topic, Verdict
+from factcheck.models import (
+    Channel,
+    Claim,
+    FactCheck,
+    FeedSource,
+    Tipster,
+    Topic,
+    Verdict,
+)
 from factcheck.tipline import bot_message
 
 log = logging.getLogger(__name__)
@@ -111,25 +127,37 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
 
 
 def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fact-check's public page. The desk also sees drafts; a withdrawn one
+    keeps its page (people may have shared the link), which says it was
+    withdrawn and why, and shows its text to the desk only."""
     factcheck = selectors.factcheck_public_get(pk=pk)
+    desk_preview = False
     if factcheck is None:
-        draft = selectors.factcheck_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
-        if draft is None:
+        factcheck = selectors.factcheck_get(actor=request.user, pk=pk)  # type: ignore[arg-type]
+        desk_preview = factcheck is not None
+        if factcheck is None:
+            factcheck = selectors.factcheck_withdrawn_get(pk=pk)
+        if factcheck is None:
             raise Http404(_("No published fact-check has this number."))
-        factcheck = draft  # the desk previews drafts
     page_url = request.build_absolute_uri(factcheck.get_absolute_url())
     return render(
         request,
         "factcheck/detail.html",
         {
             "factcheck": factcheck,
-            "jsonld": json.dumps(claimreview(factcheck, page_url=page_url)),
+            "show_text": factcheck.is_published or desk_preview,
+            "jsonld": json.dumps(claimreview(factcheck, page_url=page_url))
+            if factcheck.is_published
+            else "",
             "share_text": texts.share_text(factcheck),
             "page_url": page_url,
             "card_url": request.build_absolute_uri(
                 f"{factcheck.get_absolute_url()}kartu.png"
             ),
             "claims": factcheck.claims.count() if factcheck.is_published else 0,
+            "can_edit": selectors.factcheck_allowed(
+                actor=request.user, action="change", factcheck=factcheck
+            ),
         },
     )
 
@@ -336,6 +364,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             ),
             "statuses": Claim.Status.choices,
             "counts": selectors.desk_counts(actor=user),
+            "can_feeds": selectors.feed_allowed(actor=user, action="view"),
+            "withdrawn": selectors.factcheck_withdrawn_list(actor=user),
         },
     )
 
@@ -370,6 +400,10 @@ def _render_claim(
             "note_form": NoteForm(),
             "can_work": can(user, "change", "factcheck.claim"),
             "can_publish": can(user, "publish", "factcheck.factcheck"),
+            "can_edit_factcheck": claim.factcheck is not None
+            and selectors.factcheck_allowed(
+                actor=user, action="change", factcheck=claim.factcheck
+            ),
             "desk_users": selectors.desk_users(),
             "topics": Topic.choices,
             "next_statuses": [
@@ -534,3 +568,177 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             "share_text": texts.share_text(factcheck),
         },
     )
+
+
+# --- Editing and withdrawing a fact-check ------------------------------------------
+
+
+def _factcheck_for_edit(request: HttpRequest, pk: int) -> tuple[User, FactCheck]:
+    """Desk roles that may change fact-checks; one outside their area is 404."""
+    user = _user(request)
+    if not can(user, "change", "factcheck.factcheck"):
+        raise PermissionDenied
+    factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk)
+    if factcheck is None:
+        raise Http404(_("Fact-check not found."))
+    return user, factcheck
+
+
+def _render_edit(
+    request: HttpRequest,
+    user: User,
+    factcheck: FactCheck,
+    *,
+    form: FactCheckForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "factcheck/edit.html",
+        {
+            "factcheck": factcheck,
+            "form": form or FactCheckForm(factcheck=factcheck),
+            "withdraw_form": withdraw_form or WithdrawForm(),
+            "can_publish": selectors.factcheck_allowed(
+                actor=user, action="publish", factcheck=factcheck
+            ),
+        },
+        status=status,
+    )
+
+
+@login_required
+def factcheck_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user, factcheck = _factcheck_for_edit(request, pk)
+    if request.method != "POST":
+        return _render_edit(request, user, factcheck)
+    form = FactCheckForm(request.POST, request.FILES, factcheck=factcheck)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        regions = list(data.pop("regions"))
+        image = data.pop("image")
+        remove_image = bool(data.pop("remove_image", False))
+        try:
+            services.factcheck_update(
+                actor=user,
+                factcheck=factcheck,
+                regions=regions,
+                image=image,
+                remove_image=remove_image,
+                **data,
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+            # The service set the refused values on this copy: show the stored one.
+            factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk) or factcheck
+        else:
+            messages.success(request, _("Fact-check saved."))
+            return redirect(factcheck.get_absolute_url())
+    return _render_edit(request, user, factcheck, form=form, status=400)
+
+
+@login_required
+@require_POST
+def factcheck_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user, factcheck = _factcheck_for_edit(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.factcheck_withdraw(
+                actor=user,
+                factcheck=factcheck,
+                reason=form.cleaned_data["withdrawal_reason"],
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+            factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk) or factcheck
+        else:
+            messages.success(
+                request,
+                _("Withdrawn. Its page now says so; it no longer answers tips."),
+            )
+            return redirect(factcheck.get_absolute_url())
+    return _render_edit(request, user, factcheck, withdraw_form=form, status=400)
+
+
+@login_required
+@require_POST
+def factcheck_republish(request: HttpRequest, pk: int) -> HttpResponse:
+    user, factcheck = _factcheck_for_edit(request, pk)
+    try:
+        services.factcheck_republish(actor=user, factcheck=factcheck)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("factcheck:edit", pk=pk)
+    messages.success(request, _("Published again."))
+    return redirect(factcheck.get_absolute_url())
+
+
+# --- Feeds ------------------------------------------------------------------------
+
+
+def _feeds_user(request: HttpRequest) -> User:
+    user = _user(request)
+    if not selectors.feed_allowed(actor=user, action="view"):
+        raise PermissionDenied
+    return user
+
+
+@login_required
+def feeds(request: HttpRequest) -> HttpResponse:
+    """The ClaimReview and RSS feeds imported on a schedule; add one here."""
+    user = _feeds_user(request)
+    form = FeedForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.feed_create(actor=user, **form.cleaned_data)
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
+            else:
+                messages.success(request, _("Feed added."))
+                return redirect("factcheck:feeds")
+        status = 400
+    return render(
+        request,
+        "factcheck/feeds.html",
+        {
+            "feeds": selectors.feed_list(actor=user),
+            "form": form,
+            "every": settings.FACTCHECK_FEED_EVERY_MINUTES,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def feed_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Turn a feed on or off, delete it, or import it now."""
+    user = _feeds_user(request)
+    feed: FeedSource | None = selectors.feed_get(actor=user, pk=pk)
+    if feed is None:
+        raise Http404(_("Feed not found."))
+    try:
+        if action == "aktif":
+            active = request.POST.get("active") == "1"
+            services.feed_set_active(actor=user, feed=feed, active=active)
+            messages.success(
+                request, _("Feed turned on.") if active else _("Feed turned off.")
+            )
+        elif action == "hapus":
+            services.feed_delete(actor=user, feed=feed)
+            messages.success(request, _("Feed deleted."))
+        elif action == "impor":
+            services.feed_import_now(actor=user, feed=feed)
+            messages.success(
+                request,
+                _("Import requested; the result shows here when it is done."),
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("factcheck:feeds")
