@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
+from core.uploads import IMAGE, check_upload
 from factcheck import clustering, matching_service, selectors, topics
 from factcheck import messages as texts
 from factcheck.cards import render_card
@@ -50,7 +51,6 @@ from factcheck.personal import (
     contact_hash,
     contact_mask,
 )
-from network.uploads import IMAGE, check_upload
 from regions.models import Region
 
 CLUSTER_WINDOW = timedelta(days=30)
