@@ -161,7 +161,11 @@ def run_engine(sample: int) -> dict[str, Any]:
 
     step = max(1, len(queries) // sample)
     picked = queries[::step][:sample]
-    for q in picked[:5]:  # warm caches
+    # The batch left these messages' embeddings in the engine's memory: forget
+    # them, or the latency would leave out the embedding of most messages.
+    matching_service.forget_embeddings()
+    warm = [q for q in queries[:20] if q not in picked][:5]
+    for q in warm:  # warm caches, with messages that are not timed
         matching_service.match(q["text"][:5000], top=TOP)
     latencies = []
     for q in picked:

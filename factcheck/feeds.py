@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from factcheck.importing import ImportFormatError, parse
 from factcheck.models import FeedSource
@@ -36,12 +37,20 @@ def feed_import(*, feed_id: int) -> str:
         result = factchecks_import(
             items=parse(text, feed.format, publisher=feed.publisher)
         )
-        summary = (
-            f"{result.created} new, {result.updated} changed, "
-            f"{result.unchanged} unchanged, {len(result.errors)} bad"
-        )
+        # Kept as text for the staff page: in the site's language (Indonesian),
+        # whatever language the worker runs in.
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = _(
+                "%(new)d new, %(changed)d changed, %(same)d unchanged, %(bad)d bad"
+            ) % {
+                "new": result.created,
+                "changed": result.updated,
+                "same": result.unchanged,
+                "bad": len(result.errors),
+            }
     except (httpx.HTTPError, ImportFormatError, ValueError) as exc:
-        summary = f"error: {exc.__class__.__name__}: {exc}"[:300]
+        with translation.override(settings.LANGUAGE_CODE):
+            summary = _("error") + f": {exc.__class__.__name__}: {exc}"
     FeedSource.objects.filter(pk=feed.pk).update(
         last_fetched_at=timezone.now(), last_result=summary[:300]
     )

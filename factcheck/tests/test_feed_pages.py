@@ -143,9 +143,9 @@ def test_a_feed_is_turned_off_and_on_imported_now_and_deleted(
     assert [r.path for r in channels.requests] == ["/claimreview.json"]
     assert FactCheck.objects.count() == 2
     feed.refresh_from_db()
-    assert feed.last_fetched_at is not None and feed.last_result.startswith("2 new")
+    assert feed.last_fetched_at is not None and feed.last_result.startswith("2 baru")
     html = client.get(PAGE).content.decode()
-    assert "Impor diminta" in html and "2 new, 0 changed" in html
+    assert "Impor diminta" in html and "2 baru, 0 berubah" in html
     assert feed_audit("other")[0].actor == checker
 
     response = client.post(f"{base}/hapus/")
