@@ -47,6 +47,23 @@ def _clear_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _still_ratelimit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """django-ratelimit counts requests in fixed windows (a minute for "10/m"):
+    a test that sends limit + 1 requests across a window's end would see the
+    count start again and the limit never reached.  Its clock stands still
+    within each test."""
+    import time
+    from types import SimpleNamespace
+
+    import django_ratelimit.core
+
+    now = time.time()
+    monkeypatch.setattr(
+        django_ratelimit.core, "time", SimpleNamespace(time=lambda: now)
+    )
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """The read-only data beside the checkout; skips the test where it is absent."""
