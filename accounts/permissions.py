@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
 from accounts.models import Role
+from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -91,7 +92,7 @@ def code_scope_q(user: User | AnonymousUser, lookup: str) -> Q:
     scope = scope_code(user)
     if scope is None:
         return Q()
-    return Q(**{lookup: scope}) | Q(**{f"{lookup}__startswith": scope + "."})
+    return subtree_q(scope, lookup)
 
 
 def scope_q(user: User | AnonymousUser, field: str = "region") -> Q:

@@ -23,11 +23,12 @@ from connectivity.models import (
 )
 from connectivity.services import usable
 from regions.models import Region
+from regions.selectors import subtree_q as regions_subtree_q
 
 
 def subtree_q(region: Region, field: str = "region__kode") -> Q:
     """Records whose region (``field`` holds its code) is ``region`` or beneath it."""
-    return Q(**{field: region.kode}) | Q(**{f"{field}__startswith": region.kode + "."})
+    return regions_subtree_q(region.kode, field)
 
 
 def villages_in(*, region: Region) -> QuerySet[Region]:

@@ -17,6 +17,7 @@ from accounts.models import Role, User
 from accounts.permissions import can, code_scope_q, scope_code
 from factcheck.models import Claim, FactCheck, FeedSource, Tip, Topic
 from regions.models import Region
+from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -382,11 +383,10 @@ class RegionTopics:
 
 
 def _within(codes: list[str], field: str) -> Q:
-    """``field`` is one of ``codes`` or lies inside one (Kemendagri codes nest:
-    64.02 ⊃ 64.02.06 ⊃ 64.02.06.1001)."""
+    """``field`` is one of ``codes`` or lies inside one."""
     match = Q()
     for code in codes:
-        match |= Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+        match |= subtree_q(code, field)
     return match
 
 

@@ -35,6 +35,7 @@ from network.models import (
     QuizAttempt,
 )
 from regions.models import Region
+from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -82,7 +83,7 @@ def region_q(
         if depth == 2:
             return Q(**{f"{kim_prefix}district_code": code})
     lookup = field[:-3] + "__kode" if field.endswith("_id") else field
-    return Q(**{lookup: code}) | Q(**{f"{lookup}__startswith": code + "."})
+    return subtree_q(code, lookup)
 
 
 # --- coordinators -------------------------------------------------------------------

@@ -18,6 +18,13 @@ _LEVEL_RANK = Case(
 )
 
 
+def subtree_q(code: str, lookup: str = "region__kode") -> Q:
+    """Records whose region code (at ``lookup``) is ``code`` or lies beneath it:
+    Kemendagri codes nest (64.02 ⊃ 64.02.06 ⊃ 64.02.06.1001).  The one place
+    that spells this out; the apps' region filters call it."""
+    return Q(**{lookup: code}) | Q(**{f"{lookup}__startswith": f"{code}."})
+
+
 def region_get(*, kode: str) -> Region | None:
     return Region.objects.select_related("parent").filter(kode=kode).first()
 
