@@ -132,13 +132,15 @@ def test_publishers_categories_map_to_topics(label, expected) -> None:  # type: 
 
 
 def _turnbackhoax(shared: Path) -> dict[str, list[dict[str, str]]]:
+    """The records with an odd ID only: the rules were written looking at the
+    even ones, so these figures are held out."""
     rows: dict[str, list[dict[str, str]]] = {}
     for category in ("politics", "scam", "others"):
         path = shared / "factchecks" / f"tbh2024_alharkan7_{category}_hoax_text.csv"
         if not path.is_file():
             pytest.skip(f"{path} not found")
         with path.open(encoding="utf-8") as f:
-            rows[category] = list(csv.DictReader(f))
+            rows[category] = [r for r in csv.DictReader(f) if int(r["ID"]) % 2]
     return rows
 
 
