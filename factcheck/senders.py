@@ -9,6 +9,8 @@ from __future__ import annotations
 import httpx
 from django.conf import settings
 
+from core import whatsapp
+
 
 class SendError(Exception):
     """The provider refused the message or could not be reached."""
@@ -80,7 +82,6 @@ class WhatsAppSender(Sender):
     whose body has one parameter, ``{{1}}``, filled with the message."""
 
     channel = "whatsapp"
-    TEMPLATE_PARAMETER_MAX = 1024
 
     def send(
         self, to: str, text: str, *, outside_window: bool = False
@@ -96,10 +97,10 @@ class WhatsAppSender(Sender):
         }
         if outside_window:
             payload["type"] = "template"
-            payload["template"] = template_payload(
+            payload["template"] = whatsapp.template(
                 settings.FACTCHECK_WHATSAPP_TEMPLATE,
                 settings.FACTCHECK_WHATSAPP_TEMPLATE_LANG,
-                text,
+                [text],
             )
         else:
             payload["type"] = "text"
@@ -109,27 +110,6 @@ class WhatsAppSender(Sender):
             payload,
             {"Authorization": f"Bearer {token}"},
         )
-
-
-def template_parameter(text: str) -> str:
-    """A template's text parameter: WhatsApp refuses new lines, tabs and more
-    than four spaces in a row there, and more than 1,024 characters."""
-    one_line = " ".join(text.split())
-    limit = WhatsAppSender.TEMPLATE_PARAMETER_MAX
-    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
-
-
-def template_payload(name: str, language: str, text: str) -> dict[str, object]:
-    return {
-        "name": name,
-        "language": {"code": language},
-        "components": [
-            {
-                "type": "body",
-                "parameters": [{"type": "text", "text": template_parameter(text)}],
-            }
-        ],
-    }
 
 
 def sender_for(channel: str) -> Sender:

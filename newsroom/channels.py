@@ -33,6 +33,8 @@ import httpx
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
+from core import whatsapp
+
 
 class TemporaryError(Exception):
     """Try again later."""
@@ -192,16 +194,11 @@ class WhatsAppSender(HttpSender):
                 "recipient_type": "individual",
                 "to": message.to.lstrip("+"),
                 "type": "template",
-                "template": {
-                    "name": settings.NEWSROOM_WHATSAPP_TEMPLATE,
-                    "language": {"code": settings.NEWSROOM_WHATSAPP_TEMPLATE_LANG},
-                    "components": [
-                        {
-                            "type": "body",
-                            "parameters": [{"type": "text", "text": p} for p in params],
-                        }
-                    ],
-                },
+                "template": whatsapp.template(
+                    settings.NEWSROOM_WHATSAPP_TEMPLATE,
+                    settings.NEWSROOM_WHATSAPP_TEMPLATE_LANG,
+                    params,
+                ),
             },
             {"Authorization": f"Bearer {token}"},
         )
