@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
@@ -28,7 +29,7 @@ KindName = Literal[
 
 
 def _region(kode: str | None, *, village: bool = False) -> Region:
-    region = Region.objects.filter(kode=kode or "64").first()
+    region = Region.objects.filter(kode=kode or settings.HOME_REGION).first()
     if region is None:
         raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
     if village and region.level != Region.Level.VILLAGE:
@@ -325,14 +326,18 @@ class ProgrammeOut(Schema):
 
 @router.get(f"{P}/places", response=list[PlaceOut])
 def list_places(
-    request: HttpRequest, region: str = "64", kind: KindName | None = None
+    request: HttpRequest,
+    region: str = settings.HOME_REGION,
+    kind: KindName | None = None,
 ) -> list[Place]:
     """Priority places under a region (public)."""
     return list(selectors.places_list(region=_region(region), kind=kind)[:5000])
 
 
 @router.get(f"{P}/places.geojson")
-def places_geojson(request: HttpRequest, region: str = "64") -> dict[str, Any]:
+def places_geojson(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> dict[str, Any]:
     return selectors.place_features(region=_region(region))
 
 
@@ -371,7 +376,9 @@ def delete_place(request: HttpRequest, pk: int) -> tuple[int, None]:
 
 
 @router.get(f"{P}/observations", response=list[ObservationOut])
-def list_observations(request: HttpRequest, region: str = "64") -> list[Observation]:
+def list_observations(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> list[Observation]:
     """Confirmed observations (history) under a region, newest first."""
     return list(selectors.observations_list(region=_region(region))[:2000])
 
@@ -463,7 +470,7 @@ def _village_out(s: Any) -> dict[str, Any]:
 @router.get(f"{P}/villages", response=list[VillageOut])
 def list_villages(
     request: HttpRequest,
-    region: str = "64",
+    region: str = settings.HOME_REGION,
     status: Literal["blankspot", "partial", "covered", "unknown"] | None = None,
 ) -> list[dict[str, Any]]:
     """Derived status of the villages under a region (those with any data)."""
@@ -485,7 +492,7 @@ def get_village(request: HttpRequest, kode: str) -> dict[str, Any]:
 
 @router.get(f"{P}/towers", response=list[TowerOut])
 def list_towers(
-    request: HttpRequest, region: str = "64", status: str | None = None
+    request: HttpRequest, region: str = settings.HOME_REGION, status: str | None = None
 ) -> list[Tower]:
     return list(selectors.towers_list(region=_region(region), status=status)[:5000])
 
@@ -549,14 +556,18 @@ def patch_dossier(request: HttpRequest, pk: int, payload: DossierIO) -> Any:
 
 
 @router.get(f"{P}/coverage")
-def coverage(request: HttpRequest, region: str = "64") -> dict[str, Any]:
+def coverage(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> dict[str, Any]:
     """Predicted coverage: each tower on air with its predicted range and model,
     and a note on whether terrain (a DEM) was used."""
     return selectors.coverage_features(region=_region(region))
 
 
 @router.get(f"{P}/map")
-def map_layers(request: HttpRequest, region: str = "64") -> dict[str, Any]:
+def map_layers(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> dict[str, Any]:
     """Every layer of a region's map: villages (observed status), places, towers,
     predicted coverage, the latest plan's sites."""
     return selectors.map_layers(region=_region(region))
@@ -667,7 +678,9 @@ def programme_progress(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.get(f"{P}/progress")
-def region_progress(request: HttpRequest, region: str = "64") -> dict[str, Any]:
+def region_progress(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> dict[str, Any]:
     """Progress of a region and of each of its children, with snapshots over time."""
     r = _region(region)
     return {
@@ -689,11 +702,15 @@ def region_progress(request: HttpRequest, region: str = "64") -> dict[str, Any]:
 
 
 @router.get(f"{P}/export.csv")
-def export_csv(request: HttpRequest, region: str = "64") -> HttpResponse:
+def export_csv(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> HttpResponse:
     """Villages with their derived status and progress figures, as CSV."""
     return exports.villages_csv_response(region=_region(region))
 
 
 @router.get(f"{P}/export.geojson")
-def export_geojson(request: HttpRequest, region: str = "64") -> HttpResponse:
+def export_geojson(
+    request: HttpRequest, region: str = settings.HOME_REGION
+) -> HttpResponse:
     return exports.geojson_response(region=_region(region))

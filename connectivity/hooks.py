@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -178,7 +179,7 @@ def demo() -> list[str]:
         actor=None,
         slug="ujicoba-40-desa-2022",
         name="Uji coba 40 desa bebas blankspot (Pemprov Kaltim 2022)",
-        region=Region.objects.get(kode="64"),
+        region=Region.objects.get(kode=settings.HOME_REGION),
         kind=Programme.Kind.TRIAL,
         owner="Diskominfo Provinsi Kalimantan Timur",
         year=2022,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -53,7 +54,7 @@ def _may(request: HttpRequest, action: str, resource: str, kode: str | None) -> 
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return region_page(request, "64")
+    return region_page(request, settings.HOME_REGION)
 
 
 def region_page(request: HttpRequest, kode: str) -> HttpResponse:
@@ -220,7 +221,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def tower_list(request: HttpRequest) -> HttpResponse:
-    kode = request.GET.get("wilayah", "64")[:13]
+    kode = request.GET.get("wilayah", settings.HOME_REGION)[:13]
     region = _region_or_404(kode)
     status = request.GET.get("status", "")
     status = status if status in Tower.Status.values else ""
@@ -539,7 +540,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     assert user is not None
     if not can(user, "add", "connectivity.plan"):
         raise PermissionDenied
-    default = request.GET.get("wilayah") or (user.region_id or "64")
+    default = request.GET.get("wilayah") or (user.region_id or settings.HOME_REGION)
     form = PlanForm(request.POST or None, initial={"region": default})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,6 +8,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "SITE_NAME": "Simpul",
         "SITE_URL": settings.SITE_URL,
+        "HOME_REGION": settings.HOME_REGION,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
     }

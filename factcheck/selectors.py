@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -300,7 +301,7 @@ class Contact:
     email: str
 
 
-PROVINCE = "64"
+PROVINCE = settings.HOME_REGION
 
 
 def network_contacts(*, factcheck: FactCheck) -> list[Contact]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -152,7 +153,7 @@ def kim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def dashboard(request: HttpRequest, kode: str = "64") -> HttpResponse:
+def dashboard(request: HttpRequest, kode: str = settings.HOME_REGION) -> HttpResponse:
     """Figures of the KIM network of a region (public: aggregates only)."""
     region = region_get(kode=kode)
     if region is None or region.level == Region.Level.VILLAGE:
@@ -922,7 +923,8 @@ def event_create(request: HttpRequest) -> HttpResponse:
         try:
             event = services.event_create(
                 actor=actor,
-                organiser_region=actor.region or Region.objects.get(kode="64"),
+                organiser_region=actor.region
+                or Region.objects.get(kode=settings.HOME_REGION),
                 **form.cleaned_data,
             )
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -112,7 +113,7 @@ def article_list_public(
     tag: str = "",
 ) -> QuerySet[Article]:
     articles = published()
-    if region_code and region_code != "64":
+    if region_code and region_code != settings.HOME_REGION:
         articles = articles.filter(in_region_q(region_code))
     if kim_id is not None:
         articles = articles.filter(kim_id=kim_id)
@@ -313,7 +314,7 @@ def reach_figures(
     article) in ``[since, until]``: page views, shares, clicks per day, and the
     deliveries of those articles (whenever sent). Aggregates only."""
     articles = Article.objects.filter(published_at__isnull=False)
-    if region_code and region_code != "64":
+    if region_code and region_code != settings.HOME_REGION:
         articles = articles.filter(
             Q(region_id=region_code) | Q(region__kode__startswith=region_code + ".")
         )

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 S = Article.Status
-PROVINCE = "64"
+PROVINCE = settings.HOME_REGION
 OPT_OUT_SALT = "newsroom.optout"
 
 

@@ -45,7 +45,7 @@ from newsroom.models import Article, ArticleImage, Comment, DailyStat, Kind
 from regions.models import Region
 from regions.selectors import region_ancestors, region_get
 
-PROVINCE = "64"
+PROVINCE = settings.HOME_REGION
 
 
 def _user(request: HttpRequest) -> User:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from regions.selectors import (
     region_summary,
 )
 
-PROVINCE_CODE = "64"
+PROVINCE_CODE = settings.HOME_REGION
 
 
 def _region_or_404(kode: str) -> Region:

@@ -61,6 +61,9 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The province this deployment serves (its Kemendagri code): the home page,
+# the default region of maps, news and APIs.  Kalimantan Timur by default.
+HOME_REGION = env_str("SIMPUL_HOME_REGION", "64")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

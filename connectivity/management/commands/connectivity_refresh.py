@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from connectivity import services
@@ -14,7 +15,11 @@ class Command(BaseCommand):
     help = "Ensure village offices, refresh derived statuses and predicted coverage."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--region", default="64", help="region code (default 64)")
+        parser.add_argument(
+            "--region",
+            default=settings.HOME_REGION,
+            help=f"region code (default {settings.HOME_REGION})",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         region = Region.objects.filter(kode=options["region"]).first()
