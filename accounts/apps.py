@@ -5,31 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
-
-    def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the login audit)
-        from core.demo import register_demo
-
-        register_demo("accounts", _demo_accounts, order=10)
-
-        from datetime import timedelta
-
-        from accounts.tasks import audit_prune_task
-        from core.schedule import register_periodic
-
-        register_periodic(
-            "accounts.audit_prune", audit_prune_task, every=timedelta(days=1)
-        )
-
-
-def _demo_accounts() -> list[str]:
-    from accounts.services import demo_accounts_ensure
-
-    created = demo_accounts_ensure()
-    if not created:
-        return []
-    lines = ["", "Demo accounts (shown once; keep them):"]
-    lines += [
-        f"  {role:<18} {email:<28} {password}" for email, password, role in created
-    ]
-    return [*lines, ""]

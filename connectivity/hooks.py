@@ -263,3 +263,47 @@ def _demo_places(village: Region, rng: random.Random) -> list[Any]:
     for place in places:
         place.clean_fields()
     return places
+
+
+def register() -> None:
+    from datetime import timedelta
+
+    from accounts.dashboard import register_panel
+    from accounts.models import Role
+    from accounts.permissions import STAFF_ROLES, register_rules
+    from connectivity.tasks import progress_snapshots_task
+    from core.demo import register_demo
+    from core.schedule import register_periodic
+    from regions.pages import register_section
+
+    kim = {Role.KIM_COORDINATOR, Role.KIM_MEMBER}
+    # Regency admins and district operators edit in their area; KIM members add
+    # and correct places and file reports in theirs; the public only reports.
+    register_rules(
+        "connectivity.place",
+        {
+            "add": STAFF_ROLES | kim,
+            "change": STAFF_ROLES | kim,
+            "delete": STAFF_ROLES,
+        },
+    )
+    register_rules(
+        "connectivity.observation",
+        {"add": STAFF_ROLES | kim, "confirm": STAFF_ROLES},
+    )
+    register_rules("connectivity.tower", {"change": STAFF_ROLES})
+    register_rules("connectivity.plan", {"add": STAFF_ROLES, "view": STAFF_ROLES})
+    register_rules(
+        "connectivity.programme",
+        {"change": {Role.PROVINCE_ADMIN, Role.REGENCY_ADMIN}},
+    )
+    register_rules("connectivity.dem", {"change": {Role.PROVINCE_ADMIN}})
+
+    register_section("connectivity", region_section, order=40)
+    register_panel("connectivity", dashboard_panel, order=40)
+    register_demo("connectivity", demo, order=40)
+    register_periodic(
+        "connectivity.progress_snapshots",
+        progress_snapshots_task,
+        every=timedelta(days=1),
+    )

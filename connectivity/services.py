@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +42,7 @@ from connectivity.models import (
     VillageStatus,
 )
 from regions.models import Region, RegionBoundary
+from regions.selectors import subtree_q
 
 SYSTEM_SOURCE_DEFAULT = "default: region representative point"
 
@@ -274,7 +274,7 @@ def village_office_ensure(*, region: Region) -> Place:
 def village_offices_ensure(*, region: Region) -> int:
     """Offices for every village in ``region`` that has none; returns how many."""
     villages = Region.objects.filter(
-        Q(kode=region.kode) | Q(kode__startswith=region.kode + "."),
+        subtree_q(region.kode, "kode"),
         level=Region.Level.VILLAGE,
     ).exclude(connectivity_places__kind=Place.Kind.OFFICE)
     weight = place_default_weight(kind=Place.Kind.OFFICE)
@@ -693,7 +693,7 @@ def village_status_refresh(*, region: Region) -> VillageStatus:
 def village_statuses_refresh(*, region: Region) -> int:
     """Refresh every village under ``region`` (a command, a task, the demo)."""
     villages = Region.objects.filter(
-        Q(kode=region.kode) | Q(kode__startswith=region.kode + "."),
+        subtree_q(region.kode, "kode"),
         level=Region.Level.VILLAGE,
     )
     n = 0
@@ -948,11 +948,7 @@ def place_prediction_refresh(*, places: Sequence[Place], dem: Any = None) -> int
 
 def coverage_refresh(*, region: Region) -> int:
     """Predicted coverage of every place under ``region`` (and village figures)."""
-    places = list(
-        Place.objects.filter(
-            Q(region__kode=region.kode) | Q(region__kode__startswith=region.kode + ".")
-        )
-    )
+    places = list(Place.objects.filter(subtree_q(region.kode)))
     n = place_prediction_refresh(places=places)
     statuses = VillageStatus.objects.filter(region_id__in={p.region_id for p in places})
     weights: dict[str, float] = {}
@@ -977,11 +973,7 @@ def coverage_refresh_near(*, tower: Tower) -> None:
 
 
 def _region_places(region: Region) -> list[Place]:
-    return list(
-        Place.objects.filter(
-            Q(region__kode=region.kode) | Q(region__kode__startswith=region.kode + ".")
-        ).order_by("pk")
-    )
+    return list(Place.objects.filter(subtree_q(region.kode)).order_by("pk"))
 
 
 def _grid_candidates(region: Region, grid_km: float) -> list[dict[str, Any]]:

@@ -4,23 +4,25 @@ Each indicator gives, for a parent region (the province or a kabupaten/kota), on
 row per child region. ``services.indicators_refresh`` stores every indicator as a
 published dataset with a live-table resource; the region pages chart them.
 
-Indicators read other apps only through their selectors, and only where those apps
-are installed and have the selector functions (they may not exist yet): a provider
-that is not ``available()`` is skipped.
+Indicators read other apps only through functions of their ``selectors`` modules,
+imported as any module is, and copy none of their domain knowledge (verdict groups
+and topics come from factcheck's selectors). An indicator whose apps are not
+installed is not ``available()`` and is skipped.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Sum
 
+from connectivity import selectors as connectivity_selectors
 from datahub.tables import DECIMAL, INTEGER, REGION_CODE, TEXT, Cell, Column
+from factcheck import selectors as factcheck_selectors
+from network import selectors as network_selectors
+from newsroom import selectors as newsroom_selectors
 from regions.models import Region
 
 Compute = Callable[[Region, list[Region]], dict[str, dict[str, Cell]]]
@@ -39,13 +41,13 @@ class Indicator:
     columns: list[Column]  # the value columns (after kode_wilayah, nama_wilayah)
     value_column: str
     compute: Compute  # parent, children → {child code: {column: value}}
-    requires: tuple[str, ...] = field(default=())  # "app.selectors:function"
+    requires: tuple[str, ...] = field(default=())  # app labels it reads
     levels: tuple[str, ...] = ("provinsi", "kabkota")  # of the parent region
     # Charted as stacked bars: (column, label) parts of value_column.
     segments: tuple[tuple[str, str], ...] = field(default=())
 
     def available(self) -> bool:
-        return all(_function(requirement) is not None for requirement in self.requires)
+        return all(_installed(app) for app in self.requires)
 
     def table(self, parent: Region) -> tuple[list[Column], list[list[Cell]]]:
         children = list(parent.children.order_by("kode"))
@@ -59,20 +61,8 @@ class Indicator:
         return columns, rows
 
 
-def _function(requirement: str) -> Callable[..., Any] | None:
-    """``"network.selectors:kim_counts"`` when the app is installed and has it."""
-    module_name, _, name = requirement.partition(":")
-    app = module_name.split(".")[0]
-    if not apps.is_installed(app):
-        return None
-    try:
-        if importlib.util.find_spec(module_name) is None:
-            return None
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    function = getattr(module, name, None)
-    return function if callable(function) else None
+def _installed(app: str) -> bool:
+    return apps.is_installed(app)
 
 
 def _descendant_villages(children: list[Region]) -> dict[str, dict[str, int]]:
@@ -120,27 +110,11 @@ def _districts(parent: Region, children: list[Region]) -> dict[str, dict[str, Ce
     return {row["parent_id"]: {"jumlah_kecamatan": row["n"]} for row in rows}
 
 
-def _call(requirement: str, **kwargs: Any) -> Any:
-    function = _function(requirement)
-    if function is None:  # checked by available(); the app went away meanwhile
-        raise LookupError(requirement)
-    return function(**kwargs)
-
-
 # --- providers reading other apps through their selectors ----------------------------
-
-KIMS = "network.selectors:region_dashboard"
-LITERACY = "network.selectors:literacy_figures"
-EVENTS = "network.selectors:event_list"
-CONNECTIVITY = "connectivity.selectors:progress_children"
-FACTCHECKS = "factcheck.selectors:factcheck_public_list"
-FACTCHECK_TOPICS = "factcheck.selectors:topic_counts"
-ARTICLES = "newsroom.selectors:article_list_public"
-REACH = "newsroom.selectors:reach_figures"
 
 
 def _kims(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
-    dashboard = _call(KIMS, region=parent)
+    dashboard = network_selectors.region_dashboard(region=parent)
     return {
         row["code"]: {
             "jumlah_kim": row["kims"],
@@ -162,7 +136,7 @@ def _literacy(parent: Region, children: list[Region]) -> dict[str, dict[str, Cel
             "rata_rata_post_test": f.mean_post,
             "rata_rata_kenaikan": f.mean_gain,
         }
-        for f in _call(LITERACY, region=parent)
+        for f in network_selectors.literacy_figures(region=parent)
         if f.region_code != parent.kode
     }
 
@@ -170,9 +144,9 @@ def _literacy(parent: Region, children: list[Region]) -> dict[str, dict[str, Cel
 def _events(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     """Published events held in each child region, with their attendance."""
     rows = (
-        _call(EVENTS, region_code=parent.kode)
+        network_selectors.event_list(region_code=parent.kode)
         .filter(region__kode__startswith=parent.kode + ".")
-        .values_list("region_id", "onsite_count", "online_count")
+        .values_list("region_id", "onsite_count", "online_count")  # type: ignore[misc]
     )
     result: dict[str, dict[str, Cell]] = {}
     depth = len(children[0].kode) if children else 0
@@ -192,7 +166,7 @@ def _events(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]
 
 def _connectivity(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     result: dict[str, dict[str, Cell]] = {}
-    for p in _call(CONNECTIVITY, region=parent):
+    for p in connectivity_selectors.progress_children(region=parent):
         if p.region is None:
             continue
         result[p.region.kode] = {
@@ -206,52 +180,22 @@ def _connectivity(parent: Region, children: list[Region]) -> dict[str, dict[str,
     return result
 
 
-_TRUE_VERDICTS = {"benar"}
-_OPEN_VERDICTS = {"sebagian_benar", "belum_terbukti", "satire"}
-
-
 def _factchecks(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     """Published fact-checks concerning each child region, by verdict group."""
-    rows = _call(FACTCHECKS).values_list("pk", "verdict", "regions__kode")
-    counted: dict[str, dict[str, set[int]]] = {
-        c.kode: {"total": set(), "false": set(), "true": set()} for c in children
-    }
-    depth = len(children[0].kode) if children else 0
-    for pk, verdict, code in rows:
-        if not code or len(code) < depth:
-            continue
-        bucket = counted.get(code[:depth])
-        if bucket is None or not (code == code[:depth] or code[depth] == "."):
-            continue
-        bucket["total"].add(pk)
-        if verdict in _TRUE_VERDICTS:
-            bucket["true"].add(pk)
-        elif verdict not in _OPEN_VERDICTS:
-            bucket["false"].add(pk)
+    counts = factcheck_selectors.verdict_counts(region_codes=[c.kode for c in children])
     return {
         code: {
-            "cek_fakta": len(b["total"]),
-            "keliru_atau_hoaks": len(b["false"]),
-            "benar": len(b["true"]),
+            "cek_fakta": figures.total,
+            "keliru_atau_hoaks": figures.false,
+            "benar": figures.true,
         }
-        for code, b in counted.items()
+        for code, figures in counts.items()
     }
 
 
-# The topics of factcheck.models.Topic (tips and fact-checks), as the dataset's
-# columns name them; a topic the app adds later counts under "lainnya" until it
-# is listed here.
-FACTCHECK_TOPIC_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("politik", "Politik dan pemilu"),
-    ("pemerintahan", "Pemerintahan dan layanan publik"),
-    ("kesehatan", "Kesehatan"),
-    ("penipuan", "Penipuan"),
-    ("bencana", "Bencana dan cuaca"),
-    ("ekonomi", "Ekonomi dan harga"),
-    ("sara", "SARA"),
-    ("kriminal", "Kriminalitas dan keamanan"),
-    ("teknologi", "Teknologi dan internet"),
-    ("lainnya", "Lainnya"),
+# Factcheck's topics, with their Indonesian labels: the dataset's columns.
+FACTCHECK_TOPIC_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    factcheck_selectors.topic_choices()
 )
 
 
@@ -260,8 +204,7 @@ def _factcheck_topics(
 ) -> dict[str, dict[str, Cell]]:
     """Tips sent from each child region and published fact-checks concerning
     it, per topic."""
-    counts = _call(FACTCHECK_TOPICS, region_codes=[c.kode for c in children])
-    known = {key for key, _ in FACTCHECK_TOPIC_COLUMNS}
+    counts = factcheck_selectors.topic_counts(region_codes=[c.kode for c in children])
     result: dict[str, dict[str, Cell]] = {}
     for code, figures in counts.items():
         row: dict[str, Cell] = {
@@ -273,7 +216,7 @@ def _factcheck_topics(
             ("cek_fakta", figures.factchecks),
         ):
             for topic, n in per_topic.items():
-                column = f"{kind}_{topic if topic in known else 'lainnya'}"
+                column = f"{kind}_{topic}"
                 row[column] = int(row.get(column) or 0) + n
         result[code] = row
     return result
@@ -282,9 +225,11 @@ def _factcheck_topics(
 def _publications(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     result: dict[str, dict[str, Cell]] = {}
     for child in children:
-        reach = _call(REACH, region_code=child.kode)
+        reach = newsroom_selectors.reach_figures(region_code=child.kode)
         result[child.kode] = {
-            "artikel_terbit": _call(ARTICLES, region_code=child.kode).count(),
+            "artikel_terbit": newsroom_selectors.article_list_public(
+                region_code=child.kode
+            ).count(),
             "tayangan_30_hari": reach.views,
             "dibagikan_30_hari": reach.shares,
             "pesan_terkirim": reach.sent,
@@ -359,7 +304,7 @@ register(
         ],
         value_column="jumlah_kim",
         compute=_kims,
-        requires=(KIMS,),
+        requires=("network",),
     )
 )
 register(
@@ -380,7 +325,7 @@ register(
         ],
         value_column="pelatihan",
         compute=_literacy,
-        requires=(LITERACY,),
+        requires=("network",),
     )
 )
 register(
@@ -400,7 +345,7 @@ register(
         ],
         value_column="kegiatan",
         compute=_events,
-        requires=(EVENTS,),
+        requires=("network",),
     )
 )
 register(
@@ -422,7 +367,7 @@ register(
         ],
         value_column="blankspot",
         compute=_connectivity,
-        requires=(CONNECTIVITY,),
+        requires=("connectivity",),
     )
 )
 register(
@@ -441,7 +386,7 @@ register(
         ],
         value_column="cek_fakta",
         compute=_factchecks,
-        requires=(FACTCHECKS,),
+        requires=("factcheck",),
     )
 )
 register(
@@ -468,7 +413,7 @@ register(
         ],
         value_column="aduan",
         compute=_factcheck_topics,
-        requires=(FACTCHECK_TOPICS,),
+        requires=("factcheck",),
         segments=tuple(
             (f"aduan_{key}", label) for key, label in FACTCHECK_TOPIC_COLUMNS
         ),
@@ -491,6 +436,6 @@ register(
         ],
         value_column="artikel_terbit",
         compute=_publications,
-        requires=(ARTICLES, REACH),
+        requires=("newsroom",),
     )
 )

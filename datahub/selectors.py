@@ -22,6 +22,7 @@ from datahub.models import (
     Topic,
 )
 from regions.models import Region
+from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -99,9 +100,7 @@ def dataset_search(
     if office:
         datasets = datasets.filter(office__slug=office)
     if region:
-        datasets = datasets.filter(
-            Q(region_id=region) | Q(region__kode__startswith=region + ".")
-        )
+        datasets = datasets.filter(subtree_q(region))
     if kind in Dataset.Kind.values:
         datasets = datasets.filter(kind=kind)
     if fmt == "live":

@@ -1,4 +1,5 @@
-"""What the fact-check app plugs into the platform (called from ``ready()``)."""
+"""What the fact-check app plugs into the house (``register`` is called by
+``core.hooks``)."""
 
 from __future__ import annotations
 

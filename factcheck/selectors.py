@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from accounts.permissions import can, code_scope_q, scope_code
 from factcheck.models import Claim, FactCheck, FeedSource, Tip, Topic
+from factcheck.verdicts import verdict_rating
 from regions.models import Region
 from regions.selectors import subtree_q
 
@@ -342,7 +343,7 @@ def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
         )
     match = Q()
     for code in regencies:
-        match |= Q(region__kode=code) | Q(region__kode__startswith=f"{code}.")
+        match |= subtree_q(code)
     users = (
         User.objects.filter(match, is_active=True, role=Role.KIM_COORDINATOR)
         .exclude(pk__in=seen_users)
@@ -439,4 +440,50 @@ def topic_counts(*, region_codes: list[str]) -> dict[str, RegionTopics]:
             seen[owner].add(factcheck_id)
             bucket = result[owner].factchecks
             bucket[topic] = bucket.get(topic, 0) + 1
+    return result
+
+
+def topic_choices() -> list[tuple[str, str]]:
+    """Every topic with its Indonesian label (for tables that are published as
+    written, whatever the reader's language)."""
+    with translation.override("id"):
+        return [(value, str(label)) for value, label in Topic.choices]
+
+
+@dataclass(frozen=True)
+class RegionVerdicts:
+    """Published fact-checks concerning a region: all of them, those whose verdict
+    says the claim is false or misleading, and those that found it true."""
+
+    total: int
+    false: int
+    true: int
+
+
+def verdict_counts(*, region_codes: list[str]) -> dict[str, RegionVerdicts]:
+    """For each region code, its published fact-checks by verdict group (each
+    fact-check counted once per region however many of its villages it names).
+    Partly true, satire and unproven count in the total only."""
+    wanted = set(region_codes)
+    seen: dict[str, dict[int, str]] = {code: {} for code in region_codes}
+    if wanted:
+        links = (
+            FactCheck.regions.through.objects.filter(
+                _within(region_codes, "region__kode"),
+                factcheck__status=FactCheck.Status.PUBLISHED,
+            )
+            .values_list("region_id", "factcheck_id", "factcheck__verdict")
+            .distinct()
+        )
+        for code, factcheck_id, verdict in links:
+            for owner in _owners(code, wanted):
+                seen[owner][factcheck_id] = verdict
+    result: dict[str, RegionVerdicts] = {}
+    for code, verdicts in seen.items():
+        ratings = [verdict_rating(v) for v in verdicts.values()]
+        result[code] = RegionVerdicts(
+            total=len(ratings),
+            false=sum(1 for r in ratings if r <= 2),
+            true=sum(1 for r in ratings if r >= 5),
+        )
     return result

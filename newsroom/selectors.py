@@ -25,10 +25,10 @@ from newsroom.models import (
     DailyStat,
     Delivery,
     Dissemination,
-    Kind,
     ShortLink,
 )
 from regions.models import Region
+from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -99,9 +99,9 @@ def published() -> QuerySet[Article]:
 
 def in_region_q(code: str) -> Q:
     """Articles whose author or any region concerned lies in ``code``."""
-    through = Article.regions.through.objects.filter(
-        Q(region_id=code) | Q(region__kode__startswith=code + ".")
-    ).values("article_id")
+    through = Article.regions.through.objects.filter(subtree_q(code)).values(
+        "article_id"
+    )
     return Q(pk__in=through)
 
 
@@ -185,17 +185,6 @@ def article_search(*, q: str, region_code: str = "") -> QuerySet[Article]:
     for word in fold(q).split()[:8]:
         articles = articles.filter(search_document__contains=word.strip('"'))
     return articles
-
-
-def kind_counts(*, region_code: str = "") -> list[tuple[str, str, int]]:
-    rows = (
-        article_list_public(region_code=region_code)
-        .order_by()
-        .values("kind")
-        .annotate(n=Count("pk"))
-    )
-    counts = {r["kind"]: r["n"] for r in rows}
-    return [(value, str(label), counts.get(value, 0)) for value, label in Kind.choices]
 
 
 def approved_comments(*, article: Article) -> QuerySet[Comment]:
@@ -315,9 +304,7 @@ def reach_figures(
     deliveries of those articles (whenever sent). Aggregates only."""
     articles = Article.objects.filter(published_at__isnull=False)
     if region_code and region_code != settings.HOME_REGION:
-        articles = articles.filter(
-            Q(region_id=region_code) | Q(region__kode__startswith=region_code + ".")
-        )
+        articles = articles.filter(subtree_q(region_code))
     if kim_id is not None:
         articles = articles.filter(kim_id=kim_id)
     if article_id is not None:
@@ -391,7 +378,7 @@ def monthly_report(*, region: Region, month: date) -> list[ReportRow]:
     end_dt = timezone.make_aware(datetime.combine(end, datetime.min.time()))
     articles = list(
         Article.objects.filter(
-            Q(region_id=region.kode) | Q(region__kode__startswith=region.kode + "."),
+            subtree_q(region.kode),
             published_at__gte=start_dt,
             published_at__lt=end_dt,
         )

@@ -52,6 +52,7 @@ from newsroom.models import (
 )
 from newsroom.selectors import can_article, kims_of_user
 from regions.models import Region
+from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -894,7 +895,7 @@ def _recipients(
         match = Q()
         ancestors: set[str] = set()
         for code in codes:
-            match |= Q(region_id=code) | Q(region__kode__startswith=code + ".")
+            match |= subtree_q(code)
             parts = code.split(".")
             ancestors |= {".".join(parts[:i]) for i in range(1, len(parts))}
         if ancestors:

@@ -67,10 +67,6 @@ def region_list(
     ).order_by("exact", "level_rank", "name", "kode")
 
 
-def region_children(*, region: Region) -> QuerySet[Region]:
-    return region.children.order_by("kode")
-
-
 @dataclass(frozen=True)
 class RegionSummary:
     region: Region

@@ -79,7 +79,7 @@ def test_indicator_api_and_ckan(client: Client, refreshed) -> None:  # type: ign
     assert found["count"] >= 12
 
 
-def test_providers_use_other_apps_selectors_only_when_present(
+def test_providers_read_other_apps_selectors_only_when_installed(
     kaltim, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     calls: list[str] = []
@@ -93,26 +93,21 @@ def test_providers_use_other_apps_selectors_only_when_present(
             ]
         )
 
-    real = indicators._function
-    fake = {indicators.KIMS: region_dashboard}
+    from network import selectors as network_selectors
 
-    def lookup(requirement: str):  # type: ignore[no-untyped-def]
-        if requirement in fake:
-            return fake[requirement]
-        if requirement.split(".")[0] in (
-            "network",
-            "connectivity",
-            "factcheck",
-            "newsroom",
-        ):
-            return None
-        return real(requirement)
-
-    monkeypatch.setattr(indicators, "_function", lookup)
+    monkeypatch.setattr(network_selectors, "region_dashboard", region_dashboard)
+    installed = {"network"}
+    monkeypatch.setattr(
+        indicators,
+        "_installed",
+        lambda app: app in installed,
+    )
     assert [i.key for i in indicators.available()] == [
         "desa-kelurahan",
         "kecamatan",
         "kim",
+        "literasi-digital",
+        "kegiatan",
     ]
     services.indicators_refresh(region_codes=["64.02"])
     dataset = Dataset.objects.get(indicator="kim", region_id="64.02")
@@ -120,7 +115,7 @@ def test_providers_use_other_apps_selectors_only_when_present(
     assert row[2:] == [4, 3, 75.0]
     assert calls == ["64.02"]
     # Gone again: skipped, and the existing table stays.
-    fake.clear()
+    installed.clear()
     assert "kim" not in [i.key for i in indicators.available()]
     assert services.indicators_refresh(region_codes=["64.02"]) == 0
 
@@ -129,21 +124,10 @@ def test_a_failing_provider_does_not_stop_the_others(kaltim, monkeypatch) -> Non
     def broken(*, region):  # type: ignore[no-untyped-def]
         raise RuntimeError("selector bug")
 
-    real = indicators._function
-    monkeypatch.setattr(
-        indicators,
-        "_function",
-        lambda r: (
-            broken
-            if r == indicators.KIMS
-            else (
-                None
-                if r.split(".")[0]
-                in ("network", "connectivity", "factcheck", "newsroom")
-                else real(r)
-            )
-        ),
-    )
+    from network import selectors as network_selectors
+
+    monkeypatch.setattr(network_selectors, "region_dashboard", broken)
+    monkeypatch.setattr(indicators, "_installed", lambda app: app == "network")
     services.indicators_refresh(region_codes=["64.02"])
     assert Dataset.objects.filter(
         indicator="desa-kelurahan", region_id="64.02"

@@ -87,3 +87,40 @@ def test_public_lists_filter_by_topic(kaltim, make_user) -> None:
     _tip(FLOOD, None)
     assert selectors.claim_list(actor=checker, topic="bencana").count() == 1
     assert selectors.claim_list(actor=checker, topic="kesehatan").count() == 0
+
+
+def test_verdict_groups_per_region(kaltim, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    tenggarong = list(Region.objects.filter(parent_id="64.02.06")[:2])
+    samarinda = Region.objects.get(kode="64.72.03")
+    for verdict, regions in [
+        ("hoaks", tenggarong),  # two villages of one kecamatan: counted once
+        ("menyesatkan", tenggarong[:1]),
+        ("benar", tenggarong[:1]),
+        ("satire", tenggarong[:1]),  # neither false nor true: the total only
+        ("salah", [samarinda]),
+    ]:
+        services.factcheck_create(
+            actor=checker,
+            title=f"Cek fakta {verdict}",
+            verdict=verdict,
+            regions=regions,
+            status=FactCheck.Status.PUBLISHED,
+        )
+    services.factcheck_create(  # a draft: not counted
+        actor=checker, title="Draf", verdict="hoaks", regions=tenggarong
+    )
+    counts = selectors.verdict_counts(region_codes=["64.02.06", "64.02", "64.72"])
+    assert counts["64.02.06"] == selectors.RegionVerdicts(total=4, false=2, true=1)
+    assert counts["64.02"] == counts["64.02.06"]
+    assert counts["64.72"] == selectors.RegionVerdicts(total=1, false=1, true=0)
+    assert selectors.verdict_counts(region_codes=[]) == {}
+
+
+def test_topic_choices_are_in_indonesian_whatever_the_language() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        choices = dict(selectors.topic_choices())
+    assert list(choices) == list(Topic.values)
+    assert choices["politik"] == "Politik dan pemilu"

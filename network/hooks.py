@@ -1,0 +1,28 @@
+"""What the network app plugs into the house (called by ``core.hooks``)."""
+
+from __future__ import annotations
+
+
+def register() -> None:
+    from datetime import timedelta
+
+    from accounts.dashboard import register_panel
+    from accounts.permissions import register_rules
+    from core.demo import register_demo
+    from core.schedule import register_periodic
+    from network import rules
+    from network.demo import load_demo
+    from network.panels import dashboard_panel, region_section
+    from network.tasks import maturity_recompute_task
+    from regions.pages import register_section
+
+    for resource, resource_rules in rules.RULES.items():
+        register_rules(resource, resource_rules)
+    register_demo("network", load_demo, order=30)
+    register_periodic(
+        "network.maturity_recompute",
+        maturity_recompute_task,
+        every=timedelta(days=1),
+    )
+    register_section("network", region_section, order=20)
+    register_panel("network", dashboard_panel, order=20)
