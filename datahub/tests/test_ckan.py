@@ -277,25 +277,6 @@ def test_package_list_and_organization_and_group_lists(
     assert _action(client, "status_show").json()["result"]["ckan_version"]
 
 
-def test_dcat_catalogue(client: Client, published) -> None:  # type: ignore[no-untyped-def]
-    response = client.get("/data/katalog.jsonld")
-    assert response["Content-Type"] == "application/ld+json"
-    data = response.json()
-    assert data["@type"] == "dcat:Catalog"
-    assert data["@context"]["dcat"] == "http://www.w3.org/ns/dcat#"
-    (dataset,) = data["dcat:dataset"]
-    assert dataset["@type"] == "dcat:Dataset"
-    assert dataset["dct:identifier"] == str(published.id)
-    assert dataset["dct:publisher"]["foaf:name"] == "Kecamatan Tenggarong"
-    assert dataset["dct:spatial"]["dct:identifier"] == "64.02.06"
-    assert dataset["dct:accrualPeriodicity"]["@id"].endswith("/ANNUAL")
-    distributions = dataset["dcat:distribution"]
-    assert next(d["dcat:mediaType"] for d in distributions) == "text/csv"
-    assert all(d["@type"] == "dcat:Distribution" for d in distributions)
-    assert data["hydra:view"]["hydra:totalItems"] == 1
-    assert client.get("/catalog.jsonld").status_code == 200
-
-
 def test_help_show(client: Client) -> None:
     url = "/api/3/action/help_show"
     body = client.get(url, {"name": "package_search"}).json()
