@@ -7,11 +7,11 @@ import datetime
 
 import pytest
 from django.test import Client
-from rdflib import RDF, XSD, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
+from rdflib import namespace as ns
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF
 
-from datahub.dcat import HYDRA
+from datahub import dcat
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_three_serialisations_hold_the_same_graph(client: Client, published) -> 
         graphs[ext] = _graph(client, f"/catalog.{ext}", rdflib_format)
     # The Hydra links name the URL asked for; the rest must agree triple for triple.
     for graph in graphs.values():
-        for view in list(graph.subjects(RDF.type, HYDRA.PartialCollectionView)):
+        for view in list(graph.subjects(ns.RDF.type, dcat.HYDRA.PartialCollectionView)):
             graph.remove((view, None, None))
             graph.remove((None, None, view))
     assert len(graphs["ttl"]) > 50
@@ -69,46 +69,50 @@ def test_dcat_ap_typing(client: Client, published) -> None:  # type: ignore[no-u
     published.period_end = datetime.date(2025, 12, 31)
     published.save()
     graph = _graph(client, "/catalog.ttl", "turtle")
-    (catalog,) = graph.subjects(RDF.type, DCAT.Catalog)
-    (dataset,) = graph.objects(catalog, DCAT.dataset)
-    assert (dataset, RDF.type, DCAT.Dataset) in graph
-    assert graph.value(dataset, DCTERMS.identifier) == Literal(str(published.id))
-    title = graph.value(dataset, DCTERMS.title)
+    (catalog,) = graph.subjects(ns.RDF.type, ns.DCAT.Catalog)
+    (dataset,) = graph.objects(catalog, ns.DCAT.dataset)
+    assert (dataset, ns.RDF.type, ns.DCAT.Dataset) in graph
+    assert graph.value(dataset, ns.DCTERMS.identifier) == Literal(str(published.id))
+    title = graph.value(dataset, ns.DCTERMS.title)
     assert title == Literal(published.title, lang="id")
-    assert graph.value(dataset, DCTERMS.description).language == "id"
-    assert graph.value(catalog, DCTERMS.title).language == "id"
+    assert graph.value(dataset, ns.DCTERMS.description).language == "id"
+    assert graph.value(catalog, ns.DCTERMS.title).language == "id"
     for subject in (catalog, dataset):
-        assert graph.value(subject, DCTERMS.language) == URIRef(f"{EU}language/IND")
-    issued = graph.value(dataset, DCTERMS.issued)
-    assert issued.datatype == XSD.dateTime
+        assert graph.value(subject, ns.DCTERMS.language) == URIRef(f"{EU}language/IND")
+    issued = graph.value(dataset, ns.DCTERMS.issued)
+    assert issued.datatype == ns.XSD.dateTime
     assert issued.toPython() == published.published_at
-    assert graph.value(dataset, DCTERMS.modified).datatype == XSD.dateTime
-    period = graph.value(dataset, DCTERMS.temporal)
-    start = graph.value(period, DCAT.startDate)
-    assert start.datatype == XSD.date
+    assert graph.value(dataset, ns.DCTERMS.modified).datatype == ns.XSD.dateTime
+    period = graph.value(dataset, ns.DCTERMS.temporal)
+    start = graph.value(period, ns.DCAT.startDate)
+    assert start.datatype == ns.XSD.date
     assert start.toPython() == datetime.date(2025, 1, 1)
-    assert graph.value(dataset, DCTERMS.accrualPeriodicity) == URIRef(
+    assert graph.value(dataset, ns.DCTERMS.accrualPeriodicity) == URIRef(
         f"{EU}frequency/ANNUAL"
     )
-    publisher = graph.value(dataset, DCTERMS.publisher)
-    assert (publisher, RDF.type, FOAF.Agent) in graph
-    assert str(graph.value(publisher, FOAF.name)) == "Kecamatan Tenggarong"
-    assert (graph.value(catalog, DCTERMS.publisher), RDF.type, FOAF.Agent) in graph
-    distributions = list(graph.objects(dataset, DCAT.distribution))
+    publisher = graph.value(dataset, ns.DCTERMS.publisher)
+    assert (publisher, ns.RDF.type, ns.FOAF.Agent) in graph
+    assert str(graph.value(publisher, ns.FOAF.name)) == "Kecamatan Tenggarong"
+    assert (
+        graph.value(catalog, ns.DCTERMS.publisher),
+        ns.RDF.type,
+        ns.FOAF.Agent,
+    ) in graph
+    distributions = list(graph.objects(dataset, ns.DCAT.distribution))
     assert len(distributions) == 3
-    assert all((d, RDF.type, DCAT.Distribution) in graph for d in distributions)
-    media = {graph.value(d, DCAT.mediaType) for d in distributions}
+    assert all((d, ns.RDF.type, ns.DCAT.Distribution) in graph for d in distributions)
+    media = {graph.value(d, ns.DCAT.mediaType) for d in distributions}
     assert URIRef("http://www.iana.org/assignments/media-types/text/csv") in media
     assert (
         URIRef("http://www.iana.org/assignments/media-types/application/json") in media
     )
-    formats = {graph.value(d, DCTERMS.format) for d in distributions}
+    formats = {graph.value(d, ns.DCTERMS.format) for d in distributions}
     assert URIRef(f"{EU}file-type/CSV") in formats
     csv = next(d for d in distributions if str(d).endswith(".csv"))
     assert client.get(str(csv)).status_code == 200
-    assert graph.value(csv, DCAT.downloadURL) == csv
-    assert graph.value(csv, DCTERMS.modified).datatype == XSD.dateTime
-    (view,) = graph.objects(catalog, HYDRA.view)
-    assert (view, RDF.type, HYDRA.PartialCollectionView) in graph
-    assert graph.value(view, HYDRA.totalItems).toPython() == 1
-    assert str(graph.value(view, HYDRA.first)).endswith("/catalog.ttl?page=1")
+    assert graph.value(csv, ns.DCAT.downloadURL) == csv
+    assert graph.value(csv, ns.DCTERMS.modified).datatype == ns.XSD.dateTime
+    (view,) = graph.objects(catalog, dcat.HYDRA.view)
+    assert (view, ns.RDF.type, dcat.HYDRA.PartialCollectionView) in graph
+    assert graph.value(view, dcat.HYDRA.totalItems).toPython() == 1
+    assert str(graph.value(view, dcat.HYDRA.first)).endswith("/catalog.ttl?page=1")
