@@ -843,9 +843,16 @@ RESOURCE_FIELDS = (
 )
 
 
+def _resource_match(item: dict[str, Any], field: str, term: str) -> bool:
+    value = str(item.get(field) or "").lower()
+    # CKAN matches a hash by prefix, every other field anywhere in the value.
+    return value.startswith(term) if field == "hash" else term in value
+
+
 def resource_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     """Resources matching every ``field:term`` of ``query`` (a string or a list;
-    case-insensitive substring, as CKAN matches them), ``order_by``, ``offset``,
+    case-insensitive substring, ``hash`` by prefix, as CKAN matches them),
+    ``order_by``, ``offset``,
     ``limit``."""
     raw = params.get("query")
     terms = raw if isinstance(raw, list) else ([raw] if raw else [])
@@ -870,7 +877,7 @@ def resource_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, A
     ):
         for position, resource in enumerate(dataset.resources.all()):
             for item in resource_dicts(request, dataset, resource, position):
-                if all(v in str(item.get(f) or "").lower() for f, v in wanted):
+                if all(_resource_match(item, f, v) for f, v in wanted):
                     found.append(item)
     if order_by:
         found.sort(key=lambda item: str(item.get(order_by) or ""))

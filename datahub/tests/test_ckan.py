@@ -408,6 +408,11 @@ def test_resource_search(client: Client, published) -> None:  # type: ignore[no-
         {"query": ["name:posyandu", "format:JSON"]},
     ).json()["result"]
     assert [r["format"] for r in both["results"]] == ["JSON"]
+    sha = published.resources.get().current.sha256
+    by_hash = _action(client, "resource_search", query=f"hash:{sha[:12]}").json()
+    assert [r["format"] for r in by_hash["result"]["results"]] == ["CSV"]
+    inside = _action(client, "resource_search", query=f"hash:{sha[2:14]}").json()
+    assert inside["result"]["count"] == 0
     everything = _action(client, "resource_search", query="name:posyandu").json()
     assert everything["result"]["count"] == 3
     bad = _action(client, "resource_search", query="warna:merah")
