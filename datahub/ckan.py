@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from datahub import selectors
-from datahub.models import Dataset, Office, Resource, Topic
+from datahub.models import Dataset, Office, Resource, ResourceVersion, Topic
 
 ROWS_DEFAULT = 10
 ROWS_MAX = 1000
@@ -76,6 +76,10 @@ class Invalid(Exception):
 
 
 class SearchQueryError(Exception):
+    pass
+
+
+class BadRequest(Exception):
     pass
 
 
@@ -131,6 +135,16 @@ def group_dict(topic: Topic, *, package_count: int | None = None) -> dict[str, A
     return data
 
 
+def tag_dict(word: str) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"simpul:tag:{word}")),
+        "name": word,
+        "display_name": word,
+        "state": "active",
+        "vocabulary_id": None,
+    }
+
+
 def resource_id(resource: Resource, fmt: str) -> str:
     if fmt == "CSV":
         return str(resource.id)
@@ -181,16 +195,7 @@ def package_dict(request: HttpRequest, dataset: Dataset) -> dict[str, Any]:
     resources: list[dict[str, Any]] = []
     for position, resource in enumerate(dataset.resources.all()):
         resources += resource_dicts(request, dataset, resource, position)
-    tags = [
-        {
-            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"simpul:tag:{word}")),
-            "name": word,
-            "display_name": word,
-            "state": "active",
-            "vocabulary_id": None,
-        }
-        for word in dataset.keywords
-    ]
+    tags = [tag_dict(word) for word in dataset.keywords]
     extras = {
         "frekuensi": dataset.get_frequency_display(),
         "frequency": dataset.frequency,
@@ -442,6 +447,11 @@ def parse_sort(text: str) -> list[str]:
 # --- actions ---------------------------------------------------------------------
 
 
+# Offsets and limits past this bound are clamped: no catalogue holds 2³¹ rows, so the
+# answer is the same (nothing left), and SQLite and PostgreSQL refuse larger OFFSETs.
+INT_MAX = 2**31 - 1
+
+
 def _int(params: dict[str, Any], name: str, default: int) -> int:
     raw = params.get(name, default)
     if raw in (None, ""):
@@ -452,7 +462,7 @@ def _int(params: dict[str, Any], name: str, default: int) -> int:
         raise Invalid({name: ["Invalid integer"]}) from None
     if value < 0:
         raise Invalid({name: ["Must be a natural number"]})
-    return value
+    return min(value, INT_MAX)
 
 
 def _bool(params: dict[str, Any], name: str, default: bool = False) -> bool:
@@ -494,7 +504,7 @@ def package_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]
         raise Invalid({"name_or_id": ["Missing value"]})
     dataset = selectors.dataset_get_public(slug_or_id=key)
     if dataset is None:
-        raise NotFound("Not found")
+        raise NotFound()
     return package_dict(request, dataset)
 
 
@@ -672,7 +682,7 @@ def _show(
     field: str,
 ) -> dict[str, Any]:
     if found is None:
-        raise NotFound("Not found")
+        raise NotFound()
     datasets = selectors.published_datasets().filter(**{field: found})
     data = to_dict(found, package_count=datasets.count())
     if _bool(params, "include_datasets"):
@@ -738,6 +748,202 @@ def help_show(request: HttpRequest, params: dict[str, Any]) -> str:
     return (function.__doc__ or name).strip()
 
 
+def _words() -> dict[str, list[str]]:
+    """Each keyword (lower-cased) with the spellings used for it."""
+    words: dict[str, list[str]] = {}
+    for keywords in selectors.published_datasets().values_list("keywords", flat=True):
+        for word in keywords or []:
+            spellings = words.setdefault(word.lower(), [])
+            if word not in spellings:
+                spellings.append(word)
+    return words
+
+
+def tag_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+    """A keyword by name or id (``id``, ``include_datasets``)."""
+    key = str(params.get("id") or "").strip()
+    if not key:
+        raise Invalid({"id": ["Missing value"]})
+    found = None
+    for spellings in _words().values():
+        for word in spellings:
+            if key in (word, tag_dict(word)["id"]):
+                found = word
+    if found is None:
+        raise NotFound(f'Could not find tag "{key}"')
+    data = tag_dict(found)
+    if _bool(params, "include_datasets"):
+        datasets = _packages(selectors.published_datasets().order_by("slug"))
+        data["packages"] = [
+            package_dict(request, d) for d in datasets if found in d.keywords
+        ][:ROWS_MAX]
+    return data
+
+
+def current_package_list_with_resources(
+    request: HttpRequest, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Published datasets with their resources, most recently modified first
+    (``limit``, ``offset``, ``page``)."""
+    limit = min(_int(params, "limit", ROWS_MAX) or ROWS_MAX, ROWS_MAX)
+    offset = _int(params, "offset", 0)
+    if params.get("page") not in (None, ""):
+        page = _int(params, "page", 1)
+        if page < 1:
+            raise Invalid({"page": ["Must be larger than 0"]})
+        offset = min((page - 1) * limit, INT_MAX)
+    datasets = _packages(selectors.published_datasets().order_by("-updated_at", "id"))[
+        offset : offset + limit
+    ]
+    return [package_dict(request, d) for d in datasets]
+
+
+def package_autocomplete(
+    request: HttpRequest, params: dict[str, Any]
+) -> list[dict[str, str]]:
+    """Datasets whose name or title contains ``q`` (``limit``, default 10)."""
+    q = str(params.get("q") or "").strip()
+    limit = min(_int(params, "limit", 10) or 10, ROWS_MAX)
+    if not q:
+        return []
+    found = (
+        selectors.published_datasets()
+        .filter(Q(slug__icontains=q) | Q(title__icontains=q))
+        .order_by("slug")[:limit]
+    )
+    results = []
+    for dataset in found:
+        # CKAN's own rule: a name starting with q is a name match, else a title one.
+        if dataset.slug.startswith(q):
+            field, displayed = "name", dataset.slug
+        else:
+            field, displayed = "title", f"{dataset.title} ({dataset.slug})"
+        results.append(
+            {
+                "name": dataset.slug,
+                "title": dataset.title,
+                "match_field": field,
+                "match_displayed": displayed,
+            }
+        )
+    return results
+
+
+RESOURCE_FIELDS = (
+    "id",
+    "package_id",
+    "name",
+    "description",
+    "format",
+    "mimetype",
+    "url",
+    "hash",
+    "created",
+    "last_modified",
+)
+
+
+def _resource_match(item: dict[str, Any], field: str, term: str) -> bool:
+    value = str(item.get(field) or "").lower()
+    # CKAN matches a hash by prefix, every other field anywhere in the value.
+    return value.startswith(term) if field == "hash" else term in value
+
+
+def resource_search(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
+    """Resources matching every ``field:term`` of ``query`` (a string or a list;
+    case-insensitive substring, ``hash`` by prefix, as CKAN matches them),
+    ``order_by``, ``offset``,
+    ``limit``."""
+    raw = params.get("query")
+    terms = raw if isinstance(raw, list) else ([raw] if raw else [])
+    wanted: list[tuple[str, str]] = []
+    for term in terms:
+        field, sep, value = str(term).partition(":")
+        if not sep:
+            raise Invalid({"query": ["Unable to parse query"]})
+        if field not in RESOURCE_FIELDS:
+            raise Invalid(
+                {"query": [f'Field "{field}" not recognised in resource_search.']}
+            )
+        wanted.append((field, value.lower()))
+    order_by = str(params.get("order_by") or "")
+    if order_by and order_by not in RESOURCE_FIELDS:
+        raise Invalid({"order_by": [f'Cannot sort by field "{order_by}"']})
+    offset = _int(params, "offset", 0)
+    limit = _int(params, "limit", 0)
+    found = []
+    for dataset in _packages(
+        selectors.published_datasets().order_by("slug").distinct()
+    ):
+        for position, resource in enumerate(dataset.resources.all()):
+            for item in resource_dicts(request, dataset, resource, position):
+                if all(_resource_match(item, f, v) for f, v in wanted):
+                    found.append(item)
+    if order_by:
+        found.sort(key=lambda item: str(item.get(order_by) or ""))
+    page = found[offset : offset + limit] if limit else found[offset:]
+    return {"count": len(found), "results": page}
+
+
+def group_package_show(
+    request: HttpRequest, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Published datasets of a topic, most recently modified first (``id``,
+    ``limit``)."""
+    key = str(params.get("id") or "").strip()
+    if not key:
+        raise Invalid({"id": ["Missing value"]})
+    topic = selectors.topic_get(slug_or_id=key)
+    if topic is None:
+        raise NotFound("Group was not found")
+    limit = min(_int(params, "limit", ROWS_MAX) or ROWS_MAX, ROWS_MAX)
+    datasets = _packages(
+        selectors.published_datasets().filter(topic=topic).order_by("-updated_at")
+    )[:limit]
+    return [package_dict(request, d) for d in datasets]
+
+
+def package_activity_list(
+    request: HttpRequest, params: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """A dataset's history, newest first (``id``, ``offset``, ``limit``, default
+    31): its publication (``new package``) and each accepted table upload after it
+    (``changed package``). ``data.package`` holds the dataset's id, name and title;
+    earlier metadata is not kept, so it is not offered."""
+    key = str(params.get("id") or "").strip()
+    if not key:
+        raise Invalid({"id": ["Missing value"]})
+    dataset = selectors.dataset_get_public(slug_or_id=key)
+    if dataset is None:
+        raise NotFound()
+    offset = _int(params, "offset", 0)
+    limit = min(_int(params, "limit", 31) or 31, 100)
+    summary = {"id": str(dataset.id), "name": dataset.slug, "title": dataset.title}
+    published = dataset.published_at or dataset.created_at
+    events: list[tuple[datetime, str, str]] = [
+        (published, "new package", f"{dataset.id}:published")
+    ]
+    versions = ResourceVersion.objects.filter(
+        resource__dataset=dataset,
+        status=ResourceVersion.Status.VALID,
+        created_at__gt=published,
+    ).values_list("id", "created_at")
+    for version_id, created in versions:
+        events.append((created, "changed package", f"{dataset.id}:{version_id}"))
+    events.sort(key=lambda event: event[0], reverse=True)
+    return [
+        {
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"simpul:activity:{name}")),
+            "timestamp": ckan_time(when),
+            "user_id": None,
+            "object_id": str(dataset.id),
+            "activity_type": kind,
+            "data": {"package": summary},
+        }
+        for when, kind, name in events[offset : offset + limit]
+    ]
+
+
 ACTIONS: dict[str, Callable[[HttpRequest, dict[str, Any]], Any]] = {
     "package_list": package_list,
     "package_show": package_show,
@@ -751,63 +957,138 @@ ACTIONS: dict[str, Callable[[HttpRequest, dict[str, Any]], Any]] = {
     "license_list": license_list,
     "status_show": status_show,
     "help_show": help_show,
+    "tag_show": tag_show,
+    "current_package_list_with_resources": current_package_list_with_resources,
+    "package_autocomplete": package_autocomplete,
+    "resource_search": resource_search,
+    "group_package_show": group_package_show,
+    "package_activity_list": package_activity_list,
 }
 
 
-def _params(request: HttpRequest) -> dict[str, Any]:
+def _mixed(query: Any) -> dict[str, Any]:
+    """CKAN's reading of query strings and forms: a key given once is a string,
+    a key given more than once a list (``fq_list`` is always a list)."""
     params: dict[str, Any] = {}
-    for key in request.GET:
-        values = request.GET.getlist(key)
-        params[key] = values if key == "fq_list" else values[-1]
+    for key in query:
+        values = query.getlist(key)
+        params[key] = values[0] if len(values) == 1 and key != "fq_list" else values
+    return params
+
+
+def _params(request: HttpRequest) -> dict[str, Any]:
+    """The action's parameters, where CKAN takes them from: a form (URL-encoded or
+    multipart) for POSTs that send one, else a JSON body, else the query string."""
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        form = _mixed(request.POST)
+        # CKAN's old clients post the JSON object as the only key of a form.
+        if len(form) == 1 and next(iter(form.values())) in ("", "1"):
+            try:
+                body = json.loads(next(iter(form)))
+            except ValueError:
+                body = None
+            if isinstance(body, dict):
+                return body
+        return form
     if request.method == "POST" and request.body:
         try:
             body = json.loads(request.body)
-        except ValueError:
-            raise Invalid(
-                {"__body": ["JSON Error: could not parse the body"]}
-            ) from None
+        except ValueError as exc:
+            raise BadRequest(f"JSON Error: {exc}") from None
         if not isinstance(body, dict):
-            raise Invalid({"__body": ["Request data must be a JSON object"]})
-        params.update(body)
-    return params
+            raise BadRequest(
+                f"Bad request data: Request data JSON decoded to {body!r} but it "
+                "needs to be a dictionary."
+            )
+        return body
+    return _mixed(request.GET)
+
+
+def _envelope(
+    request: HttpRequest, name: str, status: int, **fields: Any
+) -> JsonResponse:
+    help_url = (
+        request.build_absolute_uri(reverse("ckan:action", kwargs={"name": "help_show"}))
+        + f"?name={name}"
+    )
+    response = JsonResponse(
+        {"help": help_url, **fields},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @csrf_exempt
 @never_cache
 def action(request: HttpRequest, name: str) -> JsonResponse:
-    """``GET|POST /api/3/action/<name>``: CKAN's envelope around each action."""
-    help_url = (
-        request.build_absolute_uri(reverse("ckan:action", kwargs={"name": "help_show"}))
-        + f"?name={name}"
-    )
-    envelope: dict[str, Any] = {"help": help_url}
+    """``GET|POST /api/action/<name>`` and ``/api/3/action/<name>``: CKAN's
+    envelope around each action, with CKAN's status codes."""
     function = ACTIONS.get(name)
     if function is None:
-        envelope.update(
+        return _envelope(
+            request,
+            name,
+            400,
             success=False,
             error={"message": f"Bad request - Action name not known: {name}"},
         )
-        return JsonResponse(envelope, status=400)
     try:
         result = function(request, _params(request))
-    except NotFound as exc:
-        envelope.update(
+    except BadRequest as exc:
+        return _envelope(
+            request,
+            name,
+            400,
             success=False,
-            error={"__type": "Not Found Error", "message": str(exc) or "Not found"},
+            error={"message": f"Bad request - {exc}"},
         )
-        return JsonResponse(envelope, status=404)
+    except NotFound as exc:
+        message = f"Not found: {exc}" if str(exc) else "Not found"
+        return _envelope(
+            request,
+            name,
+            404,
+            success=False,
+            error={"__type": "Not Found Error", "message": message},
+        )
     except Invalid as exc:
-        envelope.update(
-            success=False, error={"__type": "Validation Error", **exc.errors}
+        return _envelope(
+            request,
+            name,
+            409,
+            success=False,
+            error={"__type": "Validation Error", **exc.errors},
         )
-        return JsonResponse(envelope, status=409)
     except SearchQueryError as exc:
-        envelope.update(
+        # CKAN answers a query Solr cannot parse with 400, not 409.
+        return _envelope(
+            request,
+            name,
+            400,
             success=False,
             error={"__type": "Search Query Error", "message": str(exc)},
         )
-        return JsonResponse(envelope, status=409)
-    envelope.update(success=True, result=result)
-    response = JsonResponse(envelope, json_dumps_params={"ensure_ascii": False})
+    return _envelope(request, name, 200, success=True, result=result)
+
+
+@never_cache
+def api_version(request: HttpRequest, ver: int = 1) -> JsonResponse:
+    """``/api/`` and ``/api/3``: the API version, as CKAN answers it."""
+    response = JsonResponse({"version": ver})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@never_cache
+def util_status(request: HttpRequest) -> JsonResponse:
+    """``/api/util/status``: CKAN's site status."""
+    data = status_show(request, {})
+    data.pop("api_version")
+    response = JsonResponse(data)
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -6,8 +6,12 @@ app_name = "datahub"
 
 urlpatterns = [
     path("data/", views.catalogue, name="catalogue"),
-    path("data/katalog.jsonld", views.dcat_catalogue, name="dcat"),
-    path("catalog.jsonld", views.dcat_catalogue),  # ckanext-dcat's path
+    path("data/katalog.jsonld", views.dcat_catalogue, {"fmt": "jsonld"}, name="dcat"),
+    path("data/katalog.<str:fmt>", views.dcat_catalogue, name="dcat_format"),
+    path("data/katalog", views.dcat_catalogue, name="dcat_negotiated"),
+    # ckanext-dcat's paths
+    path("catalog", views.dcat_catalogue),
+    path("catalog.<str:fmt>", views.dcat_catalogue),
     path("data/<slug:slug>/", views.dataset_detail, name="dataset"),
     path(
         "data/<slug:slug>/tabel/<uuid:resource>/unduh.<str:fmt>",

@@ -14,7 +14,6 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
@@ -184,19 +184,44 @@ def download(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpRe
     return response
 
 
+# Offered by content negotiation, in this order of preference when the client
+# accepts several equally; plain JSON clients get JSON-LD.
+_DCAT_TYPES = {
+    "application/ld+json": "jsonld",
+    "text/turtle": "ttl",
+    "application/rdf+xml": "rdf",
+    "application/json": "jsonld",
+}
+
+
 @cache_control(max_age=300, public=True)
-def dcat_catalogue(request: HttpRequest) -> JsonResponse:
-    """The catalogue as DCAT JSON-LD (``?page=`` for the next hundred)."""
+@vary_on_headers("Accept")
+def dcat_catalogue(request: HttpRequest, fmt: str | None = None) -> HttpResponse:
+    """The catalogue as DCAT: Turtle, RDF/XML or JSON-LD by extension or by the
+    Accept header (``?page=`` for the next hundred)."""
+    if fmt is not None and fmt not in dcat.SERIALISATIONS:
+        raise Http404
+    if fmt is None:
+        preferred = request.get_preferred_type(list(_DCAT_TYPES))
+        if preferred is None:
+            return HttpResponse(
+                "Tersedia: " + ", ".join(sorted(set(_DCAT_TYPES))),
+                status=406,
+                content_type="text/plain; charset=utf-8",
+            )
+        fmt = _DCAT_TYPES[preferred]
     page = request.GET.get("page", "1")
-    data = dcat.catalogue(
+    graph = dcat.catalogue_graph(
         request,
         selectors.published_datasets()
         .prefetch_related(selectors._resources_prefetch())
         .order_by("-updated_at", "id"),
         int(page) if page.isdigit() else 1,
     )
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/ld+json"
+    _, content_type = dcat.SERIALISATIONS[fmt]
+    response = HttpResponse(
+        dcat.serialise(graph, fmt), content_type=f"{content_type}; charset=utf-8"
+    )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -17,8 +17,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("regions.urls")),
     path("", include("newsroom.urls")),
-    # CKAN action API (read side) at its standard paths, for CKAN harvesters.
-    path("api/3/action/", include("datahub.ckan_urls")),
+    # CKAN's API (read side) at its standard paths, for CKAN harvesters and clients.
+    path("api/", include("datahub.ckan_urls")),
     path("", include("datahub.urls")),
     path("", include("network.urls")),
     path("", include("connectivity.urls")),
