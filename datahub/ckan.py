@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from datahub import selectors
 from datahub.models import Dataset, Office, Resource, ResourceVersion, Topic
+from regions.selectors import subtree_q
 
 ROWS_DEFAULT = 10
 ROWS_MAX = 1000
@@ -300,67 +301,90 @@ def _text_q(word: str) -> Q:
     )
 
 
+_NOTHING = Q(pk__in=[])
+_TIME_COLUMNS = {"metadata_modified": "updated_at", "metadata_created": "created_at"}
+
+
+def _only(accepted: str) -> Callable[[str], Q]:
+    """A field with one value that every published dataset has (``state:active``)."""
+    return lambda value: Q() if value == accepted else _NOTHING
+
+
+def _format_q(value: str) -> Q:
+    if value.upper() in {f for f, _, _ in FORMATS}:
+        return Q(resources__current__isnull=False)
+    return _NOTHING
+
+
+# Solr fields that harvesters query → the filter on published datasets.
+_FIELDS: dict[str, Callable[[str], Q]] = {
+    "organization": lambda v: Q(office__slug=v) | _id_q("office__id", v),
+    "groups": lambda v: Q(topic__slug=v) | _id_q("topic__id", v),
+    "tags": lambda v: Q(keywords__icontains=f'"{v.lower()}"'),
+    "name": lambda v: Q(slug=v),
+    "id": lambda v: _id_q("id", v),
+    "title": _text_q,
+    "license_id": lambda v: Q(licence=v),
+    "res_format": _format_q,
+    "dataset_type": _only("dataset"),
+    "state": _only("active"),
+    "capacity": _only("public"),
+    "private": _only("false"),
+    "kode_wilayah": subtree_q,
+    "frequency": lambda v: Q(frequency=v),
+    "jenis": lambda v: Q(kind=v),
+}
+_ALIASES = {
+    "owner_org": "organization",
+    "group": "groups",
+    "tag": "tags",
+    "text": "title",
+    "notes": "title",
+    "type": "dataset_type",
+    "region": "kode_wilayah",
+    "frekuensi": "frequency",
+    "kind": "jenis",
+}
+
+
+def _alternatives_q(field: str, value: str) -> Q:
+    """``field:(a OR b)`` or ``field:(a b)``: any of them."""
+    combined = _NOTHING
+    for alternative in re.split(r"\s+(?:OR|\|\|)\s+|\s+", value[1:-1].strip()):
+        if alternative:
+            combined |= _field_q(field, alternative)
+    return combined
+
+
+def _time_q(column: str, value: str) -> Q:
+    """A time or a range ``[low TO high]`` / ``{low TO high}`` (``*`` open)."""
+    match = _RANGE.match(value)
+    if not match:
+        when = _parse_time(value)
+        return Q(**{column: when}) if when else Q()
+    low, high = _parse_time(match.group(2)), _parse_time(match.group(3))
+    q = Q()
+    if low is not None:
+        q &= Q(**{f"{column}__{'gte' if match.group(1) == '[' else 'gt'}": low})
+    if high is not None:
+        q &= Q(**{f"{column}__{'lte' if match.group(4) == ']' else 'lt'}": high})
+    return q
+
+
 def _field_q(field: str, value: str) -> Q:
     """One ``field:value`` term as a filter on published datasets."""
     if value.startswith("(") and value.endswith(")"):
-        alternatives = [
-            v for v in re.split(r"\s+(?:OR|\|\|)\s+|\s+", value[1:-1].strip()) if v
-        ]
-        combined = Q(pk__in=[])
-        for alternative in alternatives:
-            combined |= _field_q(field, alternative)
-        return combined
+        return _alternatives_q(field, value)
     value = value.strip('"')
-    match = _RANGE.match(value)
-    if field in ("metadata_modified", "metadata_created"):
-        column = "updated_at" if field == "metadata_modified" else "created_at"
-        if not match:
-            when = _parse_time(value)
-            return Q(**{column: when}) if when else Q()
-        low, high = _parse_time(match.group(2)), _parse_time(match.group(3))
-        q = Q()
-        if low is not None:
-            q &= Q(**{f"{column}__{'gte' if match.group(1) == '[' else 'gt'}": low})
-        if high is not None:
-            q &= Q(**{f"{column}__{'lte' if match.group(4) == ']' else 'lt'}": high})
-        return q
-    if match:
+    if field in _TIME_COLUMNS:
+        return _time_q(_TIME_COLUMNS[field], value)
+    if _RANGE.match(value):
         raise SearchQueryError(value)
     if value == "*":
         return Q()
-    if field in ("organization", "owner_org"):
-        return Q(office__slug=value) | _id_q("office__id", value)
-    if field in ("groups", "group"):
-        return Q(topic__slug=value) | _id_q("topic__id", value)
-    if field in ("tags", "tag"):
-        return Q(keywords__icontains=f'"{value.lower()}"')
-    if field == "name":
-        return Q(slug=value)
-    if field == "id":
-        return _id_q("id", value)
-    if field in ("title", "text", "notes"):
-        return _text_q(value)
-    if field == "license_id":
-        return Q(licence=value)
-    if field == "res_format":
-        if value.upper() in {f for f, _, _ in FORMATS}:
-            return Q(resources__current__isnull=False)
-        return Q(pk__in=[])
-    if field in ("dataset_type", "type"):
-        return Q() if value == "dataset" else Q(pk__in=[])
-    if field == "state":
-        return Q() if value == "active" else Q(pk__in=[])
-    if field == "capacity":
-        return Q() if value == "public" else Q(pk__in=[])
-    if field == "private":
-        return Q() if value == "false" else Q(pk__in=[])
-    if field in ("kode_wilayah", "region"):
-        return Q(region_id=value) | Q(region__kode__startswith=value + ".")
-    if field in ("frequency", "frekuensi"):
-        return Q(frequency=value)
-    if field in ("jenis", "kind"):
-        return Q(kind=value)
-    return Q(pk__in=[])  # a field we do not index matches nothing, as in Solr
+    build = _FIELDS.get(_ALIASES.get(field, field))
+    # A field we do not index matches nothing, as in Solr.
+    return build(value) if build else _NOTHING
 
 
 def _id_q(lookup: str, value: str) -> Q:
