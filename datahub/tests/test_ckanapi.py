@@ -14,6 +14,7 @@ import pytest
 from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
 
 from datahub import ckan
+from datahub.models import Topic
 from datahub.tests.conftest import GOOD_CSV, csv_file
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -79,7 +80,7 @@ def test_remoteckan_with_default_settings_calls_every_action(
         office = action.organization_show(id="kecamatan-tenggarong")
         assert office["package_count"] == 2
         assert sorted(action.group_list()) == sorted(
-            t.slug for t in ckan.Topic.objects.all()
+            t.slug for t in Topic.objects.all()
         )
         assert action.group_show(id="kesehatan")["package_count"] == 1
         assert "tenggarong" in action.tag_list()
