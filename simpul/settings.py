@@ -299,6 +299,9 @@ FACTCHECK_WHATSAPP_TEMPLATE = env_str("FACTCHECK_WHATSAPP_TEMPLATE", "hasil_cek_
 FACTCHECK_WHATSAPP_TEMPLATE_LANG = env_str("FACTCHECK_WHATSAPP_TEMPLATE_LANG", "id")
 FACTCHECK_WHATSAPP_WINDOW_HOURS = env_int("FACTCHECK_WHATSAPP_WINDOW_HOURS", 24)
 OUTGOING_HTTP_TIMEOUT = env_int("OUTGOING_HTTP_TIMEOUT", 15)
+# Hosts core.fetch may reach although they resolve to private/loopback addresses
+# (comma-separated; empty in production unless an intranet feed is wanted).
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", [])
 
 # --- Newsroom -------------------------------------------------------------------
 # Dissemination channels reuse the WhatsApp settings above (token, phone number id,
