@@ -1129,9 +1129,12 @@ def deliveries_send(
                     reference=str(row.pk),
                 )
             )
-        results = sender.send_many(messages) if messages else []
-        sent_at = now or timezone.now()
+        # Opt-outs first, then each message recorded as soon as it is sent: a
+        # worker killed mid-batch leaves every message that went out marked.
+        _save_results([r for r in rows if r.status == Delivery.Status.FAILED])
+        results = sender.send_each(messages) if messages else iter([])
         for row, result in zip(to_send, results, strict=True):
+            sent_at = now or timezone.now()
             if isinstance(result, channels.PermanentError):
                 row.status, row.error = Delivery.Status.FAILED, str(result)[:300]
             elif isinstance(result, Exception):
@@ -1147,6 +1150,7 @@ def deliveries_send(
                     sent_at,
                 )
                 row.error = ""
+            _save_result(row)
         for row in rows:
             if row.status == Delivery.Status.SENT:
                 totals["sent"] += 1
@@ -1154,28 +1158,27 @@ def deliveries_send(
                 totals["failed"] += 1
             else:
                 totals["retry"] += 1
-        _save_results(rows)
     return totals
 
 
 def _save_results(rows: list[Delivery]) -> None:
-    plain = [
-        r.pk
-        for r in rows
-        if r.status == Delivery.Status.SENT and not r.provider_id and not r.error
-    ]
-    sent_at = next((r.sent_at for r in rows if r.pk in set(plain)), None)
-    others = [r for r in rows if r.pk not in set(plain)]
-    with transaction.atomic():
-        if plain:
-            Delivery.objects.filter(pk__in=plain, status=Delivery.Status.QUEUED).update(
-                status=Delivery.Status.SENT, sent_at=sent_at, error=""
-            )
-        if others:
-            Delivery.objects.bulk_update(
-                others,
-                ["status", "provider_id", "sent_at", "error", "next_attempt_at"],
-            )
+    if rows:
+        Delivery.objects.bulk_update(rows, ["status", "error"])
+
+
+def _save_result(row: Delivery) -> None:
+    if row.status == Delivery.Status.SENT:
+        # Only a queued row: a status callback may already have moved it on.
+        Delivery.objects.filter(pk=row.pk, status=Delivery.Status.QUEUED).update(
+            status=row.status,
+            provider_id=row.provider_id,
+            sent_at=row.sent_at,
+            error="",
+        )
+    else:
+        Delivery.objects.filter(pk=row.pk).update(
+            status=row.status, error=row.error, next_attempt_at=row.next_attempt_at
+        )
 
 
 def channels_with_due_deliveries(*, now: datetime | None = None) -> list[str]:
