@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,39 @@ def database_status() -> dict[str, Any]:
     except Exception as exc:  # any driver error means the database is unusable
         return {"status": "error", "vendor": connection.vendor, "error": str(exc)}
     return {"status": "ok", "vendor": connection.vendor}
+
+
+# /healthz answers within this whatever the database does (a lock, a dead server).
+DATABASE_CHECK_SECONDS = 1.5
+_running_check: threading.Thread | None = None
+_check_lock = threading.Lock()
+
+
+def database_status_within(seconds: float | None = None) -> dict[str, Any]:
+    """``database_status()`` run on its own thread and connection, given up after
+    ``seconds``: a check that hangs reads as an error. While a hung check still
+    waits, the next ones answer at once instead of piling up threads."""
+    global _running_check
+    seconds = DATABASE_CHECK_SECONDS if seconds is None else seconds
+    timed_out = {"status": "error", "vendor": connection.vendor, "error": "timed out"}
+    result: dict[str, Any] = {}
+
+    def check() -> None:
+        try:
+            result.update(database_status())
+        finally:
+            connection.close()  # this thread's own connection
+
+    with _check_lock:
+        if _running_check is not None and _running_check.is_alive():
+            return timed_out
+        thread = threading.Thread(target=check, daemon=True, name="healthz-db")
+        _running_check = thread
+        thread.start()
+    thread.join(seconds)
+    if thread.is_alive() or not result:
+        return timed_out
+    return result
 
 
 def worker_status() -> dict[str, Any]:
