@@ -56,7 +56,7 @@ def test_healthz_answers_503_when_the_database_check_hangs(
 
     release = threading.Event()
 
-    def hanging() -> dict[str, object]:
+    def hanging(conn: object = None) -> dict[str, object]:
         release.wait(30)  # a locked SQLite file, a server that stopped answering
         return {"status": "ok", "vendor": "sqlite"}
 
@@ -90,3 +90,19 @@ def test_healthz_answers_503_when_the_database_fails(
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"]["status"] == "error"
+
+
+def test_the_database_check_uses_an_impatient_connection() -> None:
+    from core.selectors import _impatient_connection, database_status
+
+    conn = _impatient_connection(1.5)
+    try:
+        assert database_status(conn)["status"] == "ok"
+        options = conn.settings_dict["OPTIONS"]
+        if conn.vendor == "sqlite":
+            assert options["timeout"] == 1.5  # not the 20 s busy wait of pages
+        elif conn.vendor == "postgresql":
+            assert options["connect_timeout"] == 2
+            assert "statement_timeout=1500" in options["options"]
+    finally:
+        conn.close()
