@@ -28,6 +28,7 @@ from urllib.parse import urljoin
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext, gettext_noop
 
 MAX_REDIRECTS = 5
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -45,7 +46,17 @@ _METADATA = {
 
 
 class FetchError(Exception):
-    """A fetch failed; ``str()`` is safe to store and show to staff."""
+    """A fetch failed; ``str()`` is safe to store and show to staff, in the
+    language active when it is read."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def __str__(self) -> str:
+        text = gettext(self.message)
+        return text % self.params if self.params else text
 
 
 class FetchRefused(FetchError):
@@ -101,14 +112,14 @@ def resolve(host: str, port: int) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError("host not found") from exc
+        raise FetchError(gettext_noop("host not found")) from exc
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
-        raise FetchError("host not found")
+        raise FetchError(gettext_noop("host not found"))
     if not _host_allowed_by_setting(host) and not all(
         address_allowed(ip) for ip in addresses
     ):
-        raise FetchRefused("address not allowed")
+        raise FetchRefused(gettext_noop("address not allowed"))
     return str(addresses[0])
 
 
@@ -119,7 +130,7 @@ class PinnedTransport(httpx.HTTPTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         if url.scheme not in ("http", "https"):
-            raise FetchRefused("only http and https URLs are fetched")
+            raise FetchRefused(gettext_noop("only http and https URLs are fetched"))
         host = url.host
         port = url.port or (443 if url.scheme == "https" else 80)
         address = resolve(host, port)
@@ -154,23 +165,23 @@ def fetch(
             try:
                 parsed = httpx.URL(url)
             except httpx.InvalidURL as exc:
-                raise FetchRefused("invalid URL") from exc
+                raise FetchRefused(gettext_noop("invalid URL")) from exc
             if parsed.scheme not in ("http", "https") or not parsed.host:
-                raise FetchRefused("only http and https URLs are fetched")
+                raise FetchRefused(gettext_noop("only http and https URLs are fetched"))
             client.cookies.clear()  # nothing a server sets travels on
             left = deadline - time.monotonic()
             if left <= 0:
-                raise FetchError("timed out")
+                raise FetchError(gettext_noop("timed out"))
             try:
                 with client.stream("GET", parsed, timeout=left) as response:
                     if response.is_redirect:
                         location = response.headers.get("Location", "")
                         if not location:
-                            raise FetchError(f"HTTP {response.status_code}")
+                            raise FetchError("HTTP %(code)d", code=response.status_code)
                         url = urljoin(str(parsed), location)
                         continue
                     if not response.is_success:
-                        raise FetchError(f"HTTP {response.status_code}")
+                        raise FetchError("HTTP %(code)d", code=response.status_code)
                     body = _read_limited(response, max_bytes, deadline)
                     return Fetched(
                         url=str(parsed),
@@ -183,25 +194,27 @@ def fetch(
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # One message whether refused, unreachable or filtered: port
                 # state stays private.
-                raise FetchError("connection failed") from exc
+                raise FetchError(gettext_noop("connection failed")) from exc
             except httpx.TimeoutException as exc:
-                raise FetchError("timed out") from exc
+                raise FetchError(gettext_noop("timed out")) from exc
             except httpx.HTTPError as exc:
-                raise FetchError("connection failed") from exc
-        raise FetchError("too many redirects")
+                raise FetchError(gettext_noop("connection failed")) from exc
+        raise FetchError(gettext_noop("too many redirects"))
 
 
 def _read_limited(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
-        raise FetchError(f"larger than {max_bytes} bytes")
+        raise FetchError(gettext_noop("larger than %(bytes)d bytes"), bytes=max_bytes)
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"larger than {max_bytes} bytes")
+            raise FetchError(
+                gettext_noop("larger than %(bytes)d bytes"), bytes=max_bytes
+            )
         if time.monotonic() > deadline:
-            raise FetchError("timed out")
+            raise FetchError(gettext_noop("timed out"))
         chunks.append(chunk)
     return b"".join(chunks)

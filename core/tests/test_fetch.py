@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from core.fetch import FetchError, FetchRefused, address_allowed, fetch
 
@@ -72,6 +73,12 @@ class Server:
 
     def paths(self) -> list[str]:
         return [p for p, _ in self.requests]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -216,3 +223,11 @@ def test_connection_failures_read_the_same_whatever_the_port(
     with pytest.raises(FetchError) as caught:
         fetch(f"http://127.0.0.1:{closed_port}/")
     assert str(caught.value) == "connection failed"
+
+
+def test_messages_are_in_the_language_of_whoever_reads_them() -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch("http://10.0.0.8/")
+    with translation.override("id"):
+        assert str(caught.value) == "alamat tidak diizinkan"
+    assert str(caught.value) == "address not allowed"

@@ -75,5 +75,5 @@ def test_a_feed_on_the_servers_own_network_is_not_fetched(channels) -> None:
     )
     feeds_import_due_task.call()
     feed.refresh_from_db()
-    assert feed.last_result == "galat: address not allowed"
+    assert feed.last_result == "galat: alamat tidak diizinkan"
     assert not channels.requests and not FactCheck.objects.exists()
