@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import math
+import threading
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from core.models import WorkerHeartbeat
@@ -12,14 +15,66 @@ from core.models import WorkerHeartbeat
 _IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
 
 
-def database_status() -> dict[str, Any]:
+def database_status(conn: BaseDatabaseWrapper | None = None) -> dict[str, Any]:
+    conn = conn or connection
     try:
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any driver error means the database is unusable
-        return {"status": "error", "vendor": connection.vendor, "error": str(exc)}
-    return {"status": "ok", "vendor": connection.vendor}
+        return {"status": "error", "vendor": conn.vendor, "error": str(exc)}
+    return {"status": "ok", "vendor": conn.vendor}
+
+
+# /healthz answers within this whatever the database does (a lock, a dead server).
+DATABASE_CHECK_SECONDS = 1.5
+_running_check: threading.Thread | None = None
+_check_lock = threading.Lock()
+
+
+def _impatient_connection(seconds: float) -> BaseDatabaseWrapper:
+    """A new connection to the default database that gives up after about
+    ``seconds`` (SQLite's busy timeout; PostgreSQL's connect and statement
+    timeouts), so that a check's thread does not outlive its deadline for long."""
+    conn = connections.create_connection(DEFAULT_DB_ALIAS)
+    options = dict(conn.settings_dict.get("OPTIONS") or {})
+    if conn.vendor == "sqlite":
+        options["timeout"] = seconds
+    elif conn.vendor == "postgresql":
+        options["connect_timeout"] = max(1, math.ceil(seconds))
+        statement = f"-c statement_timeout={int(seconds * 1000)}"
+        options["options"] = f"{options.get('options', '')} {statement}".strip()
+    conn.settings_dict = {**conn.settings_dict, "OPTIONS": options}
+    return conn
+
+
+def database_status_within(seconds: float | None = None) -> dict[str, Any]:
+    """``database_status()`` run on its own thread and its own impatient
+    connection, given up after ``seconds``: a check that hangs reads as an error.
+    While a hung check still waits, the next ones answer at once instead of
+    piling up threads."""
+    global _running_check
+    seconds = DATABASE_CHECK_SECONDS if seconds is None else seconds
+    timed_out = {"status": "error", "vendor": connection.vendor, "error": "timed out"}
+    result: dict[str, Any] = {}
+
+    def check() -> None:
+        conn = _impatient_connection(seconds)
+        try:
+            result.update(database_status(conn))
+        finally:
+            conn.close()
+
+    with _check_lock:
+        if _running_check is not None and _running_check.is_alive():
+            return timed_out
+        thread = threading.Thread(target=check, daemon=True, name="healthz-db")
+        _running_check = thread
+        thread.start()
+    thread.join(seconds)
+    if thread.is_alive() or not result:
+        return timed_out
+    return result
 
 
 def worker_status() -> dict[str, Any]:

@@ -3,8 +3,10 @@
 Called from tasks only (``newsroom.tasks``), never inside a web request. Base URLs
 and tokens come from settings, so tests point them at local fake servers.
 
-A sender takes a batch of messages and returns, for each, the provider's message
-id (a string, possibly empty) or the error: ``TemporaryError`` (the provider is
+A sender takes a batch of messages and yields, for each in turn as soon as it is
+sent (``send_each``: the caller records it before the next one goes out, so a
+worker killed mid-batch sends nothing twice), the provider's message id (a
+string, possibly empty) or the error: ``TemporaryError`` (the provider is
 down, slow or rate-limiting: retried with backoff) or ``PermanentError`` (the
 address is refused: not retried).
 
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -82,20 +85,22 @@ def sms_text(title: str, summary: str, link: str, limit: int = 160) -> str:
 class Sender:
     channel = ""
 
-    def send_many(self, messages: list[Message]) -> list[Result]:
+    def send_each(self, messages: list[Message]) -> Iterator[Result]:
         raise NotImplementedError
+
+    def send_many(self, messages: list[Message]) -> list[Result]:
+        return list(self.send_each(messages))
 
 
 class HttpSender(Sender):
-    def send_many(self, messages: list[Message]) -> list[Result]:
-        results: list[Result] = []
+    def send_each(self, messages: list[Message]) -> Iterator[Result]:
         with httpx.Client(timeout=settings.OUTGOING_HTTP_TIMEOUT) as client:
             for message in messages:
                 try:
-                    results.append(self.send_one(client, message))
+                    result: Result = self.send_one(client, message)
                 except (TemporaryError, PermanentError) as exc:
-                    results.append(exc)
-        return results
+                    result = exc
+                yield result
 
     def send_one(self, client: httpx.Client, message: Message) -> str:
         raise NotImplementedError
@@ -129,7 +134,7 @@ class EmailSender(Sender):
 
     channel = "email"
 
-    def send_many(self, messages: list[Message]) -> list[Result]:
+    def send_each(self, messages: list[Message]) -> Iterator[Result]:
         emails = [
             EmailMessage(
                 subject=m.title,
@@ -142,12 +147,16 @@ class EmailSender(Sender):
             )
             for m in messages
         ]
+        sent = 0
         try:
             with get_connection() as connection:
-                connection.send_messages(emails)
+                for email in emails:
+                    connection.send_messages([email])
+                    sent += 1
+                    yield ""
         except OSError as exc:  # smtplib errors are OSErrors
-            return [TemporaryError(f"email: {exc.__class__.__name__}")] * len(messages)
-        return [""] * len(messages)
+            error = TemporaryError(f"email: {exc.__class__.__name__}")
+            yield from [error] * (len(messages) - sent)
 
 
 class TelegramSender(HttpSender):

@@ -143,6 +143,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails fast instead of holding a worker or a page.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, page caches) -------------------------------------------
@@ -160,7 +165,28 @@ else:
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "simpul_cache",
     }
-CACHES = {"default": _cache}
+# Rate limits (django-ratelimit and the API's throttles, see core.apps) count in
+# their own cache, never the database: a locked or lost database must not hold up
+# every request that is only counted. Redis when RATELIMIT_CACHE_URL (or
+# CACHE_URL) names one; else files shared by the processes of this machine.
+_ratelimit_url = env_str("RATELIMIT_CACHE_URL", _cache_url)
+if _ratelimit_url.startswith(("redis://", "rediss://")):
+    _ratelimit: dict[str, object] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _ratelimit_url,
+    }
+elif _ratelimit_url.startswith("locmem://"):
+    _ratelimit = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+    }
+else:
+    _ratelimit = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "ratelimit-cache"),
+    }
+CACHES = {"default": _cache, "ratelimit": _ratelimit}
+RATELIMIT_USE_CACHE = "ratelimit"
 
 # --- Background tasks -----------------------------------------------------------
 TASKS = {
@@ -299,6 +325,9 @@ FACTCHECK_WHATSAPP_TEMPLATE = env_str("FACTCHECK_WHATSAPP_TEMPLATE", "hasil_cek_
 FACTCHECK_WHATSAPP_TEMPLATE_LANG = env_str("FACTCHECK_WHATSAPP_TEMPLATE_LANG", "id")
 FACTCHECK_WHATSAPP_WINDOW_HOURS = env_int("FACTCHECK_WHATSAPP_WINDOW_HOURS", 24)
 OUTGOING_HTTP_TIMEOUT = env_int("OUTGOING_HTTP_TIMEOUT", 15)
+# Hosts core.fetch may reach although they resolve to private/loopback addresses
+# (comma-separated; empty in production unless an intranet feed is wanted).
+FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", [])
 
 # --- Newsroom -------------------------------------------------------------------
 # Dissemination channels reuse the WhatsApp settings above (token, phone number id,

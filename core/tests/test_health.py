@@ -45,3 +45,64 @@ def test_registered_checks_appear(client: Client) -> None:
         import core.health
 
         core.health._checks = before
+
+
+def test_healthz_answers_503_when_the_database_check_hangs(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import core.selectors
+
+    release = threading.Event()
+
+    def hanging(conn: object = None) -> dict[str, object]:
+        release.wait(30)  # a locked SQLite file, a server that stopped answering
+        return {"status": "ok", "vendor": "sqlite"}
+
+    monkeypatch.setattr(core.selectors, "database_status", hanging)
+    monkeypatch.setattr(core.selectors, "DATABASE_CHECK_SECONDS", 0.2)
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        data = response.json()
+        assert data["status"] == "error"
+        assert data["database"]["error"] == "timed out"
+        # The hung check still waits: the next call does not start another.
+        threads = threading.active_count()
+        assert client.get("/healthz").status_code == 503
+        assert threading.active_count() == threads
+    finally:
+        release.set()
+
+
+def test_healthz_answers_503_when_the_database_fails(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("connection refused")
+
+    # Every new connection fails (the check runs on a fresh one).
+    monkeypatch.setattr(BaseDatabaseWrapper, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"]["status"] == "error"
+
+
+def test_the_database_check_uses_an_impatient_connection() -> None:
+    from core.selectors import _impatient_connection, database_status
+
+    conn = _impatient_connection(1.5)
+    try:
+        assert database_status(conn)["status"] == "ok"
+        options = conn.settings_dict["OPTIONS"]
+        if conn.vendor == "sqlite":
+            assert options["timeout"] == 1.5  # not the 20 s busy wait of pages
+        elif conn.vendor == "postgresql":
+            assert options["connect_timeout"] == 2
+            assert "statement_timeout=1500" in options["options"]
+    finally:
+        conn.close()

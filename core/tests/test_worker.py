@@ -55,3 +55,68 @@ def test_periodic_tasks_are_enqueued_once_per_period(settings, monkeypatch) -> N
     assert (
         DBTaskResult.objects.filter(task_path__endswith="audit_prune_task").count() >= 2
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_rides_out_a_database_outage(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db.utils import OperationalError
+    from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet
+
+    import core.schedule
+    from core.management.commands import worker
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
+    settings.TASKS = DB_BACKEND
+    AuditEntry.objects.create(action="other", object_type="y")
+    result = audit_prune_task.enqueue()
+    real = DBTaskResultQuerySet.get_locked
+    calls: list[str] = []
+
+    def get_locked(self):  # type: ignore[no-untyped-def]
+        calls.append("claim")
+        if len(calls) <= 2:  # the server went away, twice
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(self)
+
+    pauses: list[float] = []
+    monkeypatch.setattr(DBTaskResultQuerySet, "get_locked", get_locked)
+    monkeypatch.setattr(worker, "_pause", pauses.append)
+    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    assert pauses == [1.0, 2.0]  # waited, longer each time, then carried on
+    assert DBTaskResult.objects.get(id=result.id).status == "SUCCESSFUL"
+    assert not WorkerHeartbeat.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_heartbeat_survives_a_database_outage(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db.utils import OperationalError
+
+    from core.management.commands import worker
+    from core.services import worker_heartbeat_beat
+
+    stop = threading.Event()
+    beats: list[str] = []
+
+    def beat(**kwargs):  # type: ignore[no-untyped-def]
+        beats.append("beat")
+        if len(beats) <= 2:
+            raise OperationalError("database is locked")
+        worker_heartbeat_beat(**kwargs)
+        stop.set()
+
+    def stop_fails(**kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(worker, "worker_heartbeat_beat", beat)
+    monkeypatch.setattr(worker, "HEARTBEAT_SECONDS", 0)
+    command = worker.Command()
+    now = timezone.now()
+    command._beat_loop("w1", now, stop)  # returns once a beat went through
+    assert len(beats) == 3
+    assert WorkerHeartbeat.objects.filter(worker_id="w1").exists()
+    # Stopping while the database is still away ends quietly too.
+    monkeypatch.setattr(worker, "worker_heartbeat_stop", stop_fails)
+    monkeypatch.setattr(command, "_run_through_outages", lambda *a, **k: None)
+    command.handle(worker_id="w2")

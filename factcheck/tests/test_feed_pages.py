@@ -105,8 +105,9 @@ def test_bad_feeds_are_refused_with_an_indonesian_error(
 
 
 def test_a_feed_is_turned_off_and_on_imported_now_and_deleted(
-    client: Client, make_user, channels, django_capture_on_commit_callbacks
+    client: Client, make_user, channels, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]  # the fake server is on loopback
     channels.pages["/claimreview.json"] = ("application/ld+json", json.dumps(REVIEWS))
     checker = make_user(Role.FACT_CHECKER, "64")
     client.force_login(checker)

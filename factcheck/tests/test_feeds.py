@@ -33,7 +33,9 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>TBH Contoh</tit
 <pubDate>Tue, 12 Jul 2022 10:00:00 +0800</pubDate></item></channel></rss>"""
 
 
-def test_feeds_are_fetched_and_imported(channels) -> None:
+def test_feeds_are_fetched_and_imported(channels, settings) -> None:
+    # The fake server is on loopback, which the fetcher refuses unless listed.
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
     channels.pages["/claimreview.json"] = ("application/ld+json", json.dumps(REVIEWS))
     channels.pages["/feed.xml"] = ("application/rss+xml", RSS)
     cr = FeedSource.objects.create(
@@ -57,8 +59,21 @@ def test_feeds_are_fetched_and_imported(channels) -> None:
     rss.refresh_from_db()
     broken.refresh_from_db()
     assert cr.last_result.startswith("2 baru") and rss.last_result.startswith("1 baru")
-    assert broken.last_result.startswith("galat: HTTPStatusError")
+    assert broken.last_result.startswith("galat: HTTP 404")
     feeds_import_due_task.call()
     cr.refresh_from_db()
     assert cr.last_result.startswith("0 baru, 0 berubah, 2 tetap")
     assert not any("/off" in r.path for r in channels.requests)
+
+
+def test_a_feed_on_the_servers_own_network_is_not_fetched(channels) -> None:
+    # No FETCH_ALLOWED_HOSTS: a feed typed as a loopback address is refused
+    # before any connection, and the stored error tells nothing about the port.
+    channels.pages["/feed.xml"] = ("application/rss+xml", RSS)
+    feed = FeedSource.objects.create(
+        name="internal", url=channels.url + "/feed.xml", format="rss"
+    )
+    feeds_import_due_task.call()
+    feed.refresh_from_db()
+    assert feed.last_result == "galat: alamat tidak diizinkan"
+    assert not channels.requests and not FactCheck.objects.exists()
