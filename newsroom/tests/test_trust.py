@@ -1,0 +1,26 @@
+"""Feeds that feed readers accept as they are (issue 11)."""
+
+from typing import Any
+
+import feedparser
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_atom_and_rss_parse_cleanly_with_iri_entry_ids(
+    client: Client, published: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "https://simpul.example.id"
+    for url in ("/kabar/atom/", "/kabar/rss/", "/kabar/wilayah/64.02/atom/"):
+        feed = feedparser.parse(client.get(url).content)
+        assert not feed.bozo, (url, feed.get("bozo_exception"))
+        assert feed.entries, url
+        entry = feed.entries[0]
+        assert entry.id == f"tag:simpul.example.id,2026:kabar/{published.pk}", url
+    # The same article keeps its id when its title changes.
+    published.title = "Judul baru"
+    published.save()
+    again = feedparser.parse(client.get("/kabar/atom/").content)
+    assert again.entries[0].id == f"tag:simpul.example.id,2026:kabar/{published.pk}"
