@@ -42,3 +42,13 @@ def test_place_areas_wind_counter_clockwise_as_geo_json(client: Client) -> None:
     ring = feature["properties"]["area"]["coordinates"][0]
     area = sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in pairwise(ring))
     assert area > 0
+
+
+def test_progress_report_pdf_embeds_its_font(client: Client) -> None:
+    from connectivity import hooks
+    from core.tests.pdf_checks import assert_embedded_font_with
+
+    hooks.demo()
+    Region.objects.filter(kode="64.02").update(name="Kutai Kartanegara Ñoño Đặng")
+    pdf = client.get("/sinyal/wilayah/64.02/laporan.pdf")
+    assert_embedded_font_with(pdf.content, "Kutai Kartanegara Ñoño Đặng")

@@ -6,6 +6,8 @@ import feedparser
 import pytest
 from django.test import Client
 
+from newsroom.models import Article
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,3 +26,18 @@ def test_atom_and_rss_parse_cleanly_with_iri_entry_ids(
     published.save()
     again = feedparser.parse(client.get("/kabar/atom/").content)
     assert again.entries[0].id == f"tag:simpul.example.id,2026:kabar/{published.pk}"
+
+
+def test_monthly_report_pdf_embeds_its_font(
+    client: Client, published: Any, editor: Any
+) -> None:
+    from django.utils import timezone
+
+    from core.tests.pdf_checks import assert_embedded_font_with
+
+    Article.objects.filter(pk=published.pk).update(title="Kabar Đặng Nguyễn")
+    client.force_login(editor)
+    month = f"{timezone.localdate():%Y-%m}"
+    pdf = client.get(f"/kabar/staf/laporan/64.02/{month}.pdf")
+    assert pdf.status_code == 200
+    assert_embedded_font_with(pdf.content, "Kabar Đặng Nguyễn")
