@@ -114,7 +114,12 @@ def test_claimreview_points_at_our_page_and_describes_the_claim(
 def test_hostile_title_runs_nothing_in_chromium(page, live_server, tmp_path) -> None:
     fc = _hostile(tmp_path)
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(live_server.url + fc.get_absolute_url())
