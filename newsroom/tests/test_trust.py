@@ -41,3 +41,19 @@ def test_monthly_report_pdf_embeds_its_font(
     pdf = client.get(f"/kabar/staf/laporan/64.02/{month}.pdf")
     assert pdf.status_code == 200
     assert_embedded_font_with(pdf.content, "Kabar Đặng Nguyễn")
+
+
+def test_article_jsonld_keeps_a_hostile_title_inside(
+    client: Client, published: Any
+) -> None:
+    import json
+    import re
+
+    title = "Kabar </script><script>window.pwned=1</script>"
+    Article.objects.filter(pk=published.pk).update(title=title)
+    html = client.get(published.get_absolute_url()).content.decode()
+    assert "<script>window.pwned" not in html
+    (block,) = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL
+    )
+    assert json.loads(block)["headline"] == title
