@@ -17,6 +17,7 @@ from accounts.permissions import can, in_scope
 from connectivity import conf, exports, selectors, services
 from connectivity.models import Observation, Place, Programme, SitingPlan, Tower
 from core.api_auth import api_user, token_or_session
+from core.geojson import geojson_response
 from regions.models import Region
 
 router = Router(tags=["connectivity"])
@@ -337,8 +338,8 @@ def list_places(
 @router.get(f"{P}/places.geojson")
 def places_geojson(
     request: HttpRequest, region: str = settings.HOME_REGION
-) -> dict[str, Any]:
-    return selectors.place_features(region=_region(region))
+) -> HttpResponse:
+    return geojson_response(selectors.place_features(region=_region(region)))
 
 
 @router.post(f"{P}/places", response={201: PlaceOut}, auth=token_or_session)

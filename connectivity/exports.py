@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from connectivity import selectors
 from connectivity.models import Place, VillageStatus
+from core.pdf import FONT, stylesheet
 from regions.models import Region
 
 VILLAGE_COLUMNS = [
@@ -185,7 +186,6 @@ def pdf_report(*, region: Region) -> bytes:
     """A printable progress report of a region (reportlab, A4)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import (
         Paragraph,
@@ -194,7 +194,7 @@ def pdf_report(*, region: Region) -> bytes:
         TableStyle,
     )
 
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -202,6 +202,7 @@ def pdf_report(*, region: Region) -> bytes:
         title=f"Laporan sinyal {region.name}",
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,
+        initialFontName=FONT,
     )
     p = selectors.progress(region=region)
 
@@ -311,6 +312,7 @@ def _table(rows: list[list[Any]], colors: Any, style_cls: Any) -> Any:
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#dde3e8")),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
             ]
         )

@@ -22,6 +22,7 @@ from connectivity.models import (
     VillageStatus,
 )
 from connectivity.services import usable
+from core.geojson import rfc7946_geometry
 from regions.models import Region
 from regions.selectors import subtree_q as regions_subtree_q
 
@@ -352,7 +353,7 @@ def place_features(*, region: Region) -> dict[str, Any]:
             predicted_margin_db=p.predicted_margin_db,
         )
         if p.geometry:
-            f["properties"]["area"] = p.geometry
+            f["properties"]["area"] = rfc7946_geometry(p.geometry)
         features.append(f)
     return {"type": "FeatureCollection", "features": features}
 

@@ -11,4 +11,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "HOME_REGION": settings.HOME_REGION,
         "MAP_TILE_URL": settings.MAP_TILE_URL,
         "MAP_TILE_ATTRIBUTION": settings.MAP_TILE_ATTRIBUTION,
+        # The page's address without its query string (og:url).
+        "PAGE_URL": request.build_absolute_uri(request.path),
     }

@@ -35,3 +35,30 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message, "code": "rate_limited"}, status=429)
     return render(request, "core/429.html", {"message": message}, status=429)
+
+
+# Crawlers may read every public page; staff desks, sign-in, the admin, the
+# API (for integrators, with its own docs), webhooks and per-person links
+# (participants' pages, check-ins, unsubscribe) are not for search results.
+ROBOTS_DISALLOW = [
+    "/admin/",
+    "/staf/",
+    "/kabar/staf/",
+    "/api/",
+    "/tipline/",
+    "/masuk/",
+    "/keluar/",
+    "/lupa-sandi/",
+    "/i18n/",
+    "/acara/peserta/",
+    "/acara/hadir/",
+    "/kabar/berhenti/",
+    "/kabar/hitung/",
+    "/kabar/cari/",
+]
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = ["User-agent: *", *(f"Disallow: {p}" for p in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

@@ -40,6 +40,7 @@ from datahub.forms import (
     RefuseForm,
     UploadForm,
 )
+from datahub.jsonld import dataset_jsonld
 from datahub.messages import describe_errors, describe_personal, type_label
 from datahub.models import (
     Dataset,
@@ -127,6 +128,7 @@ def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "datahub/dataset.html",
         {
             "dataset": dataset,
+            "jsonld": dataset_jsonld(request, dataset),
             "tables": tables_,
             "can_edit": request.user.is_authenticated
             and can(

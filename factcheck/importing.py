@@ -76,6 +76,8 @@ class FactCheckRecord:
     language: str = "id"
     regions: list[str] = field(default_factory=list)
     references: list[str] = field(default_factory=list)
+    claim_author: str = ""
+    claim_appearances: list[str] = field(default_factory=list)
     # From the publisher's category when it names a subject; else "" and the
     # importer classifies the title and claim (``factcheck.topics``).
     topic: str = ""
@@ -217,6 +219,8 @@ def record_from_mapping(data: dict[str, Any]) -> FactCheckRecord:
         language=_text(data.get("language"), 10) or "id",
         regions=_list(data.get("regions")),
         references=_list(data.get("references")),
+        claim_author=_text(data.get("claim_author"), 150),
+        claim_appearances=_list(data.get("claim_appearances")),
         topic=_category(data),
     )
 
@@ -317,6 +321,20 @@ def _name(value: Any) -> str:
     return _text(value, 150)
 
 
+def _appearances(item: dict[str, Any]) -> list[str]:
+    """The URLs of a schema.org Claim's appearance/firstAppearance (each a URL
+    or a CreativeWork with a url)."""
+    urls: list[str] = []
+    for key in ("firstAppearance", "appearance"):
+        values = item.get(key) or []
+        for value in values if isinstance(values, list) else [values]:
+            url = value.get("url") if isinstance(value, dict) else value
+            url = _text(url, 500)
+            if url.startswith(("http://", "https://")) and url not in urls:
+                urls.append(url)
+    return urls[:20]
+
+
 def record_from_claimreview(node: dict[str, Any]) -> FactCheckRecord:
     """A record from a schema.org ClaimReview object."""
     rating = node.get("reviewRating") or {}
@@ -352,6 +370,10 @@ def record_from_claimreview(node: dict[str, Any]) -> FactCheckRecord:
         title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
     author = node.get("author")
     publisher = node.get("publisher") or author
+    item = node.get("itemReviewed")
+    if isinstance(item, list):
+        item = item[0] if item else None
+    item = item if isinstance(item, dict) else {}
     return FactCheckRecord(
         external_id=external_id,
         title=title,
@@ -364,6 +386,8 @@ def record_from_claimreview(node: dict[str, Any]) -> FactCheckRecord:
         author=_name(author),
         url=url,
         language=_text(node.get("inLanguage"), 10) or "id",
+        claim_author=_name(item.get("author")),
+        claim_appearances=_appearances(item),
     )
 
 

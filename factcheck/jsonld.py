@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from factcheck.models import FactCheck
 from factcheck.verdicts import verdict_rating
 
@@ -14,8 +16,13 @@ def claimreview(factcheck: FactCheck, *, page_url: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": factcheck.url if (factcheck.url and not factcheck.is_own) else page_url,
+        # Our page is the review's address; an imported one credits the page it
+        # was imported from as its source.
+        "url": page_url,
         "headline": factcheck.title,
+        "datePublished": (
+            factcheck.published_on or timezone.localdate(factcheck.created_at)
+        ).isoformat(),
         "claimReviewed": claim[:1000],
         "reviewRating": {
             "@type": "Rating",
@@ -32,8 +39,19 @@ def claimreview(factcheck: FactCheck, *, page_url: str) -> dict[str, Any]:
         },
         "inLanguage": factcheck.language or "id",
     }
-    if factcheck.published_on:
-        data["datePublished"] = factcheck.published_on.isoformat()
+    if factcheck.url and factcheck.url != page_url:
+        data["isBasedOn"] = factcheck.url
+        data["sameAs"] = factcheck.url
+    if factcheck.claim_author:
+        data["itemReviewed"]["author"] = {
+            "@type": "Thing",
+            "name": factcheck.claim_author,
+        }
+    data["itemReviewed"]["appearance"] = [
+        {"@type": "CreativeWork", "url": url} for url in factcheck.claim_appearances
+    ]
+    if factcheck.claim_appearances:
+        data["itemReviewed"]["firstAppearance"] = data["itemReviewed"]["appearance"][0]
     if factcheck.author:
         data["author"]["member"] = {"@type": "Person", "name": factcheck.author}
     if factcheck.conclusion:

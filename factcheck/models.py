@@ -94,6 +94,12 @@ class FactCheck(models.Model):
     author = models.CharField(_("author"), max_length=150, blank=True)
     published_on = models.DateField(_("date published"), null=True, blank=True)
     url = models.URLField(_("URL"), max_length=500, blank=True)
+    # Who made the claim and where it was seen (schema.org Claim author and
+    # appearance), when the publisher's ClaimReview says so.
+    claim_author = models.CharField(_("claim made by"), max_length=150, blank=True)
+    claim_appearances = models.JSONField(
+        _("where the claim appeared"), default=list, blank=True
+    )
     language = models.CharField(_("language"), max_length=10, default="id")
     regions = models.ManyToManyField(
         "regions.Region",

@@ -146,9 +146,9 @@ def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "factcheck": factcheck,
             "show_text": factcheck.is_published or desk_preview,
-            "jsonld": json.dumps(claimreview(factcheck, page_url=page_url))
+            "jsonld": claimreview(factcheck, page_url=page_url)
             if factcheck.is_published
-            else "",
+            else None,
             "share_text": texts.share_text(factcheck),
             "page_url": page_url,
             "card_url": request.build_absolute_uri(

@@ -18,6 +18,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
+from core.pdf import FONT, FONT_BOLD, register_fonts
 from network.models import Certificate, QuizAttempt
 
 ACCENT = HexColor("#0b6e4f")
@@ -29,7 +30,9 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     event = participant.event
     width, height = landscape(A4)
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf = canvas.Canvas(
+        buffer, pagesize=(width, height), initialFontName=register_fonts()
+    )
     pdf.setTitle(f"Sertifikat {certificate.code}")
     pdf.setAuthor("Simpul")
     pdf.setStrokeColor(ACCENT)
@@ -40,24 +43,24 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
 
     center = width / 2
     pdf.setFillColor(ACCENT)
-    pdf.setFont("Helvetica-Bold", 34)
+    pdf.setFont(FONT_BOLD, 34)
     pdf.drawCentredString(center, height - 110, "SERTIFIKAT")
     pdf.setFillColor(MUTED)
-    pdf.setFont("Helvetica", 13)
+    pdf.setFont(FONT, 13)
     pdf.drawCentredString(center, height - 135, "Certificate of attendance")
     pdf.setFillColorRGB(0.11, 0.14, 0.15)
-    pdf.setFont("Helvetica", 14)
+    pdf.setFont(FONT, 14)
     pdf.drawCentredString(center, height - 180, "diberikan kepada")
-    pdf.setFont("Helvetica-Bold", 26)
+    pdf.setFont(FONT_BOLD, 26)
     pdf.drawCentredString(center, height - 220, participant.person.full_name[:60])
-    pdf.setFont("Helvetica", 14)
+    pdf.setFont(FONT, 14)
     role = "peserta pelatihan" if event.is_training else "peserta kegiatan"
     pdf.drawCentredString(center, height - 258, f"atas partisipasinya sebagai {role}")
-    pdf.setFont("Helvetica-Bold", 16)
+    pdf.setFont(FONT_BOLD, 16)
     _centred_lines(pdf, event.title, center, height - 288, 80, 20)
     local = timezone.localtime(event.starts_at)
     place = event.venue or "daring"
-    pdf.setFont("Helvetica", 12)
+    pdf.setFont(FONT, 12)
     pdf.drawCentredString(
         center,
         height - 338,
@@ -81,13 +84,15 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
         size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0]
     )
     drawing.add(widget)
+    # The renderer starts every drawing in Helvetica unless told otherwise.
+    drawing.initialFontName = FONT
     renderPDF.draw(drawing, pdf, 60, 52)
     pdf.setFillColor(MUTED)
-    pdf.setFont("Helvetica", 10)
+    pdf.setFont(FONT, 10)
     pdf.drawString(168, 120, "Kode verifikasi / verification code:")
-    pdf.setFont("Courier-Bold", 16)
+    pdf.setFont(FONT_BOLD, 16)
     pdf.drawString(168, 100, certificate.code)
-    pdf.setFont("Helvetica", 9)
+    pdf.setFont(FONT, 9)
     pdf.drawString(168, 82, f"Periksa keaslian: {verify_url}"[:110])
     issued = date_format(timezone.localtime(certificate.issued_at), "j F Y")
     pdf.drawRightString(width - 60, 82, f"Diterbitkan {issued} melalui Simpul")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("forum-kim/<int:pk>/", views.forum_detail, name="forum_detail"),
     path("acara/", views.event_list, name="event_list"),
     path("acara/<int:pk>/", views.event_detail, name="event_detail"),
+    path("acara/<int:pk>/acara.ics", views.event_ics, name="event_ics"),
     path("acara/<int:pk>/absen/<str:code>/", views.event_checkin, name="event_checkin"),
     path("acara/peserta/<str:token>/", views.participant_home, name="participant_home"),
     path(

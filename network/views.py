@@ -22,7 +22,7 @@ from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
 from core.forms import add_validation_errors
-from network import selectors, services
+from network import calendar, selectors, services
 from network.certificates import certificate_pdf
 from network.forms import (
     ActivityForm,
@@ -300,8 +300,26 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and event.is_published,
             "can_manage": selectors.can_manage_event(user, event),
             "when": services.event_when_label(event),
+            "jsonld": calendar.event_jsonld(
+                event, url=request.build_absolute_uri(event.get_absolute_url())
+            )
+            if event.is_published
+            else None,
         },
     )
+
+
+def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The event for a calendar app (iCalendar, RFC 5545); published events only."""
+    event = selectors.event_get(pk=pk)
+    if event is None:
+        raise Http404(_("Event not found."))
+    body = calendar.event_ics(
+        event, url=request.build_absolute_uri(event.get_absolute_url())
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="acara-{event.pk}.ics"'
+    return response
 
 
 def _participant(token: str) -> Participant:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -17,6 +19,13 @@ from newsroom.models import Article, Kind
 from regions.selectors import region_get
 
 FEED_SIZE = 30
+
+
+def article_tag_uri(pk: int) -> str:
+    """An article's entry id: a tag: URI (RFC 4151), an IRI as Atom requires,
+    that stays the same when the title, slug or address of the page changes."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"tag:{host},2026:kabar/{pk}"
 
 
 class _ArticleFeed(Feed):
@@ -48,7 +57,7 @@ class _ArticleFeed(Feed):
         return [str(item.get_kind_display())]
 
     def item_guid(self, item: Article) -> str:
-        return f"simpul-kabar-{item.pk}"
+        return article_tag_uri(item.pk)
 
     item_guid_is_permalink = False
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from core.pdf import FONT, FONT_BOLD, stylesheet
 from newsroom.selectors import ReportRow
 from regions.models import Region
 
@@ -108,7 +109,6 @@ def report_xlsx(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
 def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import (
         Paragraph,
@@ -128,8 +128,9 @@ def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
         bottomMargin=1.5 * cm,
         title=f"Laporan Kabar {region.name} {month_label(month)}",
         author="Simpul",
+        initialFontName=FONT,
     )
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     story = [
         Paragraph(f"Laporan Kabar {region.name}", styles["Title"]),
@@ -150,9 +151,9 @@ def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-                ("FONT", (0, 1), (-1, -1), "Helvetica", 8),
-                ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 8),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+                ("FONT", (0, 1), (-1, -1), FONT, 8),
+                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),

@@ -1,10 +1,6 @@
-from django.contrib.sitemaps.views import index as sitemap_index
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.cache import cache_page
 
 from newsroom import feeds, views
-from newsroom.sitemaps import SITEMAPS
 
 app_name = "newsroom"
 
@@ -35,18 +31,6 @@ urlpatterns = [
     path("kabar/langganan/", views.subscribe, name="subscribe"),
     path("kabar/berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("s/<str:code>", views.short_link, name="short_link"),
-    path(
-        "sitemap.xml",
-        cache_page(3600)(sitemap_index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "newsroom:sitemap_section"},
-        name="sitemap",
-    ),
-    path(
-        "sitemap-<section>.xml",
-        cache_page(3600)(sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
     # Staff
     path("kabar/staf/", views.staff_home, name="staff"),
     path("kabar/staf/tulis/", views.article_new, name="staff_new"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -177,7 +176,9 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "newsroom/search.html", {"q": q, "page": page})
 
 
-def _json_ld(request: HttpRequest, article: Article, image: ArticleImage | None) -> str:
+def _json_ld(
+    request: HttpRequest, article: Article, image: ArticleImage | None
+) -> dict[str, Any]:
     url = request.build_absolute_uri(article.get_absolute_url())
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -198,8 +199,7 @@ def _json_ld(request: HttpRequest, article: Article, image: ArticleImage | None)
     }
     if image is not None:
         data["image"] = [request.build_absolute_uri(image.largest)]
-    text = json.dumps(data, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return data
 
 
 @cache.anonymous_page

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from core.geojson import geojson_response
 from regions.models import Region
 from regions.selectors import (
     region_children_features,
@@ -148,9 +149,9 @@ def get_region(request: HttpRequest, kode: str) -> dict[str, Any]:
 @router.get("/regions/{kode}/geojson")
 def region_geojson(
     request: HttpRequest, kode: str, children: bool = False
-) -> dict[str, Any]:
+) -> HttpResponse:
     """The region's boundary as a GeoJSON Feature, or its children's as a collection."""
     region = _get(kode)
     if children:
-        return region_children_features(region=region)
-    return region_feature(region=region)
+        return geojson_response(region_children_features(region=region))
+    return geojson_response(region_feature(region=region))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
+from core.geojson import rfc7946_geometry
 from regions.models import Region, RegionBoundary
 from regions.search import alias_code, normalize, skeleton
 
@@ -128,7 +129,7 @@ def _feature(region: Region, geometry: dict[str, Any] | None) -> dict[str, Any]:
             "rep_lng": region.rep_lng,
             "url": region.get_absolute_url(),
         },
-        "geometry": geometry,
+        "geometry": rfc7946_geometry(geometry),
     }
 
 

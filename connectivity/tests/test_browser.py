@@ -2,6 +2,7 @@
 connection returns, once."""
 
 import pytest
+from playwright.sync_api import expect
 
 from connectivity.models import Observation
 
@@ -21,9 +22,8 @@ def test_offline_report_is_sent_when_the_connection_returns(page, live_server) -
     assert Observation.objects.count() == 0
 
     page.context.set_offline(False)
-    page.wait_for_function(
-        "document.getElementById('report-waiting').textContent === ''"
-    )
+    # A locator wait, not wait_for_function: the CSP refuses string evaluation.
+    expect(page.locator("#report-waiting")).to_have_text("")
     obs = Observation.objects.get()
     assert obs.region_id == "64.02.12.2005"
     assert obs.status == "unconfirmed" and obs.method == "citizen_report"

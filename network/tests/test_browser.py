@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from network import services
 from network.models import Activity, Attendance, Certificate, Event, QuizAttempt
@@ -140,8 +141,7 @@ def test_public_map_shows_the_demo_kims(page, live_server, kaltim) -> None:
     page.wait_for_selector("#map[data-ready='1']")
     assert page.locator("#map path.kim-marker").count() == Kim.objects.count() >= 10
     page.select_option("select[name=kabupaten]", "64.02")
-    page.wait_for_function(
-        "document.querySelectorAll('#map path.kim-marker').length === 3"
-    )
+    # A locator wait, not wait_for_function: the CSP refuses string evaluation.
+    expect(page.locator("#map path.kim-marker")).to_have_count(3)
     assert "KIM Jahab Informatif" in page.inner_text("#kim-results table")
     assert "KIM Manggar Pesisir" not in page.inner_text("#kim-results table")
