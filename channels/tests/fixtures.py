@@ -85,3 +85,14 @@ def _routes() -> Iterator[None]:
 
     with routes.registry_snapshot():
         yield
+
+
+def keep(into: list[Any], what: Any = None) -> Any:
+    """A route handler that records what it got (``what(event)``, else the
+    event) and says it handled it."""
+
+    def handler(event: Any) -> bool:
+        into.append(what(event) if what else event)
+        return True
+
+    return handler

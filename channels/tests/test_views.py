@@ -15,6 +15,7 @@ from channels.testing import (
     whatsapp_signature,
     whatsapp_text,
 )
+from channels.tests.fixtures import keep
 
 pytestmark = pytest.mark.django_db
 PHONE = "+6281234567890"
@@ -64,10 +65,8 @@ def test_telegram_secret_token_is_checked(client, hooks, caplog) -> None:
 
 
 def test_telegram_text_is_routed_once(client, hooks) -> None:
-    seen = []
-    routes.register_route(
-        kind="text", handler=lambda e: seen.append(e) or True, name="tips"
-    )
+    seen: list = []
+    routes.register_route(kind="text", handler=keep(seen), name="tips")
     update = telegram_update(10, 42, "Katanya jembatan ditutup")
     assert hooks.telegram(client, update).json()["result"] == "queued"
     assert hooks.telegram(client, update).json()["result"] == "duplicate"
@@ -79,16 +78,16 @@ def test_telegram_text_is_routed_once(client, hooks) -> None:
 
 
 def test_commands_and_buttons_are_routed_by_match(client, hooks) -> None:
-    got = []
+    got: list = []
     routes.register_route(
         kind="command",
         match="langganan",
-        handler=lambda e: got.append(("sub", e.text)) or True,
+        handler=keep(got, lambda e: ("sub", e.text)),
     )
     routes.register_route(
         kind="button",
         match="fc:",
-        handler=lambda e: got.append(("fc", e.button_id)) or True,
+        handler=keep(got, lambda e: ("fc", e.button_id)),
     )
     hooks.telegram(client, telegram_update(1, 42, "/langganan@SimpulBot Tenggarong"))
     hooks.telegram(
@@ -204,7 +203,7 @@ def test_whatsapp_signature_is_checked(client, hooks, caplog) -> None:
 def test_status_callbacks_update_the_outbox(client, hooks) -> None:
     from channels import services
 
-    changes = []
+    changes: list[routes.StatusChange] = []
     routes.register_status_handler(origin="newsroom", handler=changes.append)
     row = services.message_send(
         channel="whatsapp",
@@ -305,13 +304,13 @@ def test_telegram_bad_payloads_are_ignored_never_500(
 
 
 def test_whatsapp_bad_parts_are_skipped_good_ones_kept(client, hooks) -> None:
-    seen = []
-    routes.register_route(kind="text", handler=lambda e: seen.append(e.text) or True)
+    seen: list = []
+    routes.register_route(kind="text", handler=keep(seen, lambda e: e.text))
     payload = whatsapp_payload(
         messages=[
             {"from": 6281234567890, "id": "w1", "type": "text", "text": {"body": "a"}},
             {"from": "6281234567890", "id": "w2", "type": "text", "text": {"body": 5}},
-            "junk",
+            "junk",  # type: ignore[list-item]
             whatsapp_text("6281234567890", "good", "w3"),
         ]
     )
@@ -335,10 +334,8 @@ def test_a_failing_app_handler_is_logged_and_the_next_tried(
     def broken(event):
         raise RuntimeError("boom")
 
-    seen = []
+    seen: list = []
     routes.register_route(kind="text", handler=broken, order=1, name="broken")
-    routes.register_route(
-        kind="text", handler=lambda e: seen.append(e) or True, order=2, name="ok"
-    )
+    routes.register_route(kind="text", handler=keep(seen), order=2, name="ok")
     assert hooks.telegram(client, telegram_update(1, 42, "x")).status_code == 200
     assert len(seen) == 1 and "route broken failed" in caplog.text
