@@ -411,7 +411,13 @@ def call_process(*, call_id: int) -> list[str]:
         payload = None
     outcomes = []
     for event in PARSERS[call.channel](payload):
-        outcomes.append(_event_handle(call, event))
+        try:
+            # One event's failure rolls back only that event; the others count.
+            with transaction.atomic():
+                outcomes.append(_event_handle(call, event))
+        except Exception:
+            log.exception("channels %s: event %s failed", call.channel, event.key)
+            outcomes.append("error")
     WebhookCall.objects.filter(pk=call.pk).update(processed_at=timezone.now())
     return outcomes
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
+
 log = logging.getLogger(__name__)
 
 
@@ -127,7 +129,9 @@ def route(event: Inbound) -> str:
         if not _matches(candidate, event):
             continue
         try:
-            handled = candidate.handler(event)
+            # A savepoint: a handler's database error leaves the rest usable.
+            with transaction.atomic():
+                handled = candidate.handler(event)
         except Exception:
             log.exception(
                 "channels: route %s failed on event %s", candidate.name, event.id

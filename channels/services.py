@@ -574,9 +574,11 @@ def address_erase(*, channel: str, address: str) -> dict[str, int]:
         events = InboundEvent.objects.filter(channel=channel, address_hash=digest)
         call_ids = set(events.exclude(call=None).values_list("call_id", flat=True))
         counts["inbound"] = events.update(address="", text="", data={})
-        counts["webhook_calls"] = WebhookCall.objects.filter(pk__in=call_ids).delete()[
-            0
-        ]
+        # Emptied rather than deleted: the call now being processed may carry
+        # other people's events, still to be stored against it.
+        counts["webhook_calls"] = WebhookCall.objects.filter(pk__in=call_ids).update(
+            body=""
+        )
         counts["outbox"] = (
             OutboxMessage.objects.filter(channel=channel, address_hash=digest)
             .exclude(origin=ORIGIN, status=S.QUEUED)

@@ -172,7 +172,7 @@ def test_data_and_hapus(client, hooks, fake_whatsapp) -> None:
     assert consent.status == Consent.Status.OPTED_OUT and consent.erased_at
     # What the person wrote is gone; the confirmation still went out.
     assert set(InboundEvent.objects.values_list("text", flat=True)) == {""}
-    assert not WebhookCall.objects.exists()
+    assert set(WebhookCall.objects.values_list("body", flat=True)) == {""}
     assert "dihapus" in fake_whatsapp.bodies()[-1]["text"]["body"]
 
 
@@ -339,3 +339,47 @@ def test_a_failing_app_handler_is_logged_and_the_next_tried(
     routes.register_route(kind="text", handler=keep(seen), order=2, name="ok")
     assert hooks.telegram(client, telegram_update(1, 42, "x")).status_code == 200
     assert len(seen) == 1 and "route broken failed" in caplog.text
+
+
+def test_a_handler_database_error_leaves_the_next_handler_working(
+    client, hooks
+) -> None:
+    def breaks_the_transaction(event):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO channels_consent (id) VALUES (NULL)")
+
+    seen: list = []
+    routes.register_route(kind="text", handler=breaks_the_transaction, order=1)
+    routes.register_route(kind="text", handler=keep(seen), order=2, name="ok")
+    hooks.telegram(client, telegram_update(1, 42, "x"))
+    assert len(seen) == 1
+    assert InboundEvent.objects.get().handled_by == "ok"
+
+
+def test_one_failing_event_does_not_lose_the_others(client, hooks, monkeypatch) -> None:
+    from channels import services
+
+    real = services.inbound_seen
+
+    def flaky(*, channel, address, at=None):
+        if address == "+6281111111111":
+            raise RuntimeError("boom")
+        real(channel=channel, address=address, at=at)
+
+    monkeypatch.setattr(services, "inbound_seen", flaky)
+    seen: list = []
+    routes.register_route(kind="text", handler=keep(seen, lambda e: e.text))
+    hooks.whatsapp(
+        client,
+        whatsapp_payload(
+            messages=[
+                whatsapp_text("6281111111111", "first", "w1"),
+                whatsapp_text("6281234567890", "second", "w2"),
+            ]
+        ),
+    )
+    assert seen == ["second"]
+    assert list(InboundEvent.objects.values_list("event_key", flat=True)) == ["w2"]
+    assert WebhookCall.objects.get().processed_at is not None
