@@ -317,9 +317,9 @@ PARSERS = {"telegram": telegram_events, "whatsapp": whatsapp_events, "sms": sms_
 
 
 # --- consent commands ---------------------------------------------------------------
-STOP = {"berhenti", "stop", "unsubscribe", "batal"}
+STOP = {"berhenti", "stop", "unsubscribe"}
 ERASE = {"hapus", "hapus data", "hapus data saya", "hapus nomor saya", "delete"}
-DATA = {"data", "info data", "data saya", "info"}
+DATA = {"data", "info data", "data saya"}
 START = {"mulai", "start", "langganan", "subscribe"}
 
 

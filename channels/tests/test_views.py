@@ -383,3 +383,19 @@ def test_one_failing_event_does_not_lose_the_others(client, hooks, monkeypatch) 
     assert seen == ["second"]
     assert list(InboundEvent.objects.values_list("event_key", flat=True)) == ["w2"]
     assert WebhookCall.objects.get().processed_at is not None
+
+
+def test_admin_shows_outbox_and_consent_without_numbers(admin_client) -> None:
+    from channels import services
+
+    services.message_send(
+        channel="sms", to=PHONE, body="Rahasia", dedupe_key="d", origin="newsroom"
+    )
+    services.consent_opt_out(channel="sms", address=PHONE, source="command")
+    for path in ("/admin/channels/outboxmessage/", "/admin/channels/consent/"):
+        page = admin_client.get(path)
+        assert page.status_code == 200
+        assert "6281234567890" not in page.content.decode()
+    row = OutboxMessage.objects.get()
+    page = admin_client.get(f"/admin/channels/outboxmessage/{row.pk}/change/")
+    assert page.status_code == 200 and "Rahasia" not in page.content.decode()
