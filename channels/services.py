@@ -21,6 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from channels import addresses, routes
 from channels.models import Channel, Consent, InboundEvent, OutboxMessage, WebhookCall
@@ -543,14 +544,15 @@ def data_summary(*, channel: str, address: str) -> list[str]:
     consent = Consent.objects.filter(channel=channel, address_hash=digest).first()
     lines = []
     if consent is not None:
-        status = {
-            Consent.Status.OPTED_IN: "setuju menerima pesan",
-            Consent.Status.OPTED_OUT: "berhenti menerima pesan",
-        }.get(Consent.Status(consent.status), "belum memilih")
-        lines.append(f"Persetujuan: {status}")
+        lines.append(
+            _("Consent: %(status)s") % {"status": consent.get_status_display()}
+        )
     sent = OutboxMessage.objects.filter(channel=channel, address_hash=digest).count()
     received = InboundEvent.objects.filter(channel=channel, address_hash=digest).count()
-    lines.append(f"Pesan kami kepada Anda: {sent}; pesan Anda kepada kami: {received}")
+    lines.append(
+        _("Our messages to you: %(sent)d; your messages to us: %(received)d")
+        % {"sent": sent, "received": received}
+    )
     for provider in routes.data_providers():
         try:
             lines.extend(provider.summary(channel, address))

@@ -399,3 +399,11 @@ def test_admin_shows_outbox_and_consent_without_numbers(admin_client) -> None:
     row = OutboxMessage.objects.get()
     page = admin_client.get(f"/admin/channels/outboxmessage/{row.pk}/change/")
     assert page.status_code == 200 and "Rahasia" not in page.content.decode()
+
+
+def test_data_summary_is_in_indonesian(client, hooks, fake_telegram) -> None:
+    hooks.telegram(client, telegram_update(1, 42, "BERHENTI"))
+    hooks.telegram(client, telegram_update(2, 42, "/data"))
+    summary = fake_telegram.bodies("sendMessage")[-1]["text"]
+    assert "Persetujuan: Berhenti menerima" in summary
+    assert "Pesan kami kepada Anda: 1; pesan Anda kepada kami: 2" in summary
