@@ -457,6 +457,11 @@ def _event_handle(call: WebhookCall, event: Event) -> str:
         return done
     if event.kind == "other":
         return "ignored"
+    query_id = event.data.get("callback_query_id")
+    if query_id:
+        from channels.tasks import telegram_callback_answer_task
+
+        transaction.on_commit(lambda: telegram_callback_answer_task.enqueue(query_id))
     handled = routes.route(
         routes.Inbound(
             id=row.pk,

@@ -243,6 +243,23 @@ class TelegramSender(HttpSender):
         return str(result.get("message_id", "")) if isinstance(result, dict) else ""
 
 
+def telegram_callback_answer(callback_query_id: str) -> bool:
+    """``answerCallbackQuery``: stops the spinner on the button the person
+    pressed. Best effort: False when Telegram could not be told."""
+    token = settings.TELEGRAM_BOT_TOKEN
+    if not token:
+        return False
+    try:
+        with httpx.Client(timeout=settings.OUTGOING_HTTP_TIMEOUT) as client:
+            response = client.post(
+                f"{settings.TELEGRAM_API_BASE}/bot{token}/answerCallbackQuery",
+                json={"callback_query_id": callback_query_id},
+            )
+    except httpx.HTTPError:
+        return False
+    return response.status_code < 400
+
+
 # --- WhatsApp Cloud API -------------------------------------------------------------
 _whatsapp_limit: TokenBucket | None = None
 

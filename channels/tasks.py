@@ -21,6 +21,14 @@ def inbound_process_task(call_id: int) -> list[str]:
 
 
 @task()
+def telegram_callback_answer_task(callback_query_id: str) -> bool:
+    """Acknowledge a pressed inline button (Telegram shows a spinner until then)."""
+    from channels.senders import telegram_callback_answer
+
+    return telegram_callback_answer(callback_query_id)
+
+
+@task()
 def outbox_send_task(channel: str) -> dict[str, int]:
     """Send the due messages of one channel."""
     return services.outbox_send_due(channel=channel)

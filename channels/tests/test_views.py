@@ -77,7 +77,7 @@ def test_telegram_text_is_routed_once(client, hooks) -> None:
     assert InboundEvent.objects.get().handled_by == "tips"
 
 
-def test_commands_and_buttons_are_routed_by_match(client, hooks) -> None:
+def test_commands_and_buttons_are_routed_by_match(client, hooks, fake_telegram) -> None:
     got: list = []
     routes.register_route(
         kind="command",
@@ -120,6 +120,8 @@ def test_commands_and_buttons_are_routed_by_match(client, hooks) -> None:
         ),
     )
     assert got == [("sub", "Tenggarong"), ("fc", "fc:yes"), ("fc", "fc:no")]
+    answered = fake_telegram.bodies("answerCallbackQuery")
+    assert answered == [{"callback_query_id": "cq1"}]
 
 
 @pytest.mark.parametrize("word", ["BERHENTI", "stop", " Stop ", "/berhenti"])
