@@ -362,6 +362,12 @@ def _send_one(row: OutboxMessage, sender: Sender, now: datetime) -> str:
             not_before=timezone.now() + delay,
         )
         return "throttled" if exc.retry_after is not None else "retry"
+    except Exception as exc:
+        # A fault of ours with this one row (say, a malformed stored payload)
+        # must not stop the queue behind it.
+        log.exception("channels: sending outbox message %s failed", row.pk)
+        _finish(row, status=S.FAILED, error=f"internal error: {exc!r}"[:300])
+        return "failed"
     _finish(
         row,
         status=S.SENT,

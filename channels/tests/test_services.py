@@ -296,3 +296,24 @@ def test_erase_removes_content_and_asks_the_apps() -> None:
     assert consent.erased_at and consent.status == Consent.Status.OPTED_OUT
     lines = services.data_summary(channel="whatsapp", address=PHONE)
     assert "Langganan: 1" in lines
+
+
+class Broken(Sender):
+    channel = "whatsapp"
+
+    def __init__(self) -> None:
+        self.inner = WhatsAppSender()
+
+    def send(self, message: Outgoing) -> str:
+        if message.body == "bad":
+            raise KeyError("title")
+        return self.inner.send(message)
+
+
+def test_a_fault_with_one_row_does_not_stop_the_queue(fake_whatsapp, caplog) -> None:
+    send(dedupe_key="a", body="bad")
+    send(dedupe_key="b", body="good")
+    totals = services.outbox_send_due(channel="whatsapp", sender=Broken())
+    assert totals["failed"] == 1 and totals["sent"] == 1
+    assert OutboxMessage.objects.get(dedupe_key="a").error.startswith("internal error")
+    assert "sending outbox message" in caplog.text
