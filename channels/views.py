@@ -54,9 +54,9 @@ def _limited(request: HttpRequest, channel: str) -> bool:
 
 def _read(channel: str, request: HttpRequest) -> tuple[object, str] | JsonResponse:
     """The JSON body, or the answer that ignores it."""
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.CHANNELS_HOOK_MAX_BYTES:
-        return _ignored(channel, f"body too large ({length} bytes)")
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    if not length.isdigit() or int(length) > settings.CHANNELS_HOOK_MAX_BYTES:
+        return _ignored(channel, f"bad or too large length ({length[:20]})")
     body = request.body
     if len(body) > settings.CHANNELS_HOOK_MAX_BYTES:
         return _ignored(channel, "body too large")

@@ -409,3 +409,11 @@ def test_data_summary_is_in_indonesian(client, hooks, fake_telegram) -> None:
     summary = fake_telegram.bodies("sendMessage")[-1]["text"]
     assert "Persetujuan: Berhenti menerima" in summary
     assert "Pesan kami kepada Anda: 1; pesan Anda kepada kami: 2" in summary
+
+
+def test_oversized_bodies_are_ignored(client, hooks, settings) -> None:
+    settings.CHANNELS_HOOK_MAX_BYTES = 100
+    update = telegram_update(1, 42, "x" * 200)
+    response = hooks.telegram(client, update)
+    assert response.status_code == 200 and response.json()["result"] == "ignored"
+    assert not WebhookCall.objects.exists()
