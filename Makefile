@@ -45,7 +45,7 @@ format: install
 # Needs GNU gettext (msgfmt, xgettext); the compiled .mo files are committed.
 # Shared templates, accounts, regions and core translate in locale/; the domain
 # apps in their own <app>/locale/.
-LOCALE_APPS := network factcheck connectivity datahub newsroom
+LOCALE_APPS := network factcheck connectivity datahub newsroom channels
 messages: install
 	$(MANAGE) makemessages -l id --ignore=.venv --ignore=node_modules --ignore=var \
 		--ignore=bench --ignore=staticfiles $(foreach a,$(LOCALE_APPS),--ignore=$(a))

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "factcheck",
     "network",
     "newsroom",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -380,3 +381,26 @@ NEWSROOM_SEND_BATCH = env_int("NEWSROOM_SEND_BATCH", 500)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 NEWSROOM_COMMENT_RATE = env_str("NEWSROOM_COMMENT_RATE", "5/m")
 NEWSROOM_MAX_IMAGE_BYTES = env_int("NEWSROOM_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+
+# --- Channels (one sender and one webhook per provider; see README "Deploy") ----
+# Providers' tokens and secrets are the TELEGRAM_*, WHATSAPP_* and SMS_GATEWAY_*
+# settings above. Throughput per worker (messages a second): Telegram allows ~30
+# overall and 1 per chat; WhatsApp Cloud API 80 by default; the SMS gateway's and
+# the SMTP server's own limits.
+CHANNELS_TELEGRAM_RATE = env_int("CHANNELS_TELEGRAM_RATE", 25)
+CHANNELS_TELEGRAM_CHAT_RATE = env_int("CHANNELS_TELEGRAM_CHAT_RATE", 1)
+CHANNELS_WHATSAPP_RATE = env_int("CHANNELS_WHATSAPP_RATE", 60)
+CHANNELS_SMS_RATE = env_int("CHANNELS_SMS_RATE", 10)
+CHANNELS_EMAIL_RATE = env_int("CHANNELS_EMAIL_RATE", 10)
+# A template with one body parameter for free text when WhatsApp's 24-hour window
+# is closed and the message names no template of its own.
+CHANNELS_WHATSAPP_FALLBACK_TEMPLATE = env_str(
+    "CHANNELS_WHATSAPP_FALLBACK_TEMPLATE", FACTCHECK_WHATSAPP_TEMPLATE
+)
+CHANNELS_WHATSAPP_WINDOW_HOURS = env_int("CHANNELS_WHATSAPP_WINDOW_HOURS", 24)
+CHANNELS_MAX_ATTEMPTS = env_int("CHANNELS_MAX_ATTEMPTS", 6)
+CHANNELS_SEND_BATCH = env_int("CHANNELS_SEND_BATCH", 100)
+CHANNELS_SEND_LEASE_SECONDS = env_int("CHANNELS_SEND_LEASE_SECONDS", 300)
+CHANNELS_HOOK_RATE = env_str("CHANNELS_HOOK_RATE", "1200/m")
+CHANNELS_HOOK_MAX_BYTES = env_int("CHANNELS_HOOK_MAX_BYTES", 512 * 1024)
+CHANNELS_RAW_RETENTION_DAYS = env_int("CHANNELS_RAW_RETENTION_DAYS", 7)

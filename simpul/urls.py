@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("network.urls")),
     path("", include("connectivity.urls")),
     path("", include("factcheck.urls")),
+    path("", include("channels.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,178 @@
+"""The outbox, consent records and inbound events of every messaging channel.
+
+Addresses: a phone number in E.164 (WhatsApp, SMS), a Telegram chat id, an email
+address in lower case. Each row also keeps ``address_hash`` (keyed HMAC, see
+``channels.addresses``) so that consent and erasure find a person's rows without
+comparing numbers in clear.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    TELEGRAM = "telegram", "Telegram"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    SMS = "sms", "SMS"
+    EMAIL = "email", _("Email")
+
+
+class OutboxMessage(models.Model):
+    """One message to one address over one channel, sent by a task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", _("Read")
+        FAILED = "failed", _("Failed")
+        HELD = "held", _("Held (no consent)")
+
+    channel = models.CharField(max_length=10, choices=Channel)
+    to = models.CharField(max_length=254)
+    address_hash = models.CharField(max_length=64, db_index=True)
+    subject = models.CharField(max_length=200, blank=True)  # email only
+    body = models.TextField(blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    # An approved WhatsApp template, used when the 24-hour window is closed.
+    template = models.CharField(max_length=100, blank=True)
+    template_language = models.CharField(max_length=10, blank=True)
+    parameters = models.JSONField(default=list, blank=True)
+    # {"buttons": [{"id", "title"}…]} or {"list": {"button", "sections": […]}}
+    interactive = models.JSONField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200)
+    origin = models.CharField(max_length=40)  # the app that asked: "newsroom"
+    reference = models.CharField(max_length=100, blank=True)  # the app's own id
+    not_before = models.DateTimeField(default=timezone.now)
+    # A worker holds the row until then (it is in that worker's batch).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    provider_message_id = models.CharField(max_length=200, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "dedupe_key"], name="outbox_once_per_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["channel", "status", "not_before"], name="outbox_due"),
+            models.Index(
+                fields=["channel", "provider_message_id"], name="outbox_provider_id"
+            ),
+            models.Index(fields=["origin", "reference"], name="outbox_origin_ref"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.status} {self.dedupe_key}"
+
+
+class Consent(models.Model):
+    """What one person (an address on a channel) agreed to, and when.
+
+    ``opted_out``: no app sends anything more on this channel (UU 27/2022 PDP),
+    except the confirmation of that very request. The number itself is not kept
+    here: only its hash and a masked form that staff may see."""
+
+    class Status(models.TextChoices):
+        UNKNOWN = "unknown", _("No choice recorded")
+        OPTED_IN = "opted_in", _("Opted in")
+        OPTED_OUT = "opted_out", _("Opted out")
+
+    channel = models.CharField(max_length=10, choices=Channel)
+    address_hash = models.CharField(max_length=64)
+    address_masked = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.UNKNOWN)
+    opted_in_at = models.DateTimeField(null=True, blank=True)
+    opted_in_source = models.CharField(max_length=60, blank=True)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    opted_out_source = models.CharField(max_length=60, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    # WhatsApp's customer-service window: free text within 24 hours of this.
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "address_hash"], name="consent_one_per_address"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address_masked} {self.status}"
+
+
+class WebhookCall(models.Model):
+    """A provider's call to our webhook, stored as received (answered at once,
+    processed by a task). ``key`` makes a replayed call a no-op: the Telegram
+    update id, or the SHA-256 of a WhatsApp/SMS body."""
+
+    channel = models.CharField(max_length=10, choices=Channel)
+    key = models.CharField(max_length=100)
+    body = models.TextField()
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "key"], name="webhook_call_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.key}"
+
+
+class InboundEvent(models.Model):
+    """One normalised event of a webhook call: a message, a button pressed, a
+    command, or a status report about one of our messages. ``event_key`` (the
+    provider's message id, or ``<id>:<status>``) makes each one count once even
+    when it comes again inside another call."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        IMAGE = "image", _("Image")
+        BUTTON = "button", _("Button reply")
+        COMMAND = "command", _("Command")
+        STATUS = "status", _("Status")
+        OTHER = "other", _("Other")
+
+    channel = models.CharField(max_length=10, choices=Channel)
+    event_key = models.CharField(max_length=200)
+    call = models.ForeignKey(
+        WebhookCall, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    address = models.CharField(max_length=254, blank=True)
+    address_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "event_key"], name="inbound_event_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind} {self.event_key}"

@@ -1,0 +1,222 @@
+"""Local stand-ins for the providers, for tests of every app that sends.
+
+One fake server per provider (Telegram Bot API, WhatsApp Cloud API, the SMS
+gateway): an HTTP server on 127.0.0.1, port 0, in a thread, recording every
+request and answering like the real one, or with the errors queued by
+``fail_next`` (429 with retry_after, 5xx, a provider's error code).
+
+The pytest fixtures are in ``channels.tests.fixtures`` (a plugin module the root
+conftest can load with ``pytest_plugins``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+
+
+@dataclass
+class Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeProvider:
+    """Base: records requests, answers ``queued`` errors first, else ``ok``."""
+
+    name = ""
+
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.queued: list[Answer] = []
+        # Called with each request before it is answered (e.g. to stop a worker).
+        self.on_request: Callable[[Recorded], None] | None = None
+        self._lock = threading.Lock()
+        self._counter = 0
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    body = raw.decode(errors="replace")
+                answer = fake._answer(
+                    Recorded("POST", self.path, dict(self.headers), body)
+                )
+                data = json.dumps(answer.body).encode()
+                self.send_response(answer.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in answer.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _answer(self, request: Recorded) -> Answer:
+        with self._lock:
+            self.requests.append(request)
+            self._counter += 1
+            n = self._counter
+            queued = self.queued.pop(0) if self.queued else None
+        if self.on_request is not None:
+            self.on_request(request)
+        return queued or self.ok(request, n)
+
+    def ok(self, request: Recorded, n: int) -> Answer:
+        raise NotImplementedError
+
+    def fail_next(
+        self,
+        status: int,
+        body: dict[str, Any] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        times: int = 1,
+    ) -> None:
+        with self._lock:
+            self.queued.extend(
+                Answer(status, body or {}, headers or {}) for _ in range(times)
+            )
+
+    def bodies(self, path_part: str = "") -> list[Any]:
+        return [r.body for r in self.requests if path_part in r.path]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class FakeTelegram(FakeProvider):
+    """``/bot<token>/sendMessage`` and ``/sendPhoto``."""
+
+    name = "telegram"
+
+    def ok(self, request: Recorded, n: int) -> Answer:
+        chat = request.body.get("chat_id") if isinstance(request.body, dict) else None
+        return Answer(
+            200, {"ok": True, "result": {"message_id": n, "chat": {"id": chat}}}
+        )
+
+    def flood(self, retry_after: int = 3) -> None:
+        """The next request gets Telegram's 429 with ``parameters.retry_after``."""
+        self.fail_next(
+            429,
+            {
+                "ok": False,
+                "error_code": 429,
+                "description": f"Too Many Requests: retry after {retry_after}",
+                "parameters": {"retry_after": retry_after},
+            },
+        )
+
+    def blocked(self) -> None:
+        self.fail_next(
+            403,
+            {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            },
+        )
+
+
+class FakeWhatsApp(FakeProvider):
+    """``/<phone number id>/messages``."""
+
+    name = "whatsapp"
+
+    def ok(self, request: Recorded, n: int) -> Answer:
+        to = request.body.get("to") if isinstance(request.body, dict) else None
+        return Answer(
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": to, "wa_id": to}],
+                "messages": [{"id": f"wamid.fake{n}"}],
+            },
+        )
+
+    def error(self, code: int, status: int = 400, message: str = "error") -> None:
+        """The next request gets a Graph API error with this code."""
+        self.fail_next(
+            status,
+            {"error": {"message": message, "type": "OAuthException", "code": code}},
+        )
+
+
+class FakeSmsGateway(FakeProvider):
+    """``/messages`` of the generic SMS gateway."""
+
+    name = "sms"
+
+    def ok(self, request: Recorded, n: int) -> Answer:
+        return Answer(200, {"id": f"sms-{n}"})
+
+
+# --- building provider calls to our webhooks ----------------------------------------
+def whatsapp_signature(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def whatsapp_payload(
+    *,
+    messages: list[dict[str, Any]] | None = None,
+    statuses: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    value: dict[str, Any] = {"messaging_product": "whatsapp"}
+    if messages is not None:
+        value["messages"] = messages
+    if statuses is not None:
+        value["statuses"] = statuses
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "waba", "changes": [{"field": "messages", "value": value}]}],
+    }
+
+
+def whatsapp_text(sender: str, text: str, message_id: str) -> dict[str, Any]:
+    return {
+        "from": sender,
+        "id": message_id,
+        "timestamp": "1767225600",
+        "type": "text",
+        "text": {"body": text},
+    }
+
+
+def telegram_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1767225600,
+            "chat": {"id": chat_id, "type": "private"},
+            "text": text,
+        },
+    }

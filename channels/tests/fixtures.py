@@ -1,0 +1,98 @@
+"""Pytest fixtures of the channels fakes. Loaded by ``channels/tests/conftest.py``;
+another app's tests (or the root conftest) load them with
+``pytest_plugins = ["channels.tests.fixtures"]``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from channels.testing import FakeSmsGateway, FakeTelegram, FakeWhatsApp
+
+
+@pytest.fixture
+def fake_telegram(settings: Any) -> Iterator[FakeTelegram]:
+    fake = FakeTelegram()
+    settings.TELEGRAM_API_BASE = fake.url
+    settings.TELEGRAM_BOT_TOKEN = "123:abc"
+    settings.TELEGRAM_WEBHOOK_SECRET = "tg-secret"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_whatsapp(settings: Any) -> Iterator[FakeWhatsApp]:
+    fake = FakeWhatsApp()
+    settings.WHATSAPP_API_BASE = fake.url + "/v21.0"
+    settings.WHATSAPP_TOKEN = "wa-token"
+    settings.WHATSAPP_PHONE_NUMBER_ID = "1055"
+    settings.WHATSAPP_APP_SECRET = "wa-app-secret"
+    settings.WHATSAPP_VERIFY_TOKEN = "wa-verify"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_sms(settings: Any) -> Iterator[FakeSmsGateway]:
+    fake = FakeSmsGateway()
+    settings.SMS_GATEWAY_URL = fake.url
+    settings.SMS_GATEWAY_TOKEN = "sms-token"
+    settings.SMS_GATEWAY_CALLBACK_SECRET = "sms-secret"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def mail(settings: Any) -> list[Any]:
+    from django.core import mail as django_mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+    django_mail.outbox = []
+    return django_mail.outbox
+
+
+@pytest.fixture(autouse=True)
+def _unlimited(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Senders' token buckets start fresh in each test and never sleep (the
+    buckets' own tests use a fake clock)."""
+    from channels import senders
+
+    for name in (
+        "_telegram_global",
+        "_telegram_chats",
+        "_whatsapp_limit",
+        "_sms_limit",
+        "_email_limit",
+    ):
+        monkeypatch.setattr(senders, name, None)
+    for name in (
+        "CHANNELS_TELEGRAM_RATE",
+        "CHANNELS_TELEGRAM_CHAT_RATE",
+        "CHANNELS_WHATSAPP_RATE",
+        "CHANNELS_SMS_RATE",
+        "CHANNELS_EMAIL_RATE",
+    ):
+        setattr(settings, name, 1_000_000)
+
+
+@pytest.fixture(autouse=True)
+def _routes() -> Iterator[None]:
+    """Routes a test registers are gone after it."""
+    from channels import routes
+
+    with routes.registry_snapshot():
+        yield
+
+
+def keep(into: list[Any], what: Any = None) -> Any:
+    """A route handler that records what it got (``what(event)``, else the
+    event) and says it handled it."""
+
+    def handler(event: Any) -> bool:
+        into.append(what(event) if what else event)
+        return True
+
+    return handler

@@ -1,0 +1,92 @@
+"""The periodic task and the claims that keep workers apart."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from channels import services, tasks
+from channels.models import InboundEvent, OutboxMessage, WebhookCall
+from channels.testing import telegram_update
+from channels.tests.fixtures import keep
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(n: int) -> None:
+    for i in range(n):
+        services.message_send(
+            channel="telegram",
+            to=str(100 + i),
+            body="x",
+            dedupe_key=f"k{i}",
+            origin="newsroom",
+        )
+
+
+def test_periodic_task_is_registered() -> None:
+    from core.schedule import registered_periodic
+
+    assert "channels.outbox_due" in {p.name for p in registered_periodic()}
+
+
+def test_a_claimed_batch_is_left_to_its_worker(settings) -> None:
+    settings.CHANNELS_SEND_BATCH = 3
+    queue(5)
+    now = timezone.now()
+    first = services._claim("telegram", now, 3)
+    second = services._claim("telegram", now, 3)
+    assert len(first) == 3 and len(second) == 2 and not set(first) & set(second)
+    assert services._claim("telegram", now, 3) == []
+    # Past the lease (the worker died): claimable again.
+    later = now + timedelta(seconds=settings.CHANNELS_SEND_LEASE_SECONDS + 1)
+    assert sorted(services._claim("telegram", later, 10)) == sorted(first + second)
+
+
+def test_due_task_sends_retries_and_cleans_up(fake_telegram, settings) -> None:
+    from channels import routes
+
+    queue(2)
+    stuck = OutboxMessage.objects.order_by("pk").first()
+    old = timezone.now() - timedelta(seconds=settings.CHANNELS_SEND_LEASE_SECONDS + 5)
+    OutboxMessage.objects.filter(pk=stuck.pk).update(status="sending", updated_at=old)
+    # A webhook call whose task was lost, and a processed one past retention.
+    seen: list = []
+    routes.register_route(kind="text", handler=keep(seen, lambda e: e.text))
+    lost = WebhookCall.objects.create(
+        channel="telegram",
+        key="update:1",
+        body=json.dumps(telegram_update(1, 7, "lost")),
+        received_at=timezone.now() - timedelta(minutes=5),
+    )
+    ancient = timezone.now() - timedelta(days=settings.CHANNELS_RAW_RETENTION_DAYS + 1)
+    WebhookCall.objects.create(
+        channel="telegram",
+        key="update:0",
+        body="{}",
+        received_at=ancient,
+        processed_at=ancient,
+    )
+    InboundEvent.objects.create(
+        channel="telegram",
+        event_key="update:0",
+        kind="text",
+        address="7",
+        text="lama",
+        created_at=ancient,
+    )
+
+    assert tasks.outbox_due_task.call() == ["telegram"]
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and stuck.error.startswith("interrupted")
+    assert OutboxMessage.objects.filter(status="sent").count() == 1
+    assert len(fake_telegram.requests) == 1  # the one in doubt was not resent
+    assert seen == ["lost"]
+    lost.refresh_from_db()
+    assert lost.processed_at is not None
+    assert not WebhookCall.objects.filter(key="update:0").exists()
+    old_event = InboundEvent.objects.get(event_key="update:0")
+    assert old_event.text == "" and old_event.address == ""

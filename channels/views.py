@@ -1,0 +1,179 @@
+"""One inbound webhook per provider, and the email unsubscribe page.
+
+A webhook checks who calls (secret token, signature), stores the raw call and
+answers within milliseconds; a task does the rest (``channels.inbound``). Bad
+input never gets a 500: wrong secrets get 403 and a log line, malformed bodies
+200 ("ignored", so the provider does not retry them forever) and a log line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from channels import inbound, services
+from channels.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+def _forbidden(channel: str, request: HttpRequest, why: str) -> JsonResponse:
+    log.warning(
+        "channels %s webhook refused: %s (from %s)",
+        channel,
+        why,
+        request.META.get("REMOTE_ADDR"),
+    )
+    return JsonResponse({"detail": "forbidden"}, status=403)
+
+
+def _ignored(channel: str, why: str) -> JsonResponse:
+    log.warning("channels %s webhook: call ignored: %s", channel, why)
+    return JsonResponse({"ok": True, "result": "ignored"})
+
+
+def _limited(request: HttpRequest, channel: str) -> bool:
+    return is_ratelimited(
+        request,
+        group=f"channels.hook.{channel}",
+        key="ip",
+        rate=settings.CHANNELS_HOOK_RATE,
+        increment=True,
+    )
+
+
+def _read(channel: str, request: HttpRequest) -> tuple[object, str] | JsonResponse:
+    """The JSON body, or the answer that ignores it."""
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    if not length.isdigit() or int(length) > settings.CHANNELS_HOOK_MAX_BYTES:
+        return _ignored(channel, f"bad or too large length ({length[:20]})")
+    body = request.body
+    if len(body) > settings.CHANNELS_HOOK_MAX_BYTES:
+        return _ignored(channel, "body too large")
+    try:
+        text = body.decode()
+        payload = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return _ignored(channel, "not JSON")
+    if not isinstance(payload, dict):
+        return _ignored(channel, "not a JSON object")
+    if inbound.too_deep(payload):
+        return _ignored(channel, "nested too deep")
+    return payload, text
+
+
+def _store(channel: str, key: str, text: str) -> JsonResponse:
+    call = services.webhook_call_store(channel=channel, key=key, body=text)
+    return JsonResponse({"ok": True, "result": "queued" if call else "duplicate"})
+
+
+@csrf_exempt
+@require_POST
+def telegram_hook(request: HttpRequest) -> JsonResponse:
+    """Bot API updates, authenticated by the secret token given to setWebhook."""
+    if _limited(request, "telegram"):
+        return JsonResponse({"detail": "too many requests"}, status=429)
+    secret = settings.TELEGRAM_WEBHOOK_SECRET
+    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return _forbidden("telegram", request, "bad secret token")
+    read = _read("telegram", request)
+    if isinstance(read, JsonResponse):
+        return read
+    payload, text = read
+    assert isinstance(payload, dict)
+    update_id = payload.get("update_id")
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
+        return _ignored("telegram", "no update_id")
+    return _store(Channel.TELEGRAM, f"update:{update_id}", text)
+
+
+def _whatsapp_signature_ok(request: HttpRequest) -> bool:
+    secret = settings.WHATSAPP_APP_SECRET
+    given = request.headers.get("X-Hub-Signature-256", "")
+    if not secret or not given.startswith("sha256="):
+        return False
+    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(given[7:].encode(), expected.encode())
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def whatsapp_hook(request: HttpRequest) -> HttpResponse:
+    """WhatsApp Cloud API: GET is Meta's verification of the callback URL, POST
+    delivers messages and statuses signed with the app secret."""
+    if _limited(request, "whatsapp"):
+        return JsonResponse({"detail": "too many requests"}, status=429)
+    if request.method == "GET":
+        token = settings.WHATSAPP_VERIFY_TOKEN
+        given = request.GET.get("hub.verify_token", "")
+        if (
+            request.GET.get("hub.mode") == "subscribe"
+            and token
+            and hmac.compare_digest(given.encode(), token.encode())
+        ):
+            return HttpResponse(
+                request.GET.get("hub.challenge", "")[:200], content_type="text/plain"
+            )
+        return _forbidden("whatsapp", request, "bad verify token")
+    if not _whatsapp_signature_ok(request):
+        return _forbidden("whatsapp", request, "bad signature")
+    read = _read("whatsapp", request)
+    if isinstance(read, JsonResponse):
+        return read
+    _payload, text = read
+    # Meta sends a failed delivery again byte for byte: the body is its key.
+    return _store(Channel.WHATSAPP, hashlib.sha256(request.body).hexdigest(), text)
+
+
+@csrf_exempt
+@require_POST
+def sms_hook(request: HttpRequest) -> JsonResponse:
+    """The SMS gateway's delivery reports and incoming messages
+    (``X-Gateway-Secret``; see ``channels.senders``)."""
+    if _limited(request, "sms"):
+        return JsonResponse({"detail": "too many requests"}, status=429)
+    secret = settings.SMS_GATEWAY_CALLBACK_SECRET
+    given = request.headers.get("X-Gateway-Secret", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return _forbidden("sms", request, "bad secret")
+    read = _read("sms", request)
+    if isinstance(read, JsonResponse):
+        return read
+    _payload, text = read
+    return _store(Channel.SMS, hashlib.sha256(request.body).hexdigest(), text)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of every email. GET asks (mail scanners open links); POST stops
+    (the page's button, and RFC 8058 one-click from the mail client)."""
+    try:
+        data = signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
+        channel, digest = str(data["c"]), str(data["h"])
+    except (signing.BadSignature, KeyError, TypeError):
+        return render(
+            request, "channels/unsubscribe.html", {"invalid": True}, status=400
+        )
+    if channel not in Channel.values:
+        return render(
+            request, "channels/unsubscribe.html", {"invalid": True}, status=400
+        )
+    done = False
+    if request.method == "POST":
+        services.consent_opt_out_by_hash(
+            channel=channel, address_hash=digest, source="unsubscribe_link"
+        )
+        done = True
+    return render(request, "channels/unsubscribe.html", {"done": done})
