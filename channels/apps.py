@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ChannelsConfig(AppConfig):
     name = "channels"
     verbose_name = _("Messaging channels")
-
-    def ready(self) -> None:
-        from channels import hooks
-
-        hooks.register()

@@ -1,4 +1,5 @@
-"""What the channels app plugs into the platform (called from ``ready()``)."""
+"""What the channels app plugs into the house (``register`` is called by
+``core.hooks``)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ def test_every_domain_app_registers_through_its_hooks_module() -> None:
         "factcheck",
         "network",
         "newsroom",
+        "channels",
     ]
 
 
@@ -45,7 +46,11 @@ def test_registrations_land_in_every_registry_and_are_not_doubled() -> None:
         "newsroom",
         "datahub",
     ]
-    assert {"accounts.audit_prune", "newsroom.publish_due"} <= set(periodic)
+    assert {
+        "accounts.audit_prune",
+        "newsroom.publish_due",
+        "channels.outbox_due",
+    } <= set(periodic)
     assert {"network", "newsroom", "factcheck", "connectivity", "datahub"} <= set(
         panels
     )
