@@ -9,6 +9,8 @@ from simpul.api import api
 
 restrict_admin_to_superusers(admin.site)
 
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
