@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
@@ -105,11 +107,23 @@ def _path_parameters(path: str, names: set[str], ids: dict[str, Any]) -> dict[st
 def test_openapi_operations_never_fail(
     kaltim: None, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    call_command("load_demo", verbosity=0)
+    # As Django's test client does: the requests share the test's connection
+    # (and its transaction), which Django would otherwise close after each.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        _run(make_user, monkeypatch)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def _run(make_user: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from accounts.models import Role
     from accounts.services import api_token_create
     from simpul.api import api
 
-    call_command("load_demo", verbosity=0)
     ids = _ids()
     # Hundreds of requests from one token in a few seconds: the limits are
     # tested elsewhere, here they would only hide operations behind 429s.
