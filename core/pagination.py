@@ -43,17 +43,23 @@ def _count(items: Any) -> int:
     return len(items)
 
 
-class Pagination(PaginationBase):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=PAGE_MAX)
-        page_size: int | None = Field(None, ge=1, le=PAGE_SIZE_MAX)
+class PageQuery(Schema):
+    page: int = Field(1, ge=1, le=PAGE_MAX)
+    page_size: int | None = Field(None, ge=1, le=PAGE_SIZE_MAX)
 
-    class Output(Schema):
-        count: int
-        page: int
-        page_size: int
-        pages: int
-        items: list[Any]
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+    items: list[Any]
+
+
+class Pagination(PaginationBase):
+    # Named for the OpenAPI document, where a bare "Input" could meet another.
+    Input = PageQuery  # type: ignore[assignment]
+    Output = Page  # type: ignore[assignment]
 
     def __init__(self, *, page_size: int = 50, **kwargs: Any) -> None:
         self.page_size = page_size
@@ -62,7 +68,7 @@ class Pagination(PaginationBase):
     def paginate_queryset(
         self,
         queryset: QuerySet[Any] | Mapped | Sequence[Any],
-        pagination: Input,
+        pagination: PageQuery,
         request: HttpRequest,
         **params: Any,
     ) -> dict[str, Any]:

@@ -51,7 +51,7 @@ def _wsgi() -> Any:
 
 def _ids() -> dict[str, dict[str, Any]]:
     """Path parameters of the demo data, by the path they belong to."""
-    from connectivity.models import Place, Programme, Tower
+    from connectivity.models import Place, Programme, Tower, VillageStatus
     from datahub.models import Dataset, InfoRequest
     from factcheck.models import Claim, FactCheck
     from network.models import Activity, Event, Forum, Kim
@@ -66,6 +66,7 @@ def _ids() -> dict[str, dict[str, Any]]:
     request = InfoRequest.objects.order_by("pk").first()
     article = Article.objects.order_by("pk").first()
     programme = Programme.objects.order_by("pk").first()
+    village = VillageStatus.objects.order_by("region_id").first()
     found = {
         "kode": "64.02",
         "kim_id": pk(Kim),
@@ -85,7 +86,7 @@ def _ids() -> dict[str, dict[str, Any]]:
         "/connectivity/towers/": {"pk": pk(Tower)},
         "/connectivity/programmes/": {"slug": programme.slug if programme else None},
         "/data/datasets/": {"slug": dataset.slug if dataset else None},
-        "/connectivity/villages/": {"kode": "64.02.06.2001"},
+        "/connectivity/villages/": {"kode": village.region_id if village else None},
     }
     return {"": found, **by_path}
 
