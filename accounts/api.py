@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
@@ -8,6 +9,7 @@ from ninja.errors import HttpError
 from accounts import selectors, services
 from accounts.models import User
 from core.api_auth import api_user, token_or_session
+from core.pagination import PAGE_SIZE_MAX, paged
 from regions.models import Region
 
 router = Router(tags=["accounts"])
@@ -39,8 +41,9 @@ def me(request: HttpRequest) -> User:
 
 
 @router.get("/users", response=list[UserOut], auth=token_or_session)
-def users(request: HttpRequest, q: str = "") -> list[User]:
-    return list(selectors.user_list(actor=api_user(request), q=q[:100])[:200])
+@paged(PAGE_SIZE_MAX)
+def users(request: HttpRequest, q: str = "") -> QuerySet[User]:
+    return selectors.user_list(actor=api_user(request), q=q[:100])
 
 
 @router.get("/users/{user_id}", response=UserOut, auth=token_or_session)

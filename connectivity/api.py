@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
 from ninja import Field, Router, Schema
@@ -18,6 +19,7 @@ from connectivity import conf, exports, selectors, services
 from connectivity.models import Observation, Place, Programme, SitingPlan, Tower
 from core.api_auth import api_user, token_or_session
 from core.geojson import geojson_response
+from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from regions.models import Region
 
 router = Router(tags=["connectivity"])
@@ -157,7 +159,7 @@ class ReportOut(Schema):
     created: bool
 
 
-class ReviewIn(Schema):
+class ReportReviewIn(Schema):
     confirm: bool
     place: int | None = None
 
@@ -326,13 +328,14 @@ class ProgrammeOut(Schema):
 
 
 @router.get(f"{P}/places", response=list[PlaceOut])
+@paged(PAGE_SIZE_MAX)
 def list_places(
     request: HttpRequest,
     region: str = settings.HOME_REGION,
     kind: KindName | None = None,
-) -> list[Place]:
+) -> QuerySet[Place]:
     """Priority places under a region (public)."""
-    return list(selectors.places_list(region=_region(region), kind=kind)[:5000])
+    return selectors.places_list(region=_region(region), kind=kind)
 
 
 @router.get(f"{P}/places.geojson")
@@ -377,11 +380,12 @@ def delete_place(request: HttpRequest, pk: int) -> tuple[int, None]:
 
 
 @router.get(f"{P}/observations", response=list[ObservationOut])
+@paged(PAGE_SIZE_MAX)
 def list_observations(
     request: HttpRequest, region: str = settings.HOME_REGION
-) -> list[Observation]:
+) -> QuerySet[Observation]:
     """Confirmed observations (history) under a region, newest first."""
-    return list(selectors.observations_list(region=_region(region))[:2000])
+    return selectors.observations_list(region=_region(region))
 
 
 @router.post(f"{P}/observations", response={201: ObservationOut}, auth=token_or_session)
@@ -431,17 +435,20 @@ def file_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str,
 
 
 @router.get(f"{P}/reports", response=list[ObservationOut], auth=token_or_session)
-def pending_reports(request: HttpRequest) -> list[Observation]:
+@paged(PAGE_SIZE_MAX)
+def pending_reports(request: HttpRequest) -> QuerySet[Observation]:
     actor = api_user(request)
     if not can(actor, "confirm", "connectivity.observation"):
         raise PermissionDenied
-    return list(selectors.reports_pending(actor=actor)[:500])
+    return selectors.reports_pending(actor=actor)
 
 
 @router.post(
     f"{P}/reports/{{pk}}/review", response=ObservationOut, auth=token_or_session
 )
-def review_report(request: HttpRequest, pk: int, payload: ReviewIn) -> Observation:
+def review_report(
+    request: HttpRequest, pk: int, payload: ReportReviewIn
+) -> Observation:
     actor = api_user(request)
     obs = selectors.observation_get(pk=pk)
     if obs is None or not in_scope(actor, obs.region_id):
@@ -469,14 +476,15 @@ def _village_out(s: Any) -> dict[str, Any]:
 
 
 @router.get(f"{P}/villages", response=list[VillageOut])
+@paged(PAGE_SIZE_MAX)
 def list_villages(
     request: HttpRequest,
     region: str = settings.HOME_REGION,
     status: Literal["blankspot", "partial", "covered", "unknown"] | None = None,
-) -> list[dict[str, Any]]:
+) -> Mapped:
     """Derived status of the villages under a region (those with any data)."""
     rows = selectors.village_statuses(region=_region(region), status=status)
-    return [_village_out(s) for s in rows]
+    return Mapped(rows, _village_out)
 
 
 @router.get(f"{P}/villages/{{kode}}", response=VillageOut)
@@ -492,10 +500,11 @@ def get_village(request: HttpRequest, kode: str) -> dict[str, Any]:
 
 
 @router.get(f"{P}/towers", response=list[TowerOut])
+@paged(PAGE_SIZE_MAX)
 def list_towers(
     request: HttpRequest, region: str = settings.HOME_REGION, status: str | None = None
-) -> list[Tower]:
-    return list(selectors.towers_list(region=_region(region), status=status)[:5000])
+) -> QuerySet[Tower]:
+    return selectors.towers_list(region=_region(region), status=status)
 
 
 @router.get(f"{P}/towers/{{pk}}", response=TowerOut)
@@ -634,8 +643,9 @@ def plan_instance(
 
 
 @router.get(f"{P}/programmes", response=list[ProgrammeOut])
-def list_programmes(request: HttpRequest) -> list[Programme]:
-    return list(selectors.programmes_list().prefetch_related("villages"))
+@paged(PAGE_SIZE_MAX)
+def list_programmes(request: HttpRequest) -> QuerySet[Programme]:
+    return selectors.programmes_list().prefetch_related("villages")
 
 
 class ProgrammeIn(Schema):

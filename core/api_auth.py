@@ -25,6 +25,14 @@ class TokenAuth(HttpBearer):
 class ActiveSessionAuth(SessionAuth):
     """The browser's session (CSRF checked by django-ninja for unsafe methods)."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a signed-in session there is nothing a forged request could
+        # borrow, so no CSRF check: the caller is told to authenticate (401),
+        # not that a CSRF token is missing (403).
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         return user if user is not None and user.is_active else None

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from core.health import registered_checks
@@ -28,6 +32,25 @@ def healthz(request: HttpRequest) -> JsonResponse:
         status = "error"
     code = 503 if status == "error" else 200
     return JsonResponse({"status": status, **checks}, status=code)
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: JSON under /api/ (a 503 when the database is gone), the
+    HTML page elsewhere.  Called inside Django's ``except`` block, for errors
+    that happen outside the API's own handlers (a middleware's query, say)."""
+    if not _is_api(request):
+        return defaults.server_error(request)
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        return JsonResponse(
+            {"detail": "Basis data tidak dapat dihubungi; coba lagi sebentar lagi."},
+            status=503,
+        )
+    return JsonResponse({"detail": "Terjadi kesalahan di server."}, status=500)
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -11,10 +11,11 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.throttling import AnonRateThrottle
 
 from accounts.permissions import can
 from core.api_auth import api_user, token_or_session
+from core.pagination import PAGE_SIZE_MAX, Mapped, paged
+from core.throttling import ScopedThrottle, api_throttles
 from datahub import selectors, services
 from datahub.messages import describe_errors, describe_personal
 from datahub.models import (
@@ -85,22 +86,12 @@ class DatasetDetail(DatasetOut):
     resources: list[ResourceOut]
 
 
-class DatasetPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[DatasetOut]
-
-
 class DatasetFilters(Schema):
     q: str = Field("", max_length=100)
     topic: str = Field("", max_length=100)
     office: str = Field("", max_length=100)
     region: str = Field("", max_length=13)
     kind: str = Field("", max_length=20)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class DatasetIn(Schema):
@@ -227,10 +218,9 @@ def _version(version: ResourceVersion) -> dict[str, Any]:
     }
 
 
-@router.get("/datasets", response=DatasetPage)
-def list_datasets(
-    request: HttpRequest, filters: Query[DatasetFilters]
-) -> dict[str, Any]:
+@router.get("/datasets", response=list[DatasetOut])
+@paged(50)
+def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> Mapped:
     """Published datasets, searched (``q``) and filtered, paginated."""
     datasets = selectors.dataset_search(
         q=filters.q,
@@ -239,15 +229,7 @@ def list_datasets(
         region=filters.region,
         kind=filters.kind,
     )
-    count = datasets.count()
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": max(1, -(-count // filters.page_size)),
-        "items": [_dataset(d) for d in datasets[start : start + filters.page_size]],
-    }
+    return Mapped(datasets, _dataset)
 
 
 @router.get("/datasets/{slug}", response=DatasetDetail)
@@ -383,14 +365,16 @@ def publish_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 @router.get("/offices", response=list[OfficeOut])
-def list_offices(request: HttpRequest) -> list[dict[str, Any]]:
+@paged(PAGE_SIZE_MAX)
+def list_offices(request: HttpRequest) -> Mapped:
     """Offices that publish data and answer information requests."""
-    return [_office(o) for o in selectors.office_list()]
+    return Mapped(selectors.office_list(), _office)
 
 
 @router.get("/topics", response=list[TopicOut])
-def list_topics(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_topic(t) for t in selectors.topic_list()]
+@paged(PAGE_SIZE_MAX)
+def list_topics(request: HttpRequest) -> Mapped:
+    return Mapped(selectors.topic_list(), _topic)
 
 
 class IndicatorOut(Schema):
@@ -407,6 +391,7 @@ class IndicatorOut(Schema):
 
 
 @router.get("/regions/{kode}/indicators", response=list[IndicatorOut])
+@paged(PAGE_SIZE_MAX)
 def region_indicators(request: HttpRequest, kode: str) -> list[dict[str, Any]]:
     """The built-in indicators charted on a region's page: its children compared,
     or for a kecamatan the kecamatan of its kabupaten."""
@@ -551,7 +536,7 @@ def _request_out(http: HttpRequest, request: InfoRequest) -> dict[str, Any]:
 @router.post(
     "/requests",
     response={201: RequestReceipt},
-    throttle=[AnonRateThrottle("10/h")],
+    throttle=[*api_throttles(), ScopedThrottle("ppid-request", "10/h", who="anon")],
 )
 def file_request(request: HttpRequest, payload: RequestIn) -> tuple[int, Any]:
     """File a request for public information (no account needed). Keep the ``url``:
@@ -591,24 +576,18 @@ def track_request(request: HttpRequest, number: str) -> dict[str, Any]:
 class RequestFilters(Schema):
     status: str = Field("open", max_length=20)
     office: str = Field("", max_length=100)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 @router.get("/requests", response=list[RequestOut], auth=token_or_session)
-def list_requests(
-    request: HttpRequest, filters: Query[RequestFilters]
-) -> list[dict[str, Any]]:
+@paged(50)
+def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Mapped:
     """The queue of requests to offices in your region; contact data only for the
     responsible office's own staff."""
     actor = api_user(request)
     requests = selectors.info_requests_for_staff(
         actor=actor, status=filters.status, office=filters.office
     ).prefetch_related("objections")
-    start = (filters.page - 1) * filters.page_size
-    return [
-        _request_out(request, r) for r in requests[start : start + filters.page_size]
-    ]
+    return Mapped(requests, lambda r: _request_out(request, r))
 
 
 def _staff_request(request: HttpRequest, request_id: int) -> InfoRequest:
@@ -700,6 +679,7 @@ class ReportRow(Schema):
 
 
 @router.get("/requests-report", response=list[ReportRow], auth=token_or_session)
+@paged(PAGE_SIZE_MAX)
 def request_report(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     """The yearly report of requests, answers and times per office."""
     return [

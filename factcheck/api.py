@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from core.api_auth import api_user, token_or_session
+from core.pagination import Mapped, paged
 from factcheck import matching_service, selectors, services
 from factcheck.models import Channel, Claim, FactCheck, Topic, Verdict
 from regions.models import Region
@@ -71,19 +73,10 @@ class FactCheckDetail(FactCheckItem):
     external_id: str
 
 
-class FactCheckPage(Schema):
-    count: int
-    page: int
-    pages: int
-    items: list[FactCheckItem]
-
-
 class FactCheckFilters(Schema):
     q: str = Field("", max_length=100)
     verdict: str = Field("", max_length=24)
     topic: str = Field("", max_length=16)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 class ClaimItem(Schema):
@@ -156,10 +149,9 @@ def submit_tip(request: HttpRequest, payload: TipIn) -> dict[str, Any]:
     }
 
 
-@router.get("/factcheck/factchecks", response=FactCheckPage)
-def list_factchecks(
-    request: HttpRequest, filters: Query[FactCheckFilters]
-) -> dict[str, Any]:
+@router.get("/factcheck/factchecks", response=list[FactCheckItem])
+@paged(20)
+def list_factchecks(request: HttpRequest, filters: Query[FactCheckFilters]) -> Mapped:
     if filters.verdict and filters.verdict not in Verdict.values:
         raise HttpError(400, f"Vonis tidak dikenal: {filters.verdict}.")
     if filters.topic and filters.topic not in Topic.values:
@@ -167,14 +159,7 @@ def list_factchecks(
     items = selectors.factcheck_public_list(
         q=filters.q, verdict=filters.verdict, topic=filters.topic
     )
-    count = items.count()
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "count": count,
-        "page": filters.page,
-        "pages": max(1, -(-count // filters.page_size)),
-        "items": [_item(fc) for fc in items[start : start + filters.page_size]],
-    }
+    return Mapped(items, _item)
 
 
 @router.get("/factcheck/factchecks/{factcheck_id}", response=FactCheckDetail)
@@ -196,18 +181,17 @@ def get_factcheck(request: HttpRequest, factcheck_id: int) -> dict[str, Any]:
 
 
 @router.get("/factcheck/claims", response=list[ClaimItem], auth=token_or_session)
+@paged(50)
 def list_claims(
-    request: HttpRequest, status: str = "open", topic: str = "", page: int = 1
-) -> list[Claim]:
+    request: HttpRequest, status: str = "open", topic: str = ""
+) -> QuerySet[Claim]:
     """The desk queue, by spread (fact-checkers and editors); ``topic`` keeps
     the claims of one topic."""
     if status not in ("open", "all", *Claim.Status.values):
         raise HttpError(400, f"Status tidak dikenal: {status}.")
     if topic and topic not in Topic.values:
         raise HttpError(400, f"Topik tidak dikenal: {topic}.")
-    claims = selectors.claim_list(actor=api_user(request), status=status, topic=topic)
-    start = (max(page, 1) - 1) * 50
-    return list(claims[start : start + 50])
+    return selectors.claim_list(actor=api_user(request), status=status, topic=topic)
 
 
 class TopicIn(Schema):

@@ -22,8 +22,10 @@ from ninja.errors import HttpError
 from accounts.models import AuditEntry
 from accounts.services import audit_record
 from core.api_auth import api_user, token_or_session
+from core.pagination import PAGE_SIZE_MAX, paged
 from network import selectors, services
 from network.models import Activity, Event, Forum, Kim, Membership
+from regions.api import Point
 from regions.models import Region
 
 router = Router(tags=["network"])
@@ -38,8 +40,6 @@ class ListFilters(Schema):
     region: str | None = Field(
         None, pattern=KODE_PATTERN, description="Kemendagri code; includes below"
     )
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 class KimFilters(ListFilters):
@@ -62,23 +62,6 @@ class ActivityFilters(ListFilters):
         ]
         | None
     ) = None
-
-
-def _page(items: QuerySet[Any], filters: ListFilters) -> dict[str, Any]:
-    count = items.count()
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": max(1, -(-count // filters.page_size)),
-        "items": list(items[start : start + filters.page_size]),
-    }
-
-
-class Point(Schema):
-    lat: float
-    lng: float
 
 
 class KimOut(Schema):
@@ -144,14 +127,6 @@ class KimDetail(KimOut):
     @staticmethod
     def resolve_public_contacts(obj: Kim) -> list[Any]:
         return selectors.kim_public_contacts(kim=obj)
-
-
-class KimPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[KimOut]
 
 
 class KimIn(Schema):
@@ -270,11 +245,12 @@ def _region(code: str) -> Region:
     return region
 
 
-@router.get("/kims", response=KimPage)
-def list_kims(request: HttpRequest, filters: Query[KimFilters]) -> dict[str, Any]:
+@router.get("/kims", response=list[KimOut])
+@paged(50)
+def list_kims(request: HttpRequest, filters: Query[KimFilters]) -> QuerySet[Kim]:
     """KIMs searched by name or village (``q``), filtered by region code, status
     and maturity level; paginated."""
-    return _page(_kims(filters), filters)
+    return _kims(filters)
 
 
 @router.get("/kims/{kim_id}", response=KimDetail)
@@ -310,6 +286,7 @@ def patch_kim(request: HttpRequest, kim_id: int, payload: KimPatch) -> Kim:
 
 
 @router.get("/kims/{kim_id}/members", response=list[MemberOut], auth=token_or_session)
+@paged(PAGE_SIZE_MAX)
 def list_members(request: HttpRequest, kim_id: int) -> list[Membership]:
     """Members with personal data: staff in scope and the KIM's coordinator
     (the read is written to the audit log)."""
@@ -392,19 +369,10 @@ class ForumDetail(ForumOut):
         return list(obj.kims.values_list("pk", flat=True))
 
 
-class ForumPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ForumOut]
-
-
-@router.get("/forums", response=ForumPage)
-def list_forums(request: HttpRequest, filters: Query[ListFilters]) -> dict[str, Any]:
-    return _page(
-        selectors.forum_list(region_code=filters.region or "", q=filters.q), filters
-    )
+@router.get("/forums", response=list[ForumOut])
+@paged(50)
+def list_forums(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet[Forum]:
+    return selectors.forum_list(region_code=filters.region or "", q=filters.q)
 
 
 @router.get("/forums/{forum_id}", response=ForumDetail)
@@ -480,22 +448,15 @@ class EventDetail(EventOut):
         return [r.kode for r in obj.invited_regions.all()]
 
 
-class EventPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[EventOut]
-
-
-@router.get("/events", response=EventPage)
-def list_events(request: HttpRequest, filters: Query[EventFilters]) -> dict[str, Any]:
+@router.get("/events", response=list[EventOut])
+@paged(50)
+def list_events(request: HttpRequest, filters: Query[EventFilters]) -> QuerySet[Event]:
     """Published events held in (or organised by) a region, with their on-site
     and online attendance counts."""
     events = selectors.event_list(
         q=filters.q, region_code=filters.region or "", kind=filters.kind or ""
     )
-    return _page(events, filters)
+    return events
 
 
 @router.get("/events/{event_id}", response=EventDetail)
@@ -536,14 +497,6 @@ class ActivityOut(Schema):
         return [p.image.url for p in obj.photos.all()]
 
 
-class ActivityPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[ActivityOut]
-
-
 class ActivityIn(Schema):
     kim_id: int
     kind: Literal[
@@ -558,15 +511,16 @@ class ActivityIn(Schema):
     links: list[str] = []
 
 
-class ReviewIn(Schema):
+class ActivityReviewIn(Schema):
     approve: bool
     note: str = Field("", max_length=500)
 
 
-@router.get("/activities", response=ActivityPage)
+@router.get("/activities", response=list[ActivityOut])
+@paged(50)
 def list_activities(
     request: HttpRequest, filters: Query[ActivityFilters]
-) -> dict[str, Any]:
+) -> QuerySet[Activity]:
     """Approved activities, by region code, KIM and ADINDA kind; paginated."""
     activities = selectors.activity_list(
         q=filters.q,
@@ -574,7 +528,7 @@ def list_activities(
         kim_id=filters.kim,
         kind=filters.kind or "",
     ).prefetch_related("photos")
-    return _page(activities, filters)
+    return activities
 
 
 @router.post("/activities", response={201: ActivityOut}, auth=token_or_session)
@@ -592,7 +546,7 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> tuple[int, Act
     "/activities/{activity_id}/review", response=ActivityOut, auth=token_or_session
 )
 def review_activity(
-    request: HttpRequest, activity_id: int, payload: ReviewIn
+    request: HttpRequest, activity_id: int, payload: ActivityReviewIn
 ) -> Activity:
     actor = api_user(request)
     activity = get_object_or_404(

@@ -8,12 +8,14 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from core.api_auth import api_user, token_or_session
+from core.pagination import paged
 from network import selectors as network
 from newsroom import channels, selectors, services
 from newsroom.models import Article, Kind
@@ -89,20 +91,11 @@ class ArticleDetail(ArticleItem):
         ]
 
 
-class ArticlePage(Schema):
-    count: int
-    page: int
-    page_size: int
-    items: list[ArticleItem]
-
-
 class ArticleFilters(Schema):
     region: str = Field("", max_length=13)
     kim: int | None = None
     kind: str = Field("", max_length=20)
     q: str = Field("", max_length=200)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=100)
 
 
 class ArticleIn(Schema):
@@ -172,10 +165,11 @@ def _regions(codes: list[str]) -> list[Region]:
     return found
 
 
-@router.get("/articles", response=ArticlePage)
+@router.get("/articles", response=list[ArticleItem])
+@paged(20)
 def list_articles(
     request: HttpRequest, filters: Query[ArticleFilters]
-) -> dict[str, Any]:
+) -> QuerySet[Article]:
     """Published articles, newest first (or by relevance with ``q``)."""
     if filters.q:
         articles = selectors.article_search(q=filters.q, region_code=filters.region)
@@ -188,13 +182,7 @@ def list_articles(
             articles = articles.filter(kim_id=filters.kim)
         if filters.kind:
             articles = articles.filter(kind=filters.kind)
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "count": articles.count(),
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "items": list(articles[start : start + filters.page_size]),
-    }
+    return articles
 
 
 @router.get("/articles/feeds")

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from core.geojson import geojson_response
+from core.pagination import paged
 from regions.models import Region
 from regions.selectors import (
     region_children_features,
@@ -71,20 +73,10 @@ class RegionDetail(RegionRef):
     url: str
 
 
-class RegionPage(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-    items: list[RegionItem]
-
-
 class RegionFilters(Schema):
     parent: str | None = Field(None, pattern=KODE_PATTERN)
     level: LevelName | None = None
     q: str = Field("", max_length=100)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(50, ge=1, le=200)
 
 
 def _get(kode: str) -> Region:
@@ -98,19 +90,13 @@ def _get(kode: str) -> Region:
     return region
 
 
-@router.get("/regions", response=RegionPage)
-def list_regions(request: HttpRequest, filters: Query[RegionFilters]) -> dict[str, Any]:
+@router.get("/regions", response=list[RegionItem])
+@paged(50)
+def list_regions(
+    request: HttpRequest, filters: Query[RegionFilters]
+) -> QuerySet[Region]:
     """Regions by parent code and level, searched by name (``q``), paginated."""
-    regions = region_list(parent=filters.parent, level=filters.level, q=filters.q)
-    count = regions.count()
-    start = (filters.page - 1) * filters.page_size
-    return {
-        "count": count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": max(1, -(-count // filters.page_size)),
-        "items": list(regions[start : start + filters.page_size]),
-    }
+    return region_list(parent=filters.parent, level=filters.level, q=filters.q)
 
 
 @router.get("/regions/{kode}", response=RegionDetail)

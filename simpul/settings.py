@@ -93,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -293,7 +294,9 @@ LOGGING = {
 # How long after its last heartbeat a worker is still counted alive (seconds).
 WORKER_HEARTBEAT_TIMEOUT = env_int("WORKER_HEARTBEAT_TIMEOUT", 90)
 API_PAGE_SIZE_MAX = 200
-API_ANON_RATE = env_str("API_ANON_RATE", "120/m")
+# Anonymous callers are counted per IP address, and many phones share one behind
+# a carrier's NAT: the limit is sized for a crowd, not for one person.
+API_ANON_RATE = env_str("API_ANON_RATE", "300/m")
 API_AUTH_RATE = env_str("API_AUTH_RATE", "600/m")
 # Audit entries hold personal data (names, IP addresses): kept two years by default.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 730)

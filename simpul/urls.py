@@ -13,6 +13,8 @@ from simpul.sitemaps import SITEMAPS
 
 restrict_admin_to_superusers(admin.site)
 
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),

@@ -17,7 +17,7 @@ def test_berau_token_can_neither_read_nor_change_kukar_accounts(
     kukar_member = make_user(Role.KIM_MEMBER, "64.02.06", full_name="Warga Tenggarong")
     berau = make_user(Role.REGENCY_ADMIN, "64.03")
     _, key = api_token_create(user=berau, name="t")
-    listing = client.get("/api/v1/users", **_auth(key)).json()
+    listing = client.get("/api/v1/users", **_auth(key)).json()["items"]
     assert all(u["region"].startswith("64.03") for u in listing)
     assert (
         client.get(f"/api/v1/users/{kukar_member.pk}", **_auth(key)).status_code == 404

@@ -135,7 +135,7 @@ def test_staff_confirm_a_report(client: Client, make_user) -> None:
         actor=None, idempotency_key="confirm-me-001", region=Region.objects.get(kode=V)
     )
     client.force_login(make_user(Role.DISTRICT_OPERATOR, "64.02.12"))
-    listed = client.get("/api/v1/connectivity/reports").json()
+    listed = client.get("/api/v1/connectivity/reports").json()["items"]
     assert [r["id"] for r in listed] == [report.pk]
     response = post(
         client, f"/api/v1/connectivity/reports/{report.pk}/review", {"confirm": True}
@@ -259,7 +259,8 @@ def test_progress_programmes_and_exports(client: Client) -> None:
     assert progress["villages"] == 237 and len(progress["children"]) == 20
     assert progress["history"]
     programmes = {
-        p["slug"]: p for p in client.get("/api/v1/connectivity/programmes").json()
+        p["slug"]: p
+        for p in client.get("/api/v1/connectivity/programmes").json()["items"]
     }
     assert len(programmes["kukar-bebas-blankspot"]["villages"]) == 19
     assert programmes["ujicoba-40-desa-2022"]["target_villages"] == 40

@@ -36,7 +36,10 @@ def test_api_throttle_counts_in_the_rate_limit_cache(
     from simpul.api import api
 
     throttle = api.throttle[0]  # type: ignore[index]
-    assert throttle.cache.get("throttle_anon_127.0.0.1")  # type: ignore[union-attr]
+    assert throttle.scope == "api-anon"
+    key = f"throttle_api-anon_{throttle.rate}_ip127.0.0.1"
+    assert throttle.cache is not caches["default"]
+    assert caches["ratelimit"].get(key)
 
 
 def test_login_rate_limit_counts_in_the_rate_limit_cache(

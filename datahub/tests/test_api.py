@@ -74,8 +74,9 @@ def test_publish_through_the_api(client: Client, offices, operator) -> None:  # 
     ]
     listing = client.get("/api/v1/data/datasets", {"q": "posyandu"}).json()
     assert listing["count"] == 1 and listing["items"][0]["slug"] == slug
-    assert client.get("/api/v1/data/offices").json()[0]["slug"]
-    assert "kesehatan" in [t["slug"] for t in client.get("/api/v1/data/topics").json()]
+    assert client.get("/api/v1/data/offices").json()["items"][0]["slug"]
+    topics = client.get("/api/v1/data/topics").json()["items"]
+    assert "kesehatan" in [t["slug"] for t in topics]
 
 
 def test_api_scope_and_authentication(client: Client, draft, make_user) -> None:  # type: ignore[no-untyped-def]

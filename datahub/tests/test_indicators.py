@@ -65,7 +65,7 @@ def test_region_pages_chart_the_indicators(client: Client, refreshed) -> None:  
 
 
 def test_indicator_api_and_ckan(client: Client, refreshed) -> None:  # type: ignore[no-untyped-def]
-    charts = client.get("/api/v1/data/regions/64.02.06/indicators").json()
+    charts = client.get("/api/v1/data/regions/64.02.06/indicators").json()["items"]
     villages = next(c for c in charts if c["key"] == "desa-kelurahan")
     assert villages["highlight"] == "64.02.06"
     assert len(villages["values"]) == 20
@@ -245,7 +245,7 @@ def test_tips_and_factchecks_per_topic_indicator(
     assert ">Penipuan</text>" in section and ">Bencana dan cuaca</text>" in section
     assert ">Kesehatan</text>" not in section  # the legend lists what occurs
     assert 'fill="none" stroke="#a8321f"' in section
-    charts = client.get("/api/v1/data/regions/64.02/indicators").json()
+    charts = client.get("/api/v1/data/regions/64.02/indicators").json()["items"]
     chart = next(c for c in charts if c["key"] == "cek-fakta-topik")
     assert chart["value_column"] == "aduan"
     assert {"column": "aduan_penipuan", "label": "Penipuan"} in chart["segments"]

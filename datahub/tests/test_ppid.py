@@ -1,6 +1,7 @@
 """Public information requests: filing, statutory deadlines, the staff queue,
 answers, refusals, objections, privacy of the requester, the yearly report."""
 
+import time
 from datetime import date
 
 import pytest
@@ -125,12 +126,12 @@ def test_contact_data_is_seen_by_the_responsible_office_only(
         auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
         item = client.get(f"/api/v1/data/requests/{request.pk}", **auth).json()
         assert (item["requester_email"] == "siti@example.org") is visible
-        listed = client.get("/api/v1/data/requests", **auth).json()
+        listed = client.get("/api/v1/data/requests", **auth).json()["items"]
         assert (listed[0]["requester_name"] == "Siti Aminah") is visible
     _, key = api_token_create(user=berau, name="t")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert client.get(f"/api/v1/data/requests/{request.pk}", **auth).status_code == 404
-    assert client.get("/api/v1/data/requests", **auth).json() == []
+    assert client.get("/api/v1/data/requests", **auth).json()["items"] == []
     # The public status never carries contact data.
     status = client.get(f"/api/v1/data/requests/track/{request.tracking_number}")
     assert "Siti" not in status.content.decode()
@@ -269,7 +270,7 @@ def test_yearly_report_per_office(client: Client, offices, operator, make_user) 
         "/api/v1/data/requests-report",
         {"year": 2026},
         HTTP_AUTHORIZATION=f"Bearer {key}",
-    ).json()
+    ).json()["items"]
     assert report[0]["received"] == 3 and report[0]["refusals"] == {"17h": 1}
 
 
@@ -300,3 +301,39 @@ def test_api_files_and_answers_a_request(client: Client, offices, operator) -> N
     )
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "requester_email"
+
+
+def _post(client: Client, office) -> int:  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/data/requests",
+        {**FORM, "office": office.slug},
+        content_type="application/json",
+    ).status_code
+
+
+def test_api_filing_limit_is_not_consumed_by_reads(client: Client, offices) -> None:  # type: ignore[no-untyped-def]
+    # The hourly limit once shared its counter with the per-minute limit of
+    # every read: ten page loads left no request to file.
+    for _ in range(10):
+        assert client.get("/api/v1/regions/64").status_code == 200
+    assert _post(client, offices["tenggarong"]) == 201
+
+
+def test_api_filing_limit_is_not_lifted_after_a_minute(
+    client: Client, offices, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ninja.throttling import SimpleRateThrottle
+
+    start = time.time()
+    now = [start]
+    # The throttles' clock and the cache's expiry both move on.
+    monkeypatch.setattr(SimpleRateThrottle, "timer", lambda self: now[0])
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    office = offices["tenggarong"]
+    assert [_post(client, office) for _ in range(10)] == [201] * 10
+    assert _post(client, office) == 429
+    now[0] = start + 61
+    assert client.get("/api/v1/regions/64").status_code == 200
+    assert _post(client, office) == 429
+    now[0] = start + 3601
+    assert _post(client, office) == 201

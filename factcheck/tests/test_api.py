@@ -92,9 +92,9 @@ def test_claims_need_the_desk(client: Client, corpus, make_user) -> None:
     )
     assert client.get("/api/v1/factcheck/claims").status_code == 401
     client.force_login(make_user(Role.KIM_MEMBER, "64.02.06"))
-    assert client.get("/api/v1/factcheck/claims").json() == []
+    assert client.get("/api/v1/factcheck/claims").json()["items"] == []
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
-    (claim,) = client.get("/api/v1/factcheck/claims").json()
+    (claim,) = client.get("/api/v1/factcheck/claims").json()["items"]
     assert claim["tip_count"] == 1 and claim["status"] == "new"
 
 
@@ -115,7 +115,7 @@ def test_topics_in_the_api(client: Client, corpus, make_user) -> None:
     body = {"topic": "bencana"}
     assert client.post(url, body, content_type="application/json").status_code == 401
     client.force_login(make_user(Role.EDITOR, "64"))
-    (claim,) = client.get("/api/v1/factcheck/claims").json()
+    (claim,) = client.get("/api/v1/factcheck/claims").json()["items"]
     assert claim["topic"] == "pemerintahan"
     assert client.post(url, body, content_type="application/json").status_code == 403
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
@@ -123,8 +123,9 @@ def test_topics_in_the_api(client: Client, corpus, make_user) -> None:
     assert changed.status_code == 200 and changed.json()["topic"] == "bencana"
     bad = client.post(url, {"topic": "x"}, content_type="application/json")
     assert bad.status_code == 400
-    assert client.get("/api/v1/factcheck/claims", {"topic": "bencana"}).json()
-    assert client.get("/api/v1/factcheck/claims", {"topic": "politik"}).json() == []
+    claims = "/api/v1/factcheck/claims"
+    assert client.get(claims, {"topic": "bencana"}).json()["items"]
+    assert client.get(claims, {"topic": "politik"}).json()["items"] == []
     assert client.get("/api/v1/factcheck/claims", {"topic": "x"}).status_code == 400
     missing = "/api/v1/factcheck/claims/999999/topic"
     assert (

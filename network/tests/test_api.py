@@ -47,7 +47,9 @@ def test_members_need_scope_and_are_logged(client: Client, make_user, kim) -> No
         client.get(f"/api/v1/kims/{kim.pk}/members", **_auth(berau)).status_code == 404
     )
     kukar = make_user(Role.REGENCY_ADMIN, "64.02")
-    members = client.get(f"/api/v1/kims/{kim.pk}/members", **_auth(kukar)).json()
+    members = client.get(f"/api/v1/kims/{kim.pk}/members", **_auth(kukar)).json()[
+        "items"
+    ]
     assert members[0]["phone"] == "+6281200000042"
     assert AuditEntry.objects.filter(action="export").count() == 1
 
