@@ -7,8 +7,8 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from accounts import selectors, services
+from accounts.api_auth import api_user, token_or_session
 from accounts.models import User
-from core.api_auth import api_user, token_or_session
 from core.pagination import PAGE_SIZE_MAX, paged
 from regions.models import Region
 

@@ -13,11 +13,11 @@ from django_ratelimit.core import is_ratelimited
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
+from accounts.api_auth import api_user, token_or_session
 from accounts.models import User
 from accounts.permissions import can, in_scope
 from connectivity import conf, exports, selectors, services
 from connectivity.models import Observation, Place, Programme, SitingPlan, Tower
-from core.api_auth import api_user, token_or_session
 from core.geojson import geojson_response
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from regions.models import Region

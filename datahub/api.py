@@ -12,8 +12,8 @@ from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
+from accounts.api_auth import api_user, token_or_session
 from accounts.permissions import can
-from core.api_auth import api_user, token_or_session
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from core.throttling import ScopedThrottle, api_throttles
 from datahub import selectors, services

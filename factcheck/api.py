@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from core.api_auth import api_user, token_or_session
+from accounts.api_auth import api_user, token_or_session
 from core.pagination import Mapped, paged
 from factcheck import matching_service, selectors, services
 from factcheck.models import Channel, Claim, FactCheck, Topic, Verdict

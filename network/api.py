@@ -19,9 +19,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from accounts.api_auth import api_user, token_or_session
 from accounts.models import AuditEntry
 from accounts.services import audit_record
-from core.api_auth import api_user, token_or_session
 from core.pagination import PAGE_SIZE_MAX, paged
 from network import selectors, services
 from network.models import Activity, Event, Forum, Kim, Membership

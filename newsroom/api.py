@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from core.api_auth import api_user, token_or_session
+from accounts.api_auth import api_user, token_or_session
 from core.pagination import paged
 from network import selectors as network
 from newsroom import channels, selectors, services
