@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import json
@@ -32,6 +31,7 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
+from core.exports import table_response
 from core.forms import add_validation_errors
 from factcheck import messages as texts
 from factcheck import selectors, services
@@ -526,6 +526,17 @@ def network(request: HttpRequest) -> HttpResponse:
     )
 
 
+CONTACT_HEADERS = [
+    "nama",
+    "peran",
+    "kim",
+    "wilayah",
+    "kode_wilayah",
+    "telepon",
+    "email",
+]
+
+
 @login_required
 def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """The KIM coordinators to tell about a verdict (list, or CSV to download)."""
@@ -546,19 +557,14 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             obj=factcheck,
             changes={"contacts": len(contacts)},
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="kontak-kim-cekfakta-{factcheck.pk}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow(
-            ["nama", "peran", "kim", "wilayah", "kode_wilayah", "telepon", "email"]
-        )
-        for c in contacts:
-            writer.writerow(
+        return table_response(
+            filename=f"kontak-kim-cekfakta-{factcheck.pk}",
+            headers=CONTACT_HEADERS,
+            rows=(
                 [c.name, c.role, c.kim, c.region, c.region_code, c.phone, c.email]
-            )
-        return response
+                for c in contacts
+            ),
+        )
     return render(
         request,
         "factcheck/network_contacts.html",
