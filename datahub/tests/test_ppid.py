@@ -300,3 +300,30 @@ def test_api_files_and_answers_a_request(client: Client, offices, operator) -> N
     )
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "requester_email"
+
+
+def test_yearly_report_refuses_years_out_of_range(
+    client: Client, offices, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    for year in ("99999", "1850", "\uff12\uff10\uff12\uff16", "-1", "abc"):
+        response = client.get("/staf/ppid/laporan/", {"tahun": year})
+        assert response.status_code == 400, year
+        assert "Tahun harus antara 2000" in response.content.decode()
+        csv = client.get("/staf/ppid/laporan/", {"tahun": year, "format": "csv"})
+        assert csv.status_code == 400
+    assert client.get("/staf/ppid/laporan/", {"tahun": 2026}).status_code == 200
+
+
+def test_yearly_report_csv_escapes_formulas(
+    client: Client, offices, operator, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    office = offices["tenggarong"]
+    office.name = "=cmd|'/C calc'!A0"
+    office.save()
+    _file(office)
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    body = client.get(
+        "/staf/ppid/laporan/", {"tahun": 2026, "format": "csv"}
+    ).content.decode("utf-8-sig")
+    assert body.splitlines()[1].startswith("'=cmd|'/C calc'!A0,64.02.06,1,")

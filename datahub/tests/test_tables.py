@@ -151,6 +151,8 @@ def test_writers_round_trip() -> None:
     )
     book = load_workbook(io.BytesIO(data))
     values = list(book.active.iter_rows(values_only=True))
+    assert book.active["B2"].value == "=bahaya"
+    assert book.active["B2"].data_type == "s"  # text, not a formula
     assert values[0] == ("kode", "nama", "n", "tanggal", "aktif")
     assert values[1][2] == 3 and values[1][3].date() == date(2026, 1, 31)
     data = json.loads(tables.to_json(columns, rows))
