@@ -61,14 +61,6 @@ def find_control_chars(value: Any, *, depth: int = 0) -> bool:
     return False
 
 
-def validate_no_control_chars(value: Any) -> None:
-    if isinstance(value, str) and has_control_chars(value):
-        raise ValidationError(
-            _("The text contains forbidden control characters (such as NUL)."),
-            code="control_chars",
-        )
-
-
 def validate_finite(value: Any) -> None:
     """Refuse NaN and ±Infinity (``1e308 * 10`` is stored as ``Infinity``)."""
     try:
