@@ -15,6 +15,7 @@ from ninja.throttling import AnonRateThrottle
 
 from accounts.permissions import can
 from core.api_auth import api_user, token_or_session
+from core.inputs import parse_year
 from datahub import selectors, services
 from datahub.messages import describe_errors, describe_personal
 from datahub.models import (
@@ -702,6 +703,7 @@ class ReportRow(Schema):
 @router.get("/requests-report", response=list[ReportRow], auth=token_or_session)
 def request_report(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     """The yearly report of requests, answers and times per office."""
+    year = parse_year(str(year), default=year)
     return [
         {
             "office": r.office.slug,

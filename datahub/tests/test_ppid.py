@@ -327,3 +327,17 @@ def test_yearly_report_csv_escapes_formulas(
         "/staf/ppid/laporan/", {"tahun": 2026, "format": "csv"}
     ).content.decode("utf-8-sig")
     assert body.splitlines()[1].startswith("'=cmd|'/C calc'!A0,64.02.06,1,")
+
+
+def test_yearly_report_api_refuses_years_out_of_range(
+    client: Client, offices, operator
+) -> None:  # type: ignore[no-untyped-def]
+    _, key = api_token_create(user=operator, name="t")
+    for year in (99999, 1850, -1):
+        response = client.get(
+            "/api/v1/data/requests-report",
+            {"year": year},
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert response.status_code == 400, year
+        assert response.json()["detail"]
