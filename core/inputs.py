@@ -45,20 +45,49 @@ def has_control_chars(text: str) -> bool:
     return CONTROL_CHARS.search(text) is not None
 
 
-def find_control_chars(value: Any, *, depth: int = 0) -> bool:
-    """Whether a JSON-like value holds a control character in a key or a string."""
+def find_control_chars(value: Any, *, path: str = "", depth: int = 0) -> str | None:
+    """The dotted path (``"text"``, ``"items.0.name"``) of the first key or string
+    of a JSON-like value holding a control character, or None."""
     if isinstance(value, str):
-        return has_control_chars(value)
+        return path if has_control_chars(value) else None
     if depth > 64:
-        return False  # deeper documents are refused by the parser's own bounds
+        return None  # deeper documents are refused before they are parsed
+    items: list[tuple[str, Any]] = []
     if isinstance(value, dict):
-        return any(
-            has_control_chars(str(k)) or find_control_chars(v, depth=depth + 1)
-            for k, v in value.items()
-        )
-    if isinstance(value, list):
-        return any(find_control_chars(v, depth=depth + 1) for v in value)
-    return False
+        items = [(str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = [(str(i), v) for i, v in enumerate(value)]
+    for key, item in items:
+        where = f"{path}.{key}" if path else key
+        if has_control_chars(key):
+            return where
+        found = find_control_chars(item, path=where, depth=depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+class ControlCharactersValidator:
+    """On every form ``CharField`` (installed by ``core.apps``): refuses control
+    characters but tab, newline and carriage return. NUL is left to Django's own
+    validator, which every CharField has and whose error code this one shares,
+    so a form's own wording for it applies to both and a text holding NUL and
+    other control characters gets one message, not two."""
+
+    code = "null_characters_not_allowed"
+
+    def __call__(self, value: Any) -> None:
+        if isinstance(value, str) and "\x00" not in value and has_control_chars(value):
+            raise ValidationError(
+                _("The text contains forbidden control characters (such as NUL)."),
+                code=self.code,
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ControlCharactersValidator)
+
+    def __hash__(self) -> int:
+        return hash(self.code)
 
 
 def validate_finite(value: Any) -> None:
