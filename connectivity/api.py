@@ -17,7 +17,16 @@ from accounts.api_auth import api_user, token_or_session
 from accounts.models import User
 from accounts.permissions import can, in_scope
 from connectivity import conf, exports, selectors, services
-from connectivity.models import Observation, Place, Programme, SitingPlan, Tower
+from connectivity.models import (
+    MAX_HOUSEHOLDS,
+    MAX_PLACE_WEIGHT,
+    MAX_POPULATION,
+    Observation,
+    Place,
+    Programme,
+    SitingPlan,
+    Tower,
+)
 from core.geojson import geojson_response
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from regions.models import Region
@@ -81,9 +90,9 @@ class PlaceIn(Schema):
     lat: float
     lng: float
     geometry: dict[str, Any] | None = None
-    households: int | None = Field(None, ge=0)
-    population: int | None = Field(None, ge=0)
-    weight: float | None = Field(None, ge=0)
+    households: int | None = Field(None, ge=0, le=MAX_HOUSEHOLDS)
+    population: int | None = Field(None, ge=0, le=MAX_POPULATION)
+    weight: float | None = Field(None, ge=0, le=MAX_PLACE_WEIGHT, allow_inf_nan=False)
     source: str = Field("", max_length=100)
 
 
@@ -92,9 +101,9 @@ class PlacePatch(Schema):
     name: str | None = Field(None, max_length=150)
     lat: float | None = None
     lng: float | None = None
-    households: int | None = Field(None, ge=0)
-    population: int | None = Field(None, ge=0)
-    weight: float | None = Field(None, ge=0)
+    households: int | None = Field(None, ge=0, le=MAX_HOUSEHOLDS)
+    population: int | None = Field(None, ge=0, le=MAX_POPULATION)
+    weight: float | None = Field(None, ge=0, le=MAX_PLACE_WEIGHT, allow_inf_nan=False)
     source: str | None = Field(None, max_length=100)
 
 

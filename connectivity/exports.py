@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpResponse
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from connectivity import selectors
 from connectivity.models import Place, VillageStatus
+from core.exports import CSV_TYPE, attachment, csv_text
 from core.pdf import FONT, stylesheet
 from regions.models import Region
 
@@ -51,12 +53,15 @@ def _yn(value: bool | None) -> str:
 
 def villages_csv(*, region: Region) -> str:
     statuses = {s.region_id: s for s in selectors.village_statuses(region=region)}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(VILLAGE_COLUMNS)
+    return csv_text(VILLAGE_COLUMNS, _village_rows(region, statuses))
+
+
+def _village_rows(
+    region: Region, statuses: dict[str, VillageStatus]
+) -> Iterator[list[Any]]:
     for v in selectors.villages_in(region=region).select_related("parent"):
         s = statuses.get(v.kode)
-        writer.writerow(
+        yield (
             [
                 v.kode,
                 v.name,
@@ -72,20 +77,13 @@ def villages_csv(*, region: Region) -> str:
                 s.last_observed_at.isoformat() if s and s.last_observed_at else "",
             ]
         )
-    return out.getvalue()
-
-
-def _attachment(content: str | bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def villages_csv_response(*, region: Region) -> HttpResponse:
-    return _attachment(
+    return attachment(
         villages_csv(region=region),
-        "text/csv; charset=utf-8",
-        f"sinyal-desa-{region.kode}.csv",
+        filename=f"sinyal-desa-{region.kode}.csv",
+        content_type=CSV_TYPE,
     )
 
 
@@ -107,19 +105,17 @@ def geojson(*, region: Region) -> dict[str, Any]:
 
 
 def geojson_response(*, region: Region) -> HttpResponse:
-    return _attachment(
+    return attachment(
         json.dumps(geojson(region=region), ensure_ascii=False),
-        "application/geo+json",
-        f"sinyal-{region.kode}.geojson",
+        filename=f"sinyal-{region.kode}.geojson",
+        content_type="application/geo+json",
     )
 
 
 def places_csv(*, region: Region) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(PLACE_COLUMNS)
-    for p in selectors.places_list(region=region):
-        writer.writerow(
+    return csv_text(
+        PLACE_COLUMNS,
+        (
             [
                 p.pk,
                 p.region_id,
@@ -134,8 +130,17 @@ def places_csv(*, region: Region) -> str:
                 p.observed_tech,
                 _yn(p.predicted_covered),
             ]
-        )
-    return out.getvalue()
+            for p in selectors.places_list(region=region)
+        ),
+    )
+
+
+def places_csv_response(*, region: Region) -> HttpResponse:
+    return attachment(
+        places_csv(region=region),
+        filename=f"tempat-prioritas-{region.kode}.csv",
+        content_type=CSV_TYPE,
+    )
 
 
 class ImportFormatError(ValueError):

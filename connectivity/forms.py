@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from connectivity import conf
 from connectivity.geo import point_problem
 from connectivity.models import (
+    MAX_HOUSEHOLDS,
+    MAX_PLACE_WEIGHT,
+    MAX_POPULATION,
     Observation,
     Operator,
     Place,
@@ -44,11 +47,16 @@ class PointMixin(forms.Form):
 class PlaceForm(PointMixin):
     kind = forms.ChoiceField(label=_("Type"), choices=Place.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=150, required=False)
-    households = forms.IntegerField(label=_("Households"), min_value=0, required=False)
-    population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
+    households = forms.IntegerField(
+        label=_("Households"), min_value=0, max_value=MAX_HOUSEHOLDS, required=False
+    )
+    population = forms.IntegerField(
+        label=_("Population"), min_value=0, max_value=MAX_POPULATION, required=False
+    )
     weight = forms.FloatField(
         label=_("Weight"),
         min_value=0,
+        max_value=MAX_PLACE_WEIGHT,
         required=False,
         help_text=_(
             "Leave empty for the default: office 3; market, port, health centre, "

@@ -271,7 +271,7 @@ def register() -> None:
     from accounts.dashboard import register_panel
     from accounts.models import Role
     from accounts.permissions import STAFF_ROLES, register_rules
-    from connectivity.tasks import progress_snapshots_task
+    from connectivity.tasks import plans_stale_fail_task, progress_snapshots_task
     from core.demo import register_demo
     from core.schedule import register_periodic
     from regions.pages import register_section
@@ -306,4 +306,9 @@ def register() -> None:
         "connectivity.progress_snapshots",
         progress_snapshots_task,
         every=timedelta(days=1),
+    )
+    register_periodic(
+        "connectivity.plans_stale",
+        plans_stale_fail_task,
+        every=timedelta(minutes=5),
     )

@@ -8,11 +8,22 @@ come from the propagation model (``Place.predicted_*``, ``Tower.predicted_range_
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.inputs import validate_finite
+
+# Bounds of what people may type (and the database keeps): far above any real
+# village (the largest kelurahan has about 150,000 people), far below what
+# overflows a sum or a 32-bit column.
+MAX_PLACE_WEIGHT = 100_000.0
+MAX_POPULATION = 10_000_000
+MAX_HOUSEHOLDS = 5_000_000
+MAX_PLAN_BUDGET = 10_000
 
 INDONESIA_POINT = (
     Q(lat__gte=-11.0) & Q(lat__lte=6.5) & Q(lng__gte=94.0) & Q(lng__lte=141.5)
@@ -66,9 +77,26 @@ class Place(models.Model):
     geometry = models.JSONField(
         _("area (GeoJSON polygon)"), null=True, blank=True, default=None
     )
-    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
-    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    weight = models.FloatField(_("weight"))
+    households = models.PositiveIntegerField(
+        _("households"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_HOUSEHOLDS)],
+    )
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_POPULATION)],
+    )
+    weight = models.FloatField(
+        _("weight"),
+        validators=[
+            validate_finite,
+            MinValueValidator(0),
+            MaxValueValidator(MAX_PLACE_WEIGHT),
+        ],
+    )
     weight_is_custom = models.BooleanField(_("weight set by hand"), default=False)
     source = models.CharField(_("source"), max_length=100, blank=True)
     at_default_location = models.BooleanField(
@@ -111,7 +139,15 @@ class Place(models.Model):
                 condition=INDONESIA_POINT, name="place_point_in_indonesia"
             ),
             models.CheckConstraint(
-                condition=Q(weight__gte=0), name="place_weight_gte_0"
+                condition=Q(weight__gte=0) & Q(weight__lte=MAX_PLACE_WEIGHT),
+                name="place_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(households__isnull=True) | Q(households__lte=MAX_HOUSEHOLDS)
+                )
+                & (Q(population__isnull=True) | Q(population__lte=MAX_POPULATION)),
+                name="place_counts_range",
             ),
             models.UniqueConstraint(
                 fields=["region"],
@@ -598,7 +634,12 @@ class SitingPlan(models.Model):
     objective = models.CharField(
         _("objective"), max_length=10, choices=Objective, default=Objective.MAX_COVER
     )
-    budget = models.PositiveIntegerField(_("budget (towers)"), null=True, blank=True)
+    budget = models.PositiveIntegerField(
+        _("budget (towers)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PLAN_BUDGET)],
+    )
     radius_km = models.FloatField(_("site radius (km)"))
     grid_km = models.FloatField(_("candidate grid spacing (km)"), default=5.0)
     time_limit = models.FloatField(_("time limit (s)"), default=10.0)
@@ -619,6 +660,7 @@ class SitingPlan(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -633,6 +675,11 @@ class SitingPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(grid_km__gte=0.5) & Q(grid_km__lte=50),
                 name="plan_grid_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True)
+                | (Q(budget__gte=0) & Q(budget__lte=MAX_PLAN_BUDGET)),
+                name="plan_budget_range",
             ),
         ]
 

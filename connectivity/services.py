@@ -8,6 +8,7 @@ data, tasks). Permission rules are declared in ``ConnectivityConfig.ready``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +44,8 @@ from connectivity.models import (
 )
 from regions.models import Region, RegionBoundary
 from regions.selectors import subtree_q
+
+log = logging.getLogger(__name__)
 
 SYSTEM_SOURCE_DEFAULT = "default: region representative point"
 
@@ -1143,13 +1146,17 @@ def plan_create(
 
 
 def plan_run(*, plan: SitingPlan) -> SitingPlan:
-    """Solve a stored plan (idempotent: a finished plan is left as it is)."""
+    """Solve a stored plan (idempotent: a finished plan is left as it is). A plan
+    that cannot be solved ends "failed" with the reason, whatever went wrong."""
     from connectivity.siting import InvalidInstance
     from connectivity.siting import plan as solve
 
     if plan.status == SitingPlan.Status.DONE:
         return plan
-    SitingPlan.objects.filter(pk=plan.pk).update(status=SitingPlan.Status.RUNNING)
+    plan.started_at = timezone.now()
+    SitingPlan.objects.filter(pk=plan.pk).update(
+        status=SitingPlan.Status.RUNNING, started_at=plan.started_at
+    )
     try:
         result = solve(
             plan.instance,
@@ -1157,21 +1164,62 @@ def plan_run(*, plan: SitingPlan) -> SitingPlan:
             method="exact" if plan.method == "exact" else "greedy",
             objective=plan.objective,  # type: ignore[arg-type]
         )
+        total = result["total_weight"]
+        before = result["existing_covered_weight"] / total if total else 0.0
+        after = result["covered_share"]
+        if not all(math.isfinite(x) for x in (total, before, after)):
+            raise ValueError(_("The weights add up to no finite number."))
     except InvalidInstance as exc:
         plan.status = SitingPlan.Status.FAILED
         plan.error = "; ".join(exc.problems)
+    except Exception as exc:
+        # The solver, numpy or HiGHS may fail in ways no one listed; the plan must
+        # still end, never stay "running".
+        log.exception("siting plan %s failed", plan.pk)
+        plan.status = SitingPlan.Status.FAILED
+        plan.error = str(
+            _("The planner failed: %(error)s")
+            % {"error": str(exc)[:500] or type(exc).__name__}
+        )
     else:
         plan.result = result
         plan.status = SitingPlan.Status.DONE
-        total = result["total_weight"]
-        plan.covered_share_before = (
-            result["existing_covered_weight"] / total if total else 0.0
-        )
-        plan.covered_share_after = result["covered_share"]
+        plan.covered_share_before = before
+        plan.covered_share_after = after
         plan.error = result.get("reason", "")
     plan.finished_at = timezone.now()
     plan.save()
     return plan
+
+
+#: A plan still "running" this long after its time limit was left behind by a
+#: worker that stopped (killed, out of memory, redeployed).
+PLAN_STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def plans_stale_fail(*, now: dt.datetime | None = None) -> int:
+    """Mark "failed" the plans left running (or never started) by a worker that
+    went away; returns how many."""
+    now = now or timezone.now()
+    failed = 0
+    stale = SitingPlan.objects.filter(
+        status__in=[SitingPlan.Status.RUNNING, SitingPlan.Status.PENDING]
+    )
+    for plan in stale:
+        since = plan.started_at or plan.created_at
+        limit = dt.timedelta(seconds=plan.time_limit) + PLAN_STALE_AFTER
+        if plan.status == SitingPlan.Status.PENDING:
+            limit += dt.timedelta(hours=1)  # waiting in the queue behind others
+        if now - since <= limit:
+            continue
+        failed += SitingPlan.objects.filter(pk=plan.pk, status=plan.status).update(
+            status=SitingPlan.Status.FAILED,
+            error=str(
+                _("The planner stopped without an answer (the worker was interrupted).")
+            ),
+            finished_at=now,
+        )
+    return failed
 
 
 @transaction.atomic

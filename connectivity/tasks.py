@@ -17,6 +17,12 @@ def plan_run_task(plan_id: int) -> str:
 
 
 @task()
+def plans_stale_fail_task() -> int:
+    """Plans a stopped worker left "running" end "failed" (periodic)."""
+    return services.plans_stale_fail()
+
+
+@task()
 def coverage_refresh_task(region_kode: str) -> int:
     """Recompute predicted coverage of the places under a region (idempotent)."""
     region = Region.objects.filter(kode=region_kode).first()

@@ -154,14 +154,7 @@ def export_villages_csv(request: HttpRequest, kode: str) -> HttpResponse:
 
 
 def export_places_csv(request: HttpRequest, kode: str) -> HttpResponse:
-    region = _region_or_404(kode)
-    response = HttpResponse(
-        exports.places_csv(region=region), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="tempat-prioritas-{region.kode}.csv"'
-    )
-    return response
+    return exports.places_csv_response(region=_region_or_404(kode))
 
 
 def export_geojson(request: HttpRequest, kode: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from accounts.api_auth import api_user, token_or_session
 from accounts.permissions import can
+from core.inputs import parse_year
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from core.throttling import ScopedThrottle, api_throttles
 from datahub import selectors, services
@@ -682,6 +683,7 @@ class ReportRow(Schema):
 @paged(PAGE_SIZE_MAX)
 def request_report(request: HttpRequest, year: int) -> list[dict[str, Any]]:
     """The yearly report of requests, answers and times per office."""
+    year = parse_year(str(year), default=year)
     return [
         {
             "office": r.office.slug,

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from core.xlsx import XLSX_MESSAGES
+
 TABLE_MESSAGES: dict[str, str] = {
     "unsupported_format": gettext_noop("Upload a CSV (.csv) or Excel (.xlsx) file."),
     "not_utf8": gettext_noop(
@@ -46,6 +48,8 @@ TABLE_MESSAGES: dict[str, str] = {
         "Region code %(kode)s does not exist (Kemendagri)."
     ),
 }
+
+TABLE_MESSAGES.update(XLSX_MESSAGES)
 
 PERSONAL_REASONS: dict[str, str] = {
     "column_name": gettext_noop("the column name suggests personal data"),

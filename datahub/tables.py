@@ -18,10 +18,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
+
+from core.xlsx import XlsxError, xlsx_rows
 
 TEXT = "text"
 INTEGER = "integer"
@@ -209,34 +211,32 @@ def read_csv(data: bytes) -> Sheet:
 
 def read_xlsx(data: bytes) -> Sheet:
     """Read the first worksheet of an .xlsx file; formulas are errors (values only)."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
+    formulas: list[tuple[int, int]] = []
+    rows: list[list[Raw]] = []
+    too_many = False
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        return Sheet([], [], [CellError(0, "", "bad_excel")])
-    try:
-        sheet = book.worksheets[0]
-        formulas: list[tuple[int, int]] = []
-        rows: list[list[Raw]] = []
-        for r, row in enumerate(sheet.iter_rows(values_only=False), start=1):
-            values: list[Raw] = []
-            for c, cell in enumerate(row):
-                value = getattr(cell, "value", None)
-                if getattr(cell, "data_type", None) == "f" or (
-                    isinstance(value, str) and value.startswith("=")
-                ):
+        # Rows past the limit are only counted by _sheet_from_rows, which stops at
+        # MAX_ROWS data rows; a few blank lines above the header are allowed for.
+        for r, values in enumerate(
+            xlsx_rows(
+                data, max_rows=MAX_ROWS + 20, max_columns=MAX_COLUMNS, data_only=False
+            ),
+            start=1,
+        ):
+            for c, value in enumerate(values):
+                if isinstance(value, str) and value.startswith("="):
                     formulas.append((r, c))
-                    value = None  # reported below; its text is no data
-                values.append(value)
+                    values[c] = None  # reported below; its text is no data
             rows.append(values)
-            if r > MAX_ROWS + 1:
-                break
-    finally:
-        book.close()
+    except XlsxError as exc:
+        if exc.code == "xlsx_too_many_columns":
+            return Sheet([], [], [CellError(0, "", "too_many_columns", exc.params)])
+        if exc.code != "xlsx_too_many_rows":
+            return Sheet([], [], [CellError(exc.row, "", exc.code, exc.params)])
+        too_many = True
     result = _sheet_from_rows(rows)
+    if too_many and not any(e.code == "too_many_rows" for e in result.errors):
+        result.errors.append(CellError(0, "", "too_many_rows", {"max": MAX_ROWS}))
     for r, c in formulas[:MAX_ERRORS]:
         column = result.columns[c] if c < len(result.columns) else f"#{c + 1}"
         result.errors.append(CellError(r, column, "formula"))
@@ -605,56 +605,17 @@ def parse_columns(text: str) -> list[Column]:
 # --- writing --------------------------------------------------------------------
 
 
-def _csv_safe(value: Cell) -> Cell:
-    # Spreadsheet programs run cells that start with these as formulas.
-    if (
-        isinstance(value, str)
-        and value[:1] in ("=", "+", "@", "-", "\t", "\r")
-        and not re.fullmatch(r"-[0-9.,]+", value)
-    ):
-        return "'" + value
-    return value
-
-
-def to_csv(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+def typed_rows(
+    columns: Sequence[Column], rows: Iterable[Sequence[Cell]]
+) -> Iterator[list[Any]]:
+    """Rows with dates as dates (they are stored as ISO text), for spreadsheets."""
     for row in rows:
-        writer.writerow(
-            [
-                ""
-                if v is None
-                else ("ya" if v is True else "tidak")
-                if isinstance(v, bool)
-                else _csv_safe(v)
-                for v in row
-            ]
-        )
-    return out.getvalue()
-
-
-def to_xlsx(
-    columns: Sequence[Column], rows: Iterable[Sequence[Cell]], *, title: str = "data"
-) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "data")
-    sheet.append([c.name for c in columns])
-    for row in rows:
-        values: list[Any] = []
-        for column, value in zip(columns, row, strict=False):
-            if column.type == DATE and isinstance(value, str):
-                values.append(date.fromisoformat(value))
-            elif isinstance(value, str) and value.startswith("="):
-                values.append("'" + value)
-            else:
-                values.append(value)
-        sheet.append(values)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        yield [
+            date.fromisoformat(value)
+            if column.type == DATE and isinstance(value, str)
+            else value
+            for column, value in zip(columns, row, strict=False)
+        ]
 
 
 def to_records(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -27,7 +25,9 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
 from accounts.permissions import can
+from core import exports
 from core.forms import add_validation_errors
+from core.inputs import parse_year
 from datahub import dcat, selectors, services, tables
 from datahub.forms import (
     AnswerForm,
@@ -166,15 +166,17 @@ def download(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpRe
     name = f"{dataset.slug}-{found.name}-v{version.number}"
     name = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name)[:120]
     if fmt == "csv":
-        body: bytes = tables.to_csv([c.name for c in columns], version.rows).encode(
-            "utf-8-sig"
-        )
-        content_type = "text/csv; charset=utf-8"
+        body: bytes = exports.csv_text(
+            [c.name for c in columns], version.rows, bom=True
+        ).encode()
+        content_type = exports.CSV_TYPE
     elif fmt == "xlsx":
-        body = tables.to_xlsx(columns, version.rows, title=found.name)
-        content_type = (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body = exports.xlsx_bytes(
+            [c.name for c in columns],
+            tables.typed_rows(columns, version.rows),
+            title=found.name,
         )
+        content_type = exports.XLSX_TYPE
     elif fmt == "json":
         body = tables.to_json(columns, version.rows).encode()
         content_type = "application/json"
@@ -799,14 +801,18 @@ def staff_report(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
     if not can(actor, "report", "datahub.request"):
         raise PermissionDenied
-    year_text = request.GET.get("tahun", "")
-    year = int(year_text) if year_text.isdigit() else timezone.localdate().year
+    this_year = timezone.localdate().year
+    status = 200
+    try:
+        year = parse_year(request.GET.get("tahun"), default=this_year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        year, status = this_year, 400
     reports = selectors.ppid_report(actor=actor, year=year)
-    if request.GET.get("format") == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            [
+    if request.GET.get("format") == "csv" and status == 200:
+        return exports.table_response(
+            filename=f"laporan-ppid-{year}",
+            headers=[
                 "kantor",
                 "kode_wilayah",
                 "diterima",
@@ -817,10 +823,8 @@ def staff_report(request: HttpRequest) -> HttpResponse:
                 "terlambat",
                 "keberatan",
                 "rata_rata_hari_kerja",
-            ]
-        )
-        for r in reports:
-            writer.writerow(
+            ],
+            rows=(
                 [
                     r.office.name,
                     r.office.region_id,
@@ -831,14 +835,11 @@ def staff_report(request: HttpRequest) -> HttpResponse:
                     r.extended,
                     r.late,
                     r.objections,
-                    "" if r.average_days is None else r.average_days,
+                    r.average_days,
                 ]
-            )
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="laporan-ppid-{year}.csv"'
+                for r in reports
+            ),
         )
-        return response
     refusal_labels = dict(InfoRequest.Refusal.choices)
     return render(
         request,
@@ -851,4 +852,5 @@ def staff_report(request: HttpRequest) -> HttpResponse:
             "reports": reports,
             "refusal_labels": refusal_labels,
         },
+        status=status,
     )

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import json
 import logging
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,6 +29,8 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
+from core import webhooks
+from core.exports import table_response
 from core.forms import add_validation_errors
 from factcheck import messages as texts
 from factcheck import selectors, services
@@ -199,30 +198,25 @@ def _limited(request: HttpRequest, channel: str, contact: str) -> bool:
 @require_POST
 def telegram_webhook(request: HttpRequest) -> JsonResponse:
     """Bot API updates; authenticated by the secret token set with setWebhook."""
-    secret = settings.TELEGRAM_WEBHOOK_SECRET
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+    if not webhooks.secret_matches(given, settings.TELEGRAM_WEBHOOK_SECRET):
         return _forbidden("telegram", request, "bad secret token")
     try:
-        update = json.loads(request.body)
-        update_id = str(update["update_id"])
-    except (ValueError, KeyError, TypeError):
+        update = webhooks.parse(webhooks.TelegramUpdate, request.body)
+    except webhooks.BadPayload:
         return JsonResponse({"detail": "bad update"}, status=400)
-    message = update.get("message") or update.get("channel_post")
-    if not isinstance(message, dict) or "chat" not in message:
+    message = update.message or update.channel_post
+    if message is None or not message.chat.id:
         return JsonResponse({"ok": True, "result": "ignored"})
-    chat_id = str(message["chat"].get("id", ""))
-    if not chat_id:
-        return JsonResponse({"ok": True, "result": "ignored"})
+    chat_id = message.chat.id
     if _limited(request, "telegram", chat_id):
         log.info("tipline telegram: rate limited")
         return JsonResponse({"ok": True, "result": "rate_limited"})
-    text = message.get("text") or message.get("caption")
     result = bot_message(
         channel=Channel.TELEGRAM,
-        delivery_id=update_id,
+        delivery_id=update.update_id,
         contact=chat_id,
-        text=text if isinstance(text, str) else None,
+        text=message.text if message.text is not None else message.caption,
     )
     return JsonResponse({"ok": True, "result": result})
 
@@ -233,7 +227,7 @@ def _whatsapp_signature_ok(request: HttpRequest) -> bool:
     if not secret or not given.startswith("sha256="):
         return False
     expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(given[7:].encode(), expected.encode())
+    return webhooks.secret_matches(given[7:], expected)
 
 
 def _wa_contact(raw: str) -> str:
@@ -250,10 +244,8 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         token = settings.WHATSAPP_VERIFY_TOKEN
         given = request.GET.get("hub.verify_token", "")
-        if (
-            request.GET.get("hub.mode") == "subscribe"
-            and token
-            and hmac.compare_digest(given.encode(), token.encode())
+        if request.GET.get("hub.mode") == "subscribe" and webhooks.secret_matches(
+            given, token
         ):
             return HttpResponse(
                 request.GET.get("hub.challenge", "")[:200], content_type="text/plain"
@@ -264,43 +256,25 @@ def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
     if not _whatsapp_signature_ok(request):
         return _forbidden("whatsapp", request, "bad signature")
     try:
-        payload = json.loads(request.body)
-        entries = payload.get("entry", [])
-    except (ValueError, AttributeError):
+        payload = webhooks.parse(webhooks.WhatsAppPayload, request.body)
+    except webhooks.BadPayload:
         return JsonResponse({"detail": "bad payload"}, status=400)
-    results = []
-    for entry in entries if isinstance(entries, list) else []:
-        for change in entry.get("changes", []) if isinstance(entry, dict) else []:
-            value = change.get("value", {}) if isinstance(change, dict) else {}
-            for message in value.get("messages", []) or []:
-                results.append(_whatsapp_message(request, message))
+    results = [_whatsapp_message(request, m) for m in payload.messages()]
     return JsonResponse({"ok": True, "results": results})
 
 
-def _whatsapp_message(request: HttpRequest, message: Any) -> str:
-    if (
-        not isinstance(message, dict)
-        or not message.get("id")
-        or not message.get("from")
-    ):
+def _whatsapp_message(request: HttpRequest, message: webhooks.WhatsAppMessage) -> str:
+    if not message.id or not message.from_:
         return "ignored"
-    contact = _wa_contact(str(message["from"]))
+    contact = _wa_contact(message.from_)
     if _limited(request, "whatsapp", contact):
         log.info("tipline whatsapp: rate limited")
         return "rate_limited"
-    kind = message.get("type")
-    text: str | None = None
-    if kind == "text":
-        text = (message.get("text") or {}).get("body")
-    elif kind in ("image", "video", "document"):
-        text = (message.get(kind) or {}).get("caption")
-    elif kind == "button":
-        text = (message.get("button") or {}).get("text")
     return bot_message(
         channel=Channel.WHATSAPP,
-        delivery_id=str(message["id"]),
+        delivery_id=message.id,
         contact=contact,
-        text=text if isinstance(text, str) else None,
+        text=message.body(),
     )
 
 
@@ -526,6 +500,17 @@ def network(request: HttpRequest) -> HttpResponse:
     )
 
 
+CONTACT_HEADERS = [
+    "nama",
+    "peran",
+    "kim",
+    "wilayah",
+    "kode_wilayah",
+    "telepon",
+    "email",
+]
+
+
 @login_required
 def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """The KIM coordinators to tell about a verdict (list, or CSV to download)."""
@@ -546,19 +531,14 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             obj=factcheck,
             changes={"contacts": len(contacts)},
         )
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="kontak-kim-cekfakta-{factcheck.pk}.csv"'
-        )
-        writer = csv.writer(response)
-        writer.writerow(
-            ["nama", "peran", "kim", "wilayah", "kode_wilayah", "telepon", "email"]
-        )
-        for c in contacts:
-            writer.writerow(
+        return table_response(
+            filename=f"kontak-kim-cekfakta-{factcheck.pk}",
+            headers=CONTACT_HEADERS,
+            rows=(
                 [c.name, c.role, c.kim, c.region, c.region_code, c.phone, c.email]
-            )
-        return response
+                for c in contacts
+            ),
+        )
     return render(
         request,
         "factcheck/network_contacts.html",

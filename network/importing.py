@@ -31,6 +31,8 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import in_scope
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
+from core.exports import table_response
+from core.xlsx import XLSX_MESSAGES, XlsxError, xlsx_rows
 from network.models import Kim, Membership, Person
 from regions.models import Region
 
@@ -120,6 +122,9 @@ class SheetError(ValueError):
 
 
 # --- reading ------------------------------------------------------------------------
+MAX_SHEET_COLUMNS = 100
+
+
 def _header(name: Any) -> str:
     key = "_".join(str(name or "").strip().lower().replace("-", " ").split())
     return ALIASES.get(key, key)
@@ -155,21 +160,16 @@ def _read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _read_xlsx(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    from openpyxl import load_workbook
-
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
-        raise SheetError(_("The Excel file cannot be read.")) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_header(h) for h in next(rows, ())]
-    _check_header(header)
-    for number, values in enumerate(rows, start=2):
-        cells = [_cell(v) for v in values]
-        if any(cells):
-            yield number, dict(zip(header, cells, strict=False))
-    book.close()
+        rows = xlsx_rows(data, max_rows=MAX_ROWS + 1, max_columns=MAX_SHEET_COLUMNS)
+        header = [_header(h) for h in next(rows, [])]
+        _check_header(header)
+        for number, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                yield number, dict(zip(header, cells, strict=False))
+    except XlsxError as exc:
+        raise SheetError(_(XLSX_MESSAGES[exc.code]) % exc.params) from None
 
 
 def _cell(value: Any) -> str:
@@ -496,64 +496,9 @@ def export_response(
     *, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], fmt: str
 ) -> HttpResponse:
     """A CSV (UTF-8 with BOM, opens in Excel) or .xlsx download of ``rows``."""
-    if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(filename[:31])
-        sheet.append(list(headers))
-        for row in rows:
-            sheet.append([_xlsx_value(v) for v in row])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type=(
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            ),
-        )
-    else:
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow(["" if v is None else _csv_value(v) for v in row])
-        response = HttpResponse(
-            "\ufeff" + text.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
-
-
-def _csv_value(value: Any) -> str:
-    text = str(value)
-    # Spreadsheet formula injection: a cell starting with = + - @ runs as a formula.
-    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _xlsx_value(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return (
-            timezone.localtime(value).replace(tzinfo=None)
-            if timezone.is_aware(value)
-            else value
-        )
-    if isinstance(value, bool | int | float | date):
-        return value
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return table_response(
+        filename=filename, headers=headers, rows=rows, fmt=fmt, title=filename[:31]
+    )
 
 
 KIM_HEADERS = [

@@ -17,6 +17,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,6 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.uploads import upload_path
+
+# Far above the biggest hall or stadium event a KIM holds.
+MAX_EVENT_CAPACITY = 100_000
 
 E164 = r"^\+[1-9][0-9]{6,14}$"
 
@@ -575,7 +579,12 @@ class Event(models.Model):
         choices=Registration,
         default=Registration.PUBLIC,
     )
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_EVENT_CAPACITY)],
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     checkin_token = models.CharField(max_length=32, default=_token, editable=False)
@@ -590,6 +599,11 @@ class Event(models.Model):
                 condition=Q(ends_at__isnull=True)
                 | Q(ends_at__gte=models.F("starts_at")),
                 name="event_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True)
+                | Q(capacity__lte=MAX_EVENT_CAPACITY),
+                name="event_capacity_range",
             ),
         ]
         indexes = [models.Index(fields=["region", "starts_at"])]

@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import api_user, token_or_session
+from core import webhooks
 from core.pagination import paged
 from network import selectors as network
 from newsroom import channels, selectors, services
@@ -397,23 +398,20 @@ def whatsapp_callback(request: HttpRequest) -> HttpResponse:
     ):
         raise HttpError(401, "Tanda tangan tidak valid.")
     try:
-        data = json.loads(request.body)
-    except ValueError:
-        raise HttpError(400, "JSON tidak valid.") from None
+        payload = webhooks.parse(webhooks.WhatsAppPayload, request.body)
+    except webhooks.BadPayload:
+        raise HttpError(400, "Bentuk data tidak valid.") from None
     updated = 0
-    for entry in data.get("entry", []) if isinstance(data, dict) else []:
-        for change in entry.get("changes", []):
-            for status in change.get("value", {}).get("statuses", []):
-                mapped = WHATSAPP_STATUSES.get(str(status.get("status", "")))
-                if mapped is None:
-                    continue
-                errors = status.get("errors") or [{}]
-                updated += services.delivery_status_update(
-                    channel="whatsapp",
-                    provider_id=str(status.get("id", "")),
-                    status=mapped,
-                    error=str(errors[0].get("title", ""))[:300],
-                )
+    for status in payload.statuses():
+        mapped = WHATSAPP_STATUSES.get(status.status)
+        if mapped is None:
+            continue
+        updated += services.delivery_status_update(
+            channel="whatsapp",
+            provider_id=status.id,
+            status=mapped,
+            error=status.errors[0].title[:300] if status.errors else "",
+        )
     return HttpResponse(
         json.dumps({"updated": updated}), content_type="application/json"
     )
@@ -449,14 +447,12 @@ def telegram_callback(request: HttpRequest) -> HttpResponse:
     ):
         raise HttpError(401, "Rahasia webhook tidak valid.")
     try:
-        update = json.loads(request.body)
-    except ValueError:
-        raise HttpError(400, "JSON tidak valid.") from None
-    answer = services.telegram_update_handle(
-        update=update if isinstance(update, dict) else {}
-    )
-    if not answer:
+        update = webhooks.parse(webhooks.TelegramUpdate, request.body)
+    except webhooks.BadPayload:
+        raise HttpError(400, "Bentuk data tidak valid.") from None
+    answer = services.telegram_update_handle(update=update.model_dump(by_alias=True))
+    if not answer or update.message is None:
         return HttpResponse(status=200)
-    chat_id = update["message"]["chat"]["id"]
+    chat_id = update.message.chat.id
     body = {"method": "sendMessage", "chat_id": chat_id, "text": answer}
     return HttpResponse(json.dumps(body), content_type="application/json")

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
 from core import whatsapp
+from core.webhooks import secret_matches
 
 
 class TemporaryError(Exception):
@@ -259,14 +260,14 @@ def whatsapp_signature_valid(body: bytes, header: str) -> bool:
     if not secret or not header.startswith("sha256="):
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+    return secret_matches(header.removeprefix("sha256="), expected)
 
 
 def sms_secret_valid(header: str) -> bool:
     secret = settings.SMS_GATEWAY_CALLBACK_SECRET
-    return bool(secret) and hmac.compare_digest(secret, header or "")
+    return secret_matches(header, secret)
 
 
 def telegram_secret_valid(header: str) -> bool:
     secret = settings.NEWSROOM_TELEGRAM_WEBHOOK_SECRET
-    return bool(secret) and hmac.compare_digest(secret, header or "")
+    return secret_matches(header, secret)

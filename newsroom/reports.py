@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from core.exports import XlsxSheet
 from core.pdf import FONT, FONT_BOLD, stylesheet
 from newsroom.selectors import ReportRow
 from regions.models import Region
@@ -78,32 +79,15 @@ def _totals(rows: list[ReportRow]) -> list[object]:
 
 
 def report_xlsx(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Laporan"
-    sheet.append([f"Laporan Kabar {region.name}: {month_label(month)}"])
-    sheet["A1"].font = Font(bold=True, size=13)
+    sheet = XlsxSheet(title="Laporan", widths=(5, 12, 60, 28, 30, 10, 10, 11, 10, 10))
+    sheet.append([f"Laporan Kabar {region.name}: {month_label(month)}"], bold=True)
     sheet.append([f"Dibuat {timezone.localtime():%d-%m-%Y %H:%M} WITA oleh Simpul"])
     sheet.append([])
-    sheet.append(HEADERS)
-    for cell in sheet[4]:
-        cell.font = Font(bold=True)
+    sheet.append(HEADERS, bold=True)
     for line in _table(rows):
         sheet.append(line)
-    sheet.append(_totals(rows))
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for column, width in zip(
-        "ABCDEFGHIJ", (5, 12, 60, 28, 30, 10, 10, 11, 10, 10), strict=True
-    ):
-        sheet.column_dimensions[column].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    sheet.append(_totals(rows), bold=True)
+    return sheet.getvalue()
 
 
 def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:

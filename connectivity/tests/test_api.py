@@ -305,3 +305,39 @@ def test_regency_admin_saves_a_programme(client: Client, make_user) -> None:
         content_type="application/json",
     )
     assert other.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("weight", 1e308),
+        ("weight", "Infinity"),
+        ("weight", "NaN"),
+        ("weight", 1e6),
+        ("population", 10**12),
+        ("households", 2**40),
+    ],
+)
+def test_places_with_out_of_range_numbers_are_refused(
+    client: Client, make_user, field: str, value: object
+) -> None:
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    v = Region.objects.get(kode=V)
+    body = {"region": V, "kind": "port", "lat": v.rep_lat, "lng": v.rep_lng}
+    raw = json.dumps({**body, field: "__X__"}).replace('"__X__"', str(value))
+    response = client.post(
+        "/api/v1/connectivity/places", raw, content_type="application/json"
+    )
+    assert response.status_code in (400, 422), response.content
+    assert not Place.objects.filter(kind="port").exists()
+    place = services.place_create(
+        actor=None, region=v, kind="port", name="Dermaga", lat=v.rep_lat, lng=v.rep_lng
+    )
+    response = client.patch(
+        f"/api/v1/connectivity/places/{place.pk}",
+        json.dumps({field: "__X__"}).replace('"__X__"', str(value)),
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 422), response.content
+    place.refresh_from_db()
+    assert place.weight == 2.0 and place.population is None

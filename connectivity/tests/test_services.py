@@ -400,3 +400,64 @@ def test_big_plans_run_in_the_worker(django_capture_on_commit_callbacks) -> None
     plan.refresh_from_db()
     assert plan.status == SitingPlan.Status.DONE
     assert plan.result["n_selected"] == 2
+
+
+def test_a_place_weight_beyond_the_bound_is_a_validation_error() -> None:
+    v = Region.objects.get(kode="64.02.12.2005")
+    for weight in (1e308, float("inf"), float("nan"), -1.0):
+        with pytest.raises(ValidationError):
+            services.place_create(
+                actor=None,
+                region=v,
+                kind="port",
+                name="Dermaga",
+                lat=v.rep_lat,
+                lng=v.rep_lng,
+                weight=weight,
+            )
+    assert not Place.objects.filter(kind="port").exists()
+
+
+def test_a_plan_whose_solver_crashes_ends_failed_with_the_reason(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    import connectivity.siting
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("HiGHS status 4")
+
+    monkeypatch.setattr(connectivity.siting, "plan", crash)
+    kec = Region.objects.get(kode="64.02.12")
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = services.plan_create(actor=None, region=kec, budget=2, run_inline=False)
+    plan.refresh_from_db()
+    assert plan.status == SitingPlan.Status.FAILED
+    assert "HiGHS status 4" in plan.error and plan.finished_at is not None
+    inline = services.plan_create(actor=None, region=kec, budget=2, run_inline=True)
+    assert inline.status == SitingPlan.Status.FAILED
+
+
+def test_plans_left_running_by_a_stopped_worker_end_failed() -> None:
+    from connectivity.tasks import plans_stale_fail_task
+
+    kec = Region.objects.get(kode="64.02.12")
+    now = timezone.now()
+    stale = SitingPlan.objects.create(
+        region=kec,
+        budget=2,
+        radius_km=5,
+        status=SitingPlan.Status.RUNNING,
+        started_at=now - dt.timedelta(hours=1),
+    )
+    fresh = SitingPlan.objects.create(
+        region=kec,
+        budget=2,
+        radius_km=5,
+        status=SitingPlan.Status.RUNNING,
+        started_at=now - dt.timedelta(minutes=1),
+    )
+    assert plans_stale_fail_task.call() == 1  # the periodic task itself
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.status == SitingPlan.Status.FAILED and "berhenti" in stale.error
+    assert fresh.status == SitingPlan.Status.RUNNING

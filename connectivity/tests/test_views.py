@@ -308,3 +308,19 @@ def test_plan_page_polls_while_the_worker_runs(client: Client, make_user) -> Non
     services.plan_run(plan=plan)
     done = client.get(plan.get_absolute_url(), HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
+
+
+def test_csv_exports_escape_formulas(client: Client) -> None:
+    hooks.demo()
+    place = Place.objects.filter(region__kode__startswith="64.02.12").first()
+    assert place is not None
+    place.name = '=HYPERLINK("http://x","klik")'
+    place.save()
+    village = Region.objects.get(kode=V)
+    village.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    village.save()
+    places = client.get("/sinyal/wilayah/64.02.12/tempat.csv").content.decode()
+    assert '"\'=HYPERLINK(""http://x"",""klik"")"' in places
+    assert ',"=HYPERLINK' not in places
+    villages = client.get("/sinyal/wilayah/64.02/desa.csv").content.decode()
+    assert f"{V},'@SUM(1+1)*cmd|' /C calc'!A0," in villages

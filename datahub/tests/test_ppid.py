@@ -337,3 +337,44 @@ def test_api_filing_limit_is_not_lifted_after_a_minute(
     assert _post(client, office) == 429
     now[0] = start + 3601
     assert _post(client, office) == 201
+
+
+def test_yearly_report_refuses_years_out_of_range(
+    client: Client, offices, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    for year in ("99999", "1850", "\uff12\uff10\uff12\uff16", "-1", "abc"):
+        response = client.get("/staf/ppid/laporan/", {"tahun": year})
+        assert response.status_code == 400, year
+        assert "Tahun harus antara 2000" in response.content.decode()
+        csv = client.get("/staf/ppid/laporan/", {"tahun": year, "format": "csv"})
+        assert csv.status_code == 400
+    assert client.get("/staf/ppid/laporan/", {"tahun": 2026}).status_code == 200
+
+
+def test_yearly_report_csv_escapes_formulas(
+    client: Client, offices, operator, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    office = offices["tenggarong"]
+    office.name = "=cmd|'/C calc'!A0"
+    office.save()
+    _file(office)
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    body = client.get(
+        "/staf/ppid/laporan/", {"tahun": 2026, "format": "csv"}
+    ).content.decode("utf-8-sig")
+    assert body.splitlines()[1].startswith("'=cmd|'/C calc'!A0,64.02.06,1,")
+
+
+def test_yearly_report_api_refuses_years_out_of_range(
+    client: Client, offices, operator
+) -> None:  # type: ignore[no-untyped-def]
+    _, key = api_token_create(user=operator, name="t")
+    for year in (99999, 1850, -1):
+        response = client.get(
+            "/api/v1/data/requests-report",
+            {"year": year},
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        assert response.status_code == 400, year
+        assert response.json()["detail"]

@@ -6,6 +6,7 @@ from datetime import date
 
 from openpyxl import Workbook, load_workbook
 
+from core import exports
 from datahub import tables
 
 CODES = {"64.02.06.1001", "64.02.06.1002", "64.02.06"}
@@ -143,10 +144,15 @@ def test_writers_round_trip() -> None:
         ["64.02.06", "=bahaya", 3, "2026-01-31", True],
         ["64.02", None, 1, None, False],
     ]
-    text = tables.to_csv([c.name for c in columns], rows)
+    text = exports.csv_text([c.name for c in columns], rows)
     assert text.splitlines()[1] == "64.02.06,'=bahaya,3,2026-01-31,ya"
-    book = load_workbook(io.BytesIO(tables.to_xlsx(columns, rows)))
+    data = exports.xlsx_bytes(
+        [c.name for c in columns], tables.typed_rows(columns, rows)
+    )
+    book = load_workbook(io.BytesIO(data))
     values = list(book.active.iter_rows(values_only=True))
+    assert book.active["B2"].value == "=bahaya"
+    assert book.active["B2"].data_type == "s"  # text, not a formula
     assert values[0] == ("kode", "nama", "n", "tanggal", "aktif")
     assert values[1][2] == 3 and values[1][3].date() == date(2026, 1, 31)
     data = json.loads(tables.to_json(columns, rows))

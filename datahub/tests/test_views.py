@@ -8,6 +8,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from accounts.models import AuditEntry, Role
+from core.tests import xlsx_files
 from datahub.models import Dataset, ResourceVersion
 from datahub.tests.conftest import BAD_CSV, GOOD_CSV, csv_file
 
@@ -215,3 +216,45 @@ def test_dashboard_panel(client: Client, published, operator) -> None:  # type: 
     client.force_login(operator)
     html = client.get("/staf/").content.decode()
     assert "/staf/data/" in html and "/staf/ppid/" in html
+
+
+@pytest.mark.parametrize(
+    "damage, code",
+    [
+        (lambda d: xlsx_files.bad_shared_string(d, "C3"), "xlsx_bad_row"),
+        (lambda d: xlsx_files.bad_number(d, "C3"), "xlsx_bad_row"),
+        (lambda d: xlsx_files.bad_date(d, "C3"), "xlsx_bad_row"),
+        (xlsx_files.broken_xml, None),
+        (
+            lambda d: xlsx_files.huge_shared_string(d, "B2", 20 * 1024 * 1024),
+            "xlsx_too_large",
+        ),
+    ],
+    ids=["shared-string", "number", "date", "xml", "bomb"],
+)
+def test_damaged_excel_upload_is_refused_with_a_message(
+    client: Client, draft, operator, damage, code
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = xlsx_files.good_xlsx(
+        [
+            ["kode_desa", "nama_desa", "jumlah_posyandu"],
+            ["64.02.06.1001", "Jahab", 4],
+            ["64.02.06.1002", "Loa Ipuh", 9],
+        ]
+    )
+    client.force_login(operator)
+    page = f"/staf/data/{draft.slug}/"
+    before = set(ResourceVersion.objects.values_list("pk", flat=True))
+    upload = SimpleUploadedFile("posyandu.xlsx", damage(good))
+    response = client.post(page, {"file": upload, "name": "Posyandu"})
+    assert response.status_code == 302
+    version = ResourceVersion.objects.exclude(pk__in=before).get()
+    assert version.status == "invalid" and version.rows == []
+    codes = {e["code"] for e in version.errors}
+    assert codes <= {"xlsx_bad_row", "bad_excel", "xlsx_too_large"}
+    if code:
+        assert codes == {code}
+    html = client.get(page).content.decode()
+    assert "Excel" in html

@@ -351,3 +351,21 @@ def test_archive_pages_keep_the_filters(client: Client, corpus, make_user) -> No
         )
     html = client.get("/cek-fakta/arsip/", {"topik": "bencana"}).content.decode()
     assert "?topik=bencana&amp;page=2" in html
+
+
+def test_network_contacts_csv_escapes_formulas(
+    client: Client, corpus, make_user
+) -> None:
+    make_user(
+        Role.KIM_COORDINATOR, "64.02.06", full_name='=HYPERLINK("http://x","klik")'
+    )
+    fc = FactCheck.objects.get(external_id="t-tower")
+    from regions.models import Region
+
+    fc.regions.set([Region.objects.get(kode="64.02")])
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    response = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/", {"format": "csv"})
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert '"\'=HYPERLINK(""http://x"",""klik"")"' in body
+    assert "\n=HYPERLINK" not in body and ',"=HYPERLINK' not in body

@@ -236,3 +236,72 @@ def test_failed_sends_are_kept_for_a_retry(
     outgoing_retry_task.call()
     message.refresh_from_db()
     assert message.status == OutgoingMessage.Status.SENT and message.attempts == 2
+
+
+def test_non_ascii_secret_headers_are_refused_not_crashed(
+    client: Client, corpus, channels
+) -> None:
+    assert (
+        post_tg(client, tg_update(500, NEW_RUMOUR), header="rahasia-é").status_code
+        == 403
+    )
+    body = json.dumps(wa_payload("wamid.NA", NEW_RUMOUR)).encode()
+    response = client.post(
+        WA, body, content_type="application/json",
+        headers={"X-Hub-Signature-256": "sha256=é" + "0" * 63},
+    )  # fmt: skip
+    assert response.status_code == 403
+    verify = client.get(
+        WA, {"hub.mode": "subscribe", "hub.verify_token": "é", "hub.challenge": "1"}
+    )
+    assert verify.status_code == 403
+    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        [],
+        {"update_id": 600, "message": []},
+        {"update_id": 601, "message": {"chat": [], "text": "x"}},
+        {"update_id": 602, "message": {"chat": {"id": {"a": 1}}, "text": "x"}},
+        {"update_id": 603, "message": {"chat": {"id": 1}, "text": ["x"]}},
+        {"update_id": {"nested": True}},
+    ],
+)
+def test_telegram_payloads_of_the_wrong_shape_get_400(
+    client: Client, corpus, channels, update
+) -> None:  # type: ignore[no-untyped-def]
+    response = post_tg(client, update)
+    assert response.status_code == 400
+    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"value": []},
+        {"value": {"messages": {"id": "x"}}},
+        {"value": {"messages": [{"id": "w1", "from": "62812", "type": "text",
+                                 "text": "bukan objek"}]}},
+        {"value": {"messages": [{"id": ["w2"], "from": "62812"}]}},
+    ],
+)  # fmt: skip
+def test_whatsapp_payloads_of_the_wrong_shape_get_400(
+    client: Client, corpus, channels, change
+) -> None:  # type: ignore[no-untyped-def]
+    response = post_wa(client, {"entry": [{"changes": [change]}]})
+    assert response.status_code == 400
+    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
+
+
+def test_deeply_nested_webhook_payload_gets_400(
+    client: Client, corpus, channels
+) -> None:
+    response = client.post(
+        TG, '{"update_id": 700, "x": ' + "[" * 5000 + "]" * 5000 + "}",
+        content_type="application/json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not WebhookDelivery.objects.exists()

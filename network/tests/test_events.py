@@ -223,3 +223,27 @@ def test_event_pages_public(client: Client, training) -> None:
     assert "Pelatihan Literasi Digital" in client.get("/acara/").content.decode()
     assert client.get(f"/acara/{training.pk}/").status_code == 200
     assert client.get("/acara/", {"format": "xlsx"}).content[:2] == b"PK"
+
+
+def test_event_capacity_out_of_range_is_a_form_error(
+    client: Client, make_user, kaltim
+) -> None:
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    form = {
+        "kind": "training",
+        "title": "Pelatihan",
+        "region": "64.02.06",
+        "venue": "Aula",
+        "starts_at": "2030-01-10T09:00",
+        "registration": "public",
+        "is_published": "on",
+    }
+    for capacity in ("1000000", "99999999999"):
+        response = client.post("/staf/acara/baru/", {**form, "capacity": capacity})
+        assert response.status_code == 200
+        assert "capacity" in response.content.decode() or "kapasitas" in (
+            response.content.decode().lower()
+        )
+    assert not Event.objects.exists()
+    response = client.post("/staf/acara/baru/", {**form, "capacity": "150"})
+    assert response.status_code == 302 and Event.objects.get().capacity == 150

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import AuditEntry, Role
+from core.tests import xlsx_files
 from network.importing import SheetError, kim_import
 from network.models import Kim, Membership, Person
 
@@ -130,3 +131,34 @@ def test_member_export_round_trips_through_import(client: Client, make_user) -> 
     Person.objects.all().delete()
     result = kim_import(actor=admin, data=exported)
     assert result.errors == [] and result.members_created == 1
+
+
+@pytest.mark.parametrize(
+    "damage, says",
+    [
+        (lambda d: xlsx_files.bad_shared_string(d, "B2"), "Baris 2"),
+        (lambda d: xlsx_files.bad_number(d, "C2"), "Baris 2"),
+        (lambda d: xlsx_files.bad_date(d, "C2"), "Baris 2"),
+        (xlsx_files.broken_xml, "Excel"),
+        (
+            lambda d: xlsx_files.huge_shared_string(d, "B2", 20 * 1024 * 1024),
+            "lebih dari 16 MB",
+        ),
+    ],
+    ids=["shared-string", "number", "date", "xml", "bomb"],
+)
+def test_damaged_excel_import_shows_a_message_and_stores_nothing(
+    client: Client, make_user, damage, says
+) -> None:  # type: ignore[no-untyped-def]
+    good = xlsx_files.good_xlsx(
+        [
+            ["kode_wilayah", "nama_kim", "tanggal_sk", "nama_anggota"],
+            ["64.02.06.1001", "KIM Jahab", "2026-01-02", "Siti"],
+        ]
+    )
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    upload = SimpleUploadedFile("kim.xlsx", damage(good))
+    response = client.post("/staf/kim/impor/", {"file": upload})
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    assert not Kim.objects.exists() and not Person.objects.exists()

@@ -262,3 +262,18 @@ def test_forum_pages(client: Client, make_user, kim) -> None:
     assert "Hendra Wijaya" in html and "Dafip Haryanto" in html
     assert "KIM Jahab Informatif" in html
     assert "Forum KIM Kukar" in client.get("/forum-kim/").content.decode()
+
+
+def test_directory_exports_escape_formulas(client: Client, kim) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    kim.name = '=HYPERLINK("http://x","klik")'
+    kim.save()
+    body = client.get("/kim/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://x"",""klik"")"' in body
+    data = client.get("/kim/", {"format": "xlsx"}).content
+    sheet = load_workbook(io.BytesIO(data)).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert names[0].value == kim.name and names[0].data_type == "s"

@@ -390,3 +390,55 @@ def test_subscribe_form(client) -> None:  # type: ignore[no-untyped-def]
         {"channel": "sms", "phone": "12", "region": "64", "consent": "on"},
     )
     assert bad.status_code == 200 and Subscriber.objects.count() == 1
+
+
+def test_callbacks_with_non_ascii_secrets_are_refused(channel_settings, client) -> None:  # type: ignore[no-untyped-def]
+    sms = b'{"id": "x", "status": "delivered"}'
+    for url, body, header in [
+        ("/api/v1/callbacks/whatsapp", b"{}", {"X-Hub-Signature-256": "sha256=\u00e9"}),
+        ("/api/v1/callbacks/sms", sms, {"X-Gateway-Secret": "rahasia-\u00e9"}),
+        (
+            "/api/v1/callbacks/telegram",
+            b"{}",
+            {"X-Telegram-Bot-Api-Secret-Token": "\u00e9"},
+        ),
+    ]:
+        response = client.post(
+            url, body, content_type="application/json", headers=header
+        )
+        assert response.status_code == 401, url
+
+
+def test_authenticated_callbacks_of_the_wrong_shape_get_400(
+    channel_settings, published, editor, client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    _subscribers()
+    with django_capture_on_commit_callbacks(execute=True):
+        dissemination = _send(editor, published)
+    wa = Delivery.objects.get(dissemination=dissemination, channel="whatsapp")
+    before = wa.status
+    for payload in [
+        [],
+        {"entry": {"changes": []}},
+        {"entry": [{"changes": [{"value": []}]}]},
+        {"entry": [{"changes": [{"value": {"statuses": [
+            {"id": wa.provider_id, "status": "failed", "errors": "x"}
+        ]}}]}]},
+        {"entry": [{"changes": [{"value": {"statuses": [
+            {"id": [wa.provider_id], "status": "read"}
+        ]}}]}]},
+    ]:  # fmt: skip
+        body = json.dumps(payload).encode()
+        response = client.post(
+            "/api/v1/callbacks/whatsapp", body, content_type="application/json",
+            HTTP_X_HUB_SIGNATURE_256=_wa_signature(body),
+        )  # fmt: skip
+        assert response.status_code == 400, payload
+    wa.refresh_from_db()
+    assert wa.status == before
+    for update in [[], {"update_id": 1, "message": {"chat": [], "text": "/start"}}]:
+        response = client.post(
+            "/api/v1/callbacks/telegram", update, content_type="application/json",
+            HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN="tg-secret",
+        )  # fmt: skip
+        assert response.status_code == 400

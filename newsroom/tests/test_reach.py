@@ -78,3 +78,19 @@ def test_reach_dashboard_and_monthly_reports(
     assert client.get(f"/kabar/staf/laporan/64.02/{month}.exe").status_code == 404
     client.force_login(berau_editor)
     assert client.get(f"/kabar/staf/laporan/64.02/{month}.pdf").status_code == 404
+
+
+def test_monthly_report_xlsx_writes_titles_as_text(
+    client: Client, published, editor
+) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+    from openpyxl import load_workbook
+
+    published.title = '=HYPERLINK("http://x","klik")'
+    published.save()
+    client.force_login(editor)
+    month = f"{timezone.localdate():%Y-%m}"
+    xlsx = client.get(f"/kabar/staf/laporan/64.02/{month}.xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    cell = sheet["C5"]
+    assert cell.value == '=HYPERLINK("http://x","klik")' and cell.data_type == "s"
