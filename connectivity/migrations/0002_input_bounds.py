@@ -6,6 +6,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def clamp_out_of_range(apps, schema_editor):
+    """Rows stored before the bounds existed (a weight of 1e308 or Infinity, a
+    budget of millions) are brought to the nearest bound, so that the
+    constraints below can be added without losing the rows."""
+    Place = apps.get_model("connectivity", "Place")
+    SitingPlan = apps.get_model("connectivity", "SitingPlan")
+    Place.objects.filter(weight__gt=100000.0).update(weight=100000.0)
+    Place.objects.filter(weight__lt=0).update(weight=0)
+    Place.objects.filter(households__gt=5000000).update(households=5000000)
+    Place.objects.filter(population__gt=10000000).update(population=10000000)
+    SitingPlan.objects.filter(budget__gt=10000).update(budget=10000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,6 +57,7 @@ class Migration(migrations.Migration):
             name='budget',
             field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10000)], verbose_name='budget (towers)'),
         ),
+        migrations.RunPython(clamp_out_of_range, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='place',
             constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 0), ('weight__lte', 100000.0)), name='place_weight_range'),

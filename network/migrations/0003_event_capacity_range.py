@@ -4,6 +4,12 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def clamp_capacity(apps, schema_editor):
+    """Events stored before the bound keep their row, at the bound."""
+    Event = apps.get_model("network", "Event")
+    Event.objects.filter(capacity__gt=100000).update(capacity=100000)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,6 +23,7 @@ class Migration(migrations.Migration):
             name='capacity',
             field=models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(100000)], verbose_name='capacity'),
         ),
+        migrations.RunPython(clamp_capacity, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='event',
             constraint=models.CheckConstraint(condition=models.Q(('capacity__isnull', True), ('capacity__lte', 100000), _connector='OR'), name='event_capacity_range'),
