@@ -10,6 +10,11 @@ def clamp_out_of_range(apps, schema_editor):
     """Rows stored before the bounds existed (a weight of 1e308 or Infinity, a
     budget of millions) are brought to the nearest bound, so that the
     constraints below can be added without losing the rows."""
+    if schema_editor.connection.vendor == "postgresql":
+        # Foreign keys are checked at commit by default: an update would leave
+        # trigger events pending, and PostgreSQL then refuses the ALTER TABLE
+        # that adds the constraint in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Place = apps.get_model("connectivity", "Place")
     SitingPlan = apps.get_model("connectivity", "SitingPlan")
     Place.objects.filter(weight__gt=100000.0).update(weight=100000.0)

@@ -16,7 +16,11 @@ def test_out_of_range_places_are_kept_at_the_bound(kaltim) -> None:  # type: ign
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     Place = old.get_model("connectivity", "Place")
-    village = old.get_model("regions", "Region").objects.filter(level="desa_kel").order_by("kode")[0]
+    village = (
+        old.get_model("regions", "Region")
+        .objects.filter(level="desa_kel")
+        .order_by("kode")[0]
+    )
     common = {"kind": "settlement", "lat": -0.4, "lng": 117.0, "region": village}
     huge = Place.objects.create(name="Besar", weight=1e308, population=10**9, **common)
     fine = Place.objects.create(name="Biasa", weight=3.0, population=120, **common)

@@ -6,6 +6,11 @@ from django.db import migrations, models
 
 def clamp_capacity(apps, schema_editor):
     """Events stored before the bound keep their row, at the bound."""
+    if schema_editor.connection.vendor == "postgresql":
+        # Foreign keys are checked at commit by default: an update would leave
+        # trigger events pending, and PostgreSQL then refuses the ALTER TABLE
+        # that adds the constraint in the same transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     Event = apps.get_model("network", "Event")
     Event.objects.filter(capacity__gt=100000).update(capacity=100000)
 
