@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from channels import addresses, routes, services
 from channels.models import InboundEvent, WebhookCall
+from core.inputs import without_control_chars
 
 log = logging.getLogger(__name__)
 
@@ -406,7 +407,8 @@ def call_process(*, call_id: int) -> list[str]:
     if call is None or call.processed_at is not None:
         return []
     try:
-        payload = json.loads(call.body)
+        # A person may send a NUL (PostgreSQL stores none): taken out, not refused.
+        payload = without_control_chars(json.loads(call.body))
     except ValueError:
         payload = None
     outcomes = []

@@ -45,6 +45,20 @@ def has_control_chars(text: str) -> bool:
     return CONTROL_CHARS.search(text) is not None
 
 
+def without_control_chars(value: Any) -> Any:
+    """A JSON-like value with the control characters taken out of every string
+    (keys included): for what others send us that we must keep, not refuse."""
+    if isinstance(value, str):
+        return CONTROL_CHARS.sub("", value)
+    if isinstance(value, list):
+        return [without_control_chars(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            without_control_chars(k): without_control_chars(v) for k, v in value.items()
+        }
+    return value
+
+
 def find_control_chars(value: Any, *, path: str = "", depth: int = 0) -> str | None:
     """The dotted path (``"text"``, ``"items.0.name"``) of the first key or string
     of a JSON-like value holding a control character, or None."""

@@ -110,6 +110,10 @@ MIDDLEWARE = [
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
+# Paths that core.middleware.InputGuardMiddleware leaves to their views: the
+# providers' webhooks (channels' and their deprecated aliases).
+INPUT_GUARD_EXEMPT_PATHS = ("/hooks/", "/tipline/", "/api/v1/callbacks/")
+
 ROOT_URLCONF = "simpul.urls"
 WSGI_APPLICATION = "simpul.wsgi.application"
 ASGI_APPLICATION = "simpul.asgi.application"

@@ -77,6 +77,25 @@ def test_telegram_text_is_routed_once(client, hooks) -> None:
     assert InboundEvent.objects.get().handled_by == "tips"
 
 
+def test_control_characters_from_a_person_are_taken_out_not_refused(
+    client, hooks
+) -> None:
+    # The site-wide input guard answers 400 to a NUL elsewhere; a provider would
+    # send a refused update again and again, so the hook keeps it, cleaned.
+    seen: list = []
+    routes.register_route(kind="text", handler=keep(seen), name="tips")
+    update = telegram_update(11, 42, "Jembatan\u0000 ditutup\u0007")
+    assert hooks.telegram(client, update).json()["result"] == "queued"
+    assert [e.text for e in seen] == ["Jembatan ditutup"]
+    assert InboundEvent.objects.get().handled_by == "tips"
+    refused = client.post(
+        "/api/v1/factcheck/match",
+        json.dumps({"text": "Jembatan\u0000"}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+
+
 def test_commands_and_buttons_are_routed_by_match(client, hooks, fake_telegram) -> None:
     got: list = []
     routes.register_route(
