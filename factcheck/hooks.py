@@ -52,7 +52,7 @@ def register() -> None:
 def health_check() -> dict[str, object]:
     from factcheck import matching_service
 
-    return matching_service.status()
+    return matching_service.status(load=False)
 
 
 def dashboard_panel(request: HttpRequest) -> str:

@@ -282,14 +282,27 @@ def test_lexical_only_mode_is_reported_on_healthz_and_dashboard(
 
     settings.FACTCHECK_SEMANTIC = False  # as when the model cannot load
     matching_service.reset_process_state()
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get("/staf/").content.decode()  # loads this process's engine
+    assert "hanya berjalan secara leksikal" in html
     data = client.get("/healthz").json()
     assert data["status"] == "degraded"
     assert data["matching"]["mode"] == "lexical" and data["matching"]["reason"]
-    client.force_login(make_user(Role.FACT_CHECKER, "64"))
-    html = client.get("/staf/").content.decode()
-    assert "hanya berjalan secara leksikal" in html
     response = client.post("/cek-fakta/", {"text": KNOWN_HOAX})
     assert "Pendaftaran BLT Rp600 ribu" in response.content.decode()
+
+
+def test_healthz_never_loads_the_engine(client: Client, corpus) -> None:
+    # Loading or rebuilding an index takes seconds to minutes; /healthz must
+    # answer within 2 s, so it describes what this process holds.
+    from factcheck import matching_service
+
+    matching_service.reset_process_state()
+    data = client.get("/healthz").json()
+    assert data["matching"]["mode"] == "not loaded in this process yet"
+    assert matching_service._holder.engine is None
+    matching_service.engine()
+    assert client.get("/healthz").json()["matching"]["documents"] == len(corpus)
 
 
 def test_the_desk_changes_a_claims_topic_and_filters_by_topic(
