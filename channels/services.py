@@ -476,6 +476,26 @@ def message_status_update(
     return len(changed_ids)
 
 
+def messages_cancel(*, channel: str, address: str, origin: str) -> int:
+    """An app withdraws what it still has queued for this address (say, the
+    person's record was deleted on their request): the rows fail as
+    "cancelled" and lose their content. Returns the number of rows."""
+    try:
+        address = addresses.normalize(channel, address)
+    except addresses.InvalidAddress:
+        return 0
+    digest = addresses.address_hash(channel, address)
+    return OutboxMessage.objects.filter(
+        channel=channel, address_hash=digest, origin=origin, status=S.QUEUED
+    ).update(
+        status=S.FAILED,
+        error="cancelled",
+        body="",
+        parameters=[],
+        updated_at=timezone.now(),
+    )
+
+
 # --- consent ------------------------------------------------------------------------
 def _consent(channel: str, address: str) -> Consent:
     digest = addresses.address_hash(channel, address)

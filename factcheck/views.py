@@ -1,11 +1,7 @@
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
-import json
 import logging
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,19 +14,15 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
-from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
 from core.forms import add_validation_errors
 from factcheck import messages as texts
@@ -53,7 +45,6 @@ from factcheck.models import (
     Topic,
     Verdict,
 )
-from factcheck.tipline import bot_message
 
 log = logging.getLogger(__name__)
 
@@ -169,139 +160,6 @@ def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     factcheck = services.factcheck_card_ensure(factcheck=factcheck)
     return FileResponse(factcheck.card.open("rb"), content_type="image/png")
-
-
-# --- Webhooks -------------------------------------------------------------------
-
-
-def _forbidden(channel: str, request: HttpRequest, why: str) -> JsonResponse:
-    log.warning(
-        "tipline %s: webhook rejected (%s) from %s",
-        channel,
-        why,
-        request.META.get("REMOTE_ADDR"),
-    )
-    return JsonResponse({"detail": "forbidden"}, status=403)
-
-
-def _limited(request: HttpRequest, channel: str, contact: str) -> bool:
-    digest = hashlib.sha256(contact.encode()).hexdigest()[:32]
-    return is_ratelimited(
-        request,
-        group=f"factcheck.{channel}",
-        key=lambda group, req: digest,
-        rate=settings.TIPLINE_RATE,
-        increment=True,
-    )
-
-
-@csrf_exempt
-@require_POST
-def telegram_webhook(request: HttpRequest) -> JsonResponse:
-    """Bot API updates; authenticated by the secret token set with setWebhook."""
-    secret = settings.TELEGRAM_WEBHOOK_SECRET
-    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
-        return _forbidden("telegram", request, "bad secret token")
-    try:
-        update = json.loads(request.body)
-        update_id = str(update["update_id"])
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"detail": "bad update"}, status=400)
-    message = update.get("message") or update.get("channel_post")
-    if not isinstance(message, dict) or "chat" not in message:
-        return JsonResponse({"ok": True, "result": "ignored"})
-    chat_id = str(message["chat"].get("id", ""))
-    if not chat_id:
-        return JsonResponse({"ok": True, "result": "ignored"})
-    if _limited(request, "telegram", chat_id):
-        log.info("tipline telegram: rate limited")
-        return JsonResponse({"ok": True, "result": "rate_limited"})
-    text = message.get("text") or message.get("caption")
-    result = bot_message(
-        channel=Channel.TELEGRAM,
-        delivery_id=update_id,
-        contact=chat_id,
-        text=text if isinstance(text, str) else None,
-    )
-    return JsonResponse({"ok": True, "result": result})
-
-
-def _whatsapp_signature_ok(request: HttpRequest) -> bool:
-    secret = settings.WHATSAPP_APP_SECRET
-    given = request.headers.get("X-Hub-Signature-256", "")
-    if not secret or not given.startswith("sha256="):
-        return False
-    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(given[7:].encode(), expected.encode())
-
-
-def _wa_contact(raw: str) -> str:
-    try:
-        return normalize_phone("+" + raw.lstrip("+"))
-    except InvalidPhoneNumber:
-        return "+" + "".join(ch for ch in raw if ch.isdigit())
-
-
-@csrf_exempt
-def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
-    """WhatsApp Business Cloud API: GET verifies the webhook, POST delivers
-    messages signed with the app secret (X-Hub-Signature-256)."""
-    if request.method == "GET":
-        token = settings.WHATSAPP_VERIFY_TOKEN
-        given = request.GET.get("hub.verify_token", "")
-        if (
-            request.GET.get("hub.mode") == "subscribe"
-            and token
-            and hmac.compare_digest(given.encode(), token.encode())
-        ):
-            return HttpResponse(
-                request.GET.get("hub.challenge", "")[:200], content_type="text/plain"
-            )
-        return _forbidden("whatsapp", request, "bad verify token")
-    if request.method != "POST":
-        return JsonResponse({"detail": "method not allowed"}, status=405)
-    if not _whatsapp_signature_ok(request):
-        return _forbidden("whatsapp", request, "bad signature")
-    try:
-        payload = json.loads(request.body)
-        entries = payload.get("entry", [])
-    except (ValueError, AttributeError):
-        return JsonResponse({"detail": "bad payload"}, status=400)
-    results = []
-    for entry in entries if isinstance(entries, list) else []:
-        for change in entry.get("changes", []) if isinstance(entry, dict) else []:
-            value = change.get("value", {}) if isinstance(change, dict) else {}
-            for message in value.get("messages", []) or []:
-                results.append(_whatsapp_message(request, message))
-    return JsonResponse({"ok": True, "results": results})
-
-
-def _whatsapp_message(request: HttpRequest, message: Any) -> str:
-    if (
-        not isinstance(message, dict)
-        or not message.get("id")
-        or not message.get("from")
-    ):
-        return "ignored"
-    contact = _wa_contact(str(message["from"]))
-    if _limited(request, "whatsapp", contact):
-        log.info("tipline whatsapp: rate limited")
-        return "rate_limited"
-    kind = message.get("type")
-    text: str | None = None
-    if kind == "text":
-        text = (message.get("text") or {}).get("body")
-    elif kind in ("image", "video", "document"):
-        text = (message.get(kind) or {}).get("caption")
-    elif kind == "button":
-        text = (message.get("button") or {}).get("text")
-    return bot_message(
-        channel=Channel.WHATSAPP,
-        delivery_id=str(message["id"]),
-        contact=contact,
-        text=text if isinstance(text, str) else None,
-    )
 
 
 # --- The desk -------------------------------------------------------------------
