@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django_ratelimit.core import is_ratelimited
 
+from channels.inbound import START as OPT_IN_WORDS
 from channels.routes import Inbound
 from factcheck import messages as texts
 from factcheck import services
@@ -100,6 +101,9 @@ def handle_text(event: Inbound) -> bool:
         if words in START:
             _answer(event, texts.WELCOME)
             return True
+        if words.split(" ", 1)[0] in OPT_IN_WORDS:
+            # "LANGGANAN …" is another app's (or channels' own) opt-in, not a tip.
+            return False
         region = _REGION.match(event.text.strip())
         if region:
             return _region(event, region[2])

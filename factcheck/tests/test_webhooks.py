@@ -273,3 +273,12 @@ def test_the_old_tipline_urls_are_aliases_of_the_hooks(
         },
     )
     assert verify.status_code == 200 and verify.content == b"42"
+
+
+def test_another_apps_opt_in_word_is_not_taken_for_a_tip(
+    client: Client, corpus, hooks, fake_whatsapp
+) -> None:
+    hooks.wa(client, "wamid.L", "LANGGANAN Samarinda")
+    assert not Tip.objects.exists()
+    assert handled_by("wamid.L") != "factcheck.tip"
+    assert Consent.objects.get(channel="whatsapp").status == "opted_in"
