@@ -107,6 +107,19 @@ def _opted_out(channel: str, hashes: Iterable[str]) -> set[str]:
     )
 
 
+def consent_opted_out(*, channel: str, candidates: Iterable[str]) -> set[str]:
+    """Which of these addresses (as given) opted out on this channel: for an
+    app that shows it (factcheck's desk marks a tip's sender who stopped)."""
+    by_hash: dict[str, str] = {}
+    for candidate in candidates:
+        try:
+            address = addresses.normalize(channel, candidate)
+        except addresses.InvalidAddress:
+            continue
+        by_hash[addresses.address_hash(channel, address)] = candidate
+    return {by_hash[digest] for digest in _opted_out(channel, by_hash)}
+
+
 def _enqueue_sending(channel: str) -> None:
     from channels.tasks import outbox_send_task
 

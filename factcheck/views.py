@@ -243,13 +243,18 @@ def _render_claim(
     verdict_form: VerdictForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    tips = claim.tips.select_related("tipster", "region").order_by("-received_at")
+    tips = list(
+        claim.tips.select_related("tipster", "region").order_by("-received_at")[:100]
+    )
     return render(
         request,
         "factcheck/claim.html",
         {
             "claim": claim,
-            "tips": tips[:100],
+            "tips": tips,
+            "opted_out": selectors.tipsters_opted_out(
+                tipsters={t.tipster for t in tips if t.tipster is not None}
+            ),
             "regions": selectors.claim_regions(claim=claim),
             "suggestions": selectors.claim_suggestions(claim=claim),
             "notes": claim.notes.select_related("author"),

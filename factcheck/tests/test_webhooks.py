@@ -168,6 +168,10 @@ def test_a_verdict_is_held_back_after_berhenti(
     verdict = OutboxMessage.objects.get(reference__startswith="verdict:")
     assert verdict.status == "held" and verdict.error == "opted out"
     assert len(fake_whatsapp.requests) == sent_before  # nothing went out
+    # The desk sees that this sender stopped (the number stays masked).
+    client.force_login(checker)
+    page = client.get(f"/staf/cek-fakta/klaim/{claim.pk}/").content.decode()
+    assert '+62812•••••890 <span class="muted">(berhenti berlangganan)' in page
 
 
 def test_telegram_replays_are_processed_once(
