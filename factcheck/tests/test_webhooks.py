@@ -286,3 +286,28 @@ def test_another_apps_opt_in_word_is_not_taken_for_a_tip(
     assert not Tip.objects.exists()
     assert handled_by("wamid.L") != "factcheck.tip"
     assert Consent.objects.get(channel="whatsapp").status == "opted_in"
+
+
+def test_the_show_button_on_whatsapp_answers_with_the_verdict(
+    client: Client, corpus, hooks, fake_whatsapp
+) -> None:
+    blt = FactCheck.objects.get(external_id="t-blt")
+    press = {
+        "from": "6281234567890",
+        "id": "wamid.btn",
+        "timestamp": "1",
+        "type": "interactive",
+        "interactive": {
+            "type": "button_reply",
+            "button_reply": {"id": f"fc:fakta:{blt.pk}", "title": "Lihat hasilnya"},
+        },
+    }
+    hooks.whatsapp(client, whatsapp_payload(messages=[press]))
+    assert handled_by("wamid.btn") == "factcheck.button"
+    (sent,) = fake_whatsapp.requests
+    assert sent.body["type"] == "text" and blt.title in sent.body["text"]["body"]
+    # A button of ours with an id that is not (or no longer) a published one.
+    press["id"], press["interactive"]["button_reply"]["id"] = "wamid.b2", "fc:fakta:0"  # type: ignore[index]
+    hooks.whatsapp(client, whatsapp_payload(messages=[press]))
+    assert "tidak lagi tersedia" in fake_whatsapp.requests[-1].body["text"]["body"]
+    assert not Tip.objects.exists()
