@@ -292,7 +292,7 @@ def test_the_show_button_on_whatsapp_answers_with_the_verdict(
     client: Client, corpus, hooks, fake_whatsapp
 ) -> None:
     blt = FactCheck.objects.get(external_id="t-blt")
-    press = {
+    press: dict[str, Any] = {
         "from": "6281234567890",
         "id": "wamid.btn",
         "timestamp": "1",
@@ -307,7 +307,11 @@ def test_the_show_button_on_whatsapp_answers_with_the_verdict(
     (sent,) = fake_whatsapp.requests
     assert sent.body["type"] == "text" and blt.title in sent.body["text"]["body"]
     # A button of ours with an id that is not (or no longer) a published one.
-    press["id"], press["interactive"]["button_reply"]["id"] = "wamid.b2", "fc:fakta:0"  # type: ignore[index]
+    press["id"] = "wamid.b2"
+    press["interactive"] = {
+        "type": "button_reply",
+        "button_reply": {"id": "fc:fakta:0", "title": "Lihat hasilnya"},
+    }
     hooks.whatsapp(client, whatsapp_payload(messages=[press]))
     assert "tidak lagi tersedia" in fake_whatsapp.requests[-1].body["text"]["body"]
     assert not Tip.objects.exists()
