@@ -151,7 +151,12 @@ def status_changed(change: StatusChange) -> None:
 
 
 class registry_snapshot:
-    """Tests register routes of their own and leave the registry as it was."""
+    """Tests register routes of their own and leave the registry as it was.
+    ``empty``: start from no routes at all (channels' own tests, which must not
+    meet the apps' routes registered at start-up)."""
+
+    def __init__(self, *, empty: bool = False) -> None:
+        self.empty = empty
 
     def __enter__(self) -> None:
         self._saved = (
@@ -159,6 +164,10 @@ class registry_snapshot:
             {k: list(v) for k, v in _status.items()},
             dict(_providers),
         )
+        if self.empty:
+            _routes.clear()
+            _status.clear()
+            _providers.clear()
 
     def __exit__(self, *exc: object) -> None:
         routes, status, providers = self._saved

@@ -107,6 +107,19 @@ def _opted_out(channel: str, hashes: Iterable[str]) -> set[str]:
     )
 
 
+def consent_opted_out(*, channel: str, candidates: Iterable[str]) -> set[str]:
+    """Which of these addresses (as given) opted out on this channel: for an
+    app that shows it (factcheck's desk marks a tip's sender who stopped)."""
+    by_hash: dict[str, str] = {}
+    for candidate in candidates:
+        try:
+            address = addresses.normalize(channel, candidate)
+        except addresses.InvalidAddress:
+            continue
+        by_hash[addresses.address_hash(channel, address)] = candidate
+    return {by_hash[digest] for digest in _opted_out(channel, by_hash)}
+
+
 def _enqueue_sending(channel: str) -> None:
     from channels.tasks import outbox_send_task
 
@@ -474,6 +487,26 @@ def message_status_update(
     for row in OutboxMessage.objects.filter(pk__in=changed_ids):
         _notify(row)
     return len(changed_ids)
+
+
+def messages_cancel(*, channel: str, address: str, origin: str) -> int:
+    """An app withdraws what it still has queued for this address (say, the
+    person's record was deleted on their request): the rows fail as
+    "cancelled" and lose their content. Returns the number of rows."""
+    try:
+        address = addresses.normalize(channel, address)
+    except addresses.InvalidAddress:
+        return 0
+    digest = addresses.address_hash(channel, address)
+    return OutboxMessage.objects.filter(
+        channel=channel, address_hash=digest, origin=origin, status=S.QUEUED
+    ).update(
+        status=S.FAILED,
+        error="cancelled",
+        body="",
+        parameters=[],
+        updated_at=timezone.now(),
+    )
 
 
 # --- consent ------------------------------------------------------------------------

@@ -24,7 +24,8 @@ def register() -> None:
     from core.demo import register_demo
     from core.health import register_check
     from core.schedule import register_periodic
-    from factcheck.tasks import feeds_import_due_task, outgoing_retry_task
+    from factcheck import tipline
+    from factcheck.tasks import feeds_import_due_task
 
     register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
     register_rules(
@@ -39,9 +40,8 @@ def register() -> None:
     register_panel("factcheck", dashboard_panel, order=30)
     register_check("matching", health_check)
     register_demo("factcheck", _demo, order=30)
-    register_periodic(
-        "factcheck.outgoing_retry", outgoing_retry_task, every=timedelta(minutes=5)
-    )
+    # The tipline's bots: routes of the one webhook per provider (channels).
+    tipline.register()
     register_periodic(
         "factcheck.feeds",
         feeds_import_due_task,

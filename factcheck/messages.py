@@ -22,19 +22,15 @@ CHECKING = (
     "periksa: tim pemeriksa fakta sedang mengeceknya dan akan mengabari Anda di "
     "sini begitu hasilnya terbit. Sementara itu, mohon jangan disebarkan dulu."
 )
-UNSUBSCRIBED = (
-    "Baik, Anda tidak akan menerima kabar hasil cek fakta lagi. Kirim pesan "
-    "apa saja untuk memulai lagi."
-)
-DELETED = (
-    "Nomor/akun Anda sudah kami hapus dari layanan Cek Fakta. Pesan yang pernah "
-    "Anda kirim tetap tersimpan tanpa identitas Anda."
-)
 RATE_LIMITED = "Terlalu banyak pesan dalam waktu singkat. Coba lagi sebentar lagi."
 NOT_TEXT = (
     "Maaf, saat ini kami hanya dapat memeriksa pesan teks. Salin teks atau "
     "tautannya lalu kirim ke sini."
 )
+GONE = "Maaf, hasil cek fakta itu tidak lagi tersedia."
+SHOW_BUTTON = "Lihat hasilnya"  # a reply button: at most 20 characters
+DATA_TIPS = "Cek Fakta: {n} pesan yang Anda kirim untuk diperiksa"
+DATA_REGION = "Cek Fakta: wilayah Anda {name}"
 REGION_SET = "Wilayah Anda dicatat: {name}. Terima kasih!"
 REGION_UNKNOWN = (
     "Maaf, kami tidak menemukan kabupaten/kota itu di Kaltim. Contoh: "

@@ -1,10 +1,9 @@
-"""Fact-checks, the tips people send, the claims tips are grouped into, and the
-messages sent back.
+"""Fact-checks, the tips people send and the claims tips are grouped into.
 
 A tip (one message from one person, on one channel) is stored with its sender
 hashed and encrypted (``Tipster``); tips that say the same thing form one
 ``Claim``, which fact-checkers work on at the desk until a ``FactCheck`` answers
-it. Every message to a tipster is an ``OutgoingMessage`` sent by a task.
+it. Messages to a tipster go through ``channels`` (``services.outgoing``).
 """
 
 from __future__ import annotations
@@ -356,79 +355,6 @@ class ClaimNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
-
-
-class OutgoingMessage(models.Model):
-    """A message to a tipster, sent by a task through the channel's sender."""
-
-    class Kind(models.TextChoices):
-        REPLY = "reply", _("Instant reply")
-        VERDICT = "verdict", _("Verdict")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    tipster = models.ForeignKey(
-        Tipster, on_delete=models.SET_NULL, null=True, related_name="messages"
-    )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
-    claim = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    tip = models.ForeignKey(
-        Tip, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    text = models.TextField(_("text"))
-    # Only for the last message to someone who asked to be deleted: their
-    # contact, encrypted, wiped once the message has gone (or failed for good).
-    contact_encrypted = models.TextField(blank=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("outgoing message")
-        verbose_name_plural = _("outgoing messages")
-        constraints = [
-            # Each asker hears about a claim's verdict once.
-            models.UniqueConstraint(
-                fields=["tipster", "claim"],
-                condition=Q(kind="verdict"),
-                name="outgoing_one_verdict_per_tipster_claim",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} {self.kind} {self.status}"
-
-
-class WebhookDelivery(models.Model):
-    """An update received from a channel, kept so a replay is processed once."""
-
-    channel = models.CharField(max_length=10, choices=Channel)
-    delivery_id = models.CharField(max_length=200)
-    received_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("webhook delivery")
-        verbose_name_plural = _("webhook deliveries")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "delivery_id"], name="webhook_delivery_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel}:{self.delivery_id}"
 
 
 class FeedSource(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from accounts.permissions import can, code_scope_q, scope_code
-from factcheck.models import Claim, FactCheck, FeedSource, Tip, Topic
+from factcheck.models import Claim, FactCheck, FeedSource, Tip, Tipster, Topic
 from factcheck.verdicts import verdict_rating
 from regions.models import Region
 from regions.selectors import subtree_q
@@ -487,3 +487,24 @@ def verdict_counts(*, region_codes: list[str]) -> dict[str, RegionVerdicts]:
             true=sum(1 for r in ratings if r >= 5),
         )
     return result
+
+
+def tipsters_opted_out(*, tipsters: Iterable[Tipster]) -> set[int]:
+    """The ids of these tipsters who asked to receive nothing more: BERHENTI or
+    HAPUS on the bot (channels' ``Consent``), or STOP before the tipline moved
+    onto channels (``subscribed`` off)."""
+    from channels.services import consent_opted_out
+    from factcheck.personal import contact_decrypt
+
+    stopped: set[int] = set()
+    contacts: dict[str, dict[str, int]] = defaultdict(dict)
+    for tipster in tipsters:
+        if not tipster.subscribed:
+            stopped.add(tipster.pk)
+        contact = contact_decrypt(tipster.contact_encrypted)
+        if contact:
+            contacts[tipster.channel][contact] = tipster.pk
+    for channel, by_contact in contacts.items():
+        for contact in consent_opted_out(channel=channel, candidates=by_contact):
+            stopped.add(by_contact[contact])
+    return stopped

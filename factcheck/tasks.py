@@ -1,5 +1,6 @@
-"""Background work of the fact-check app: sending messages, keeping the matching
-index saved, importing feeds. Tasks take ids and may run twice safely."""
+"""Background work of the fact-check app: keeping the matching index saved,
+importing feeds (messages to tipsters go out through the outbox of channels).
+Tasks take ids and may run twice safely."""
 
 from __future__ import annotations
 
@@ -8,24 +9,6 @@ import logging
 from django_tasks import task
 
 log = logging.getLogger(__name__)
-
-
-@task()
-def outgoing_send_task(message_id: int) -> str:
-    from factcheck.services import outgoing_send
-
-    return outgoing_send(message_id=message_id)
-
-
-@task()
-def outgoing_retry_task() -> int:
-    """Periodic: failed messages get another try (up to a few attempts)."""
-    from factcheck.services import outgoing_retry_failed
-
-    ids = outgoing_retry_failed()
-    for pk in ids:
-        outgoing_send_task.enqueue(pk)
-    return len(ids)
 
 
 @task()

@@ -1,93 +1,197 @@
-"""The chat bots' side of the tipline (Telegram, WhatsApp): one incoming message
-→ a command (start, region, stop, delete) or a tip, and the answer queued.
+"""The chat bots' side of the tipline (Telegram, WhatsApp), as routes of the
+``channels`` app (registered in ``factcheck.hooks``): a message is a tip, a
+command (start, region) or a button asking for a fact-check's verdict.
 
-The webhook views check signatures and parse the providers' payloads; this
-module decides what to do, once per delivery, in one transaction.
+Channels checks the webhook, drops replays (``InboundEvent`` is unique per
+provider message) and handles BERHENTI/HAPUS/DATA before anything gets here;
+factcheck's part of HAPUS and DATA is ``data_summary``/``data_erase`` below.
+Each answer's dedupe key is the inbound event's, so a handler run again after a
+failure sends nothing twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import translation
+from django_ratelimit.core import is_ratelimited
 
+from channels.inbound import START as OPT_IN_WORDS
+from channels.routes import Inbound
 from factcheck import messages as texts
 from factcheck import services
-from factcheck.models import Channel
+from factcheck.models import Channel, FactCheck
 
 log = logging.getLogger(__name__)
 
-_START = {"/start", "start", "mulai", "menu", "/menu", "/help", "help", "bantuan"}
-_STOP = {"/berhenti", "berhenti", "/stop", "stop", "unsubscribe", "/unsubscribe"}
-_DELETE = {"/hapus", "hapus", "hapus data", "hapus nomor saya", "/delete"}
-_REGION = re.compile(r"^/?(wilayah|daerah|kabupaten|kota)\s+(.{2,60})$", re.IGNORECASE)
+BOT_CHANNELS = (Channel.TELEGRAM, Channel.WHATSAPP)
+# Channels' MULAI/START also reaches here (after it noted the opt-in): our welcome.
+START = {"start", "mulai", "menu", "help", "bantuan"}
+REGION_COMMANDS = ("wilayah", "daerah", "kabupaten", "kota")
+_REGION = re.compile(r"^(wilayah|daerah|kabupaten|kota)\s+(.{2,60})$", re.IGNORECASE)
+BUTTON_PREFIX = "fc:"
 
 
-def bot_message(
-    *, channel: str, delivery_id: str, contact: str, text: str | None
-) -> str:
-    """Handle one message from a chat. Returns what was done (for logs/tests):
-    duplicate, start, stop, delete, region, not_text, invalid, or the tip's
-    decision (match, suggest, none)."""
-    assert channel in (Channel.TELEGRAM, Channel.WHATSAPP)
-    with translation.override("id"), transaction.atomic():
-        if services._delivery_seen(channel, delivery_id):
-            return "duplicate"
-        if text is None:
-            tipster = services.tipster_get_or_create(channel=channel, contact=contact)
-            services.tipster_message(tipster=tipster, text=texts.NOT_TEXT)
-            return "not_text"
-        command = " ".join(text.strip().lower().split())
-        if command in _START:
-            tipster = services.tipster_get_or_create(channel=channel, contact=contact)
-            services.tipster_message(tipster=tipster, text=texts.WELCOME)
-            return "start"
-        if command in _STOP:
-            stopped = services.tipster_unsubscribe(channel=channel, contact=contact)
-            if stopped is not None:
-                services.tipster_message(tipster=stopped, text=texts.UNSUBSCRIBED)
-            return "stop"
-        if command in _DELETE:
-            if not services.tipster_delete_by_contact(
-                channel=channel, contact=contact, goodbye=texts.DELETED
-            ):
-                # Unknown here: nothing to delete, but the goodbye still goes out.
-                services.tipster_get_or_create(channel=channel, contact=contact)
-                services.tipster_delete_by_contact(
-                    channel=channel, contact=contact, goodbye=texts.DELETED
-                )
-            return "delete"
-        region_command = _REGION.match(text.strip())
-        if region_command:
-            region = services.tipster_set_region(
-                channel=channel, contact=contact, query=region_command[2]
+def _ours(event: Inbound) -> bool:
+    return event.channel in BOT_CHANNELS
+
+
+def _limited(event: Inbound) -> bool:
+    """``TIPLINE_RATE`` per person (django-ratelimit's counter; no request is
+    involved here, so its key is the address's digest)."""
+    digest = hashlib.sha256(f"{event.channel}:{event.address}".encode()).hexdigest()
+    return is_ratelimited(
+        HttpRequest(),
+        group=f"factcheck.tipline.{event.channel}",
+        key=lambda group, request: digest[:32],
+        rate=settings.TIPLINE_RATE,
+        increment=True,
+    )
+
+
+def _answer(event: Inbound, text: str) -> None:
+    tipster = services.tipster_get_or_create(
+        channel=event.channel, contact=event.address
+    )
+    services.tipster_message(tipster=tipster, text=text, key=f"event:{event.id}")
+
+
+def _tip(event: Inbound, text: str) -> bool:
+    if _limited(event):
+        log.info("tipline %s: rate limited", event.channel)
+        return True
+    try:
+        with transaction.atomic():
+            services.tip_submit(
+                channel=event.channel,
+                text=text,
+                contact_channel=event.channel,
+                contact=event.address,
+                send_reply=True,
             )
-            tipster = services.tipster_get_or_create(channel=channel, contact=contact)
-            services.tipster_message(
-                tipster=tipster,
-                text=texts.REGION_SET.format(name=region.name)
-                if region
-                else texts.REGION_UNKNOWN,
-            )
-            return "region"
-        try:
-            with transaction.atomic():
-                outcome = services.tip_submit(
-                    channel=channel,
-                    text=text,
-                    contact_channel=channel,
-                    contact=contact,
-                    send_reply=True,
-                )
-        except ValidationError as exc:
-            tipster = services.tipster_get_or_create(channel=channel, contact=contact)
-            reason = " ".join(exc.messages)
-            services.tipster_message(
-                tipster=tipster,
-                text=f"Maaf, pesan ini tidak dapat kami periksa. {reason}",
-            )
-            return "invalid"
-        return outcome.decision
+    except ValidationError as exc:
+        reason = " ".join(exc.messages)
+        _answer(event, f"Maaf, pesan ini tidak dapat kami periksa. {reason}")
+    return True
+
+
+def _region(event: Inbound, query: str) -> bool:
+    region = services.tipster_set_region(
+        channel=event.channel, contact=event.address, query=query
+    )
+    _answer(
+        event,
+        texts.REGION_SET.format(name=region.name) if region else texts.REGION_UNKNOWN,
+    )
+    return True
+
+
+def handle_text(event: Inbound) -> bool:
+    """A text message: the welcome, a region, or a tip to check."""
+    if not _ours(event):
+        return False
+    with translation.override("id"):
+        words = " ".join(event.text.strip().lower().split())
+        if words in START:
+            _answer(event, texts.WELCOME)
+            return True
+        if words.split(" ", 1)[0] in OPT_IN_WORDS:
+            # "LANGGANAN …" is another app's (or channels' own) opt-in, not a tip.
+            return False
+        region = _REGION.match(event.text.strip())
+        if region:
+            return _region(event, region[2])
+        return _tip(event, event.text)
+
+
+def handle_image(event: Inbound) -> bool:
+    """A picture: its caption is the tip; without one we ask for the text."""
+    if not _ours(event):
+        return False
+    with translation.override("id"):
+        if not event.text.strip():
+            _answer(event, texts.NOT_TEXT)
+            return True
+        return _tip(event, event.text)
+
+
+def handle_start(event: Inbound) -> bool:
+    """``/start`` (Telegram's first message), ``/mulai``, ``/menu``, ``/bantuan``."""
+    if not _ours(event):
+        return False
+    with translation.override("id"):
+        _answer(event, texts.WELCOME)
+    return True
+
+
+def handle_region(event: Inbound) -> bool:
+    """``/wilayah Kutai Kartanegara``."""
+    if not _ours(event):
+        return False
+    with translation.override("id"):
+        if len(event.text.strip()) < 2:
+            _answer(event, texts.REGION_UNKNOWN)
+            return True
+        return _region(event, event.text.strip()[:60])
+
+
+def handle_button(event: Inbound) -> bool:
+    """``fc:fakta:<id>``: the button under a suggestion ("Lihat hasilnya")
+    answers with that published fact-check's verdict."""
+    if not _ours(event):
+        return False
+    parts = event.button_id.split(":")
+    if len(parts) != 3 or parts[1] != "fakta" or not parts[2].isdigit():
+        return False
+    factcheck = FactCheck.objects.filter(
+        pk=int(parts[2]), status=FactCheck.Status.PUBLISHED
+    ).first()
+    with translation.override("id"):
+        _answer(event, texts.match_reply(factcheck) if factcheck else texts.GONE)
+    return True
+
+
+def data_summary(channel: str, address: str) -> list[str]:
+    return services.tipster_data_summary(channel=channel, contact=address)
+
+
+def data_erase(channel: str, address: str) -> int:
+    return services.tipster_delete_by_contact(channel=channel, contact=address)
+
+
+def register() -> None:
+    """Called by ``factcheck.hooks.register``."""
+    from channels.routes import register_data_provider, register_route
+
+    register_route(kind="text", handler=handle_text, order=50, name="factcheck.tip")
+    register_route(kind="image", handler=handle_image, order=50, name="factcheck.tip")
+    for command in sorted(START):
+        register_route(
+            kind="command",
+            match=command,
+            handler=handle_start,
+            order=50,
+            name="factcheck.start",
+        )
+    for command in REGION_COMMANDS:
+        register_route(
+            kind="command",
+            match=command,
+            handler=handle_region,
+            order=50,
+            name="factcheck.region",
+        )
+    register_route(
+        kind="button",
+        match=BUTTON_PREFIX,
+        handler=handle_button,
+        order=50,
+        name="factcheck.button",
+    )
+    register_data_provider("factcheck", summary=data_summary, erase=data_erase)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from channels import views as channel_views
 from factcheck import views
 
 app_name = "factcheck"
@@ -9,8 +10,10 @@ urlpatterns = [
     path("cek-fakta/arsip/", views.factcheck_list, name="list"),
     path("cek-fakta/<int:pk>/", views.factcheck_detail, name="detail"),
     path("cek-fakta/<int:pk>/kartu.png", views.factcheck_card, name="card"),
-    path("tipline/telegram/", views.telegram_webhook, name="telegram_webhook"),
-    path("tipline/whatsapp/", views.whatsapp_webhook, name="whatsapp_webhook"),
+    # Deprecated: the bots' old webhook URLs, kept until the providers are
+    # re-pointed at channels' /hooks/telegram/ and /hooks/whatsapp/.
+    path("tipline/telegram/", channel_views.telegram_hook, name="telegram_webhook"),
+    path("tipline/whatsapp/", channel_views.whatsapp_hook, name="whatsapp_webhook"),
     path("staf/cek-fakta/", views.desk, name="desk"),
     path("staf/cek-fakta/klaim/<int:pk>/", views.claim_detail, name="claim"),
     path(

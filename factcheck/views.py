@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from urllib.parse import urlencode
 
@@ -15,21 +13,16 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    JsonResponse,
 )
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
-from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
-from core import webhooks
 from core.exports import table_response
 from core.forms import add_validation_errors
 from factcheck import messages as texts
@@ -52,7 +45,6 @@ from factcheck.models import (
     Topic,
     Verdict,
 )
-from factcheck.tipline import bot_message
 
 log = logging.getLogger(__name__)
 
@@ -170,114 +162,6 @@ def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(factcheck.card.open("rb"), content_type="image/png")
 
 
-# --- Webhooks -------------------------------------------------------------------
-
-
-def _forbidden(channel: str, request: HttpRequest, why: str) -> JsonResponse:
-    log.warning(
-        "tipline %s: webhook rejected (%s) from %s",
-        channel,
-        why,
-        request.META.get("REMOTE_ADDR"),
-    )
-    return JsonResponse({"detail": "forbidden"}, status=403)
-
-
-def _limited(request: HttpRequest, channel: str, contact: str) -> bool:
-    digest = hashlib.sha256(contact.encode()).hexdigest()[:32]
-    return is_ratelimited(
-        request,
-        group=f"factcheck.{channel}",
-        key=lambda group, req: digest,
-        rate=settings.TIPLINE_RATE,
-        increment=True,
-    )
-
-
-@csrf_exempt
-@require_POST
-def telegram_webhook(request: HttpRequest) -> JsonResponse:
-    """Bot API updates; authenticated by the secret token set with setWebhook."""
-    given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not webhooks.secret_matches(given, settings.TELEGRAM_WEBHOOK_SECRET):
-        return _forbidden("telegram", request, "bad secret token")
-    try:
-        update = webhooks.parse(webhooks.TelegramUpdate, request.body)
-    except webhooks.BadPayload:
-        return JsonResponse({"detail": "bad update"}, status=400)
-    message = update.message or update.channel_post
-    if message is None or not message.chat.id:
-        return JsonResponse({"ok": True, "result": "ignored"})
-    chat_id = message.chat.id
-    if _limited(request, "telegram", chat_id):
-        log.info("tipline telegram: rate limited")
-        return JsonResponse({"ok": True, "result": "rate_limited"})
-    result = bot_message(
-        channel=Channel.TELEGRAM,
-        delivery_id=update.update_id,
-        contact=chat_id,
-        text=message.text if message.text is not None else message.caption,
-    )
-    return JsonResponse({"ok": True, "result": result})
-
-
-def _whatsapp_signature_ok(request: HttpRequest) -> bool:
-    secret = settings.WHATSAPP_APP_SECRET
-    given = request.headers.get("X-Hub-Signature-256", "")
-    if not secret or not given.startswith("sha256="):
-        return False
-    expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest()
-    return webhooks.secret_matches(given[7:], expected)
-
-
-def _wa_contact(raw: str) -> str:
-    try:
-        return normalize_phone("+" + raw.lstrip("+"))
-    except InvalidPhoneNumber:
-        return "+" + "".join(ch for ch in raw if ch.isdigit())
-
-
-@csrf_exempt
-def whatsapp_webhook(request: HttpRequest) -> HttpResponse:
-    """WhatsApp Business Cloud API: GET verifies the webhook, POST delivers
-    messages signed with the app secret (X-Hub-Signature-256)."""
-    if request.method == "GET":
-        token = settings.WHATSAPP_VERIFY_TOKEN
-        given = request.GET.get("hub.verify_token", "")
-        if request.GET.get("hub.mode") == "subscribe" and webhooks.secret_matches(
-            given, token
-        ):
-            return HttpResponse(
-                request.GET.get("hub.challenge", "")[:200], content_type="text/plain"
-            )
-        return _forbidden("whatsapp", request, "bad verify token")
-    if request.method != "POST":
-        return JsonResponse({"detail": "method not allowed"}, status=405)
-    if not _whatsapp_signature_ok(request):
-        return _forbidden("whatsapp", request, "bad signature")
-    try:
-        payload = webhooks.parse(webhooks.WhatsAppPayload, request.body)
-    except webhooks.BadPayload:
-        return JsonResponse({"detail": "bad payload"}, status=400)
-    results = [_whatsapp_message(request, m) for m in payload.messages()]
-    return JsonResponse({"ok": True, "results": results})
-
-
-def _whatsapp_message(request: HttpRequest, message: webhooks.WhatsAppMessage) -> str:
-    if not message.id or not message.from_:
-        return "ignored"
-    contact = _wa_contact(message.from_)
-    if _limited(request, "whatsapp", contact):
-        log.info("tipline whatsapp: rate limited")
-        return "rate_limited"
-    return bot_message(
-        channel=Channel.WHATSAPP,
-        delivery_id=message.id,
-        contact=contact,
-        text=message.body(),
-    )
-
-
 # --- The desk -------------------------------------------------------------------
 
 
@@ -359,13 +243,18 @@ def _render_claim(
     verdict_form: VerdictForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    tips = claim.tips.select_related("tipster", "region").order_by("-received_at")
+    tips = list(
+        claim.tips.select_related("tipster", "region").order_by("-received_at")[:100]
+    )
     return render(
         request,
         "factcheck/claim.html",
         {
             "claim": claim,
-            "tips": tips[:100],
+            "tips": tips,
+            "opted_out": selectors.tipsters_opted_out(
+                tipsters={t.tipster for t in tips if t.tipster is not None}
+            ),
             "regions": selectors.claim_regions(claim=claim),
             "suggestions": selectors.claim_suggestions(claim=claim),
             "notes": claim.notes.select_related("author"),

@@ -346,7 +346,7 @@ WHATSAPP_PHONE_NUMBER_ID = env_str("WHATSAPP_PHONE_NUMBER_ID")
 WHATSAPP_API_BASE = env_str(
     "WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0"
 ).rstrip("/")
-# Tips per sender (phone, chat or IP) on the public form and the webhooks.
+# Tips per sender (phone, chat or IP) on the public form and the bots.
 TIPLINE_RATE = env_str("TIPLINE_RATE", "10/m")
 # Messages longer than this get a polite "too long" answer.
 TIPLINE_MAX_CHARS = env_int("TIPLINE_MAX_CHARS", 5000)
@@ -355,11 +355,11 @@ FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
 # Off: matching is lexical only (no embedding model is loaded).
 FACTCHECK_SEMANTIC = env_bool("FACTCHECK_SEMANTIC", True)
 FACTCHECK_FEED_EVERY_MINUTES = env_int("FACTCHECK_FEED_EVERY_MINUTES", 60)
-# WhatsApp allows free text within 24 hours of the person's last message only;
-# later verdicts go out as this approved template (one body parameter).
+# WhatsApp allows free text within 24 hours of the person's last message only
+# (CHANNELS_WHATSAPP_WINDOW_HOURS); later verdicts go out as this approved
+# template (one body parameter).
 FACTCHECK_WHATSAPP_TEMPLATE = env_str("FACTCHECK_WHATSAPP_TEMPLATE", "hasil_cek_fakta")
 FACTCHECK_WHATSAPP_TEMPLATE_LANG = env_str("FACTCHECK_WHATSAPP_TEMPLATE_LANG", "id")
-FACTCHECK_WHATSAPP_WINDOW_HOURS = env_int("FACTCHECK_WHATSAPP_WINDOW_HOURS", 24)
 OUTGOING_HTTP_TIMEOUT = env_int("OUTGOING_HTTP_TIMEOUT", 15)
 # Hosts core.fetch may reach although they resolve to private/loopback addresses
 # (comma-separated; empty in production unless an intranet feed is wanted).

@@ -1,3 +1,7 @@
+from collections.abc import Iterator
+
+import pytest
+
 from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     _routes,
     _unlimited,
@@ -6,3 +10,13 @@ from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     fake_whatsapp,
     mail,
 )
+
+
+@pytest.fixture(autouse=True)
+def _no_app_routes() -> Iterator[None]:
+    """Channels is tested alone: the apps' routes (factcheck's tipline takes
+    every text) are tested in the apps."""
+    from channels import routes
+
+    with routes.registry_snapshot(empty=True):
+        yield

@@ -1,5 +1,6 @@
-"""Fixtures of the fact-check tests: a small corpus of our own, local fake
-Telegram/WhatsApp servers, webhook secrets."""
+"""Fixtures of the fact-check tests: a small corpus of our own, channels' fake
+Telegram/WhatsApp servers (``fake_telegram``, ``fake_whatsapp``), a local server
+for the feeds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from factcheck.tests.fakes import FakeProvider, start_fake_provider
+from channels.tests.fixtures import (  # noqa: F401 (fixtures)
+    _routes,
+    _unlimited,
+    fake_telegram,
+    fake_whatsapp,
+)
+from factcheck.tests.pages import PageServer, start_page_server
 
 CORPUS = [
     {
@@ -122,16 +129,8 @@ def corpus(db: None) -> list:
 
 
 @pytest.fixture
-def channels(settings) -> Iterator[FakeProvider]:
-    """Fake Telegram and WhatsApp APIs on 127.0.0.1, with the tipline configured."""
-    provider = start_fake_provider()
-    settings.TELEGRAM_API_BASE = provider.url
-    settings.TELEGRAM_BOT_TOKEN = "123:abc"
-    settings.TELEGRAM_WEBHOOK_SECRET = "tg-secret"
-    settings.WHATSAPP_API_BASE = provider.url + "/v21.0"
-    settings.WHATSAPP_TOKEN = "wa-token"
-    settings.WHATSAPP_APP_SECRET = "wa-app-secret"
-    settings.WHATSAPP_VERIFY_TOKEN = "wa-verify"
-    settings.WHATSAPP_PHONE_NUMBER_ID = "1055"
-    yield provider
-    provider.close()
+def feed_server() -> Iterator[PageServer]:
+    """Other publishers' feeds, served from 127.0.0.1."""
+    server = start_page_server()
+    yield server
+    server.close()

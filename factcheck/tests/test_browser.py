@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from accounts.models import Role
-from factcheck.models import Claim, OutgoingMessage
+from channels.models import OutboxMessage
+from factcheck.models import Claim
 from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, NEW_RUMOUR_VARIANT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,7 @@ def _telegram(url: str, update_id: int, chat: int, text: str) -> None:
         "message": {"message_id": 1, "chat": {"id": chat}, "text": text},
     }
     response = httpx.post(
-        url + "/tipline/telegram/",
+        url + "/hooks/telegram/",
         json=update,
         headers={"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
     )
@@ -73,7 +74,7 @@ def _whatsapp(url: str, msg_id: str, sender: str, text: str) -> None:
     body = json.dumps(payload).encode()
     signature = hmac.new(b"wa-app-secret", body, hashlib.sha256).hexdigest()
     response = httpx.post(
-        url + "/tipline/whatsapp/",
+        url + "/hooks/whatsapp/",
         content=body,
         headers={
             "Content-Type": "application/json",
@@ -84,7 +85,7 @@ def _whatsapp(url: str, msg_id: str, sender: str, text: str) -> None:
 
 
 def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
-    page, live_server, corpus, channels, make_user
+    page, live_server, corpus, fake_telegram, fake_whatsapp, make_user
 ):
     make_user(
         Role.FACT_CHECKER,
@@ -97,10 +98,14 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
     _whatsapp(live_server.url, "wamid.X1", "6281234567890", NEW_RUMOUR_VARIANT)
     claim = Claim.objects.get()
     assert claim.tip_count == 2
-    (tg_ack,) = channels.sent("/sendMessage")
-    (wa_ack,) = channels.sent("/messages")
+    (tg_ack,) = fake_telegram.requests
+    (wa_ack,) = fake_whatsapp.requests
     assert "sedang mengeceknya" in tg_ack.body["text"]
-    assert "sedang mengeceknya" in wa_ack.body["text"]["body"]
+    # A possible match comes with a button that shows it ("fc:fakta:<id>").
+    interactive = wa_ack.body["interactive"]
+    assert "sedang mengeceknya" in interactive["body"]["text"]
+    (button,) = interactive["action"]["buttons"]
+    assert button["reply"]["id"].startswith("fc:fakta:")
 
     page.goto(live_server.url + "/masuk/")
     page.fill("input[name=username]", "cekfakta@example.org")
@@ -129,11 +134,11 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
     page.wait_for_selector(".messages")
     assert "Terbit" in page.inner_text(".messages")
 
-    verdicts = [m for m in OutgoingMessage.objects.filter(kind="verdict")]
+    verdicts = list(OutboxMessage.objects.filter(reference__startswith="verdict:"))
     assert {m.channel for m in verdicts} == {"telegram", "whatsapp"}
     assert all(m.status == "sent" for m in verdicts)
-    tg = channels.sent("/sendMessage")[-1].body
-    wa = channels.sent("/messages")[-1].body
+    tg = fake_telegram.requests[-1].body
+    wa = fake_whatsapp.requests[-1].body
     assert tg["chat_id"] == "4242" and "HOAKS" in tg["text"]
     assert "Jembatan Mahakam tidak ditutup permanen" in tg["text"]
     assert wa["to"] == "6281234567890" and "HOAKS" in wa["text"]["body"]

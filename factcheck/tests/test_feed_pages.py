@@ -105,16 +105,19 @@ def test_bad_feeds_are_refused_with_an_indonesian_error(
 
 
 def test_a_feed_is_turned_off_and_on_imported_now_and_deleted(
-    client: Client, make_user, channels, django_capture_on_commit_callbacks, settings
+    client: Client, make_user, feed_server, django_capture_on_commit_callbacks, settings
 ) -> None:
     settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]  # the fake server is on loopback
-    channels.pages["/claimreview.json"] = ("application/ld+json", json.dumps(REVIEWS))
+    feed_server.pages["/claimreview.json"] = (
+        "application/ld+json",
+        json.dumps(REVIEWS),
+    )
     checker = make_user(Role.FACT_CHECKER, "64")
     client.force_login(checker)
     feed = services.feed_create(
         actor=checker,
         name="CR",
-        url=channels.url + "/claimreview.json",
+        url=feed_server.url + "/claimreview.json",
         format="claimreview",
     )
     base = f"{PAGE}{feed.pk}"
@@ -130,7 +133,7 @@ def test_a_feed_is_turned_off_and_on_imported_now_and_deleted(
     assert (
         "Aktifkan umpan ini sebelum mengimpornya." in client.get(PAGE).content.decode()
     )
-    assert not channels.requests and not FactCheck.objects.exists()
+    assert not feed_server.requests and not FactCheck.objects.exists()
 
     client.post(f"{base}/aktif/", {"active": "1"})
     feed.refresh_from_db()
@@ -138,10 +141,10 @@ def test_a_feed_is_turned_off_and_on_imported_now_and_deleted(
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(f"{base}/impor/")
     assert response.status_code == 302 and len(callbacks) == 1
-    assert not channels.requests  # nothing is fetched within the request
+    assert not feed_server.requests  # nothing is fetched within the request
     with django_capture_on_commit_callbacks(execute=True):
         callbacks[0]()  # the commit: the worker's task runs
-    assert [r.path for r in channels.requests] == ["/claimreview.json"]
+    assert [r.path for r in feed_server.requests] == ["/claimreview.json"]
     assert FactCheck.objects.count() == 2
     feed.refresh_from_db()
     assert feed.last_fetched_at is not None and feed.last_result.startswith("2 baru")

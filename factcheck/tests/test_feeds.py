@@ -33,22 +33,25 @@ RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>TBH Contoh</tit
 <pubDate>Tue, 12 Jul 2022 10:00:00 +0800</pubDate></item></channel></rss>"""
 
 
-def test_feeds_are_fetched_and_imported(channels, settings) -> None:
+def test_feeds_are_fetched_and_imported(feed_server, settings) -> None:
     # The fake server is on loopback, which the fetcher refuses unless listed.
     settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]
-    channels.pages["/claimreview.json"] = ("application/ld+json", json.dumps(REVIEWS))
-    channels.pages["/feed.xml"] = ("application/rss+xml", RSS)
+    feed_server.pages["/claimreview.json"] = (
+        "application/ld+json",
+        json.dumps(REVIEWS),
+    )
+    feed_server.pages["/feed.xml"] = ("application/rss+xml", RSS)
     cr = FeedSource.objects.create(
-        name="CR", url=channels.url + "/claimreview.json", format="claimreview"
+        name="CR", url=feed_server.url + "/claimreview.json", format="claimreview"
     )
     rss = FeedSource.objects.create(
-        name="RSS", url=channels.url + "/feed.xml", format="rss", publisher="TBH"
+        name="RSS", url=feed_server.url + "/feed.xml", format="rss", publisher="TBH"
     )
     broken = FeedSource.objects.create(
-        name="404", url=channels.url + "/gone", format="rss"
+        name="404", url=feed_server.url + "/gone", format="rss"
     )
     FeedSource.objects.create(
-        name="off", url=channels.url + "/off", format="rss", active=False
+        name="off", url=feed_server.url + "/off", format="rss", active=False
     )
     assert feeds_import_due_task.call() == 3
     assert FactCheck.objects.count() == 3
@@ -63,17 +66,17 @@ def test_feeds_are_fetched_and_imported(channels, settings) -> None:
     feeds_import_due_task.call()
     cr.refresh_from_db()
     assert cr.last_result.startswith("0 baru, 0 berubah, 2 tetap")
-    assert not any("/off" in r.path for r in channels.requests)
+    assert not any("/off" in r.path for r in feed_server.requests)
 
 
-def test_a_feed_on_the_servers_own_network_is_not_fetched(channels) -> None:
+def test_a_feed_on_the_servers_own_network_is_not_fetched(feed_server) -> None:
     # No FETCH_ALLOWED_HOSTS: a feed typed as a loopback address is refused
     # before any connection, and the stored error tells nothing about the port.
-    channels.pages["/feed.xml"] = ("application/rss+xml", RSS)
+    feed_server.pages["/feed.xml"] = ("application/rss+xml", RSS)
     feed = FeedSource.objects.create(
-        name="internal", url=channels.url + "/feed.xml", format="rss"
+        name="internal", url=feed_server.url + "/feed.xml", format="rss"
     )
     feeds_import_due_task.call()
     feed.refresh_from_db()
     assert feed.last_result == "galat: alamat tidak diizinkan"
-    assert not channels.requests and not FactCheck.objects.exists()
+    assert not feed_server.requests and not FactCheck.objects.exists()

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEntry, Role
+from channels.models import OutboxMessage
 from factcheck import matching_service, services
 from factcheck.models import (
     Channel,
@@ -11,7 +12,6 @@ from factcheck.models import (
     Decision,
     FactCheck,
     IndexChange,
-    OutgoingMessage,
     Tip,
     Tipster,
 )
@@ -203,8 +203,11 @@ def test_tipster_contacts_are_stored_hashed_and_encrypted(corpus) -> None:
     assert tipster.masked == "+62812•••••890"
     for value in (tipster.contact_hash, tipster.contact_encrypted, tipster.masked):
         assert phone not in value and "81234567890" not in value
-    message = OutgoingMessage.objects.get()
-    assert message.kind == "reply" and message.tipster == tipster
+    # The reply is channels' to send: factcheck keeps no copy of the number.
+    message = OutboxMessage.objects.get(origin="factcheck")
+    assert message.reference == f"reply:{tipster.pk}" and message.to == phone
+    assert message.template == "hasil_cek_fakta"
+    assert message.parameters == [message.body]
 
 
 def test_kim_members_tips_take_their_region(corpus, make_user) -> None:
@@ -235,7 +238,9 @@ def test_deleting_a_tipster_wipes_the_contact_and_is_audited(corpus, make_user) 
     assert not Tipster.objects.exists()
     tip = Tip.objects.get(pk=outcome.tip.pk)
     assert tip.tipster is None and tip.text  # the tip stays, without its sender
-    assert OutgoingMessage.objects.get().status == OutgoingMessage.Status.CANCELLED
+    # The reply still waiting in channels' outbox is withdrawn with its text.
+    message = OutboxMessage.objects.get(origin="factcheck")
+    assert (message.status, message.error, message.body) == ("failed", "cancelled", "")
     entry = AuditEntry.objects.get(object_type="factcheck.tipster")
     assert entry.action == "delete" and "987654321" not in str(entry.changes)
 
@@ -287,8 +292,10 @@ def test_workflow_from_new_claim_to_published_verdict(
     assert published.card.name.endswith(".png")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PUBLISHED
-    verdict = OutgoingMessage.objects.get(kind="verdict")
-    assert "HOAKS" in verdict.text and verdict.tipster == asked.tip.tipster
+    verdict = OutboxMessage.objects.get(reference__startswith="verdict:")
+    assert "HOAKS" in verdict.body
+    assert verdict.reference == f"verdict:{asked.tip.tipster.pk}"
+    assert verdict.dedupe_key == f"factcheck:verdict:{claim.pk}:{asked.tip.tipster.pk}"
     assert AuditEntry.objects.filter(action="publish", object_id=str(published.pk))
     # Matchable at once: the next person who asks is answered instantly.
     later = services.tip_submit(channel=Channel.WEB, text=NEW_RUMOUR_VARIANT)
@@ -309,8 +316,8 @@ def test_confirming_a_suggested_match_tells_everyone_who_asked(
     )
     erau = FactCheck.objects.get(external_id="t-erau")
     services.claim_confirm_match(actor=checker, claim=outcome.claim, factcheck=erau)
-    message = OutgoingMessage.objects.get(kind="verdict")
-    assert erau.title in message.text
+    message = OutboxMessage.objects.get(reference__startswith="verdict:")
+    assert erau.title in message.body
     with pytest.raises(ValidationError):
         services.claim_confirm_match(actor=checker, claim=outcome.claim, factcheck=erau)
 
@@ -341,15 +348,16 @@ def test_demo_data_is_small_ours_and_idempotent() -> None:
 
 
 def test_a_late_whatsapp_verdict_uses_the_template_a_prompt_one_free_text(
-    corpus, make_user, channels, django_capture_on_commit_callbacks
+    corpus, make_user, fake_whatsapp, django_capture_on_commit_callbacks
 ) -> None:
     """WhatsApp takes free text only within 24 hours of the person's last
-    message: a verdict published later goes out as the approved template."""
+    message (channels' ``Consent.last_inbound_at``): a verdict published later
+    goes out as the approved template ``FACTCHECK_WHATSAPP_TEMPLATE``."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from factcheck.models import Tip
+    from channels import services as channel_services
 
     checker = make_user(Role.FACT_CHECKER, "64")
     erau = FactCheck.objects.get(external_id="t-erau")
@@ -366,22 +374,27 @@ def test_a_late_whatsapp_verdict_uses_the_template_a_prompt_one_free_text(
         contact="+6281200002222",
     )
     assert old.claim == recent.claim
-    Tip.objects.filter(pk=old.tip.pk).update(
-        received_at=timezone.now() - timedelta(hours=30)
+    # What channels' webhook notes of each person's last message.
+    channel_services.inbound_seen(channel="whatsapp", address="+6281200001111")
+    channel_services.inbound_seen(
+        channel="whatsapp",
+        address="+6281200002222",
+        at=timezone.now() - timedelta(hours=30),
     )
-    channels.requests.clear()
+    fake_whatsapp.requests.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.claim_confirm_match(actor=checker, claim=recent.claim, factcheck=erau)
-    sent = {r.body["to"]: r.body for r in channels.sent("/messages")}
+    sent = {r.body["to"]: r.body for r in fake_whatsapp.requests}
     assert sent["6281200001111"]["type"] == "text"
     assert erau.title in sent["6281200001111"]["text"]["body"]
     late = sent["6281200002222"]
     assert late["type"] == "template"
+    assert late["template"]["name"] == "hasil_cek_fakta"
+    assert late["template"]["language"] == {"code": "id"}
     (param,) = late["template"]["components"][0]["parameters"]
-    assert erau.title in param["text"]
-    assert set(
-        OutgoingMessage.objects.filter(kind="verdict").values_list("status", flat=True)
-    ) == {"sent"}
+    assert erau.title in param["text"] and "\n" not in param["text"]
+    verdicts = OutboxMessage.objects.filter(reference__startswith="verdict:")
+    assert set(verdicts.values_list("status", flat=True)) == {"sent"}
 
 
 # --- Topics -----------------------------------------------------------------------

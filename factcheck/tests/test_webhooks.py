@@ -1,307 +1,317 @@
-"""Telegram and WhatsApp webhooks, with replies sent to local fake servers."""
+"""The tipline's bots through channels' one webhook per provider: tips, commands
+and buttons routed to factcheck (``factcheck.hooks`` → ``tipline.register``),
+BERHENTI/HAPUS/DATA handled by channels, replies sent to channels' fakes."""
 
-import hashlib
-import hmac
+from __future__ import annotations
+
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
 
-from factcheck.models import (
-    Claim,
-    OutgoingMessage,
-    Tip,
-    Tipster,
-    WebhookDelivery,
+from accounts.models import Role
+from channels.models import Consent, InboundEvent, OutboxMessage
+from channels.testing import (
+    telegram_update,
+    whatsapp_payload,
+    whatsapp_signature,
+    whatsapp_text,
 )
+from factcheck import services
+from factcheck.models import Claim, FactCheck, Tip, Tipster
 from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR
 
 pytestmark = pytest.mark.django_db
-TG = "/tipline/telegram/"
-WA = "/tipline/whatsapp/"
+TG = "/hooks/telegram/"
+WA = "/hooks/whatsapp/"
+CHAT = 4242
+PHONE = "+6281234567890"
 
 
-def tg_update(update_id: int, text: str | None, chat: int = 4242) -> dict:
-    message: dict = {
-        "message_id": update_id,
-        "date": 1720000000,
-        "chat": {"id": chat, "type": "private"},
-        "from": {"id": chat, "first_name": "Warga"},
-    }
-    if text is not None:
-        message["text"] = text
-    else:
-        message["sticker"] = {"file_id": "x"}
-    return {"update_id": update_id, "message": message}
+@pytest.fixture
+def hooks(fake_telegram, fake_whatsapp, django_capture_on_commit_callbacks):
+    """Post to the webhooks with the tasks run as on a worker."""
+
+    class Hooks:
+        def telegram(
+            self,
+            client: Client,
+            payload: dict[str, Any],
+            url: str = TG,
+            secret: str = "tg-secret",  # noqa: S107
+        ) -> Any:
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(
+                    url,
+                    json.dumps(payload),
+                    content_type="application/json",
+                    HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
+                )
+
+        def tg(
+            self, client: Client, update_id: int, text: str, chat: int = CHAT
+        ) -> Any:
+            return self.telegram(client, telegram_update(update_id, chat, text))
+
+        def whatsapp(
+            self,
+            client: Client,
+            payload: dict[str, Any],
+            url: str = WA,
+            secret: str = "wa-app-secret",  # noqa: S107
+        ) -> Any:
+            body = json.dumps(payload).encode()
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(
+                    url,
+                    body,
+                    content_type="application/json",
+                    HTTP_X_HUB_SIGNATURE_256=whatsapp_signature(body, secret),
+                )
+
+        def wa(
+            self, client: Client, message_id: str, text: str, sender: str = PHONE
+        ) -> Any:
+            return self.whatsapp(
+                client,
+                whatsapp_payload(
+                    messages=[whatsapp_text(sender.lstrip("+"), text, message_id)]
+                ),
+            )
+
+    return Hooks()
 
 
-def post_tg(client: Client, update: dict, header: str = "tg-secret"):
-    return client.post(
-        TG,
-        json.dumps(update),
-        content_type="application/json",
-        headers={"X-Telegram-Bot-Api-Secret-Token": header},
-    )
+def tg_texts(fake_telegram) -> list[str]:
+    return [b["text"] for b in fake_telegram.bodies("/sendMessage")]
 
 
-def wa_payload(msg_id: str, text: str | None, sender: str = "6281234567890") -> dict:
-    message: dict = {"from": sender, "id": msg_id, "timestamp": "1720000000"}
-    if text is None:
-        message.update(type="sticker", sticker={"id": "s"})
-    else:
-        message.update(type="text", text={"body": text})
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [
-            {
-                "id": "WABA",
-                "changes": [
-                    {
-                        "field": "messages",
-                        "value": {
-                            "messaging_product": "whatsapp",
-                            "metadata": {"phone_number_id": "1055"},
-                            "contacts": [{"wa_id": sender, "profile": {"name": "W"}}],
-                            "messages": [message],
-                        },
-                    }
-                ],
-            }
-        ],
-    }
+def handled_by(update_key: str) -> str:
+    return InboundEvent.objects.get(event_key=update_key).handled_by
 
 
-def post_wa(client: Client, payload: dict, key: str = "wa-app-secret"):
-    body = json.dumps(payload).encode()
-    signature = hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
-    return client.post(
-        WA,
-        body,
-        content_type="application/json",
-        headers={"X-Hub-Signature-256": f"sha256={signature}"},
-    )
-
-
-def test_telegram_rejects_a_bad_secret_and_logs_it(
-    client: Client, channels, caplog
+def test_one_telegram_url_takes_a_tip_a_stop_and_a_button(
+    client: Client, corpus, hooks, fake_telegram
 ) -> None:
-    response = post_tg(client, tg_update(1, KNOWN_HOAX), header="wrong")
-    assert response.status_code == 403
-    response = client.post(TG, "{}", content_type="application/json")
-    assert response.status_code == 403
-    assert "rejected" in caplog.text
-    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
+    """The same webhook URL: the tip becomes a Tip and a Claim, /berhenti opts
+    the chat out in channels, the button reply reaches factcheck's button route."""
+    assert hooks.tg(client, 1, NEW_RUMOUR).json()["result"] == "queued"
+    tip = Tip.objects.get()
+    assert tip.channel == "telegram" and tip.claim == Claim.objects.get()
+    assert tip.tipster.channel == "telegram"
+    assert handled_by("update:1") == "factcheck.tip"
+    assert "sedang mengeceknya" in tg_texts(fake_telegram)[-1]
+
+    hooks.tg(client, 2, "/berhenti")
+    consent = Consent.objects.get(channel="telegram")
+    assert consent.status == Consent.Status.OPTED_OUT
+    assert consent.opted_out_source == "command"
+    assert handled_by("update:2") == "channels.stop"
+    assert "tidak akan menerima" in tg_texts(fake_telegram)[-1]
+
+    blt = FactCheck.objects.get(external_id="t-blt")
+    hooks.telegram(
+        client,
+        {
+            "update_id": 3,
+            "callback_query": {
+                "id": "cq1",
+                "from": {"id": CHAT},
+                "data": f"fc:fakta:{blt.pk}",
+                "message": {"message_id": 5, "chat": {"id": CHAT}},
+            },
+        },
+    )
+    assert handled_by("update:3") == "factcheck.button"
+    answer = OutboxMessage.objects.get(dedupe_key__endswith=":event:3")
+    # Answered by its route, and held: the chat had opted out just before.
+    assert blt.title in answer.body and answer.status == "held"
+    assert fake_telegram.bodies("answerCallbackQuery") == [{"callback_query_id": "cq1"}]
 
 
-def test_telegram_known_hoax_gets_the_verdict_at_once(
-    client: Client, corpus, channels, django_capture_on_commit_callbacks
+def test_whatsapp_tip_on_the_one_url_is_answered(
+    client: Client, corpus, hooks, fake_whatsapp
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_tg(client, tg_update(10, KNOWN_HOAX))
-    assert response.status_code == 200 and response.json()["result"] == "match"
-    (sent,) = channels.sent("/sendMessage")
-    assert sent.path == "/bot123:abc/sendMessage"
-    assert sent.body["chat_id"] == "4242"
-    assert "PENIPUAN" in sent.body["text"]
-    assert "https://cekfakta.example/blt" in sent.body["text"]
-    assert OutgoingMessage.objects.get().status == OutgoingMessage.Status.SENT
+    assert hooks.wa(client, "wamid.A", KNOWN_HOAX).json()["result"] == "queued"
+    tip = Tip.objects.get()
+    assert tip.channel == "whatsapp" and tip.decision == "match"
+    assert tip.tipster.masked == "+62812•••••890"
+    assert Claim.objects.get().tip_count == 1
+    (sent,) = fake_whatsapp.requests
+    assert sent.path == "/v21.0/1055/messages"
+    assert sent.body["to"] == "6281234567890" and sent.body["type"] == "text"
+    assert "PENIPUAN" in sent.body["text"]["body"]
+    # A replay of Meta's call, or the same message in a new call: one tip.
+    hooks.wa(client, "wamid.A", KNOWN_HOAX)
+    hooks.whatsapp(
+        client,
+        whatsapp_payload(
+            messages=[whatsapp_text("6281234567890", KNOWN_HOAX, "wamid.A")],
+            statuses=[],
+        ),
+    )
+    assert Tip.objects.count() == 1 and len(fake_whatsapp.requests) == 1
+
+
+def test_a_verdict_is_held_back_after_berhenti(
+    client: Client, corpus, hooks, fake_whatsapp, make_user
+) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    hooks.wa(client, "wamid.1", NEW_RUMOUR)
+    hooks.wa(client, "wamid.2", "BERHENTI")
+    assert Consent.objects.get(channel="whatsapp").status == "opted_out"
+    sent_before = len(fake_whatsapp.requests)
+    claim = Claim.objects.get()
+    erau = FactCheck.objects.get(external_id="t-erau")
+    services.claim_confirm_match(actor=checker, claim=claim, factcheck=erau)
+    verdict = OutboxMessage.objects.get(reference__startswith="verdict:")
+    assert verdict.status == "held" and verdict.error == "opted out"
+    assert len(fake_whatsapp.requests) == sent_before  # nothing went out
+    # The desk sees that this sender stopped (the number stays masked).
+    client.force_login(checker)
+    page = client.get(f"/staf/cek-fakta/klaim/{claim.pk}/").content.decode()
+    assert '+62812•••••890 <span class="muted">(berhenti berlangganan)' in page
 
 
 def test_telegram_replays_are_processed_once(
-    client: Client, corpus, channels, django_capture_on_commit_callbacks
+    client: Client, corpus, hooks, fake_telegram
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        assert post_tg(client, tg_update(11, NEW_RUMOUR)).json()["result"] in (
-            "none",
-            "suggest",
-        )
-        assert post_tg(client, tg_update(11, NEW_RUMOUR)).json()["result"] == (
-            "duplicate"
-        )
+    assert hooks.tg(client, 11, NEW_RUMOUR).json()["result"] == "queued"
+    assert hooks.tg(client, 11, NEW_RUMOUR).json()["result"] == "duplicate"
     assert Tip.objects.count() == 1
-    (sent,) = channels.sent("/sendMessage")
-    assert "sedang mengeceknya" in sent.body["text"]
+    (text,) = tg_texts(fake_telegram)
+    assert "sedang mengeceknya" in text
 
 
-def test_telegram_commands_and_bad_messages_get_polite_replies(
-    client: Client, corpus, channels, django_capture_on_commit_callbacks
+def test_commands_and_bad_messages_get_polite_replies(
+    client: Client, corpus, hooks, fake_telegram
 ) -> None:
     cases = [
-        ("/start", "start", "Cek Fakta"),
-        (None, "not_text", "hanya dapat memeriksa pesan teks"),
-        ("🙏🙏🙏", "invalid", "Maaf"),
-        ("x" * 20_000, "invalid", "terlalu panjang"),
-        ("<script>alert(1)</script>", "invalid", "kosong"),
-        ("WILAYAH Kukar", "region", "Kutai Kartanegara"),
-        ("/berhenti", "stop", "tidak akan menerima"),
+        ("/start", "factcheck.start", "Cek Fakta"),
+        ("menu", "factcheck.tip", "Cek Fakta"),
+        ("🙏🙏🙏", "factcheck.tip", "Maaf"),
+        ("x" * 6000, "factcheck.tip", "terlalu panjang"),
+        ("<script>alert(1)</script>", "factcheck.tip", "kosong"),
+        ("WILAYAH Kukar", "factcheck.tip", "Kutai Kartanegara"),
+        ("/wilayah Berau", "factcheck.region", "Berau"),
+        ("/wilayah Atlantis", "factcheck.region", "tidak menemukan"),
     ]
-    for n, (text, result, reply) in enumerate(cases, start=100):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = post_tg(client, tg_update(n, text))
-        assert response.status_code == 200
-        assert response.json()["result"] == result, text
-        assert reply in channels.sent("/sendMessage")[-1].body["text"], text
-    tipster = Tipster.objects.get()
-    assert tipster.region_id == "64.02" and not tipster.subscribed
-    assert not Tip.objects.exists()
+    for n, (text, route, reply) in enumerate(cases, start=100):
+        assert hooks.tg(client, n, text).status_code == 200
+        assert handled_by(f"update:{n}") == route, text
+        assert reply in tg_texts(fake_telegram)[-1], text
+    photo = {
+        "update_id": 200,
+        "message": {
+            "message_id": 200,
+            "chat": {"id": CHAT},
+            "photo": [{"file_id": "small"}, {"file_id": "big"}],
+        },
+    }
+    hooks.telegram(client, photo)
+    assert "hanya dapat memeriksa pesan teks" in tg_texts(fake_telegram)[-1]
+    photo["update_id"] = 201
+    photo["message"]["caption"] = KNOWN_HOAX  # type: ignore[index]
+    hooks.telegram(client, photo)
+    assert "PENIPUAN" in tg_texts(fake_telegram)[-1]
+    assert Tipster.objects.get().region_id == "64.03"  # Berau, the last one set
+    assert Tip.objects.count() == 1
 
 
-def test_telegram_delete_request_removes_the_contact(
-    client: Client, corpus, channels, django_capture_on_commit_callbacks
+def test_hapus_erases_the_tipster_through_channels(
+    client: Client, corpus, hooks, fake_telegram
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        post_tg(client, tg_update(200, NEW_RUMOUR))
-        assert post_tg(client, tg_update(201, "HAPUS")).json()["result"] == "delete"
+    hooks.tg(client, 300, NEW_RUMOUR)
+    hooks.tg(client, 301, "DATA")
+    assert "Cek Fakta: 1 pesan yang Anda kirim" in tg_texts(fake_telegram)[-1]
+    hooks.tg(client, 302, "HAPUS")
+    assert handled_by("update:302") == "channels.erase"
     assert not Tipster.objects.exists()
-    assert Tip.objects.get().tipster is None
-    goodbye = channels.sent("/sendMessage")[-1].body
-    assert goodbye["chat_id"] == "4242" and "sudah kami hapus" in goodbye["text"]
-    assert OutgoingMessage.objects.filter(contact_encrypted="").count() == 2
+    tip = Tip.objects.get()
+    assert tip.tipster is None and tip.text  # the tip stays, without its sender
+    assert "dihapus" in tg_texts(fake_telegram)[-1].lower() or "erased" in (
+        tg_texts(fake_telegram)[-1].lower()
+    )
+    assert Consent.objects.get(channel="telegram").erased_at is not None
 
 
-def test_telegram_is_rate_limited_per_chat(
-    client: Client, corpus, channels, settings
+def test_tips_are_rate_limited_per_chat(
+    client: Client, corpus, hooks, settings
 ) -> None:
     settings.TIPLINE_RATE = "2/m"
-    results = [
-        post_tg(client, tg_update(300 + n, NEW_RUMOUR + f" {n}")).json()["result"]
-        for n in range(3)
-    ]
-    assert results[-1] == "rate_limited"
-    other_chat = post_tg(client, tg_update(400, NEW_RUMOUR, chat=777)).json()
-    assert other_chat["result"] != "rate_limited"
+    for n in range(3):
+        hooks.tg(client, 400 + n, NEW_RUMOUR + f" {n}")
+    assert Tip.objects.count() == 2
+    hooks.tg(client, 500, NEW_RUMOUR, chat=777)
+    assert Tip.objects.count() == 3
 
 
-def test_whatsapp_webhook_verification(client: Client, channels) -> None:
-    ok = client.get(
-        WA,
+def test_the_old_tipline_urls_are_aliases_of_the_hooks(
+    client: Client, corpus, hooks, fake_whatsapp, caplog
+) -> None:
+    old_tg, old_wa = "/tipline/telegram/", "/tipline/whatsapp/"
+    refused = hooks.telegram(
+        client, telegram_update(1, CHAT, NEW_RUMOUR), url=old_tg, secret="x"
+    )
+    assert refused.status_code == 403 and "bad secret token" in caplog.text
+    assert (
+        hooks.telegram(
+            client, telegram_update(1, CHAT, NEW_RUMOUR), url=old_tg
+        ).status_code
+        == 200
+    )
+    assert Tip.objects.filter(channel="telegram").count() == 1
+    payload = whatsapp_payload(
+        messages=[whatsapp_text("6281234567890", KNOWN_HOAX, "w1")]
+    )
+    assert hooks.whatsapp(client, payload, url=old_wa, secret="x").status_code == 403
+    assert hooks.whatsapp(client, payload, url=old_wa).status_code == 200
+    assert Tip.objects.filter(channel="whatsapp").count() == 1
+    verify = client.get(
+        old_wa,
         {
             "hub.mode": "subscribe",
             "hub.verify_token": "wa-verify",
             "hub.challenge": "42",
         },
     )
-    assert ok.status_code == 200 and ok.content == b"42"
-    bad = client.get(
-        WA, {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "42"}
-    )
-    assert bad.status_code == 403
+    assert verify.status_code == 200 and verify.content == b"42"
 
 
-def test_whatsapp_rejects_bad_signatures(client: Client, channels, caplog) -> None:
-    response = post_wa(client, wa_payload("wamid.1", KNOWN_HOAX), key="wrong")
-    assert response.status_code == 403
-    unsigned = client.post(
-        WA,
-        json.dumps(wa_payload("wamid.1", KNOWN_HOAX)),
-        content_type="application/json",
-    )
-    assert unsigned.status_code == 403
-    assert "bad signature" in caplog.text
+def test_another_apps_opt_in_word_is_not_taken_for_a_tip(
+    client: Client, corpus, hooks, fake_whatsapp
+) -> None:
+    hooks.wa(client, "wamid.L", "LANGGANAN Samarinda")
     assert not Tip.objects.exists()
+    assert handled_by("wamid.L") != "factcheck.tip"
+    assert Consent.objects.get(channel="whatsapp").status == "opted_in"
 
 
-def test_whatsapp_tip_is_answered_through_the_graph_api(
-    client: Client, corpus, channels, django_capture_on_commit_callbacks
+def test_the_show_button_on_whatsapp_answers_with_the_verdict(
+    client: Client, corpus, hooks, fake_whatsapp
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_wa(client, wa_payload("wamid.A", KNOWN_HOAX))
-        assert response.json()["results"] == ["match"]
-        replay = post_wa(client, wa_payload("wamid.A", KNOWN_HOAX))
-        assert replay.json()["results"] == ["duplicate"]
-        assert post_wa(client, wa_payload("wamid.B", None)).json()["results"] == [
-            "not_text"
-        ]
-    first, second = channels.sent("/v21.0/1055/messages")
-    assert first.body["to"] == "6281234567890"
-    assert "PENIPUAN" in first.body["text"]["body"]
-    assert "teks" in second.body["text"]["body"]
-    assert first.headers["Authorization"] == "Bearer wa-token"
-    tipster = Tipster.objects.get()
-    assert tipster.masked == "+62812•••••890"
-    assert Claim.objects.get().tip_count == 1
-
-
-def test_failed_sends_are_kept_for_a_retry(
-    client: Client, corpus, channels, django_capture_on_commit_callbacks
-) -> None:
-    from factcheck.tasks import outgoing_retry_task
-
-    channels.fail_with = 500
-    with django_capture_on_commit_callbacks(execute=True):
-        post_wa(client, wa_payload("wamid.F", NEW_RUMOUR))
-    message = OutgoingMessage.objects.get()
-    assert message.status == OutgoingMessage.Status.FAILED and "500" in message.error
-    channels.fail_with = 0
-    outgoing_retry_task.call()
-    message.refresh_from_db()
-    assert message.status == OutgoingMessage.Status.SENT and message.attempts == 2
-
-
-def test_non_ascii_secret_headers_are_refused_not_crashed(
-    client: Client, corpus, channels
-) -> None:
-    assert (
-        post_tg(client, tg_update(500, NEW_RUMOUR), header="rahasia-é").status_code
-        == 403
-    )
-    body = json.dumps(wa_payload("wamid.NA", NEW_RUMOUR)).encode()
-    response = client.post(
-        WA, body, content_type="application/json",
-        headers={"X-Hub-Signature-256": "sha256=é" + "0" * 63},
-    )  # fmt: skip
-    assert response.status_code == 403
-    verify = client.get(
-        WA, {"hub.mode": "subscribe", "hub.verify_token": "é", "hub.challenge": "1"}
-    )
-    assert verify.status_code == 403
-    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "update",
-    [
-        [],
-        {"update_id": 600, "message": []},
-        {"update_id": 601, "message": {"chat": [], "text": "x"}},
-        {"update_id": 602, "message": {"chat": {"id": {"a": 1}}, "text": "x"}},
-        {"update_id": 603, "message": {"chat": {"id": 1}, "text": ["x"]}},
-        {"update_id": {"nested": True}},
-    ],
-)
-def test_telegram_payloads_of_the_wrong_shape_get_400(
-    client: Client, corpus, channels, update
-) -> None:  # type: ignore[no-untyped-def]
-    response = post_tg(client, update)
-    assert response.status_code == 400
-    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
-
-
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"value": []},
-        {"value": {"messages": {"id": "x"}}},
-        {"value": {"messages": [{"id": "w1", "from": "62812", "type": "text",
-                                 "text": "bukan objek"}]}},
-        {"value": {"messages": [{"id": ["w2"], "from": "62812"}]}},
-    ],
-)  # fmt: skip
-def test_whatsapp_payloads_of_the_wrong_shape_get_400(
-    client: Client, corpus, channels, change
-) -> None:  # type: ignore[no-untyped-def]
-    response = post_wa(client, {"entry": [{"changes": [change]}]})
-    assert response.status_code == 400
-    assert not Tip.objects.exists() and not WebhookDelivery.objects.exists()
-
-
-def test_deeply_nested_webhook_payload_gets_400(
-    client: Client, corpus, channels
-) -> None:
-    response = client.post(
-        TG, '{"update_id": 700, "x": ' + "[" * 5000 + "]" * 5000 + "}",
-        content_type="application/json",
-        headers={"X-Telegram-Bot-Api-Secret-Token": "tg-secret"},
-    )  # fmt: skip
-    assert response.status_code == 400
-    assert not WebhookDelivery.objects.exists()
+    blt = FactCheck.objects.get(external_id="t-blt")
+    press: dict[str, Any] = {
+        "from": "6281234567890",
+        "id": "wamid.btn",
+        "timestamp": "1",
+        "type": "interactive",
+        "interactive": {
+            "type": "button_reply",
+            "button_reply": {"id": f"fc:fakta:{blt.pk}", "title": "Lihat hasilnya"},
+        },
+    }
+    hooks.whatsapp(client, whatsapp_payload(messages=[press]))
+    assert handled_by("wamid.btn") == "factcheck.button"
+    (sent,) = fake_whatsapp.requests
+    assert sent.body["type"] == "text" and blt.title in sent.body["text"]["body"]
+    # A button of ours with an id that is not (or no longer) a published one.
+    press["id"] = "wamid.b2"
+    press["interactive"] = {
+        "type": "button_reply",
+        "button_reply": {"id": "fc:fakta:0", "title": "Lihat hasilnya"},
+    }
+    hooks.whatsapp(client, whatsapp_payload(messages=[press]))
+    assert "tidak lagi tersedia" in fake_whatsapp.requests[-1].body["text"]["body"]
+    assert not Tip.objects.exists()
