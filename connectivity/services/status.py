@@ -44,11 +44,40 @@ def village_status_refresh(*, region: Region) -> VillageStatus:
     _village(region)
     village_office_ensure(region=region)
     places = list(Place.objects.filter(region=region))
-    observations = list(
+    observations = _confirmed_observations(region)
+    _places_observed_set(places, observations)
+    status, _created = VillageStatus.objects.get_or_create(region=region)
+    office_signal = _office_signal(places)
+    status.status = _derived_status(places, office_signal)
+    status.office_signal = office_signal
+    _status_figures_set(status, places, observations)
+    status.refreshed_at = timezone.now()
+    status.save()
+    return status
+
+
+def _confirmed_observations(region: Region) -> list[Observation]:
+    """The village's confirmed observations, newest first.
+
+    Only confirmed ones count (reports wait for staff), and ``_latest_level`` needs
+    them newest first; ``-id`` breaks ties between observations of the same time.
+    """
+    return list(
         Observation.objects.filter(
             region=region, status=Observation.Status.CONFIRMED
         ).order_by("-observed_at", "-id")
     )
+
+
+def _places_observed_set(
+    places: Sequence[Place], observations: Sequence[Observation]
+) -> None:
+    """Store on each place the signal last observed there.
+
+    A place without observations of its own takes the village-wide ones (those
+    with no place), flagged ``observed_from_village`` so that it is told apart
+    from a place someone checked. Only the places whose values change are written.
+    """
     village_tech, village_at = _latest_level(
         [o for o in observations if not o.place_id]
     )
@@ -74,33 +103,67 @@ def village_status_refresh(*, region: Region) -> VillageStatus:
         Place.objects.bulk_update(
             changed, ["observed_tech", "observed_at", "observed_from_village"]
         )
-    status, _created = VillageStatus.objects.get_or_create(region=region)
+
+
+def _office_signal(places: Sequence[Place]) -> bool | None:
+    """Whether the village office has a usable signal; None while unobserved.
+
+    Kept apart from the other places because an office without signal makes the
+    whole village a blankspot (``_derived_status``).
+    """
     office = next((p for p in places if p.kind == Place.Kind.OFFICE), None)
-    office_signal = (
-        None
-        if office is None or not office.observed_tech
-        else usable(office.observed_tech)
-    )
+    if office is None or not office.observed_tech:
+        return None
+    return usable(office.observed_tech)
+
+
+def _settlement_weights(places: Sequence[Place]) -> tuple[float, float, float]:
+    """Settlement weight in all, observed, and observed with a usable signal.
+
+    Settlements are weighed by the people living there, so the blankspot rule and
+    the village figures count people rather than places.
+    """
     settlements = [p for p in places if p.kind == Place.Kind.SETTLEMENT]
-    s_total = sum(p.weight for p in settlements)
-    s_known = sum(p.weight for p in settlements if p.observed_tech)
-    s_signal = sum(p.weight for p in settlements if usable(p.observed_tech))
-    economic = [p for p in places if p.kind in Place.ECONOMIC]
+    total = sum(p.weight for p in settlements)
+    known = sum(p.weight for p in settlements if p.observed_tech)
+    signal = sum(p.weight for p in settlements if usable(p.observed_tech))
+    return total, known, signal
+
+
+def _derived_status(places: Sequence[Place], office_signal: bool | None) -> str:
+    """The village's status from its places' observed signal.
+
+    Unknown while no place is observed; a blankspot when the office has no signal
+    or more than half the settlement weight is observed without one; covered when
+    every observed place has a usable signal, partial when some have none.
+    """
     known = [p for p in places if p.observed_tech]
+    s_total, s_known, s_signal = _settlement_weights(places)
     if not known:
-        derived = VillageStatus.Status.UNKNOWN
-    elif office_signal is False or (s_total > 0 and s_known - s_signal > s_total / 2):
-        derived = VillageStatus.Status.BLANKSPOT
-    elif all(usable(p.observed_tech) for p in known) and len(known) == len(places):
-        derived = VillageStatus.Status.COVERED
-    elif any(not usable(p.observed_tech) for p in known):
-        derived = VillageStatus.Status.PARTIAL
-    else:
-        derived = VillageStatus.Status.COVERED
-    techs = [p.observed_tech for p in known]
-    status.status = derived
-    status.office_signal = office_signal
-    status.best_tech = max(techs, key=lambda t: TECH_RANK[t]) if techs else ""
+        return VillageStatus.Status.UNKNOWN
+    if office_signal is False or (s_total > 0 and s_known - s_signal > s_total / 2):
+        return VillageStatus.Status.BLANKSPOT
+    if all(usable(p.observed_tech) for p in known) and len(known) == len(places):
+        return VillageStatus.Status.COVERED
+    if any(not usable(p.observed_tech) for p in known):
+        return VillageStatus.Status.PARTIAL
+    return VillageStatus.Status.COVERED
+
+
+def _status_figures_set(
+    status: VillageStatus,
+    places: Sequence[Place],
+    observations: Sequence[Observation],
+) -> None:
+    """Copy the village's figures (weights, counts, best technology) onto its
+    status row: the villages export reads them from there, one row per village,
+    without loading every place."""
+    known_techs = [p.observed_tech for p in places if p.observed_tech]
+    s_total, s_known, s_signal = _settlement_weights(places)
+    economic = [p for p in places if p.kind in Place.ECONOMIC]
+    status.best_tech = (
+        max(known_techs, key=lambda t: TECH_RANK[t]) if known_techs else ""
+    )
     status.settlement_weight = s_total
     status.settlement_weight_known = s_known
     status.settlement_weight_signal = s_signal
@@ -111,9 +174,6 @@ def village_status_refresh(*, region: Region) -> VillageStatus:
     status.weight_signal = sum(p.weight for p in places if usable(p.observed_tech))
     status.predicted_weight = sum(p.weight for p in places if p.predicted_covered)
     status.last_observed_at = max((o.observed_at for o in observations), default=None)
-    status.refreshed_at = timezone.now()
-    status.save()
-    return status
 
 
 def village_statuses_refresh(*, region: Region) -> int:
