@@ -1,0 +1,244 @@
+"""Events: speakers, materials, participants and attendance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import AuditEntry, User
+from accounts.services import audit_record
+from network.models import (
+    Attendance,
+    Event,
+    EventMaterial,
+    Kim,
+    Participant,
+    Speaker,
+)
+from network.services._common import _require, _save, clean_phone
+from network.services.members import person_find_or_create
+from network.uploads import IMAGE, PDF, check_upload
+
+EVENT_FIELDS = (
+    "kind",
+    "title",
+    "theme",
+    "description",
+    "region",
+    "organiser_region",
+    "organiser_forum",
+    "organisers",
+    "opened_by",
+    "venue",
+    "address",
+    "online_url",
+    "starts_at",
+    "ends_at",
+    "registration",
+    "capacity",
+    "minutes",
+    "is_published",
+)
+
+
+def _event_write(
+    actor: User | None, event: Event, fields: dict[str, Any], action: str
+) -> Event:
+    invited = fields.pop("invited_regions", None)
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown event fields: {sorted(unknown)}")
+    for key, value in fields.items():
+        if value is None and key in (
+            "theme",
+            "description",
+            "organisers",
+            "opened_by",
+            "venue",
+            "address",
+            "online_url",
+            "minutes",
+        ):
+            value = ""
+        setattr(event, key, value)
+    if event.organiser_region_id:
+        _require(
+            actor, "change", "network.event", region_code=event.organiser_region_id
+        )
+    _save(event)
+    if invited is not None:
+        event.invited_regions.set(invited)
+    audit_record(
+        actor=actor, action=action, obj=event, region_code=event.organiser_region_id
+    )
+    return event
+
+
+@transaction.atomic
+def event_create(*, actor: User | None, **fields: Any) -> Event:
+    """Create an event organised by an office in the actor's scope."""
+    fields.setdefault("organiser_region", actor.region if actor else None)
+    return _event_write(actor, Event(), fields, AuditEntry.Action.CREATE)
+
+
+@transaction.atomic
+def event_update(*, actor: User | None, event: Event, **fields: Any) -> Event:
+    _require(actor, "change", "network.event", region_code=event.organiser_region_id)
+    return _event_write(actor, event, fields, AuditEntry.Action.UPDATE)
+
+
+@transaction.atomic
+def speaker_add(
+    *,
+    actor: User | None,
+    event: Event,
+    name: str,
+    position: str = "",
+    talk_title: str = "",
+) -> Speaker:
+    _require(actor, "change", "network.event", region_code=event.organiser_region_id)
+    speaker = Speaker(
+        event=event,
+        name=name.strip(),
+        position=position.strip(),
+        talk_title=talk_title.strip(),
+        order=event.speakers.count(),
+    )
+    _save(speaker)
+    return speaker
+
+
+@transaction.atomic
+def material_add(
+    *, actor: User | None, event: Event, title: str, file: Any = None, url: str = ""
+) -> EventMaterial:
+    """Attach a PDF, a photo or a link to an event."""
+    _require(actor, "change", "network.event", region_code=event.organiser_region_id)
+    material = EventMaterial(event=event, title=title.strip(), url=url.strip())
+    if file:
+        check_upload(file, kinds={PDF, IMAGE}, field="file")
+        material.file = file
+    elif not material.url:
+        raise ValidationError({"file": _("Upload a file or give a link.")})
+    _save(material)
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        obj=material,
+        region_code=event.organiser_region_id,
+    )
+    return material
+
+
+@transaction.atomic
+def participant_register(
+    *,
+    actor: User | None,
+    event: Event,
+    full_name: str,
+    phone: str | None = None,
+    email: str = "",
+    kim: Kim | None = None,
+    origin: str = "",
+    invited: bool = False,
+) -> Participant:
+    """Register someone for an event. Public events take anyone (``actor`` None: the
+    person themselves) up to the capacity; invited events only from staff."""
+    if actor is not None:
+        _require(
+            actor, "change", "network.event", region_code=event.organiser_region_id
+        )
+    elif event.registration != Event.Registration.PUBLIC or not event.is_published:
+        raise PermissionDenied(_("Registration for this event is by invitation."))
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter your name.")})
+    e164 = clean_phone(phone)
+    if not e164 and actor is None:
+        raise ValidationError(
+            {"phone": _("Enter your phone number, e.g. 0812 3456 7890.")}
+        )
+    if event.capacity is not None and event.participants.count() >= event.capacity:
+        raise ValidationError({"__all__": _("This event is full.")})
+    if e164 and event.participants.filter(person__phone=e164).exists():
+        raise ValidationError(
+            {"phone": _("This person is already registered for this event.")}
+        )
+    person, _created = person_find_or_create(
+        full_name=full_name, phone=e164, email=email
+    )
+    participant = Participant(
+        event=event, person=person, kim=kim, origin=origin.strip(), invited=invited
+    )
+    _save(participant)
+    return participant
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    participant: Participant,
+    mode: str,
+    method: str,
+    actor: User | None = None,
+) -> Attendance:
+    """Check a participant in, on site or online (idempotent: a second check-in
+    keeps the first). ``actor`` is the organiser who checks them in, if any."""
+    if method == Attendance.Method.ORGANISER:
+        _require(
+            actor,
+            "change",
+            "network.event",
+            region_code=participant.event.organiser_region_id,
+        )
+    existing = Attendance.objects.filter(participant=participant).first()
+    if existing is not None:
+        return existing
+    attendance = Attendance(
+        participant=participant,
+        event=participant.event,
+        mode=mode,
+        method=method,
+        checked_in_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    _save(attendance, validate_unique=False)
+    return attendance
+
+
+def event_checkin_by_event_code(
+    *, event: Event, code: str, full_name: str, phone: str
+) -> Attendance:
+    """Check in with the event's own QR code (shown at the venue): the person's
+    registration is found by phone, or made now for a public event."""
+    import secrets
+
+    if not secrets.compare_digest(code, event.checkin_token):
+        raise PermissionDenied
+    e164 = clean_phone(phone)
+    if not e164:
+        raise ValidationError(
+            {"phone": _("Enter your phone number, e.g. 0812 3456 7890.")}
+        )
+    with transaction.atomic():
+        participant = event.participants.filter(person__phone=e164).first()
+        if participant is None:
+            person, _created = person_find_or_create(full_name=full_name, phone=e164)
+            participant = Participant(event=event, person=person)
+            _save(participant)
+        return attendance_record(
+            participant=participant,
+            mode=Attendance.Mode.ONSITE,
+            method=Attendance.Method.QR,
+        )
+
+
+def event_when_label(event: Event) -> str:
+    """``Selasa, 12 Juli 2022 09.00 WITA``-style label in the active language."""
+    from django.utils.formats import date_format
+
+    local = timezone.localtime(event.starts_at)
+    return f"{date_format(local, 'l, j F Y H.i')} WITA"

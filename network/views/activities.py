@@ -1,0 +1,125 @@
+"""Staff pages for KIM activities and their review."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.permissions import can
+from core.forms import add_validation_errors
+from network import selectors, services
+from network.forms import (
+    ActivityForm,
+    ReviewForm,
+)
+from network.importing import (
+    export_response,
+)
+from network.models import (
+    Activity,
+)
+from network.uploads import MAX_UPLOAD_BYTES
+from network.views._common import PER_PAGE, _fmt, _user
+from network.views.kims import _managed_kim
+
+
+@login_required
+def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    kim = _managed_kim(actor, pk)
+    form = ActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["links"] = data.get("links", "").split()
+        try:
+            services.activity_create(actor=actor, kim=kim, **data)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Activity reported. Staff will review it."))
+            return redirect("network:kim_manage", pk=kim.pk)
+    return render(
+        request,
+        "network/activity_form.html",
+        {"form": form, "kim": kim, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+    )
+
+
+@login_required
+def activity_review_list(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    status = request.GET.get("status", Activity.Status.SUBMITTED)
+    status = status if status in Activity.Status.values else ""
+    activities = selectors.activity_list_for_actor(
+        actor=actor, status=status or None, q=request.GET.get("q", "")[:100]
+    ).prefetch_related("photos")
+    fmt = _fmt(request)
+    if fmt:
+        return export_response(
+            filename="kegiatan-kim",
+            headers=[
+                "id",
+                "kim",
+                "kode_wilayah",
+                "jenis",
+                "judul",
+                "tanggal",
+                "tempat",
+                "peserta",
+                "status",
+            ],
+            rows=(
+                [
+                    a.pk,
+                    a.kim.name,
+                    a.kim.region_id,
+                    a.kind,
+                    a.title,
+                    a.date,
+                    a.place,
+                    a.participants,
+                    a.status,
+                ]
+                for a in activities
+            ),
+            fmt=fmt,
+        )
+    page = Paginator(activities, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/activity_review.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Activity.Status.choices,
+            "can_review": can(actor, "review", "network.activity"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_review(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    activity = selectors.activity_list_for_actor(actor=actor).filter(pk=pk).first()
+    if activity is None:
+        raise Http404(_("Activity not found."))
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        services.activity_review(
+            actor=actor,
+            activity=activity,
+            approve=form.cleaned_data["decision"] == "approve",
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("Review saved."))
+    return redirect(request.POST.get("next") or reverse("network:activity_review_list"))

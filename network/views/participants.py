@@ -1,0 +1,206 @@
+"""The participant's pages: registration home, QR check-in, tests, certificate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.forms import add_validation_errors
+from network import selectors, services
+from network.certificates import certificate_pdf
+from network.forms import (
+    CheckinForm,
+    TestForm,
+)
+from network.models import (
+    Attendance,
+    Certificate,
+    Participant,
+    QuizAttempt,
+)
+from network.qr import qr_svg
+from network.views._common import _absolute
+
+
+def _participant(token: str) -> Participant:
+    participant = selectors.participant_by_token(token=token)
+    if participant is None:
+        raise Http404(_("This link is not valid."))
+    return participant
+
+
+def participant_home(request: HttpRequest, token: str) -> HttpResponse:
+    """The participant's own page: QR check-in code, tests, certificate."""
+    participant = _participant(token)
+    event = participant.event
+    attempts = {a.phase: a for a in participant.attempts.all()}
+    attendance = Attendance.objects.filter(participant=participant).first()
+    eligible, reason = services.certificate_eligible(participant)
+    checkin_url = _absolute(
+        request, reverse("network:checkin", kwargs={"token": token})
+    )
+    return render(
+        request,
+        "network/participant_home.html",
+        {
+            "participant": participant,
+            "event": event,
+            "when": services.event_when_label(event),
+            "attempts": attempts,
+            "gain": (
+                attempts["post"].score - attempts["pre"].score
+                if "pre" in attempts and "post" in attempts
+                else None
+            ),
+            "attendance": attendance,
+            "checkin_url": checkin_url,
+            "qr": qr_svg(checkin_url),
+            "eligible": eligible,
+            "reason": reason,
+            "has_questions": event.is_training and event.questions.exists(),
+        },
+    )
+
+
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """The URL in a participant's QR code: opened by the participant's or the
+    organiser's phone, it asks to confirm and records the attendance (POST)."""
+    participant = _participant(token)
+    event = participant.event
+    if request.method == "POST":
+        mode = request.POST.get("mode", Attendance.Mode.ONSITE)
+        if mode not in Attendance.Mode.values:
+            mode = Attendance.Mode.ONSITE
+        user = request.user
+        organiser = user.is_authenticated and selectors.can_manage_event(user, event)
+        services.attendance_record(
+            participant=participant,
+            mode=mode,
+            method=Attendance.Method.ORGANISER
+            if organiser
+            else (
+                Attendance.Method.QR
+                if mode == Attendance.Mode.ONSITE
+                else Attendance.Method.LINK
+            ),
+            actor=user if organiser else None,  # type: ignore[arg-type]
+        )
+        messages.success(request, _("Attendance recorded. Welcome!"))
+        return redirect("network:checkin", token=token)
+    return render(
+        request,
+        "network/checkin.html",
+        {
+            "participant": participant,
+            "event": event,
+            "when": services.event_when_label(event),
+            "attendance": Attendance.objects.filter(participant=participant).first(),
+        },
+    )
+
+
+def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The event's own QR code, shown at the venue: participants check in by
+    name and phone number (registered ones are recognised by phone)."""
+    event = selectors.event_get(pk=pk, published_only=False)
+    if event is None or code != event.checkin_token:
+        raise Http404(_("This link is not valid."))
+    form = CheckinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attendance = services.event_checkin_by_event_code(
+                event=event, code=code, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Attendance recorded. Welcome!"))
+            return redirect(attendance.participant.get_absolute_url())
+    return render(request, "network/event_checkin.html", {"event": event, "form": form})
+
+
+def participant_qr(request: HttpRequest, token: str) -> HttpResponse:
+    _participant(token)
+    url = _absolute(request, reverse("network:checkin", kwargs={"token": token}))
+    return HttpResponse(qr_svg(url, scale=8), content_type="image/svg+xml")
+
+
+def take_test(request: HttpRequest, token: str, phase: str) -> HttpResponse:
+    participant = _participant(token)
+    event = participant.event
+    if phase not in QuizAttempt.Phase.values or not event.is_training:
+        raise Http404
+    questions = list(event.questions.prefetch_related("choices"))
+    done = participant.attempts.filter(phase=phase).first()
+    form = TestForm(request.POST or None, questions=questions)
+    if request.method == "POST" and done is None and form.is_valid():
+        try:
+            attempt = services.test_submit(
+                participant=participant, phase=phase, answers=form.answers()
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Test submitted: %(correct)s of %(total)s correct (score %(score)s).")
+                % {
+                    "correct": attempt.correct,
+                    "total": attempt.total,
+                    "score": attempt.score,
+                },
+            )
+            return redirect(participant.get_absolute_url())
+    return render(
+        request,
+        "network/take_test.html",
+        {
+            "participant": participant,
+            "event": event,
+            "phase": phase,
+            "phase_label": QuizAttempt.Phase(phase).label,
+            "form": form,
+            "done": done,
+        },
+    )
+
+
+def certificate_download(request: HttpRequest, token: str) -> HttpResponse:
+    participant = _participant(token)
+    try:
+        certificate = services.certificate_issue(participant=participant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(participant.get_absolute_url())
+    verify = _absolute(request, certificate.get_absolute_url())
+    response = HttpResponse(
+        certificate_pdf(certificate, verify_url=verify),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="sertifikat-{certificate.code}.pdf"'
+    )
+    return response
+
+
+def certificate_verify(request: HttpRequest) -> HttpResponse:
+    """Anyone can check a certificate's code: the holder, the event and the date."""
+    code = request.GET.get("kode", "").strip().upper()[:20]
+    certificate = None
+    if code:
+        certificate = (
+            Certificate.objects.select_related(
+                "participant__person", "participant__event"
+            )
+            .filter(code=code)
+            .first()
+        )
+    return render(
+        request,
+        "network/certificate_verify.html",
+        {"code": code, "certificate": certificate},
+    )
