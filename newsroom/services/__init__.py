@@ -1,0 +1,99 @@
+"""Writes of the newsroom, one module per entity: articles (and their
+workflow), comments, subscribers (and opt-outs), dissemination and reach.
+Callers import from ``newsroom.services`` as before."""
+
+from __future__ import annotations
+
+from newsroom.services.articles import (
+    PROVINCE,
+    S,
+    article_approve,
+    article_create,
+    article_image_add,
+    article_image_delete,
+    article_publish,
+    article_request_changes,
+    article_schedule,
+    article_submit,
+    article_unpublish,
+    article_update,
+    articles_publish_due,
+)
+from newsroom.services.comments import (
+    MAX_COMMENT_LINKS,
+    MIN_FILL_SECONDS,
+    comment_create,
+    comment_moderate,
+)
+from newsroom.services.dissemination import (
+    SEND_LEASE,
+    Audience,
+    Recipient,
+    channels_with_due_deliveries,
+    deliveries_send,
+    delivery_status_update,
+    dissemination_create,
+    dissemination_fan_out,
+    disseminations_stalled,
+    first_send_time,
+    in_quiet_hours,
+    quiet_hours_end,
+    retry_delay,
+    user_can_disseminate,
+)
+from newsroom.services.reach import (
+    short_link_follow,
+    stat_increment,
+)
+from newsroom.services.subscribers import (
+    OPT_OUT_SALT,
+    opt_out_by_token,
+    opt_out_record,
+    opt_out_token,
+    opt_out_url,
+    subscriber_create,
+    telegram_update_handle,
+)
+
+__all__ = [
+    "MAX_COMMENT_LINKS",
+    "MIN_FILL_SECONDS",
+    "OPT_OUT_SALT",
+    "PROVINCE",
+    "SEND_LEASE",
+    "Audience",
+    "Recipient",
+    "S",
+    "article_approve",
+    "article_create",
+    "article_image_add",
+    "article_image_delete",
+    "article_publish",
+    "article_request_changes",
+    "article_schedule",
+    "article_submit",
+    "article_unpublish",
+    "article_update",
+    "articles_publish_due",
+    "channels_with_due_deliveries",
+    "comment_create",
+    "comment_moderate",
+    "deliveries_send",
+    "delivery_status_update",
+    "dissemination_create",
+    "dissemination_fan_out",
+    "disseminations_stalled",
+    "first_send_time",
+    "in_quiet_hours",
+    "opt_out_by_token",
+    "opt_out_record",
+    "opt_out_token",
+    "opt_out_url",
+    "quiet_hours_end",
+    "retry_delay",
+    "short_link_follow",
+    "stat_increment",
+    "subscriber_create",
+    "telegram_update_handle",
+    "user_can_disseminate",
+]
