@@ -1,24 +1,30 @@
-"""Dissemination: an item sent to an audience over channels (fan-out,
-sending, provider callbacks)."""
+"""Dissemination: an item sent to an audience over channels. The fan-out
+creates a ``Delivery`` per person (the reach figures) and queues its message in
+the channels outbox (``channels.services.messages_send_bulk``); channels sends,
+retries, holds what opted-out people would get, and reports each status change
+back (``delivery_status_mirror``)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import CharField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry
 from accounts.permissions import can, in_scope, require
 from accounts.services import audit_record
+from channels import services as outbox
+from channels.models import OutboxMessage
+from channels.routes import StatusChange
 from network import selectors as network
 from newsroom import channels, content
 from newsroom.models import (
@@ -26,12 +32,10 @@ from newsroom.models import (
     Channel,
     Delivery,
     Dissemination,
-    OptOut,
     ShortLink,
     Subscriber,
     recipient_key,
 )
-from newsroom.services.subscribers import opt_out_url
 from regions.models import Region
 from regions.selectors import subtree_q
 
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 
 S = Article.Status
 PROVINCE = settings.HOME_REGION
+ORIGIN = "newsroom"
 
 
 # --- dissemination ------------------------------------------------------------------
@@ -229,22 +234,12 @@ def _pick(
     return None
 
 
-def _recipients(
-    dissemination: Dissemination, chunk: int, opted_out: set[str]
-) -> Iterator[Recipient]:
+def _recipients(dissemination: Dissemination, chunk: int) -> Iterator[Recipient]:
     """Everyone in the audience, streamed (a person may appear more than once:
     the unique constraint keeps the first)."""
     plan = Audience.from_dict(dissemination.audience)
     channel_list = list(dissemination.channels)
     codes = plan.region_codes
-
-    def skip(phone: str, email: str, chat: str) -> bool:
-        keys = {
-            recipient_key(phone=phone),
-            recipient_key(email=email),
-            recipient_key(telegram=chat),
-        }
-        return bool(keys & opted_out)
 
     if plan.subscribers:
         match = Q()
@@ -268,7 +263,7 @@ def _recipients(
         )
         for preferred, phone, email, chat, region_code in rows:
             picked = _pick(preferred, channel_list, phone, email, chat)
-            if picked is None or (opted_out and skip(phone, email, chat)):
+            if picked is None:
                 continue
             key = recipient_key(phone=phone, email=email, telegram=chat)
             yield key, picked[0], picked[1], "subscriber", region_code, None
@@ -282,7 +277,7 @@ def _recipients(
         for raw_phone, raw_email, kim_id, region_code in members:
             phone, email = raw_phone or "", raw_email or ""
             picked = _pick("", channel_list, phone, email, "")
-            if picked is None or (opted_out and skip(phone, email, "")):
+            if picked is None:
                 continue
             key = recipient_key(phone=phone, email=email)
             yield key, picked[0], picked[1], "kim_member", region_code, kim_id
@@ -296,7 +291,7 @@ def _recipients(
         for raw_phone, raw_email, kim_id, region_code in seats:
             phone, email = raw_phone or "", raw_email or ""
             picked = _pick("", channel_list, phone, email, "")
-            if picked is None or (opted_out and skip(phone, email, "")):
+            if picked is None:
                 continue
             key = recipient_key(phone=phone, email=email)
             yield key, picked[0], picked[1], "forum_board", region_code, kim_id
@@ -309,12 +304,15 @@ def dissemination_fan_out(
     max_batches: int | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Create the delivery rows of a dissemination, streamed in batches (one
-    transaction each, ``INSERT … ON CONFLICT DO NOTHING``), then start sending.
+    """Create the delivery rows of a dissemination and hand each message to the
+    channels outbox, streamed in batches (one transaction each: the deliveries,
+    their outbox rows and the link between them commit together).
 
     Safe to run again at any point (a worker killed half-way: the periodic task
-    runs it again): rows that exist are skipped by the unique constraint.
-    ``max_batches`` stops early (returns False) for tests and time-slicing.
+    runs it again): deliveries that exist are skipped by their unique constraint,
+    outbox rows by their dedupe key. ``max_batches`` stops early (returns False)
+    for tests and time-slicing. Sending, retries, opt-outs (held) and quiet hours
+    (``not_before``) are then channels'.
     """
     batch_size = batch_size or settings.NEWSROOM_FANOUT_BATCH
     dissemination = Dissemination.objects.filter(pk=dissemination_id).first()
@@ -325,7 +323,7 @@ def dissemination_fan_out(
         status=Dissemination.Status.FANNING_OUT, fanout_heartbeat_at=timezone.now()
     )
     start_at = first_send_time(urgent=dissemination.urgent, now=now)
-    opted_out = set(OptOut.objects.values_list("recipient_key", flat=True))
+    contents = _contents(dissemination)
     ref = dissemination.item_ref
     batch: list[Delivery] = []
     batches = 0
@@ -333,13 +331,14 @@ def dissemination_fan_out(
     def flush() -> None:
         with transaction.atomic():
             Delivery.objects.bulk_create(batch, ignore_conflicts=True)
+            _outbox_queue(dissemination, batch, contents, start_at)
             Dissemination.objects.filter(pk=dissemination_id).update(
                 fanout_heartbeat_at=timezone.now()
             )
         batch.clear()
 
     for key, channel, address, source, region_code, kim_id in _recipients(
-        dissemination, batch_size, opted_out
+        dissemination, batch_size
     ):
         batch.append(
             Delivery(
@@ -361,21 +360,106 @@ def dissemination_fan_out(
                 return False
     if batch:
         flush()
-    with transaction.atomic():
-        count = Delivery.objects.filter(dissemination_id=dissemination_id).count()
-        Dissemination.objects.filter(pk=dissemination_id).update(
-            status=Dissemination.Status.SENDING,
-            recipients=count,
-            fanout_finished_at=timezone.now(),
-        )
-        from newsroom.tasks import deliveries_send_task
-
-        def enqueue(channel: str) -> Callable[[], object]:
-            return lambda: deliveries_send_task.enqueue(channel, dissemination_id)
-
-        for channel in dissemination.channels:
-            transaction.on_commit(enqueue(channel))
+    count = Delivery.objects.filter(dissemination_id=dissemination_id).count()
+    Dissemination.objects.filter(pk=dissemination_id).update(
+        status=Dissemination.Status.SENDING,
+        recipients=count,
+        fanout_finished_at=timezone.now(),
+    )
     return True
+
+
+def outbox_key(dissemination_id: int, key: str) -> str:
+    """The outbox's dedupe key of one delivery."""
+    return f"{ORIGIN}:{dissemination_id}:{key}"
+
+
+def _contents(dissemination: Dissemination) -> dict[str, channels.Content]:
+    """The message of each channel (one short link per channel)."""
+    links = {
+        link.channel: settings.SITE_URL + link.get_absolute_url()
+        for link in ShortLink.objects.filter(dissemination=dissemination)
+    }
+    return {
+        channel: channels.content_for(
+            channel,
+            title=dissemination.title,
+            summary=dissemination.summary,
+            link=links.get(channel, dissemination.item_url),
+        )
+        for channel in dissemination.channels
+    }
+
+
+def _outbox_queue(
+    dissemination: Dissemination,
+    batch: list[Delivery],
+    contents: dict[str, channels.Content],
+    start_at: datetime,
+) -> None:
+    """Queue the outbox messages of the deliveries of ``batch`` that belong to
+    this dissemination (a person reached by an earlier dissemination of the same
+    item has no new delivery: its unique constraint kept the first), and link
+    each delivery to its message."""
+    keys = [row.recipient_key for row in batch]
+    mine = Delivery.objects.filter(
+        item_ref=dissemination.item_ref,
+        recipient_key__in=keys,
+        dissemination_id=dissemination.pk,
+        outbox_message__isnull=True,
+    ).values_list("recipient_key", "channel", "address")
+    drafts: dict[str, list[outbox.Draft]] = {}
+    for key, channel, address in mine:
+        content = contents[channel]
+        drafts.setdefault(channel, []).append(
+            outbox.Draft(
+                to=address,
+                dedupe_key=outbox_key(dissemination.pk, key),
+                body=content.body,
+                subject=content.subject,
+                parameters=list(content.parameters),
+                reference=str(dissemination.pk),
+            )
+        )
+    for channel, channel_drafts in drafts.items():
+        name, language = channels.template(channel)
+        outbox.messages_send_bulk(
+            channel=channel,
+            drafts=channel_drafts,
+            origin=ORIGIN,
+            template=name,
+            template_language=language,
+            not_before=start_at,
+            batch_size=len(channel_drafts),
+        )
+    if drafts:
+        _link(dissemination.pk, keys)
+
+
+def _link(dissemination_id: int, keys: list[str]) -> int:
+    """Point deliveries at their outbox rows (one UPDATE through the outbox's
+    unique (channel, dedupe_key) index); rows held at once (opted out) mirror
+    that status."""
+    message = OutboxMessage.objects.filter(
+        channel=OuterRef("channel"),
+        dedupe_key=Concat(
+            Value(outbox_key(dissemination_id, "")),
+            OuterRef("recipient_key"),
+            output_field=CharField(),
+        ),
+    )
+    linked = Delivery.objects.filter(
+        dissemination_id=dissemination_id,
+        recipient_key__in=keys,
+        outbox_message__isnull=True,
+    ).update(outbox_message_id=Subquery(message.values("pk")[:1]))
+    Delivery.objects.filter(
+        dissemination_id=dissemination_id,
+        recipient_key__in=keys,
+        status=Delivery.Status.QUEUED,
+        outbox_message__status=OutboxMessage.Status.HELD,
+    ).update(status=Delivery.Status.HELD, error="opted out")
+    return linked
 
 
 def disseminations_stalled(
@@ -393,207 +477,50 @@ def disseminations_stalled(
     )
 
 
-SEND_LEASE = timedelta(minutes=10)
+# --- status, mirrored from the outbox -----------------------------------------------
+_MIRRORED = {
+    OutboxMessage.Status.QUEUED: Delivery.Status.QUEUED,
+    OutboxMessage.Status.SENDING: Delivery.Status.QUEUED,
+    OutboxMessage.Status.SENT: Delivery.Status.SENT,
+    OutboxMessage.Status.DELIVERED: Delivery.Status.DELIVERED,
+    OutboxMessage.Status.READ: Delivery.Status.READ,
+    OutboxMessage.Status.FAILED: Delivery.Status.FAILED,
+    OutboxMessage.Status.HELD: Delivery.Status.HELD,
+}
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, 8… minutes, at most 6 hours."""
-    return timedelta(minutes=min(2 ** max(0, attempts - 1), 360))
-
-
-def _claim(
-    channel: str, dissemination_id: int | None, now: datetime, size: int
-) -> list[int]:
-    due = Delivery.objects.filter(
-        channel=channel, status=Delivery.Status.QUEUED, next_attempt_at__lte=now
-    )
-    if dissemination_id is not None:
-        due = due.filter(dissemination_id=dissemination_id)
-    if in_quiet_hours(now):
-        due = due.filter(dissemination__urgent=True)
-    with transaction.atomic():
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
-        ids = list(
-            due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:size]
-        )
-        if ids:
-            # A lease: another worker leaves these alone while they are sent.
-            Delivery.objects.filter(pk__in=ids).update(
-                attempts=F("attempts") + 1, next_attempt_at=now + SEND_LEASE
-            )
-    return ids
-
-
-@contextlib.contextmanager
-def _quick_commits() -> Iterator[None]:
-    """Each delivery is committed on its own as it is sent; on PostgreSQL those
-    commits need not wait for the disk flush (a killed worker loses nothing the
-    server has; only a crash of the database server itself could lose the last
-    instant's marks), which keeps one commit per message cheap."""
-    if connection.vendor != "postgresql":
-        yield
+def delivery_status_mirror(change: StatusChange) -> None:
+    """Registered with ``channels.routes.register_status_handler(origin=
+    "newsroom")``: copy an outbox message's state onto its delivery (status,
+    attempts, provider id, times), the source of the reach figures."""
+    message = OutboxMessage.objects.filter(pk=change.message_id).first()
+    if message is None:
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
-
-
-def deliveries_send(
-    *,
-    channel: str,
-    dissemination_id: int | None = None,
-    sender: channels.Sender | None = None,
-    now: datetime | None = None,
-    max_batches: int | None = None,
-) -> dict[str, int]:
-    """Send the due queued deliveries of one channel, batch after batch, each
-    marked as soon as it is sent.
-
-    Temporary failures are tried again later (1, 2, 4… minutes, at most
-    ``NEWSROOM_MAX_ATTEMPTS`` times); refusals fail at once. One channel's
-    failures never touch another channel's deliveries."""
-    sender = sender or channels.sender_for(channel)
-    size = settings.NEWSROOM_SEND_BATCH
-    max_attempts = settings.NEWSROOM_MAX_ATTEMPTS
-    totals = {"sent": 0, "retry": 0, "failed": 0}
-    context: dict[int, tuple[Dissemination, str]] = {}
-    batches = 0
-    with _quick_commits():
-        while max_batches is None or batches < max_batches:
-            moment = now or timezone.now()
-            ids = _claim(channel, dissemination_id, moment, size)
-            if not ids:
-                break
-            batches += 1
-            rows = list(Delivery.objects.filter(pk__in=ids).order_by("pk"))
-            opted_out = set(
-                OptOut.objects.filter(
-                    recipient_key__in={r.recipient_key for r in rows}
-                ).values_list("recipient_key", flat=True)
-            )
-            to_send: list[Delivery] = []
-            messages: list[channels.Message] = []
-            for row in rows:
-                if row.recipient_key in opted_out:
-                    row.status, row.error = Delivery.Status.FAILED, "opted out"
-                    continue
-                if row.dissemination_id not in context:
-                    item = Dissemination.objects.get(pk=row.dissemination_id)
-                    link = ShortLink.objects.filter(
-                        dissemination=item, channel=channel
-                    ).first()
-                    url = (
-                        settings.SITE_URL + link.get_absolute_url()
-                        if link
-                        else item.item_url
-                    )
-                    context[row.dissemination_id] = (item, url)
-                item, url = context[row.dissemination_id]
-                to_send.append(row)
-                messages.append(
-                    channels.Message(
-                        to=row.address,
-                        title=item.title,
-                        summary=item.summary,
-                        link=url,
-                        unsubscribe=opt_out_url(row.recipient_key),
-                        reference=str(row.pk),
-                    )
-                )
-            # Opt-outs first, then each message recorded as soon as it is sent: a
-            # worker killed mid-batch leaves every message that went out marked.
-            _save_opted_out([r for r in rows if r.status == Delivery.Status.FAILED])
-            results = sender.send_each(messages) if messages else iter([])
-            for row, result in zip(to_send, results, strict=True):
-                sent_at = now or timezone.now()
-                if isinstance(result, channels.PermanentError):
-                    row.status, row.error = Delivery.Status.FAILED, str(result)[:300]
-                elif isinstance(result, Exception):
-                    row.error = str(result)[:300]
-                    if row.attempts >= max_attempts:
-                        row.status = Delivery.Status.FAILED
-                    else:
-                        row.next_attempt_at = sent_at + retry_delay(row.attempts)
-                else:
-                    row.status, row.provider_id, row.sent_at = (
-                        Delivery.Status.SENT,
-                        result,
-                        sent_at,
-                    )
-                    row.error = ""
-                _save_result(row)
-            for row in rows:
-                if row.status == Delivery.Status.SENT:
-                    totals["sent"] += 1
-                elif row.status == Delivery.Status.FAILED:
-                    totals["failed"] += 1
-                else:
-                    totals["retry"] += 1
-    return totals
-
-
-def _save_opted_out(rows: list[Delivery]) -> None:
-    if rows:
-        Delivery.objects.bulk_update(rows, ["status", "error"])
-
-
-def _save_result(row: Delivery) -> None:
-    if row.status == Delivery.Status.SENT:
-        # Only a queued row: a later status is never undone.
-        Delivery.objects.filter(pk=row.pk, status=Delivery.Status.QUEUED).update(
-            status=row.status,
-            provider_id=row.provider_id,
-            sent_at=row.sent_at,
-            error="",
-        )
-    else:
-        Delivery.objects.filter(pk=row.pk).update(
-            status=row.status, error=row.error, next_attempt_at=row.next_attempt_at
-        )
-
-
-def channels_with_due_deliveries(*, now: datetime | None = None) -> list[str]:
-    now = now or timezone.now()
-    due = Delivery.objects.filter(
-        status=Delivery.Status.QUEUED, next_attempt_at__lte=now
-    )
-    if in_quiet_hours(now):
-        due = due.filter(dissemination__urgent=True)
-    return sorted(set(due.values_list("channel", flat=True).distinct()))
-
-
-_ORDER = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
-
-
-def delivery_status_update(
-    *, channel: str, provider_id: str, status: str, error: str = ""
-) -> int:
-    """A channel's report about a message (by the provider's message id). Status
-    only moves forward (a late "delivered" never undoes "read"); "failed"
-    replaces only queued or sent. Returns the number of rows changed."""
-    if not provider_id or status not in Delivery.Status.values:
-        return 0
-    now = timezone.now()
-    rows = Delivery.objects.filter(channel=channel, provider_id=provider_id)
-    if status == Delivery.Status.FAILED:
-        return rows.filter(status__in=["queued", "sent"]).update(
-            status=status, error=error[:300]
-        )
-    lower = [s for s, rank in _ORDER.items() if rank < _ORDER[status]]
-    stamp: dict[str, Any] = {"status": status}
-    if status in ("delivered", "read"):
-        stamp["delivered_at"] = now
-    if status == "read":
-        stamp["read_at"] = now
-    changed = rows.filter(status__in=lower).update(**stamp)
-    if status == "read":
-        rows.filter(delivered_at__isnull=True).update(delivered_at=now)
-    return changed
+    fields: dict[str, Any] = {
+        "outbox_message_id": message.pk,
+        "status": _MIRRORED[OutboxMessage.Status(message.status)],
+        "attempts": message.attempts,
+        "provider_id": message.provider_message_id[:128],
+        "error": message.error,
+        "sent_at": message.sent_at,
+        "delivered_at": message.delivered_at,
+        "read_at": message.read_at,
+    }
+    if message.status == OutboxMessage.Status.QUEUED:
+        fields["next_attempt_at"] = message.not_before
+    if Delivery.objects.filter(outbox_message_id=message.pk).update(**fields):
+        return
+    # Not linked yet (the fan-out's batch links it in the same transaction, so
+    # this is a row queued by hand or by an older fan-out): found by its key.
+    _origin, _sep, rest = message.dedupe_key.partition(":")
+    dissemination_id, _sep, key = rest.partition(":")
+    if not dissemination_id.isdigit() or not key:
+        return
+    Delivery.objects.filter(
+        dissemination_id=int(dissemination_id),
+        recipient_key=key,
+        channel=message.channel,
+    ).update(**fields)
 
 
 def user_can_disseminate(actor: User, article: Article) -> bool:

@@ -1,9 +1,10 @@
-"""Subscribers, opt-outs and the Telegram bot's commands."""
+"""Subscribers, their opt-outs (kept by channels' ``Consent``) and the bot's
+``/langganan`` command."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core import signing
@@ -14,17 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.phones import InvalidPhoneNumber, normalize_phone
+from channels import services as outbox
+from channels.addresses import InvalidAddress
 from newsroom.models import (
     Channel,
     Kind,
-    OptOut,
     Subscriber,
-    recipient_key,
 )
 from regions.models import Region
 
 if TYPE_CHECKING:
-    pass
+    from channels.routes import Inbound
 
 PROVINCE = settings.HOME_REGION
 OPT_OUT_SALT = "newsroom.optout"
@@ -83,16 +84,31 @@ def subscriber_create(
     subscriber.opted_out_at = None
     subscriber.full_clean()
     subscriber.save()
-    OptOut.objects.filter(recipient_key=_subscriber_key(subscriber)).delete()
+    # Subscribing again ends an earlier opt-out of this address on this channel.
+    outbox.consent_opt_in(
+        channel=subscriber.channel,
+        address=_subscriber_address(subscriber),
+        source="newsroom.subscribe",
+    )
     return subscriber
 
 
-def _subscriber_key(subscriber: Subscriber) -> str:
-    return recipient_key(
-        phone=subscriber.phone,
-        email=subscriber.email,
-        telegram=subscriber.telegram_chat_id,
-    )
+def _subscriber_address(subscriber: Subscriber) -> str:
+    if subscriber.channel == Channel.EMAIL:
+        return subscriber.email
+    if subscriber.channel == Channel.TELEGRAM:
+        return subscriber.telegram_chat_id
+    return subscriber.phone
+
+
+# The channels a legacy opt-out key (``p:``/``e:``/``t:``, signed into the links
+# of emails sent before channels) stops; the data migration maps OptOut rows the
+# same way (``newsroom/migrations/0004_to_channels.py``).
+KEY_CHANNELS = {
+    "p": ("whatsapp", "sms"),
+    "e": ("email",),
+    "t": ("telegram",),
+}
 
 
 def opt_out_token(key: str) -> str:
@@ -108,21 +124,27 @@ def opt_out_url(key: str) -> str:
 
 
 @transaction.atomic
-def opt_out_record(*, key: str) -> None:
-    """Stop every message to an address (and end its subscriptions)."""
-    if not key:
-        return
-    OptOut.objects.get_or_create(recipient_key=key)
+def opt_out_record(*, key: str, source: str = "newsroom.optout") -> None:
+    """Stop every message to an address (``p:+62…``, ``e:…``, ``t:…``) on the
+    channels it names (channels' ``Consent``) and end its subscriptions."""
     kind, _sep, value = key.partition(":")
+    if kind not in KEY_CHANNELS or not value:
+        return
+    for channel in KEY_CHANNELS[kind]:
+        try:
+            outbox.consent_opt_out(channel=channel, address=value, source=source)
+        except InvalidAddress:
+            continue
     match = {"p": Q(phone=value), "e": Q(email=value), "t": Q(telegram_chat_id=value)}
-    if kind in match:
-        Subscriber.objects.filter(match[kind], opted_out_at__isnull=True).update(
-            opted_out_at=timezone.now()
-        )
+    Subscriber.objects.filter(match[kind], opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now()
+    )
 
 
 def opt_out_by_token(*, token: str) -> str:
-    """Opt out the address signed into ``token``; returns its key."""
+    """Opt out the address signed into ``token`` (the links of emails sent before
+    the move to channels, whose own link is ``/berhenti/<token>/``); returns
+    its key."""
     try:
         key = signing.loads(token, salt=OPT_OUT_SALT)
     except signing.BadSignature:
@@ -131,45 +153,42 @@ def opt_out_by_token(*, token: str) -> str:
     return str(key)
 
 
-# --- Telegram bot -------------------------------------------------------------------
-def telegram_update_handle(*, update: dict[str, Any]) -> str:
-    """Handle a message to the bot; returns the answer to send back.
-
-    ``/start`` or ``/langganan [wilayah]`` subscribes the chat (the province, or
-    the region named: "Tenggarong", "Kukar"); ``/berhenti`` opts out."""
+# --- the bot's /langganan command (a channels route; /berhenti is channels') --------
+def subscribe_command(event: Inbound) -> bool:
+    """``/langganan [wilayah]`` on Telegram subscribes the chat to the news of
+    the province, or of the region named ("Tenggarong", "Kukar"); the answer
+    goes back through the outbox. Registered in ``newsroom.hooks``."""
     from regions.selectors import region_list
 
-    message = update.get("message") or {}
-    chat = message.get("chat") or {}
-    chat_id = str(chat.get("id", ""))[:32]
-    text = str(message.get("text", "")).strip()
-    if not chat_id or not text.startswith("/"):
-        return ""
-    command, _sep, rest = text.partition(" ")
-    command = command.split("@", 1)[0].lower()
-    if command in ("/berhenti", "/stop"):
-        opt_out_record(key=recipient_key(telegram=chat_id))
-        return (
-            "Anda berhenti berlangganan Kabar Simpul. Kirim /langganan untuk kembali."
-        )
-    if command in ("/start", "/langganan"):
-        region = Region.objects.get(kode=PROVINCE)
-        if rest.strip():
-            found = region_list(q=rest.strip()[:100]).first()
-            if found is None:
-                return "Wilayah tidak ditemukan. Contoh: /langganan Tenggarong"
-            region = found
-        name = " ".join(
-            str(p) for p in (chat.get("first_name"), chat.get("last_name")) if p
-        )
-        subscriber_create(
-            channel=Channel.TELEGRAM,
-            region=region,
-            name=name,
-            telegram_chat_id=chat_id,
-        )
-        return (
-            f"Terima kasih! Anda berlangganan kabar {region.name}. "
-            "Kirim /berhenti untuk berhenti."
-        )
-    return "Perintah: /langganan [wilayah], /berhenti"
+    if event.channel != Channel.TELEGRAM:
+        return False
+    rest = event.text.strip()
+    region = Region.objects.get(kode=PROVINCE)
+    if rest:
+        found = region_list(q=rest[:100]).first()
+        if found is None:
+            _answer(event, "Wilayah tidak ditemukan. Contoh: /langganan Tenggarong")
+            return True
+        region = found
+    subscriber_create(
+        channel=Channel.TELEGRAM,
+        region=region,
+        telegram_chat_id=event.address,
+    )
+    _answer(
+        event,
+        f"Terima kasih! Anda berlangganan kabar {region.name}. "
+        "Kirim /berhenti untuk berhenti.",
+    )
+    return True
+
+
+def _answer(event: Inbound, text: str) -> None:
+    outbox.message_send(
+        channel=event.channel,
+        to=event.address,
+        body=text,
+        dedupe_key=f"newsroom:reply:{event.id}",
+        origin="newsroom",
+        reference=f"reply:{event.id}",
+    )
