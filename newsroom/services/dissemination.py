@@ -438,8 +438,8 @@ def _outbox_queue(
 
 def _link(dissemination_id: int, keys: list[str]) -> int:
     """Point deliveries at their outbox rows (one UPDATE through the outbox's
-    unique (channel, dedupe_key) index); rows held at once (opted out) mirror
-    that status."""
+    unique (channel, dedupe_key) index). Rows held at once (opted out) were
+    mirrored already: channels reports them (``delivery_status_mirror``)."""
     message = OutboxMessage.objects.filter(
         channel=OuterRef("channel"),
         dedupe_key=Concat(
@@ -448,18 +448,11 @@ def _link(dissemination_id: int, keys: list[str]) -> int:
             output_field=CharField(),
         ),
     )
-    linked = Delivery.objects.filter(
+    return Delivery.objects.filter(
         dissemination_id=dissemination_id,
         recipient_key__in=keys,
         outbox_message__isnull=True,
     ).update(outbox_message_id=Subquery(message.values("pk")[:1]))
-    Delivery.objects.filter(
-        dissemination_id=dissemination_id,
-        recipient_key__in=keys,
-        status=Delivery.Status.QUEUED,
-        outbox_message__status=OutboxMessage.Status.HELD,
-    ).update(status=Delivery.Status.HELD, error="opted out")
-    return linked
 
 
 def disseminations_stalled(
