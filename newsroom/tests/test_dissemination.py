@@ -324,6 +324,10 @@ def test_berhenti_holds_back_new_disseminations_on_that_channel(
     assert selectors.delivery_counts(dissemination=dissemination)["whatsapp"] == {
         "held": 1
     }
+    client.force_login(editor)
+    page = client.get(f"/kabar/staf/sebaran/{dissemination.pk}/").content.decode()
+    held_only = "".join(f"<td>{n}</td>" for n in (0, 0, 0, 0, 0, 1))
+    assert f"<td>whatsapp</td>{held_only}" in page
 
 
 def test_forum_boards_and_permissions(

@@ -83,7 +83,7 @@ def dissemination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if dissemination is None:
         raise Http404
     counts = selectors.delivery_counts(dissemination=dissemination)
-    statuses = ["queued", "sent", "delivered", "read", "failed"]
+    statuses = ["queued", "sent", "delivered", "read", "failed", "held"]
     rows = [(c, [row.get(s, 0) for s in statuses]) for c, row in counts.items()]
     template = (
         "newsroom/_dissemination_counts.html"
