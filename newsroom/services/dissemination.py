@@ -145,9 +145,10 @@ def dissemination_create(
 
     Each person gets the item once, whatever the number of disseminations of
     the same ``item_ref``, on the first listed channel they can be reached on
-    (a subscriber's own channel first). Opted-out addresses are skipped; sends
-    wait for 06:00 WITA between 21:00 and 06:00 unless ``urgent``. The fan-out
-    and the sending run in tasks after the transaction commits.
+    (a subscriber's own channel first). Ended subscriptions are skipped and
+    opted-out addresses held (channels' consent); sends wait for 06:00 WITA
+    between 21:00 and 06:00 unless ``urgent``. The fan-out and the sending
+    (channels' outbox) run in tasks after the transaction commits.
     """
     channel_list = list(dict.fromkeys(channels))
     plan = Audience.from_dict(audience)
