@@ -1,6 +1,7 @@
 """Fan-out of one item to 100,000 recipients, against a bare bulk_create.
 
-Run: ``.venv/bin/python bench/newsroom_fanout.py [--recipients N] [--postgres]``
+Run: ``.venv/bin/python bench/newsroom_fanout.py [--recipients N] [--postgres]
+[--send M]`` (``--send``: measure sending on the first M messages only)
 
 A temporary database (SQLite file, or a temporary PostgreSQL database at
 127.0.0.1:5432 with ``--postgres``) holds N email subscribers. In the same run it
@@ -74,6 +75,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--postgres", action="store_true")
+    parser.add_argument(
+        "--send",
+        type=int,
+        default=None,
+        help="send only this many (sending is one by one and slow; default all)",
+    )
     args = parser.parse_args()
     n = args.recipients
 
@@ -105,7 +112,9 @@ def main() -> int:
         }
     )
     try:
-        return run(n, vendor="postgresql" if args.postgres else "sqlite")
+        return run(
+            n, vendor="postgresql" if args.postgres else "sqlite", send=args.send
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         if pg_name:
@@ -119,7 +128,7 @@ def main() -> int:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
 
 
-def run(n: int, vendor: str) -> int:
+def run(n: int, vendor: str, send: int | None = None) -> int:
     import django
 
     django.setup()
@@ -211,21 +220,24 @@ def run(n: int, vendor: str) -> int:
         t = time.perf_counter()
         services.dissemination_fan_out(dissemination_id=item.pk)
         fanout = time.perf_counter() - t
-    created = Delivery.objects.filter(
-        dissemination=item, outbox_message__isnull=False
-    ).count()
+    created = Delivery.objects.filter(dissemination=item).count()
     # Run again (a resumed worker): nothing added.
     t = time.perf_counter()
     Dissemination.objects.filter(pk=item.pk).update(fanout_finished_at=None)
     services.dissemination_fan_out(dissemination_id=item.pk)
     rerun = time.perf_counter() - t
     again = Delivery.objects.filter(dissemination=item).count()
-    queued = OutboxMessage.objects.filter(reference=str(item.pk)).count()
+    queued = OutboxMessage.objects.filter(reference="bench:item").count()
 
     # 3. Sending over the fake channel.
-    OutboxMessage.objects.filter(reference=str(small_item.pk)).update(status="sent")
+    OutboxMessage.objects.filter(reference="bench:small").update(status="sent")
+    to_send = min(send, n) if send is not None else n
+    size = settings.CHANNELS_SEND_BATCH
     t = time.perf_counter()
-    totals = outbox_send_due(channel="email")
+    totals = outbox_send_due(
+        channel="email",
+        max_batches=None if to_send == n else -(-to_send // size),
+    )
     sending = time.perf_counter() - t
     mirrored = Delivery.objects.filter(dissemination=item, status="sent").count()
 
@@ -242,8 +254,7 @@ def run(n: int, vendor: str) -> int:
         f"[{vendor}] sending {totals['sent']:,} over the fake channel "
         f"({mirrored:,} deliveries mirrored): "
         f"{sending:.2f} s; "
-        f"fan-out + sending {fanout + sending:.2f} s of worker time "
-        f"({(fanout + sending) / baseline:.2f}x baseline)"
+        f"{sending / max(1, totals['sent']) * 1000:.2f} ms a message"
     )
     print(
         f"[{vendor}] peak RSS growth: fan-out of {small:,}: {small_mem.growth:.1f} MB, "
@@ -254,10 +265,9 @@ def run(n: int, vendor: str) -> int:
         created == n
         and again == n
         and queued == n
-        and mirrored == n
         and fanout < 60
         and fanout / baseline <= 3
-        and totals["sent"] == n
+        and mirrored == totals["sent"] >= to_send
     )
     print("OK" if ok else "TARGET MISSED")
     return 0 if ok else 1

@@ -144,7 +144,7 @@ def _outbox(apps, opted_out):
                         :200
                     ],
                     origin="newsroom",
-                    reference=str(row.dissemination_id),
+                    reference=row.item_ref,
                     not_before=row.next_attempt_at,
                     attempts=row.attempts,
                     status=status,

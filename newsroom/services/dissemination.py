@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import CharField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -400,8 +399,13 @@ def _outbox_queue(
 ) -> None:
     """Queue the outbox messages of the deliveries of ``batch`` that belong to
     this dissemination (a person reached by an earlier dissemination of the same
-    item has no new delivery: its unique constraint kept the first), and link
-    each delivery to its message."""
+    item has no new delivery: its unique constraint kept the first).
+
+    The delivery is linked to its message by the dedupe key
+    (``outbox_key``), and by ``outbox_message`` from the message's first status
+    change on (``delivery_status_mirror``): no UPDATE of every new delivery in
+    the fan-out, which on PostgreSQL would write each row (and its indexes)
+    twice."""
     keys = [row.recipient_key for row in batch]
     mine = Delivery.objects.filter(
         item_ref=dissemination.item_ref,
@@ -419,7 +423,9 @@ def _outbox_queue(
                 body=content.body,
                 subject=content.subject,
                 parameters=list(content.parameters),
-                reference=str(dissemination.pk),
+                # The delivery is unique per (item_ref, recipient_key): with the
+                # key's recipient part, the message finds its delivery.
+                reference=dissemination.item_ref,
             )
         )
     for channel, channel_drafts in drafts.items():
@@ -433,27 +439,6 @@ def _outbox_queue(
             not_before=start_at,
             batch_size=len(channel_drafts),
         )
-    if drafts:
-        _link(dissemination.pk, keys)
-
-
-def _link(dissemination_id: int, keys: list[str]) -> int:
-    """Point deliveries at their outbox rows (one UPDATE through the outbox's
-    unique (channel, dedupe_key) index). Rows held at once (opted out) were
-    mirrored already: channels reports them (``delivery_status_mirror``)."""
-    message = OutboxMessage.objects.filter(
-        channel=OuterRef("channel"),
-        dedupe_key=Concat(
-            Value(outbox_key(dissemination_id, "")),
-            OuterRef("recipient_key"),
-            output_field=CharField(),
-        ),
-    )
-    return Delivery.objects.filter(
-        dissemination_id=dissemination_id,
-        recipient_key__in=keys,
-        outbox_message__isnull=True,
-    ).update(outbox_message_id=Subquery(message.values("pk")[:1]))
 
 
 def disseminations_stalled(
@@ -502,19 +487,18 @@ def delivery_status_mirror(change: StatusChange) -> None:
     }
     if message.status == OutboxMessage.Status.QUEUED:
         fields["next_attempt_at"] = message.not_before
-    if Delivery.objects.filter(outbox_message_id=message.pk).update(**fields):
-        return
-    # Not linked yet (the fan-out's batch links it in the same transaction, so
-    # this is a row queued by hand or by an older fan-out): found by its key.
-    _origin, _sep, rest = message.dedupe_key.partition(":")
-    dissemination_id, _sep, key = rest.partition(":")
-    if not dissemination_id.isdigit() or not key:
-        return
-    Delivery.objects.filter(
-        dissemination_id=int(dissemination_id),
-        recipient_key=key,
-        channel=message.channel,
-    ).update(**fields)
+    match = Q(outbox_message_id=message.pk)
+    prefix = f"{ORIGIN}:"
+    dissemination_id, _sep, key = message.dedupe_key.removeprefix(prefix).partition(":")
+    if message.dedupe_key.startswith(prefix) and dissemination_id.isdigit() and key:
+        # Not linked yet (its first change): found through the unique
+        # (item_ref, recipient_key) index.
+        match |= Q(
+            item_ref=message.reference,
+            recipient_key=key,
+            dissemination_id=int(dissemination_id),
+        )
+    Delivery.objects.filter(match).update(**fields)
 
 
 def user_can_disseminate(actor: User, article: Article) -> bool:

@@ -169,13 +169,14 @@ def test_killed_fan_out_resumes_without_duplicates(
     )
     assert len(keys) == 25 == len(set(keys))
     assert OutboxMessage.objects.filter(origin="newsroom").count() == 25
-    assert not Delivery.objects.filter(outbox_message__isnull=True).exists()
     dissemination.refresh_from_db()
     assert dissemination.recipients == 25 and services.disseminations_stalled() == []
     # Sending twice sends each message once.
     outbox.outbox_send_due(channel="email")
     outbox.outbox_send_due(channel="email")
     assert len(channel_settings.mail) == 25
+    # Each delivery now points at its message.
+    assert not Delivery.objects.filter(outbox_message__isnull=True).exists()
     assert set(
         Delivery.objects.filter(dissemination=dissemination).values_list(
             "status", flat=True
@@ -236,7 +237,10 @@ def test_quiet_hours_defer_non_urgent_messages(
     services.dissemination_fan_out(dissemination_id=dissemination.pk, now=night)
     row = Delivery.objects.get(dissemination=dissemination)
     assert row.next_attempt_at == morning
-    assert row.outbox_message.not_before == morning
+    message = OutboxMessage.objects.get(
+        dedupe_key=services.outbox_key(dissemination.pk, row.recipient_key)
+    )
+    assert (message.not_before, message.reference) == (morning, published.item_ref)
     assert outbox.outbox_send_due(channel="email", now=night)["sent"] == 0
     assert outbox.outbox_send_due(channel="email", now=morning)["sent"] == 1
     # Urgent items ignore quiet hours.

@@ -148,7 +148,7 @@ def test_queued_deliveries_and_opt_outs_move_to_channels(
         retry_at,
         "whatsapp: HTTP 502",
     )
-    assert (retry.origin, retry.reference) == ("newsroom", str(item.pk))
+    assert (retry.origin, retry.reference) == ("newsroom", item.item_ref)
     assert retry.template == settings.NEWSROOM_WHATSAPP_TEMPLATE
     assert retry.parameters == [
         item.title,

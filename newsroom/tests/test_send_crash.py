@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from channels import services as outbox
+from channels.models import OutboxMessage
 from channels.testing import Recorded
 from newsroom import services
 from newsroom.models import Delivery
@@ -88,9 +89,8 @@ def test_a_worker_killed_mid_batch_resends_nothing(
         channels=["sms"],
     )
     assert services.dissemination_fan_out(dissemination_id=item.pk)
-    assert Delivery.objects.filter(outbox_message__status="queued").count() == (
-        RECIPIENTS
-    )
+    queued = OutboxMessage.objects.filter(origin="newsroom", status="queued")
+    assert queued.count() == Delivery.objects.count() == RECIPIENTS
     assert django_settings.CHANNELS_SEND_BATCH > RECIPIENTS  # one batch
 
     with tempfile.TemporaryDirectory() as tmp:
