@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent
+# The fakes of every messaging provider, for any app's tests (channels/testing.py).
+pytest_plugins = ["channels.tests.fixtures"]
 
 
 def _load_regions() -> None:

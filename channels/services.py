@@ -184,6 +184,8 @@ def message_send(
         row = OutboxMessage.objects.get(channel=channel, dedupe_key=row.dedupe_key)
         if row.status == S.QUEUED:
             _enqueue_sending(channel)
+    if held:
+        _notify(row)
     return row
 
 
@@ -248,11 +250,19 @@ def messages_send_bulk(
                 )
             )
         opted_out = _opted_out(channel, {r.address_hash for r in rows})
+        held = []
         for row in rows:
             if row.address_hash in opted_out:
                 row.status, row.error = S.HELD, "opted out"
+                held.append(row.dedupe_key)
         with transaction.atomic():
             OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+        # Held at once is a status change too: the apps hear of it (rare rows;
+        # the ids are unknown after an INSERT … ON CONFLICT DO NOTHING).
+        for row in OutboxMessage.objects.filter(
+            channel=channel, dedupe_key__in=held, status=S.HELD
+        ):
+            _notify(row)
         total += len(rows)
     if skipped:
         log.warning(

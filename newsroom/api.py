@@ -1,24 +1,24 @@
-"""``/api/v1/articles`` (public read, token write), feeds, disseminations and the
-channels' delivery callbacks."""
+"""``/api/v1/articles`` (public read, token write), feeds and disseminations.
+
+The old delivery callbacks (``/api/v1/callbacks/whatsapp|sms|telegram``) are now
+aliases of channels' webhooks, in ``newsroom/urls.py``."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any, Literal
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import api_user, token_or_session
-from core import webhooks
 from core.pagination import paged
 from network import selectors as network
-from newsroom import channels, selectors, services
+from newsroom import selectors, services
 from newsroom.models import Article, Kind
 from regions.models import Region
 
@@ -364,95 +364,3 @@ def get_dissemination(request: HttpRequest, dissemination_id: int) -> dict[str, 
     if not found.exists():
         raise HttpError(404, "Penyebaran tidak ditemukan.")
     return _dissemination_out(dissemination_id)
-
-
-# --- channel callbacks --------------------------------------------------------------
-WHATSAPP_STATUSES = {
-    "sent": "sent",
-    "delivered": "delivered",
-    "read": "read",
-    "failed": "failed",
-}
-
-
-@router.get("/callbacks/whatsapp", include_in_schema=False)
-def whatsapp_verify(request: HttpRequest) -> HttpResponse:
-    """Meta's webhook verification handshake."""
-    token = settings.WHATSAPP_VERIFY_TOKEN
-    if (
-        request.GET.get("hub.mode") == "subscribe"
-        and token
-        and request.GET.get("hub.verify_token") == token
-    ):
-        return HttpResponse(
-            request.GET.get("hub.challenge", ""), content_type="text/plain"
-        )
-    return HttpResponse(status=403)
-
-
-@router.post("/callbacks/whatsapp")
-def whatsapp_callback(request: HttpRequest) -> HttpResponse:
-    """Delivery statuses from WhatsApp Business (signed: X-Hub-Signature-256)."""
-    if not channels.whatsapp_signature_valid(
-        request.body, request.headers.get("X-Hub-Signature-256", "")
-    ):
-        raise HttpError(401, "Tanda tangan tidak valid.")
-    try:
-        payload = webhooks.parse(webhooks.WhatsAppPayload, request.body)
-    except webhooks.BadPayload:
-        raise HttpError(400, "Bentuk data tidak valid.") from None
-    updated = 0
-    for status in payload.statuses():
-        mapped = WHATSAPP_STATUSES.get(status.status)
-        if mapped is None:
-            continue
-        updated += services.delivery_status_update(
-            channel="whatsapp",
-            provider_id=status.id,
-            status=mapped,
-            error=status.errors[0].title[:300] if status.errors else "",
-        )
-    return HttpResponse(
-        json.dumps({"updated": updated}), content_type="application/json"
-    )
-
-
-class SmsReport(Schema):
-    id: str = Field(..., max_length=128)
-    status: Literal["sent", "delivered", "failed"]
-    error: str = Field("", max_length=300)
-
-
-@router.post("/callbacks/sms")
-def sms_callback(request: HttpRequest, payload: SmsReport) -> dict[str, int]:
-    """Delivery reports of the SMS gateway (shared secret: X-Gateway-Secret)."""
-    if not channels.sms_secret_valid(request.headers.get("X-Gateway-Secret", "")):
-        raise HttpError(401, "Rahasia gateway tidak valid.")
-    updated = services.delivery_status_update(
-        channel="sms",
-        provider_id=payload.id,
-        status=payload.status,
-        error=payload.error,
-    )
-    return {"updated": updated}
-
-
-@router.post("/callbacks/telegram")
-def telegram_callback(request: HttpRequest) -> HttpResponse:
-    """Messages to the newsroom's bot (secret: X-Telegram-Bot-Api-Secret-Token).
-    The answer goes back in the webhook's own response, so nothing is sent from
-    the web request."""
-    if not channels.telegram_secret_valid(
-        request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    ):
-        raise HttpError(401, "Rahasia webhook tidak valid.")
-    try:
-        update = webhooks.parse(webhooks.TelegramUpdate, request.body)
-    except webhooks.BadPayload:
-        raise HttpError(400, "Bentuk data tidak valid.") from None
-    answer = services.telegram_update_handle(update=update.model_dump(by_alias=True))
-    if not answer or update.message is None:
-        return HttpResponse(status=200)
-    chat_id = update.message.chat.id
-    body = {"method": "sendMessage", "chat_id": chat_id, "text": answer}
-    return HttpResponse(json.dumps(body), content_type="application/json")

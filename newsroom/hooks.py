@@ -8,12 +8,14 @@ def register() -> None:
 
     from accounts.dashboard import register_panel
     from accounts.permissions import register_rules
+    from channels.routes import register_route, register_status_handler
     from core.demo import register_demo
     from core.schedule import register_periodic
     from newsroom import rules
     from newsroom.demo import load_demo
     from newsroom.panels import dashboard_panel, region_section
-    from newsroom.tasks import articles_publish_due_task, deliveries_due_task
+    from newsroom.services import delivery_status_mirror, subscribe_command
+    from newsroom.tasks import articles_publish_due_task, disseminations_stalled_task
     from regions.pages import register_section
 
     for resource, resource_rules in rules.RULES.items():
@@ -24,7 +26,15 @@ def register() -> None:
         every=timedelta(minutes=1),
     )
     register_periodic(
-        "newsroom.deliveries_due", deliveries_due_task, every=timedelta(minutes=1)
+        "newsroom.fanout_resume",
+        disseminations_stalled_task,
+        every=timedelta(minutes=1),
+    )
+    # Messages go out through channels: their status comes back to the
+    # deliveries, and the bot's /langganan subscribes (/berhenti is channels').
+    register_status_handler(origin="newsroom", handler=delivery_status_mirror)
+    register_route(
+        kind="command", match="langganan", handler=subscribe_command, order=50
     )
     register_demo("newsroom", load_demo, order=60)
     register_section("newsroom", region_section, order=30)

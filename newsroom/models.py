@@ -407,20 +407,6 @@ class Subscriber(models.Model):
         return [t for t in self.topics.split(",") if t]
 
 
-class OptOut(models.Model):
-    """An address (``p:+62…``, ``e:…``, ``t:…``) that must receive nothing more."""
-
-    recipient_key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("opt-out")
-        verbose_name_plural = _("opt-outs")
-
-    def __str__(self) -> str:
-        return self.recipient_key[:2] + "…"
-
-
 class Dissemination(models.Model):
     """One sending of an item (article or fact-check) to an audience."""
 
@@ -483,6 +469,7 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         READ = "read", _("Read")
         FAILED = "failed", _("Failed")
+        HELD = "held", _("Held (opted out)")
 
     class Source(models.TextChoices):
         SUBSCRIBER = "subscriber", _("Subscriber")
@@ -507,6 +494,16 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # The message itself is channels' (sent, retried, reported on there); this
+    # row keeps who was reached for the reach figures, its status mirrored by
+    # ``newsroom.services.dissemination.delivery_status_mirror``.
+    outbox_message = models.ForeignKey(
+        "channels.OutboxMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("delivery")

@@ -1,6 +1,7 @@
-"""Background work of the newsroom: the only place where messages leave.
+"""Background work of the newsroom. Messages leave through the channels outbox
+(``channels.tasks``); here the fan-out that fills it, and scheduled publishing.
 
-Every task takes ids and is idempotent (run it twice: nothing is sent twice).
+Every task takes ids and is idempotent (run it twice: nothing is queued twice).
 """
 
 from __future__ import annotations
@@ -12,25 +13,17 @@ from newsroom import services
 
 @task()
 def dissemination_fanout_task(dissemination_id: int) -> bool:
-    """Create a dissemination's deliveries, then enqueue their sending."""
+    """Create a dissemination's deliveries and queue their outbox messages."""
     return services.dissemination_fan_out(dissemination_id=dissemination_id)
 
 
 @task()
-def deliveries_send_task(channel: str, dissemination_id: int | None = None) -> dict:
-    """Send the due deliveries of one channel (of one dissemination, or all)."""
-    return services.deliveries_send(channel=channel, dissemination_id=dissemination_id)
-
-
-@task()
-def deliveries_due_task() -> list[str]:
-    """Every minute: resume stalled fan-outs, send retries and deferred messages."""
-    for pk in services.disseminations_stalled():
+def disseminations_stalled_task() -> list[int]:
+    """Every minute: resume the fan-outs a killed worker left half-way."""
+    stalled = services.disseminations_stalled()
+    for pk in stalled:
         dissemination_fanout_task.enqueue(pk)
-    due = services.channels_with_due_deliveries()
-    for channel in due:
-        deliveries_send_task.enqueue(channel)
-    return due
+    return stalled
 
 
 @task()

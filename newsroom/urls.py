@@ -1,5 +1,6 @@
 from django.urls import path
 
+from channels import views as channel_hooks
 from newsroom import feeds, views
 
 app_name = "newsroom"
@@ -31,6 +32,12 @@ urlpatterns = [
     path("kabar/langganan/", views.subscribe, name="subscribe"),
     path("kabar/berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("s/<str:code>", views.short_link, name="short_link"),
+    # Deprecated: the newsroom's own provider callbacks, kept as aliases of
+    # channels' webhooks until the providers are pointed at /hooks/… (README,
+    # Deploy). Matched here because the JSON API at /api/v1/ no longer has them.
+    path("api/v1/callbacks/whatsapp", channel_hooks.whatsapp_hook),
+    path("api/v1/callbacks/sms", channel_hooks.sms_hook),
+    path("api/v1/callbacks/telegram", channel_hooks.telegram_hook),
     # Staff
     path("kabar/staf/", views.staff_home, name="staff"),
     path("kabar/staf/tulis/", views.article_new, name="staff_new"),

@@ -336,8 +336,14 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Fact-check -----------------------------------------------------------------
 # Tipline channels. Leave a token empty to switch that channel off.
-TELEGRAM_BOT_TOKEN = env_str("TELEGRAM_BOT_TOKEN")
-TELEGRAM_WEBHOOK_SECRET = env_str("TELEGRAM_WEBHOOK_SECRET")
+# One bot for every app; the newsroom's former NEWSROOM_TELEGRAM_* names are
+# still read when the new ones are unset.
+TELEGRAM_BOT_TOKEN = env_str(
+    "TELEGRAM_BOT_TOKEN", env_str("NEWSROOM_TELEGRAM_BOT_TOKEN")
+)
+TELEGRAM_WEBHOOK_SECRET = env_str(
+    "TELEGRAM_WEBHOOK_SECRET", env_str("NEWSROOM_TELEGRAM_WEBHOOK_SECRET")
+)
 TELEGRAM_API_BASE = env_str("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/")
 WHATSAPP_TOKEN = env_str("WHATSAPP_TOKEN")
 WHATSAPP_APP_SECRET = env_str("WHATSAPP_APP_SECRET")
@@ -366,15 +372,12 @@ OUTGOING_HTTP_TIMEOUT = env_int("OUTGOING_HTTP_TIMEOUT", 15)
 FETCH_ALLOWED_HOSTS = env_list("FETCH_ALLOWED_HOSTS", [])
 
 # --- Newsroom -------------------------------------------------------------------
-# Dissemination channels reuse the WhatsApp settings above (token, phone number id,
-# app secret for the X-Hub-Signature-256 of delivery callbacks, API base). The
-# newsroom's Telegram bot may be the tipline's or a separate one.
-NEWSROOM_TELEGRAM_BOT_TOKEN = env_str("NEWSROOM_TELEGRAM_BOT_TOKEN", TELEGRAM_BOT_TOKEN)
-NEWSROOM_TELEGRAM_WEBHOOK_SECRET = env_str("NEWSROOM_TELEGRAM_WEBHOOK_SECRET")
+# Dissemination is sent through channels (the TELEGRAM_*, WHATSAPP_* and
+# SMS_GATEWAY_* settings, CHANNELS_* below).
 # An approved WhatsApp template with three body parameters: title, summary, link.
 NEWSROOM_WHATSAPP_TEMPLATE = env_str("NEWSROOM_WHATSAPP_TEMPLATE", "kabar_simpul")
 NEWSROOM_WHATSAPP_TEMPLATE_LANG = env_str("NEWSROOM_WHATSAPP_TEMPLATE_LANG", "id")
-# Generic HTTP SMS gateway (see newsroom/channels.py); empty URL switches SMS off.
+# Generic HTTP SMS gateway (see channels/senders.py); empty URL switches SMS off.
 SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL").rstrip("/")
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 SMS_GATEWAY_CALLBACK_SECRET = env_str("SMS_GATEWAY_CALLBACK_SECRET")
@@ -382,9 +385,7 @@ SMS_SENDER_ID = env_str("SMS_SENDER_ID", "SIMPUL")
 # No messages between these hours (WITA) unless urgent.
 NEWSROOM_QUIET_START_HOUR = env_int("NEWSROOM_QUIET_START_HOUR", 21)
 NEWSROOM_QUIET_END_HOUR = env_int("NEWSROOM_QUIET_END_HOUR", 6)
-NEWSROOM_MAX_ATTEMPTS = env_int("NEWSROOM_MAX_ATTEMPTS", 5)
 NEWSROOM_FANOUT_BATCH = env_int("NEWSROOM_FANOUT_BATCH", 2000)
-NEWSROOM_SEND_BATCH = env_int("NEWSROOM_SEND_BATCH", 500)
 # Public pages are cached this long (and dropped whenever content changes).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 NEWSROOM_COMMENT_RATE = env_str("NEWSROOM_COMMENT_RATE", "5/m")

@@ -65,6 +65,28 @@ def test_opted_out_address_gets_a_held_row_and_nothing_is_sent(fake_whatsapp) ->
     assert fake_whatsapp.requests == []
 
 
+def test_rows_held_at_once_are_reported_to_their_app() -> None:
+    changes: list = []
+    routes.register_status_handler(origin="newsroom", handler=changes.append)
+    services.consent_opt_out(channel="whatsapp", address=PHONE, source="command")
+    send(dedupe_key="one")
+    services.messages_send_bulk(
+        channel="whatsapp",
+        drafts=[
+            services.Draft(to=PHONE, dedupe_key="bulk", body="Halo"),
+            services.Draft(to="+6281200000009", dedupe_key="other", body="Halo"),
+        ],
+        origin="newsroom",
+    )
+    assert [(c.status, c.error) for c in changes] == [
+        (S.HELD, "opted out"),
+        (S.HELD, "opted out"),
+    ]
+    assert {c.message_id for c in changes} == set(
+        OutboxMessage.objects.filter(status=S.HELD).values_list("pk", flat=True)
+    )
+
+
 def test_opt_out_holds_what_is_already_queued(fake_whatsapp) -> None:
     send(dedupe_key="a")
     send(dedupe_key="b", origin="factcheck")

@@ -102,6 +102,7 @@ def test_commands_and_buttons_are_routed_by_match(client, hooks, fake_telegram) 
         kind="command",
         match="langganan",
         handler=keep(got, lambda e: ("sub", e.text)),
+        order=0,  # before the newsroom's own /langganan route
     )
     routes.register_route(
         kind="button",

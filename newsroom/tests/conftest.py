@@ -1,15 +1,13 @@
-"""Fixtures of the newsroom tests: a KIM with a member account, editors, fake
-channel servers."""
+"""Fixtures of the newsroom tests: a KIM with a member account, editors, and the
+channels fakes (``channels.tests.fixtures``) behind every channel."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
-from newsroom.tests.fakes import FakeServer
 
 KIM_VILLAGE = "64.02.06.1001"  # a village of Tenggarong, Kutai Kartanegara
 
@@ -61,25 +59,17 @@ def published(member, editor, kim) -> Any:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def channel_settings(settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    """Every channel configured and pointed at one fake server."""
-    with FakeServer() as fake:
-        settings.NEWSROOM_TELEGRAM_BOT_TOKEN = "123:abc"
-        settings.TELEGRAM_API_BASE = fake.url
-        settings.WHATSAPP_TOKEN = "wa-token"
-        settings.WHATSAPP_PHONE_NUMBER_ID = "555"
-        settings.WHATSAPP_API_BASE = fake.url
-        settings.WHATSAPP_APP_SECRET = "app-secret"
-        settings.SMS_GATEWAY_URL = fake.url + "/sms"
-        settings.SMS_GATEWAY_TOKEN = "sms-token"
-        settings.SMS_GATEWAY_CALLBACK_SECRET = "sms-callback-secret"
-        settings.NEWSROOM_TELEGRAM_WEBHOOK_SECRET = "tg-secret"
-        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-        settings.SITE_URL = "http://testserver"
-        # No quiet hours unless a test sets them (tests run at any hour).
-        settings.NEWSROOM_QUIET_START_HOUR = 24
-        settings.NEWSROOM_QUIET_END_HOUR = 0
-        yield fake
+def channel_settings(  # type: ignore[no-untyped-def]
+    settings, fake_telegram, fake_whatsapp, fake_sms, mail
+) -> SimpleNamespace:
+    """Every channel configured, each pointed at channels' fake provider."""
+    settings.SITE_URL = "http://testserver"
+    # No quiet hours unless a test sets them (tests run at any hour).
+    settings.NEWSROOM_QUIET_START_HOUR = 24
+    settings.NEWSROOM_QUIET_END_HOUR = 0
+    return SimpleNamespace(
+        telegram=fake_telegram, whatsapp=fake_whatsapp, sms=fake_sms, mail=mail
+    )
 
 
 def photo(width: int = 2000, height: int = 1200, fmt: str = "JPEG") -> io.BytesIO:

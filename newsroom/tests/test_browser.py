@@ -6,7 +6,6 @@ Telegram/WhatsApp/SMS servers; the reach page shows the deliveries and a click."
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from newsroom import services
@@ -127,10 +126,10 @@ def test_story_from_draft_to_subscribers(
     assert sorted(deliveries.values_list("channel", "status")) == [
         ("email", "sent"), ("sms", "sent"), ("telegram", "sent"), ("whatsapp", "sent"),
     ]  # fmt: skip
-    assert [m.to for m in mail.outbox] == [["warga@example.org"]]
-    assert fake.paths("/sendMessage")[0]["chat_id"] == "501"
-    assert fake.paths("/555/messages")[0]["to"] == "6281200000031"
-    assert "Madu Kelulut" in fake.paths("/sms/messages")[0]["text"]
+    assert [m.to for m in fake.mail] == [["warga@example.org"]]
+    assert fake.telegram.bodies("/sendMessage")[0]["chat_id"] == "501"
+    assert fake.whatsapp.bodies("/messages")[0]["to"] == "6281200000031"
+    assert "Madu Kelulut" in fake.sms.bodies("/messages")[0]["text"]
 
     # A subscriber follows the WhatsApp short link.
     link = ShortLink.objects.get(dissemination__article=article, channel="whatsapp")

@@ -1,5 +1,7 @@
-"""A worker process killed (SIGKILL) in the middle of a batch sends nobody the same
-message twice: each delivery is marked as soon as the provider took it."""
+"""End to end: a dissemination fanned out to the channels outbox, its sending
+worker killed (SIGKILL) in the middle of a batch: nobody gets the newsroom's
+message twice, and each delivery ends up mirroring what happened to its message
+(channels' own crash tests cover the outbox alone)."""
 
 from __future__ import annotations
 
@@ -20,8 +22,11 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
+from channels import services as outbox
+from channels.models import OutboxMessage
+from channels.testing import Recorded
 from newsroom import services
-from newsroom.models import Delivery, Dissemination
+from newsroom.models import Delivery
 from regions.models import Region
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,64 +59,50 @@ def _copy_back(url: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_batch_resends_nothing(
-    kaltim: None, channel_settings: Any
+    kaltim: None, channel_settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = channel_settings
-    accepted: Counter[str] = Counter()
+    fake = channel_settings.sms
     reached = threading.Event()
     release = threading.Event()
-    lock = threading.Lock()
 
-    def respond(path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        with lock:
-            taken = sum(accepted.values())
-            if taken >= KILL_AFTER and not release.is_set():
-                hold = True
-            else:
-                hold = False
-                accepted[body["to"]] += 1
-        if hold:
-            # The provider has not taken this one: the worker waits for the
-            # answer when it is killed.
+    def hold(request: Recorded) -> None:
+        if len(fake.requests) > KILL_AFTER and not release.is_set():
+            # The provider has not answered this one when the worker is killed.
             reached.set()
             release.wait(60)
-            return 503, {}
-        return 200, {"id": f"sms-{body['to']}"}
 
-    fake.respond = respond
-    item = Dissemination.objects.create(
-        item_ref="article:1",
+    fake.on_request = hold
+    # Queued only: the worker process below does the sending.
+    monkeypatch.setattr(outbox, "_enqueue_sending", lambda channel: None)
+    kukar = Region.objects.get(kode="64.02")
+    for n in range(RECIPIENTS):
+        services.subscriber_create(
+            channel="sms", phone=f"+62812000{n:05d}", region=kukar
+        )
+    item = services.dissemination_create(
+        actor=None,
         item_url="http://testserver/kabar/1/",
         title="Jadwal vaksinasi",
         summary="Puskesmas buka Sabtu.",
-        region=Region.objects.get(kode="64"),
+        item_ref="article:1",
+        audience={"region_codes": ["64.02"]},
         channels=["sms"],
-        status=Dissemination.Status.SENDING,
     )
-    due = timezone.now() - timedelta(minutes=1)
-    Delivery.objects.bulk_create(
-        Delivery(
-            dissemination=item,
-            item_ref=item.item_ref,
-            recipient_key=f"sms:+62812000{n:05d}",
-            channel="sms",
-            address=f"+62812000{n:05d}",
-            source=Delivery.Source.SUBSCRIBER,
-            next_attempt_at=due,
-        )
-        for n in range(RECIPIENTS)
-    )
-    assert django_settings.NEWSROOM_SEND_BATCH > RECIPIENTS  # one batch
+    assert services.dissemination_fan_out(dissemination_id=item.pk)
+    queued = OutboxMessage.objects.filter(origin="newsroom", status="queued")
+    assert queued.count() == Delivery.objects.count() == RECIPIENTS
+    assert django_settings.CHANNELS_SEND_BATCH > RECIPIENTS  # one batch
 
     with tempfile.TemporaryDirectory() as tmp:
         url = _database_url(Path(tmp))
         env = {
             **os.environ,
             "DATABASE_URL": url,
+            "SECRET_KEY": django_settings.SECRET_KEY,
+            "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
             "SMS_GATEWAY_URL": django_settings.SMS_GATEWAY_URL,
             "SMS_GATEWAY_TOKEN": django_settings.SMS_GATEWAY_TOKEN,
-            "NEWSROOM_QUIET_START_HOUR": "24",
-            "NEWSROOM_QUIET_END_HOUR": "0",
+            "CHANNELS_SMS_RATE": "1000",
         }
         worker = subprocess.Popen(
             [
@@ -119,8 +110,8 @@ def test_a_worker_killed_mid_batch_resends_nothing(
                 "manage.py",
                 "shell",
                 "-c",
-                "from newsroom.services import deliveries_send;"
-                "deliveries_send(channel='sms')",
+                "from channels.services import outbox_send_due;"
+                "outbox_send_due(channel='sms')",
             ],
             cwd=REPO,
             env=env,
@@ -143,13 +134,18 @@ def test_a_worker_killed_mid_batch_resends_nothing(
         assert worker.returncode == -signal.SIGKILL
         _copy_back(url)
 
+    # Every message the provider took is marked, on the delivery too.
     assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == KILL_AFTER
-    # The lease of the killed worker's batch runs out; another worker sends the rest.
-    later = timezone.now() + services.SEND_LEASE + timedelta(minutes=1)
-    totals = services.deliveries_send(channel="sms", now=later)
-    assert totals["sent"] == RECIPIENTS - KILL_AFTER
-    assert len(accepted) == RECIPIENTS and set(accepted.values()) == {1}
-    assert not Delivery.objects.exclude(status=Delivery.Status.SENT).exists()
-    assert set(Delivery.objects.values_list("provider_id", flat=True)) == {
-        f"sms-+62812000{n:05d}" for n in range(RECIPIENTS)
-    }
+    # After the lease: the one the worker was sending is failed, not resent (the
+    # provider may have it); another worker sends the rest of the batch.
+    later = timezone.now() + timedelta(
+        seconds=django_settings.CHANNELS_SEND_LEASE_SECONDS + 60
+    )
+    assert outbox.outbox_interrupted_fail(now=later) == 1
+    totals = outbox.outbox_send_due(channel="sms", now=later)
+    assert totals["sent"] == RECIPIENTS - KILL_AFTER - 1
+    asked = Counter(body["to"] for body in fake.bodies("/messages"))
+    assert len(asked) == RECIPIENTS and set(asked.values()) == {1}
+    statuses = Counter(Delivery.objects.values_list("status", flat=True))
+    assert statuses == {"sent": RECIPIENTS - 1, "failed": 1}
+    assert Delivery.objects.get(status="failed").error.startswith("interrupted")
