@@ -195,6 +195,39 @@ def _chunks(items: Iterable[Draft], size: int) -> Iterator[list[Draft]]:
         yield chunk
 
 
+def _insert_new(rows: list[OutboxMessage]) -> None:
+    """``bulk_create(rows, ignore_conflicts=True)`` without the ORM compiling
+    every field of every row: a fan-out's rows share most of their values, each
+    prepared for the database once per batch. (With the ORM's per-field work the
+    outbox alone took three times a bare insert of the deliveries.)"""
+    if not rows:
+        return
+    meta = OutboxMessage._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        # Names from the model, quoted; every value a parameter.
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(str(f.column)) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
+    )
+    prepared: dict[tuple[str, Any], Any] = {}
+
+    def prepare(f: Any, value: Any) -> Any:
+        try:
+            key = (f.attname, value)
+            return prepared[key]
+        except TypeError:  # unhashable (JSON lists and dicts): every row's own
+            return f.get_db_prep_save(value, connection)
+        except KeyError:
+            prepared[key] = f.get_db_prep_save(value, connection)
+            return prepared[key]
+
+    params = [[prepare(f, f.pre_save(row, add=True)) for f in fields] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def messages_send_bulk(
     *,
     channel: str,
@@ -256,7 +289,7 @@ def messages_send_bulk(
                 row.status, row.error = S.HELD, "opted out"
                 held.append(row.dedupe_key)
         with transaction.atomic():
-            OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+            _insert_new(rows)
         # Held at once is a status change too: the apps hear of it (rare rows;
         # the ids are unknown after an INSERT … ON CONFLICT DO NOTHING).
         for row in OutboxMessage.objects.filter(
