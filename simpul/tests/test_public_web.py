@@ -73,7 +73,7 @@ def test_sitemap_index_covers_every_kind_of_public_page(client: Client, demo) ->
     assert robots["Content-Type"].startswith("text/plain")
     text = robots.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
-    for path in ("/admin/", "/staf/", "/kabar/staf/", "/api/"):
+    for path in ("/admin/", "/staf/", "/kabar/staf/", "/api/", "/hooks/", "/berhenti/"):
         assert f"Disallow: {path}\n" in text
 
 
