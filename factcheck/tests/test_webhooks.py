@@ -124,7 +124,8 @@ def test_one_telegram_url_takes_a_tip_a_stop_and_a_button(
         },
     )
     assert handled_by("update:3") == "factcheck.button"
-    answer = OutboxMessage.objects.get(dedupe_key__endswith=":event:3")
+    event = InboundEvent.objects.get(event_key="update:3")
+    answer = OutboxMessage.objects.get(dedupe_key__endswith=f":event:{event.pk}")
     # Answered by its route, and held: the chat had opted out just before.
     assert blt.title in answer.body and answer.status == "held"
     assert fake_telegram.bodies("answerCallbackQuery") == [{"callback_query_id": "cq1"}]
