@@ -81,6 +81,8 @@ class BadInput(Exception):
 def _json_depth_ok(body: bytes) -> bool:
     """Bracket nesting of a JSON text, counted without parsing it (brackets
     inside strings skipped), so that depth is checked before recursion."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return True  # cannot nest deeper (the common case, counted in C)
     depth = 0
     in_string = escaped = False
     for byte in body:

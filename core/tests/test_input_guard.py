@@ -110,3 +110,13 @@ def test_deeply_nested_json_is_refused(client: Client, make_user) -> None:  # ty
     )
     assert response.status_code == 201
     assert not Kim.objects.exclude(name="[" * 100).exists()
+
+
+def test_json_depth_is_counted_as_nesting_not_as_brackets() -> None:
+    from core.middleware import _json_depth_ok
+
+    at_limit = "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH
+    assert _json_depth_ok(at_limit.encode())
+    assert not _json_depth_ok(("[" + at_limit + "]").encode())
+    # Many brackets side by side are shallow: a long list of objects.
+    assert _json_depth_ok(json.dumps([{"a": [1]} for _ in range(500)]).encode())
