@@ -72,6 +72,12 @@ def _read(channel: str, request: HttpRequest) -> tuple[object, str] | JsonRespon
     return payload, text
 
 
+def _secret_ok(given: str, secret: str) -> bool:
+    """Compared as bytes: a header may hold any character, and compare_digest
+    refuses non-ASCII str. An unset secret lets nobody in."""
+    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
+
+
 def _store(channel: str, key: str, text: str) -> JsonResponse:
     call = services.webhook_call_store(channel=channel, key=key, body=text)
     return JsonResponse({"ok": True, "result": "queued" if call else "duplicate"})
@@ -83,9 +89,8 @@ def telegram_hook(request: HttpRequest) -> JsonResponse:
     """Bot API updates, authenticated by the secret token given to setWebhook."""
     if _limited(request, "telegram"):
         return JsonResponse({"detail": "too many requests"}, status=429)
-    secret = settings.TELEGRAM_WEBHOOK_SECRET
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+    if not _secret_ok(given, settings.TELEGRAM_WEBHOOK_SECRET):
         return _forbidden("telegram", request, "bad secret token")
     read = _read("telegram", request)
     if isinstance(read, JsonResponse):
@@ -143,9 +148,8 @@ def sms_hook(request: HttpRequest) -> JsonResponse:
     (``X-Gateway-Secret``; see ``channels.senders``)."""
     if _limited(request, "sms"):
         return JsonResponse({"detail": "too many requests"}, status=429)
-    secret = settings.SMS_GATEWAY_CALLBACK_SECRET
     given = request.headers.get("X-Gateway-Secret", "")
-    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+    if not _secret_ok(given, settings.SMS_GATEWAY_CALLBACK_SECRET):
         return _forbidden("sms", request, "bad secret")
     read = _read("sms", request)
     if isinstance(read, JsonResponse):
