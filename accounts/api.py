@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from accounts import selectors, services
@@ -20,12 +20,8 @@ class UserOut(Schema):
     email: str
     full_name: str
     role: str
-    region: str | None
+    region: str | None = Field(alias="region_id")
     is_active: bool
-
-    @staticmethod
-    def resolve_region(obj: User) -> str | None:
-        return obj.region_id
 
 
 class UserPatch(Schema):

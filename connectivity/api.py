@@ -61,7 +61,7 @@ def _point_errors(lat: float | None, lng: float | None, field: str = "lat") -> N
 
 class PlaceOut(Schema):
     id: int
-    region: str
+    region: str = Field(alias="region_id")
     kind: str
     name: str
     lat: float
@@ -77,10 +77,6 @@ class PlaceOut(Schema):
     observed_from_village: bool
     predicted_covered: bool | None
     predicted_margin_db: float | None
-
-    @staticmethod
-    def resolve_region(obj: Place) -> str:
-        return obj.region_id
 
 
 class PlaceIn(Schema):
@@ -109,8 +105,8 @@ class PlacePatch(Schema):
 
 class ObservationOut(Schema):
     id: int
-    region: str
-    place: int | None
+    region: str = Field(alias="region_id")
+    place: int | None = Field(alias="place_id")
     technology: str
     operator: str
     service: str
@@ -121,14 +117,6 @@ class ObservationOut(Schema):
     lng: float | None
     note: str
     source: str
-
-    @staticmethod
-    def resolve_region(obj: Observation) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_place(obj: Observation) -> int | None:
-        return obj.place_id
 
 
 class ObservationIn(Schema):
@@ -193,7 +181,7 @@ class VillageOut(Schema):
 class TowerOut(Schema):
     id: int
     name: str
-    region: str
+    region: str = Field(alias="region_id")
     lat: float
     lng: float
     owner: str
@@ -214,10 +202,6 @@ class TowerOut(Schema):
     predicted_range_km: float | None
     predicted_terrain_aware: bool
     on_air_at: dt.date | None
-
-    @staticmethod
-    def resolve_region(obj: Tower) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_programme(obj: Tower) -> str | None:
@@ -282,7 +266,7 @@ class PlanIn(Schema):
 
 class PlanOut(Schema):
     id: int
-    region: str
+    region: str = Field(alias="region_id")
     name: str
     objective: str
     budget: int | None
@@ -292,15 +276,7 @@ class PlanOut(Schema):
     covered_share_before: float | None
     covered_share_after: float | None
     result: dict[str, Any] | None
-    url: str
-
-    @staticmethod
-    def resolve_region(obj: SitingPlan) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_url(obj: SitingPlan) -> str:
-        return obj.get_absolute_url()
+    url: str = Field(alias="get_absolute_url")
 
 
 class InstanceIn(Schema):
@@ -317,16 +293,12 @@ class ProgrammeOut(Schema):
     name: str
     kind: str
     owner: str
-    region: str
+    region: str = Field(alias="region_id")
     year: int | None
     target_villages: int | None
     description: str
     source: str
     villages: list[str]
-
-    @staticmethod
-    def resolve_region(obj: Programme) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_villages(obj: Programme) -> list[str]:

@@ -1,5 +1,33 @@
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def optional_link(
+    to: Any, verbose_name: Any = None, *, related_name: str = "+", **kwargs: Any
+) -> Any:
+    """A foreign key that may be empty and is emptied when its target is deleted.
+
+    The house's loose references (the staff member who reviewed something, the plan
+    a tower came from, the fact-check a tip matched) use it, so deleting an account
+    or a plan never deletes the records that point at it.
+    """
+    return models.ForeignKey(
+        to,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+        **kwargs,
+    )
+
+
+def staff_link(verbose_name: Any = None, **kwargs: Any) -> Any:
+    """Who did something (created, reviewed, answered…): a user ``optional_link``."""
+    return optional_link(settings.AUTH_USER_MODEL, verbose_name, **kwargs)
 
 
 class WorkerHeartbeat(models.Model):

@@ -87,12 +87,8 @@ class ClaimItem(Schema):
     tip_count: int
     first_seen_at: Any
     last_seen_at: Any
-    factcheck: int | None
+    factcheck: int | None = Field(alias="factcheck_id")
     spread: int
-
-    @staticmethod
-    def resolve_factcheck(obj: Claim) -> int | None:
-        return obj.factcheck_id
 
 
 def _item(fc: FactCheck) -> dict[str, Any]:

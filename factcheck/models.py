@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link, staff_link
 from factcheck import topics
 from factcheck.verdicts import verdict_label
 
@@ -124,14 +125,7 @@ class FactCheck(models.Model):
     # have shared the link), and leaves the matching index.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = staff_link(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -197,14 +191,7 @@ class Tipster(models.Model):
     contact_encrypted = models.TextField(editable=False)
     masked = models.CharField(_("contact (masked)"), max_length=40, editable=False)
     subscribed = models.BooleanField(_("receives verdicts"), default=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region"),
-    )
+    region = optional_link("regions.Region", _("region"))
     created_at = models.DateTimeField(_("first tip"), default=timezone.now)
 
     class Meta:
@@ -238,26 +225,12 @@ class Claim(models.Model):
     status = models.CharField(
         _("status"), max_length=15, choices=Status, default=Status.NEW
     )
-    factcheck = models.ForeignKey(
-        FactCheck,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="claims",
-        verbose_name=_("fact-check"),
-    )
+    factcheck = optional_link(FactCheck, _("fact-check"), related_name="claims")
     topic = models.CharField(
         _("topic"), max_length=16, choices=Topic, default=Topic.LAINNYA
     )
     suggestions = models.JSONField(_("suggested matches"), default=list, blank=True)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_claims",
-        verbose_name=_("assigned to"),
-    )
+    assigned_to = staff_link(_("assigned to"), related_name="assigned_claims")
     tip_count = models.PositiveIntegerField(_("tips"), default=0)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
@@ -300,33 +273,12 @@ class Tip(models.Model):
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="tips", verbose_name=_("claim")
     )
-    tipster = models.ForeignKey(
-        Tipster,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tips",
-        verbose_name=_("tipster"),
-    )
+    tipster = optional_link(Tipster, _("tipster"), related_name="tips")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     text = models.TextField(_("text"))
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tips",
-        verbose_name=_("region"),
-    )
+    region = optional_link("regions.Region", _("region"), related_name="tips")
     decision = models.CharField(_("answer"), max_length=10, choices=Decision)
-    matched = models.ForeignKey(
-        FactCheck,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("matched fact-check"),
-    )
+    matched = optional_link(FactCheck, _("matched fact-check"))
     score = models.FloatField(_("match score"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 

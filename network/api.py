@@ -67,8 +67,8 @@ class ActivityFilters(ListFilters):
 class KimOut(Schema):
     id: int
     name: str
-    region_code: str
-    region_name: str
+    region_code: str = Field(alias="region_id")
+    region_name: str = Field(alias="region.name")
     district_code: str
     regency_code: str
     status: str
@@ -77,15 +77,7 @@ class KimOut(Schema):
     point: Point
     member_count: int
     social: dict[str, str]
-    url: str
-
-    @staticmethod
-    def resolve_region_code(obj: Kim) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj: Kim) -> str:
-        return obj.region.name
+    url: str = Field(alias="get_absolute_url")
 
     @staticmethod
     def resolve_point(obj: Kim) -> dict[str, float]:
@@ -100,10 +92,6 @@ class KimOut(Schema):
     @staticmethod
     def resolve_social(obj: Kim) -> dict[str, str]:
         return {label.lower(): url for label, url in obj.social_links()}
-
-    @staticmethod
-    def resolve_url(obj: Kim) -> str:
-        return obj.get_absolute_url()
 
 
 class ContactOut(Schema):
@@ -173,30 +161,14 @@ class KimPatch(Schema):
 class MemberOut(Schema):
     id: int
     kim_id: int
-    full_name: str
+    full_name: str = Field(alias="person.full_name")
     role: str
-    phone: str | None
-    email: str
+    phone: str | None = Field(alias="person.phone")
+    email: str = Field(alias="person.email")
     joined_on: Date | None
     left_on: Date | None
     is_coordinator: bool
-    public_contact: bool
-
-    @staticmethod
-    def resolve_full_name(obj: Membership) -> str:
-        return obj.person.full_name
-
-    @staticmethod
-    def resolve_phone(obj: Membership) -> str | None:
-        return obj.person.phone
-
-    @staticmethod
-    def resolve_email(obj: Membership) -> str:
-        return obj.person.email
-
-    @staticmethod
-    def resolve_public_contact(obj: Membership) -> bool:
-        return obj.person.public_contact
+    public_contact: bool = Field(alias="person.public_contact")
 
 
 class MemberIn(Schema):
@@ -329,31 +301,15 @@ class BoardOut(Schema):
 class ForumOut(Schema):
     id: int
     name: str
-    region_code: str
-    region_name: str
-    level: str
+    region_code: str = Field(alias="region_id")
+    region_name: str = Field(alias="region.name")
+    level: str = Field(alias="region.level")
     kim_count: int
     founded_on: Date | None
     inaugurated_on: Date | None
     inauguration_place: str
     inaugurated_by: str
-    url: str
-
-    @staticmethod
-    def resolve_region_code(obj: Forum) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj: Forum) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_level(obj: Forum) -> str:
-        return obj.region.level
-
-    @staticmethod
-    def resolve_url(obj: Forum) -> str:
-        return obj.get_absolute_url()
+    url: str = Field(alias="get_absolute_url")
 
 
 class ForumDetail(ForumOut):
@@ -395,9 +351,9 @@ class EventOut(Schema):
     kind: str
     title: str
     theme: str
-    region_code: str
-    region_name: str
-    organiser_region_code: str
+    region_code: str = Field(alias="region_id")
+    region_name: str = Field(alias="region.name")
+    organiser_region_code: str = Field(alias="organiser_region_id")
     organisers: str
     venue: str
     address: str
@@ -408,27 +364,11 @@ class EventOut(Schema):
     capacity: int | None
     onsite_count: int
     online_count: int
-    url: str
-
-    @staticmethod
-    def resolve_region_code(obj: Event) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj: Event) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_organiser_region_code(obj: Event) -> str:
-        return obj.organiser_region_id
+    url: str = Field(alias="get_absolute_url")
 
     @staticmethod
     def resolve_online(obj: Event) -> bool:
         return bool(obj.online_url)
-
-    @staticmethod
-    def resolve_url(obj: Event) -> str:
-        return obj.get_absolute_url()
 
 
 class EventDetail(EventOut):
@@ -471,8 +411,8 @@ def get_event(request: HttpRequest, event_id: int) -> Event:
 class ActivityOut(Schema):
     id: int
     kim_id: int
-    kim_name: str
-    region_code: str
+    kim_name: str = Field(alias="kim.name")
+    region_code: str = Field(alias="kim.region_id")
     kind: str
     focus: str
     title: str
@@ -483,14 +423,6 @@ class ActivityOut(Schema):
     links: list[str]
     status: str
     photo_urls: list[str]
-
-    @staticmethod
-    def resolve_kim_name(obj: Activity) -> str:
-        return obj.kim.name
-
-    @staticmethod
-    def resolve_region_code(obj: Activity) -> str:
-        return obj.kim.region_id
 
     @staticmethod
     def resolve_photo_urls(obj: Activity) -> list[str]:

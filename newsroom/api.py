@@ -40,19 +40,11 @@ class ArticleItem(Schema):
     kind: str
     title: str
     lead: str
-    author: str
+    author: str = Field(alias="author_name")
     kim_id: int | None
-    region: str
+    region: str = Field(alias="region_id")
     published_at: datetime | None
     url: str
-
-    @staticmethod
-    def resolve_author(obj: Article) -> str:
-        return obj.author_name
-
-    @staticmethod
-    def resolve_region(obj: Article) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_url(obj: Article) -> str:

@@ -37,14 +37,10 @@ class RegionRef(Schema):
 
 class RegionItem(RegionRef):
     kind: str
-    parent: str | None
+    parent: str | None = Field(alias="parent_id")
     rep_point: Point
     area_km2: float | None
     postal_code: str
-
-    @staticmethod
-    def resolve_parent(obj: Region) -> str | None:
-        return obj.parent_id
 
     @staticmethod
     def resolve_rep_point(obj: Region) -> dict[str, float]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -113,3 +115,24 @@ class RegionBoundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}"
+
+
+def region_link(
+    related_name: str,
+    verbose_name: Any = None,
+    *,
+    on_delete: Any = models.PROTECT,
+    **kwargs: Any,
+) -> Any:
+    """The region a record belongs to.
+
+    Protected by default: a region that still has records is never deleted along
+    with them (regions are replaced by a Kemendagri import, not by hand).
+    """
+    return models.ForeignKey(
+        "regions.Region",
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name or _("region"),
+        **kwargs,
+    )
