@@ -19,6 +19,7 @@ from connectivity.models import (
     Tower,
     TowerDossier,
 )
+from core.forms import text_field
 
 
 class PointMixin(forms.Form):
@@ -130,12 +131,7 @@ class ReportForm(forms.Form):
     operator = forms.ChoiceField(
         label=_("Operator"), choices=Operator.choices, required=False
     )
-    note = forms.CharField(
-        label=_("Note (optional)"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = text_field(_("Note (optional)"), rows=2, max_length=500, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
