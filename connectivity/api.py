@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +27,7 @@ from connectivity.models import (
     SitingPlan,
     Tower,
 )
+from core.api import found_or_404
 from core.geojson import geojson_response
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from regions.models import Region
@@ -41,9 +42,10 @@ KindName = Literal[
 
 
 def _region(kode: str | None, *, village: bool = False) -> Region:
-    region = Region.objects.filter(kode=kode or settings.HOME_REGION).first()
-    if region is None:
-        raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
+    region = found_or_404(
+        Region.objects.filter(kode=kode or settings.HOME_REGION).first(),
+        f"Wilayah dengan kode {kode} tidak ditemukan.",
+    )
     if village and region.level != Region.Level.VILLAGE:
         raise ValidationError({"region": "Pilih desa/kelurahan (kode 4 tingkat)."})
     return region
@@ -335,11 +337,19 @@ def create_place(request: HttpRequest, payload: PlaceIn) -> tuple[int, Place]:
     return 201, services.place_create(actor=actor, region=region, **data)
 
 
+Editable = TypeVar("Editable", Place, Tower)
+
+
+def _in_scope(actor: User, found: Editable | None, message: str) -> Editable:
+    """``found`` when it lies in the actor's region; otherwise a 404, as if it did
+    not exist (staff of one regency do not learn of another's records)."""
+    if found is not None and not in_scope(actor, found.region_id):
+        found = None
+    return found_or_404(found, message)
+
+
 def _place(actor: User, pk: int) -> Place:
-    place = selectors.place_get(pk=pk)
-    if place is None or not in_scope(actor, place.region_id):
-        raise HttpError(404, "Tempat tidak ditemukan.")
-    return place
+    return _in_scope(actor, selectors.place_get(pk=pk), "Tempat tidak ditemukan.")
 
 
 @router.patch(f"{P}/places/{{pk}}", response=PlaceOut, auth=token_or_session)
@@ -490,10 +500,7 @@ def list_towers(
 
 @router.get(f"{P}/towers/{{pk}}", response=TowerOut)
 def get_tower(request: HttpRequest, pk: int) -> Tower:
-    tower = selectors.tower_get(pk=pk)
-    if tower is None:
-        raise HttpError(404, "Menara tidak ditemukan.")
-    return tower
+    return found_or_404(selectors.tower_get(pk=pk), "Menara tidak ditemukan.")
 
 
 def _programme(slug: str | None) -> Programme | None:
@@ -518,10 +525,7 @@ def create_tower(request: HttpRequest, payload: TowerIn) -> tuple[int, Tower]:
 
 
 def _tower(actor: User, pk: int) -> Tower:
-    tower = selectors.tower_get(pk=pk)
-    if tower is None or not in_scope(actor, tower.region_id):
-        raise HttpError(404, "Menara tidak ditemukan.")
-    return tower
+    return _in_scope(actor, selectors.tower_get(pk=pk), "Menara tidak ditemukan.")
 
 
 @router.post(f"{P}/towers/{{pk}}/status", response=TowerOut, auth=token_or_session)
@@ -591,10 +595,9 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, SitingPlan]
 
 @router.get(f"{P}/plans/{{pk}}", response=PlanOut, auth=token_or_session)
 def get_plan(request: HttpRequest, pk: int) -> SitingPlan:
-    plan = selectors.plan_get(actor=api_user(request), pk=pk)
-    if plan is None:
-        raise HttpError(404, "Rencana tidak ditemukan.")
-    return plan
+    return found_or_404(
+        selectors.plan_get(actor=api_user(request), pk=pk), "Rencana tidak ditemukan."
+    )
 
 
 @router.post(f"{P}/plan", auth=token_or_session)
@@ -663,9 +666,9 @@ def save_programme(request: HttpRequest, payload: ProgrammeIn) -> Programme:
 
 @router.get(f"{P}/programmes/{{slug}}/progress")
 def programme_progress(request: HttpRequest, slug: str) -> dict[str, Any]:
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise HttpError(404, "Program tidak ditemukan.")
+    programme = found_or_404(
+        Programme.objects.filter(slug=slug).first(), "Program tidak ditemukan."
+    )
     return selectors.programme_progress(programme=programme).as_dict()
 
 

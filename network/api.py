@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from accounts.api_auth import api_user, token_or_session
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from core.api import found_or_404
 from core.pagination import PAGE_SIZE_MAX, paged
 from network import selectors, services
 from network.models import Activity, Event, Forum, Kim, Membership
@@ -64,11 +65,18 @@ class ActivityFilters(ListFilters):
     ) = None
 
 
-class KimOut(Schema):
+class PlacedOut(Schema):
+    """What the API says of every KIM, forum and event: its id, its region (code and
+    name) and its page on the site."""
+
     id: int
-    name: str
     region_code: str = Field(alias="region_id")
     region_name: str = Field(alias="region.name")
+    url: str = Field(alias="get_absolute_url")
+
+
+class KimOut(PlacedOut):
+    name: str
     district_code: str
     regency_code: str
     status: str
@@ -77,7 +85,6 @@ class KimOut(Schema):
     point: Point
     member_count: int
     social: dict[str, str]
-    url: str = Field(alias="get_absolute_url")
 
     @staticmethod
     def resolve_point(obj: Kim) -> dict[str, float]:
@@ -193,28 +200,28 @@ def _kims(filters: KimFilters) -> QuerySet[Kim]:
 
 
 def _kim(kim_id: int) -> Kim:
-    kim = (
-        Kim.objects.select_related("region")
-        .annotate(
-            member_count=Count(
-                "memberships", filter=Q(memberships__left_on__isnull=True)
+    return found_or_404(
+        (
+            Kim.objects.select_related("region")
+            .annotate(
+                member_count=Count(
+                    "memberships", filter=Q(memberships__left_on__isnull=True)
+                )
             )
-        )
-        .filter(pk=kim_id)
-        .first()
+            .filter(pk=kim_id)
+            .first()
+        ),
+        "KIM tidak ditemukan.",
     )
-    if kim is None:
-        raise HttpError(404, "KIM tidak ditemukan.")
-    return kim
 
 
 def _region(code: str) -> Region:
     if not re.match(KODE_PATTERN, code):
         raise HttpError(400, f"'{code}' bukan kode wilayah Kemendagri.")
-    region = Region.objects.filter(kode=code).first()
-    if region is None:
-        raise HttpError(404, f"Wilayah dengan kode {code} tidak ditemukan.")
-    return region
+    return found_or_404(
+        Region.objects.filter(kode=code).first(),
+        f"Wilayah dengan kode {code} tidak ditemukan.",
+    )
 
 
 @router.get("/kims", response=list[KimOut])
@@ -242,10 +249,9 @@ def create_kim(request: HttpRequest, payload: KimIn) -> tuple[int, Kim]:
 
 def _managed(request: HttpRequest, kim_id: int) -> Kim:
     actor = api_user(request)
-    kim = selectors.kim_get_for_actor(actor=actor, pk=kim_id)
-    if kim is None:
-        raise HttpError(404, "KIM tidak ditemukan.")
-    return kim
+    return found_or_404(
+        selectors.kim_get_for_actor(actor=actor, pk=kim_id), "KIM tidak ditemukan."
+    )
 
 
 @router.patch("/kims/{kim_id}", response=KimDetail, auth=token_or_session)
@@ -298,18 +304,14 @@ class BoardOut(Schema):
         return str(obj.person.full_name)
 
 
-class ForumOut(Schema):
-    id: int
+class ForumOut(PlacedOut):
     name: str
-    region_code: str = Field(alias="region_id")
-    region_name: str = Field(alias="region.name")
     level: str = Field(alias="region.level")
     kim_count: int
     founded_on: Date | None
     inaugurated_on: Date | None
     inauguration_place: str
     inaugurated_by: str
-    url: str = Field(alias="get_absolute_url")
 
 
 class ForumDetail(ForumOut):
@@ -333,10 +335,7 @@ def list_forums(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet[F
 
 @router.get("/forums/{forum_id}", response=ForumDetail)
 def get_forum(request: HttpRequest, forum_id: int) -> Forum:
-    forum = selectors.forum_get(pk=forum_id)
-    if forum is None:
-        raise HttpError(404, "Forum tidak ditemukan.")
-    return forum
+    return found_or_404(selectors.forum_get(pk=forum_id), "Forum tidak ditemukan.")
 
 
 # --- Events -------------------------------------------------------------------------
@@ -346,13 +345,10 @@ class SpeakerOut(Schema):
     talk_title: str
 
 
-class EventOut(Schema):
-    id: int
+class EventOut(PlacedOut):
     kind: str
     title: str
     theme: str
-    region_code: str = Field(alias="region_id")
-    region_name: str = Field(alias="region.name")
     organiser_region_code: str = Field(alias="organiser_region_id")
     organisers: str
     venue: str
@@ -364,7 +360,6 @@ class EventOut(Schema):
     capacity: int | None
     onsite_count: int
     online_count: int
-    url: str = Field(alias="get_absolute_url")
 
     @staticmethod
     def resolve_online(obj: Event) -> bool:
@@ -401,10 +396,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> QuerySet[
 
 @router.get("/events/{event_id}", response=EventDetail)
 def get_event(request: HttpRequest, event_id: int) -> Event:
-    event = selectors.event_get(pk=event_id)
-    if event is None:
-        raise HttpError(404, "Acara tidak ditemukan.")
-    return event
+    return found_or_404(selectors.event_get(pk=event_id), "Acara tidak ditemukan.")
 
 
 # --- Activities ---------------------------------------------------------------------
