@@ -23,6 +23,8 @@ from django.utils import timezone
 from core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
+OUTBOX_HEADER = "X-Simpul-Outbox"
+LOCATION_HEADER = "X-Simpul-Location"
 FIELD = "idempotency_key"
 KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 # A first send that died without an answer (a killed worker) stops blocking after
@@ -81,6 +83,17 @@ def _keep(row: IdempotencyKey, response: HttpResponse) -> None:
     row.save(update_fields=["status", "location", "content_type", "body"])
 
 
+def _for_outbox(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A redirect told to the outbox rather than followed by its fetch(): the page
+    then opens the address itself, and the message the view left ("Activity
+    reported") is shown there instead of being spent on the fetch."""
+    if request.headers.get(OUTBOX_HEADER) and 300 <= response.status_code < 400:
+        told = HttpResponse(status=204)
+        told[LOCATION_HEADER] = response["Location"]
+        return told
+    return response
+
+
 def idempotent(view: View) -> View:
     """Run ``view`` once per key for POSTs that carry one; other requests pass."""
 
@@ -91,7 +104,7 @@ def idempotent(view: View) -> View:
             return view(request, *args, **kwargs)
         claimed = _claim(key, request.path[:200])
         if isinstance(claimed, HttpResponse):
-            return claimed
+            return _for_outbox(request, claimed)
         try:
             response = view(request, *args, **kwargs)
         except BaseException:
@@ -101,7 +114,7 @@ def idempotent(view: View) -> View:
             _keep(claimed, response)
         else:
             claimed.delete()
-        return response
+        return _for_outbox(request, response)
 
     return wrapper
 

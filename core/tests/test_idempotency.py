@@ -104,3 +104,14 @@ def test_a_refused_info_request_is_a_400_with_the_reason_in_indonesian(
     assert response.status_code == 400
     assert "Bidang ini tidak boleh kosong" in response.content.decode()
     assert not IdempotencyKey.objects.exists()
+
+
+def test_the_outbox_is_told_the_redirect_instead_of_following_it() -> None:
+    view, calls = make_view([302])
+    request = RequestFactory().post(
+        "/kirim/", {}, headers={"Idempotency-Key": KEY, "X-Simpul-Outbox": "1"}
+    )
+    told = view(request)
+    assert told.status_code == 204 and told["X-Simpul-Location"] == "/terkirim/1/"
+    assert IdempotencyKey.objects.get().status == 302  # a plain resend still redirects
+    assert post(view)["Location"] == "/terkirim/1/" and calls == [302]

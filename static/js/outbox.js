@@ -151,7 +151,8 @@
       item.status = "sent";
       item.reason = "";
       item.sentAt = new Date().toISOString();
-      item.resultUrl = r.redirected ? new URL(r.url).pathname : "";
+      item.resultUrl = r.headers.get("X-Simpul-Location") ||
+        (r.redirected ? new URL(r.url).pathname : "");
       if (type.indexOf("json") >= 0) {
         try { item.result = JSON.parse(body); } catch (e) { item.result = null; }
       }
@@ -264,6 +265,8 @@
   // Show the answer to a form sent while the person is on the page, as the browser
   // would have: follow the redirect, or show the page that came back.
   function showAnswer(response, body) {
+    var next = response.headers.get("X-Simpul-Location");
+    if (next) { location.assign(next); return; }
     if (response.redirected) { location.assign(response.url); return; }
     document.open();
     document.write(body);
