@@ -115,3 +115,9 @@ def test_the_outbox_is_told_the_redirect_instead_of_following_it() -> None:
     assert told.status_code == 204 and told["X-Simpul-Location"] == "/terkirim/1/"
     assert IdempotencyKey.objects.get().status == 302  # a plain resend still redirects
     assert post(view)["Location"] == "/terkirim/1/" and calls == [302]
+
+
+def test_old_keys_are_pruned_daily() -> None:
+    from core.schedule import registered_periodic
+
+    assert "core.idempotency_prune" in [p.name for p in registered_periodic()]
