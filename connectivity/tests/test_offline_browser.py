@@ -56,3 +56,24 @@ def test_no_signal_report_written_offline_with_a_typed_village(
     expect(page.locator("#report-status")).to_contain_text("Muara Aloh")
     expect(page.locator("#report-outbox .outbox-fix")).to_have_count(0)
     assert Observation.objects.filter(region_id="64.02.01.2003").count() == 2
+
+
+def test_reports_queued_by_the_previous_release_are_still_sent(
+    page, live_server
+) -> None:  # type: ignore[no-untyped-def]
+    phone(page)
+    page.goto(live_server.url + "/sinyal/lapor/")
+    # The release before the outbox kept reports in localStorage, a typed name cut
+    # to its first word ("Muara"): that one must be shown for fixing, not lost.
+    page.evaluate(
+        """() => localStorage.setItem("simpul.sinyal.reports", JSON.stringify([
+          {idempotency_key: "old-release-0001", region: "64.02.12.2005",
+           technology: "none", operator: "", note: "", lat: null, lng: null},
+          {idempotency_key: "old-release-0002", region: "Muara",
+           technology: "none", operator: "", note: "", lat: null, lng: null}]))"""
+    )
+    page.reload()
+    expect(page.locator("#report-outbox .outbox-fix")).to_contain_text("Muara")
+    expect(page.locator("#report-outbox .outbox-sent")).to_have_count(1)
+    assert Observation.objects.get().region_id == "64.02.12.2005"
+    assert page.evaluate("() => localStorage.getItem('simpul.sinyal.reports')") is None

@@ -94,7 +94,7 @@ def test_request_needs_contact_and_a_valid_phone(client: Client, offices) -> Non
     assert "email" in response.content.decode()
     data["requester_phone"] = "12"
     data["delivery"] = "pickup"
-    assert client.post("/ppid/ajukan/", data).status_code == 200
+    assert client.post("/ppid/ajukan/", data).status_code == 400
     assert not InfoRequest.objects.exists()
 
 

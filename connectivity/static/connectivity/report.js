@@ -115,7 +115,25 @@
     });
   }
 
+  // Reports kept by the release before the outbox (localStorage) move into it, keys
+  // and all, so they are still sent (or shown for fixing), and only once.
+  function adoptOldQueue() {
+    var OLD = "simpul.sinyal.reports", old;
+    try { old = JSON.parse(localStorage.getItem(OLD) || "[]"); } catch (e) { old = []; }
+    if (!old.length) return Promise.resolve();
+    return Promise.all(old.map(function (body) {
+      return outbox.put({
+        key: body.idempotency_key, kind: KIND, title: d.title, url: d.api,
+        page: location.pathname, json: body, typed: body.region || "",
+        summary: [body.region, body.note].filter(Boolean).join(" · "),
+        msgs: { refused: d.refused }, status: "waiting", reason: "",
+        created: body.observed_at || new Date().toISOString(),
+      });
+    })).then(function () { localStorage.removeItem(OLD); return outbox.flush(); });
+  }
+
   if (!form.elements.idempotency_key.value) form.elements.idempotency_key.value = outbox.newKey();
+  adoptOldQueue().catch(function () { /* kept where it was; tried again next time */ });
   outbox.onChange(show);
   window.addEventListener("hashchange", reopen);
   reopen();
