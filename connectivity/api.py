@@ -31,6 +31,7 @@ from core.api import found_or_404
 from core.geojson import geojson_response
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from regions.models import Region
+from regions.selectors import village_from_text
 
 router = Router(tags=["connectivity"])
 P = "/connectivity"
@@ -140,7 +141,10 @@ class ObservationIn(Schema):
 
 class ReportIn(Schema):
     idempotency_key: str = Field(..., min_length=8, max_length=64)
-    region: str | None = None
+    # A village code, or its name as typed ("Ma. Aloh", "muara aloh, Muara Badak").
+    region: str | None = Field(None, max_length=200)
+    # The kabupaten or kecamatan the name is looked up in (default: the province).
+    within: str | None = Field(None, max_length=13)
     lat: float | None = None
     lng: float | None = None
     technology: TechName = "none"
@@ -411,10 +415,16 @@ def file_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str,
         increment=True,
     ):
         raise HttpError(429, "Terlalu banyak laporan. Tunggu sebentar lalu coba lagi.")
-    region = _region(payload.region, village=True) if payload.region else None
+    # A name that names no village, or several, is a 400 with the reason (and the
+    # candidates): the phone keeps the report for the person to fix, never drops it.
+    region = (
+        village_from_text(text=payload.region, within=payload.within)
+        if payload.region and payload.region.strip()
+        else None
+    )
     user = request.user if isinstance(request.user, User) else None
     report, created = services.report_submit(
-        actor=user, region=region, **payload.model_dump(exclude={"region"})
+        actor=user, region=region, **payload.model_dump(exclude={"region", "within"})
     )
     return (201 if created else 200), {
         "id": report.pk,

@@ -135,7 +135,8 @@ class ReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        region = (data.get("region") or "").split(" ")[0].strip()
+        # A code picked from the list or a name as typed: the view resolves it.
+        region = (data.get("region") or "").strip()
         data["region"] = region
         lat, lng = data.get("lat"), data.get("lng")
         if lat is not None or lng is not None:

@@ -31,7 +31,7 @@ from connectivity.forms import (
 from connectivity.models import Observation, Programme, Tower
 from core.forms import add_validation_errors
 from regions.models import Region
-from regions.selectors import region_ancestors
+from regions.selectors import region_ancestors, village_from_text
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -184,11 +184,10 @@ def report(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         region = None
         if data["region"]:
-            region = Region.objects.filter(
-                kode=data["region"], level=Region.Level.VILLAGE
-            ).first()
-            if region is None:
-                form.add_error("region", _("Choose a village from the list."))
+            try:
+                region = village_from_text(text=data["region"])
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
         if not form.errors:
             try:
                 done, _created = services.report_submit(

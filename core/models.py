@@ -59,3 +59,30 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdempotencyKey(models.Model):
+    """A form sent from a phone's outbox, by the key the phone gave it: the same key
+    sent again (a reconnect that lost the first answer) gets the first answer back
+    instead of making a second record (see ``core.idempotency``)."""
+
+    key = models.CharField(_("key"), max_length=64)
+    scope = models.CharField(_("scope"), max_length=200)  # the path it was sent to
+    # 0 while the first send is still being handled.
+    status = models.PositiveSmallIntegerField(_("response status"), default=0)
+    location = models.CharField(_("redirected to"), max_length=500, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    body = models.TextField(_("response body"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "scope"], name="core_idempotency_key_scope"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

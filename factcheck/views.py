@@ -25,6 +25,7 @@ from accounts.permissions import can
 from accounts.services import audit_record
 from core.exports import table_response
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
 from factcheck import messages as texts
 from factcheck import selectors, services
 from factcheck.forms import (
@@ -58,6 +59,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @ratelimit(key="ip", rate=settings.TIPLINE_RATE, method="POST", block=True)
+@idempotent
 def tip_form(request: HttpRequest) -> HttpResponse:
     """The "Cek dulu sebelum sebar" form: paste a message, learn if it was checked."""
     form = TipForm(request.POST or None)

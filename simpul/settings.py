@@ -232,11 +232,25 @@ LANGUAGE_COOKIE_NAME = "simpul_lang"
 # --- Static and uploaded files --------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+WORKBOX_PACKAGES = [
+    "workbox-sw",
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-precaching",
+    "workbox-expiration",
+]
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end libraries come from the npm registry (package.json), never copied in.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    # Workbox for the service worker (core/pwa.py): workbox-sw loads its modules
+    # from one folder, so every package's build/ is served under the same prefix.
+    *(
+        ("vendor/workbox", BASE_DIR / "node_modules" / package / "build")
+        for package in WORKBOX_PACKAGES
+    ),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
@@ -331,6 +345,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The service worker (/sw.js) and the web app manifest are our own.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
     }
 }
 

@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from accounts.permissions import can
 from core import exports
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
 from core.inputs import parse_year
 from datahub import selectors, services
 from datahub.forms import (
@@ -48,6 +49,7 @@ def ppid_home(request: HttpRequest) -> HttpResponse:
 
 
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
+@idempotent
 def request_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if office_slug := request.GET.get("kantor"):
@@ -62,7 +64,9 @@ def request_create(request: HttpRequest) -> HttpResponse:
             add_validation_errors(form, exc)
         else:
             return redirect(filed.get_absolute_url() + "?baru=1")
-    return render(request, "datahub/ppid_form.html", {"form": form})
+    # A refusal is a 400, which the outbox shows for fixing.
+    status = 400 if form.errors else 200
+    return render(request, "datahub/ppid_form.html", {"form": form}, status=status)
 
 
 def request_track(request: HttpRequest) -> HttpResponse:

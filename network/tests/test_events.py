@@ -95,7 +95,7 @@ def test_invited_events_refuse_public_registration(client: Client, training) -> 
     response = client.post(
         f"/acara/{training.pk}/", {"full_name": "A", "phone": "081200000081"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Participant.objects.exists()
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
 from network import selectors, services
 from network.forms import (
     ActivityForm,
@@ -31,6 +32,7 @@ from network.views.kims import _managed_kim
 
 
 @login_required
+@idempotent
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
     kim = _managed_kim(actor, pk)
@@ -51,6 +53,7 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "network/activity_form.html",
         {"form": form, "kim": kim, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        status=400 if form.errors else 200,  # a refusal the outbox shows for fixing
     )
 
 

@@ -18,6 +18,7 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.services import audit_record
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
 from network import calendar, selectors, services
 from network.forms import (
     EventForm,
@@ -83,6 +84,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@idempotent
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(pk=pk)
     user = request.user
@@ -126,6 +128,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if event.is_published
             else None,
         },
+        status=400 if form.errors else 200,  # a refusal the outbox shows for fixing
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
 from network import selectors, services
 from network.certificates import certificate_pdf
 from network.forms import (
@@ -66,6 +67,7 @@ def participant_home(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@idempotent
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The URL in a participant's QR code: opened by the participant's or the
     organiser's phone, it asks to confirm and records the attendance (POST)."""
@@ -103,6 +105,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@idempotent
 def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The event's own QR code, shown at the venue: participants check in by
     name and phone number (registered ones are recognised by phone)."""
@@ -120,7 +123,12 @@ def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Attendance recorded. Welcome!"))
             return redirect(attendance.participant.get_absolute_url())
-    return render(request, "network/event_checkin.html", {"event": event, "form": form})
+    return render(
+        request,
+        "network/event_checkin.html",
+        {"event": event, "form": form},
+        status=400 if form.errors else 200,  # a refusal the outbox shows for fixing
+    )
 
 
 def participant_qr(request: HttpRequest, token: str) -> HttpResponse:
