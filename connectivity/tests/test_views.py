@@ -324,3 +324,42 @@ def test_csv_exports_escape_formulas(client: Client) -> None:
     assert ',"=HYPERLINK' not in places
     villages = client.get("/sinyal/wilayah/64.02/desa.csv").content.decode()
     assert f"{V},'@SUM(1+1)*cmd|' /C calc'!A0," in villages
+
+
+def test_places_export_is_indonesian_and_reimports(client: Client, make_user) -> None:
+    hooks.demo()
+    client.force_login(make_user(Role.DISTRICT_OPERATOR, "64.02.12"))
+    exported = client.get("/sinyal/wilayah/64.02.12/tempat.csv").content
+    lines = exported.decode().splitlines()
+    assert lines[0].startswith("id,kode_desa,jenis,nama,lat,lng,rumah_tangga")
+    body = "\n".join(lines[1:])
+    assert "settlement" not in body and "Permukiman" in body
+    places = {
+        p.pk: (p.kind, p.name, p.lat, p.lng, p.weight, p.weight_is_custom)
+        for p in Place.objects.all()
+    }
+    moved = set(Place.objects.filter(at_default_location=False).values_list("pk"))
+
+    def upload(data: bytes) -> str:
+        return client.post(
+            "/sinyal/tempat/impor/",
+            {"file": SimpleUploadedFile("tempat.csv", data, "text/csv")},
+        ).content.decode()
+
+    # As exported: accepted, nothing created or corrected.
+    html = upload(exported)
+    assert "0 dibuat, 0 dikoreksi" in html and "errorlist" not in html
+    assert {
+        p.pk: (p.kind, p.name, p.lat, p.lng, p.weight, p.weight_is_custom)
+        for p in Place.objects.all()
+    } == places
+    assert set(Place.objects.filter(at_default_location=False).values_list("pk")) == (
+        moved
+    )
+    # A changed cell corrects that place.
+    first = lines[1].split(",")
+    first[3] = "Nama Baru"
+    html = upload("\n".join([lines[0], ",".join(first)]).encode())
+    assert "0 dibuat, 1 dikoreksi" in html
+    assert Place.objects.get(pk=int(first[0])).name == "Nama Baru"
+    assert Place.objects.count() == len(places)

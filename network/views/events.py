@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
+from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.forms import add_validation_errors
 from network import calendar, selectors, services
@@ -64,7 +65,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 [
                     e.pk,
                     e.title,
-                    e.kind,
+                    e.get_kind_display(),
                     e.starts_at,
                     e.venue,
                     e.region_id,
@@ -226,11 +227,11 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [
             [
                 p.person.full_name,
-                p.person.phone or "",
+                phone_text(p.person.phone),
                 p.person.email,
                 p.origin,
                 p.kim.name if p.kim else "",
-                p.attendance.mode if hasattr(p, "attendance") else "",
+                p.attendance.get_mode_display() if hasattr(p, "attendance") else "",
                 next((a.score for a in p.attempts.all() if a.phase == "pre"), None),
                 next((a.score for a in p.attempts.all() if a.phase == "post"), None),
             ]
