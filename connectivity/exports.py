@@ -13,7 +13,13 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from connectivity import selectors
-from connectivity.models import Place, Technology, VillageStatus
+from connectivity.models import (
+    DEMO_SOURCE,
+    SOURCE_LABELS,
+    Place,
+    Technology,
+    VillageStatus,
+)
 from core.exports import CSV_TYPE, attachment, csv_text
 from core.pdf import FONT, stylesheet
 from regions.models import Region
@@ -264,6 +270,8 @@ def pdf_report(*, region: Region) -> bytes:
         initialFontName=FONT,
     )
     p = selectors.progress(region=region)
+    with translation.override("id"):
+        demo_label = str(SOURCE_LABELS[DEMO_SOURCE])
 
     def pct(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.0f}%"
@@ -352,8 +360,8 @@ def pdf_report(*, region: Region) -> bytes:
     story.append(
         Paragraph(
             "Status desa diturunkan dari pengamatan terkonfirmasi; laporan warga "
-            "belum dihitung sampai dikonfirmasi petugas. Data bertanda "
-            "demo/estimate adalah contoh.",
+            "belum dihitung sampai dikonfirmasi petugas. Data bersumber "
+            f"“{demo_label}” adalah contoh.",
             styles["Italic"],
         )
     )

@@ -344,7 +344,7 @@ def place_features(*, region: Region) -> dict[str, Any]:
             weight=p.weight,
             households=p.households,
             population=p.population,
-            source=p.source,
+            source=p.source_label,
             at_default_location=p.at_default_location,
             observed_tech=p.observed_tech,
             observed_at=p.observed_at.isoformat() if p.observed_at else None,

@@ -363,3 +363,47 @@ def test_places_export_is_indonesian_and_reimports(client: Client, make_user) ->
     assert "0 dibuat, 1 dikoreksi" in html
     assert Place.objects.get(pk=int(first[0])).name == "Nama Baru"
     assert Place.objects.count() == len(places)
+
+
+RAW_VALUES = [
+    "NONE",
+    "default: region representative point",
+    "demo/estimate",
+    "tidak kantor bersinyal",
+    "<strong>/</strong>",
+    "<strong></strong>",
+]
+
+
+def _visible(html: str) -> str:
+    """The page without its tags' attributes (class names may hold values)."""
+    import re
+
+    return re.sub(r"<(\w+)[^>]*>", r"<\1>", html)
+
+
+def test_village_pages_without_data_say_so_and_show_no_raw_values(
+    client: Client,
+) -> None:
+    # Berau has no signal data at all (the demo covers Kukar).
+    region_page = _visible(client.get("/wilayah/64.03.01.2001/").content.decode())
+    signal_page = _visible(client.get("/sinyal/desa/64.03.01.2001/").content.decode())
+    assert "Belum ada yang mencatat sinyal seluler di desa ini" in region_page
+    assert "Belum ada yang mencatat sinyal seluler di desa ini" in signal_page
+    for html in (region_page, signal_page):
+        for raw in RAW_VALUES:
+            assert raw not in html, raw
+
+
+def test_signal_pages_show_labels_not_internal_values(client: Client) -> None:
+    hooks.demo()
+    for url in [f"/sinyal/desa/{V}/", f"/wilayah/{V}/", "/sinyal/wilayah/64.02.12/"]:
+        html = _visible(client.get(url).content.decode())
+        for raw in RAW_VALUES:
+            assert raw not in html, (url, raw)
+    html = client.get(f"/sinyal/desa/{V}/").content.decode()
+    assert "Data demo (perkiraan)" in html
+    data = client.get(f"/sinyal/wilayah/{V}/peta.json").json()
+    places = data.get("places", {}).get("features", [])
+    sources = {f["properties"].get("source") for f in places}
+    assert "demo/estimate" not in sources
