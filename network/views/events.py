@@ -19,6 +19,7 @@ from accounts.permissions import can
 from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.forms import add_validation_errors
+from core.links import site_url
 from network import calendar, selectors, services
 from network.forms import (
     EventForm,
@@ -135,9 +136,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(pk=pk)
     if event is None:
         raise Http404(_("Event not found."))
-    body = calendar.event_ics(
-        event, url=request.build_absolute_uri(event.get_absolute_url())
-    )
+    body = calendar.event_ics(event, url=site_url(event.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="acara-{event.pk}.ics"'
     return response
