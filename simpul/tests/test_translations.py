@@ -32,7 +32,8 @@ pytestmark = pytest.mark.skipif(
 
 def _locale_apps() -> list[str]:
     """The apps with their own catalogue, as the Makefile lists them."""
-    found = re.search(r"^LOCALE_APPS\s*:?=\s*(.+)$", (REPO / "Makefile").read_text(), re.M)
+    makefile = (REPO / "Makefile").read_text()
+    found = re.search(r"^LOCALE_APPS\s*:?=\s*(.+)$", makefile, re.M)
     assert found, "Makefile has no LOCALE_APPS"
     return found.group(1).split()
 
@@ -63,8 +64,7 @@ def _missing(po: Path) -> list[str]:
             check=True,
         ).stdout
         found += [
-            f"{flag[2:]}: {m}"
-            for m in re.findall(r'^msgid "(.+)"$', entries, re.M)
+            f"{flag[2:]}: {m}" for m in re.findall(r'^msgid "(.+)"$', entries, re.M)
         ]
     return found or [counts.strip()]
 
