@@ -39,41 +39,22 @@ VILLAGE_COLUMNS = [
     "observasi_terakhir",
 ]
 # tempat.csv: Indonesian headers and values; ``parse_places`` reads them back
-# (and the English names of the API and of older files).
-PLACE_COLUMNS = [
-    "id",
-    "kode_desa",
-    "jenis",
-    "nama",
-    "lat",
-    "lng",
-    "rumah_tangga",
-    "penduduk",
-    "bobot",
-    "sumber",
-    "sinyal_teramati",
-    "prediksi_terjangkau",
-]
-PLACE_KEYS = dict(
-    zip(
-        PLACE_COLUMNS,
-        [
-            "id",
-            "region",
-            "kind",
-            "name",
-            "lat",
-            "lng",
-            "households",
-            "population",
-            "weight",
-            "source",
-            "observed_tech",
-            "predicted_covered",
-        ],
-        strict=True,
-    )
-)
+# (and the English names of the API and of older files). Header: field.
+PLACE_KEYS = {
+    "id": "id",
+    "kode_desa": "region",
+    "jenis": "kind",
+    "nama": "name",
+    "lat": "lat",
+    "lng": "lng",
+    "rumah_tangga": "households",
+    "penduduk": "population",
+    "bobot": "weight",
+    "sumber": "source",
+    "sinyal_teramati": "observed_tech",
+    "prediksi_terjangkau": "predicted_covered",
+}
+PLACE_COLUMNS = list(PLACE_KEYS)
 
 
 def choice_word(choices: type[models.TextChoices], value: str) -> str:
