@@ -286,3 +286,29 @@ def test_dashboard_counts_what_the_public_catalogue_lists(  # type: ignore[no-un
     assert found is not None
     catalogue = client.get(found.group(2).replace("&amp;", "&"))
     assert int(found.group(1)) == catalogue.context["page"].paginator.count == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_downloaded_table_uploads_again_as_the_same_rows(  # type: ignore[no-untyped-def]
+    client: Client, published, operator, fmt: str
+) -> None:
+    """A table downloaded as CSV or Excel is accepted as the next version of its
+    resource, with the same rows and columns."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from datahub import services
+
+    resource = published.resources.get()
+    before = resource.current
+    url = f"/data/{published.slug}/tabel/{resource.pk}/unduh.{fmt}"
+    data = client.get(url).content
+    version = services.resource_upload(
+        actor=operator,
+        dataset=published,
+        resource=resource,
+        upload=SimpleUploadedFile(f"tabel.{fmt}", data),
+    )
+    assert version.status == ResourceVersion.Status.VALID, version.errors
+    assert version.number == before.number + 1
+    assert version.columns == before.columns
+    assert version.rows == before.rows
