@@ -221,10 +221,10 @@ def parse_places(data: bytes, filename: str) -> list[dict[str, Any]]:
         )
     rows = []
     for n, values in enumerate(reader, start=2):
-        row: dict[str, Any] = dict(zip(header, values, strict=False))
-        if row.get("kind"):
-            row["kind"] = choice_from_word(Place.Kind, row["kind"])
-        rows.append({**row, "_line": f"baris {n}"})
+        cells: dict[str, Any] = dict(zip(header, values, strict=False))
+        if cells.get("kind"):
+            cells["kind"] = choice_from_word(Place.Kind, cells["kind"])
+        rows.append({**cells, "_line": f"baris {n}"})
     return rows
 
 

@@ -97,7 +97,7 @@ STATUS = {
     "dissolved": Kim.Status.DISSOLVED,
 }
 # How the exports write a status; the import reads these (and the STATUS synonyms).
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, str] = {
     Kim.Status.ACTIVE: "aktif",
     Kim.Status.DORMANT: "vakum",
     Kim.Status.DISSOLVED: "bubar",
@@ -589,7 +589,11 @@ def _write_members(
     rows: list[_Row], kims: dict[tuple[str, str], Kim], result: ImportResult
 ) -> None:
     members = [r for r in rows if r.member is not None]
-    updates = {r.membership_id: r.member for r in members if r.membership_id}
+    updates = {
+        r.membership_id: r.member
+        for r in members
+        if r.membership_id is not None and r.member is not None
+    }
     _update_members(updates, result)
     members = [r for r in members if not r.membership_id]
     phones = {r.member["phone"] for r in members if r.member and r.member["phone"]}
@@ -632,9 +636,7 @@ def _write_members(
     result.members_created = len(memberships)
 
 
-def _update_members(
-    updates: dict[int | None, dict[str, Any] | None], result: ImportResult
-) -> None:
+def _update_members(updates: dict[int, dict[str, Any]], result: ImportResult) -> None:
     """Members already in their KIM take the sheet's role, dates, name, email and
     consent (an empty date, email or consent cell keeps what is stored)."""
     changed_members: list[Membership] = []
@@ -644,7 +646,6 @@ def _update_members(
         "person"
     ):
         m = updates[membership.pk]
-        assert m is not None
         own = {"role": m["role"], "joined_on": m["joined_on"], "left_on": m["left_on"]}
         person = {"full_name": m["full_name"], "email": m["email"]}
         if m["public_contact_given"]:

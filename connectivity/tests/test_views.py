@@ -407,3 +407,6 @@ def test_signal_pages_show_labels_not_internal_values(client: Client) -> None:
     places = data.get("places", {}).get("features", [])
     sources = {f["properties"].get("source") for f in places}
     assert "demo/estimate" not in sources
+    # Popups show the technology's label ("Tidak ada sinyal"), never "none".
+    labels = {f["properties"]["observed_label"] for f in places}
+    assert "none" not in labels and "Tidak ada sinyal" in labels
