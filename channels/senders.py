@@ -34,6 +34,7 @@ from django.core.mail import EmailMessage, get_connection
 
 from channels.ratelimit import KeyedBuckets, TokenBucket
 from core import whatsapp
+from core.links import site_url
 
 
 class SendError(Exception):
@@ -438,7 +439,7 @@ class SmsSender(HttpSender):
                 "text": message.body,
                 "sender": settings.SMS_SENDER_ID,
                 "reference": message.reference,
-                "callback_url": f"{settings.SITE_URL}/hooks/sms/",
+                "callback_url": site_url("/hooks/sms/"),
             },
             {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
         )

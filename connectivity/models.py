@@ -30,6 +30,25 @@ INDONESIA_POINT = (
     Q(lat__gte=-11.0) & Q(lat__lte=6.5) & Q(lng__gte=94.0) & Q(lng__lte=141.5)
 )
 
+# Sources the system writes itself; pages show their label, never the raw value.
+DEMO_SOURCE = "demo/estimate"
+SYSTEM_SOURCE_DEFAULT = "default: region representative point"
+SOURCE_LABELS = {
+    DEMO_SOURCE: _("Demo data (estimate)"),
+    SYSTEM_SOURCE_DEFAULT: _("Placed at the village centre, not yet surveyed"),
+    "system": _("Added by the system"),
+    "import": _("Imported from a file"),
+}
+
+
+class SourceLabelMixin:
+    source: str
+
+    @property
+    def source_label(self) -> str:
+        """The source as people read it (system sources translated)."""
+        return str(SOURCE_LABELS.get(self.source, self.source))
+
 
 class Technology(models.TextChoices):
     NONE = "none", _("No signal")
@@ -51,7 +70,7 @@ class Operator(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Place(models.Model):
+class Place(SourceLabelMixin, models.Model):
     """A place that must be reached: a village office, a settlement, a market…"""
 
     class Kind(models.TextChoices):
@@ -153,7 +172,7 @@ class Place(models.Model):
         return TECH_RANK[self.observed_tech] >= TECH_RANK[usable_min_tech()]
 
 
-class Observation(models.Model):
+class Observation(SourceLabelMixin, models.Model):
     """The signal someone saw at a place or in a village, at a time.
 
     Public reports stay ``unconfirmed`` (kept apart from surveyed data) until staff
@@ -281,7 +300,7 @@ class VillageStatus(models.Model):
         return self.status != self.Status.BLANKSPOT
 
 
-class Programme(models.Model):
+class Programme(SourceLabelMixin, models.Model):
     """A trial or programme against blankspots, with its villages and towers."""
 
     class Kind(models.TextChoices):
@@ -321,7 +340,7 @@ class Programme(models.Model):
         return reverse("connectivity:programme", kwargs={"slug": self.slug})
 
 
-class Tower(models.Model):
+class Tower(SourceLabelMixin, models.Model):
     """An existing or planned site, with its radio configuration for the model."""
 
     class Owner(models.TextChoices):

@@ -20,6 +20,7 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from accounts.services import audit_record
+from core.links import site_url
 from datahub import indicators as indicator_registry
 from datahub import tables, workdays
 from datahub.models import (
@@ -750,7 +751,6 @@ def objection_respond(*, actor: User, objection: Objection, response: str) -> Ob
 
 def info_request_notify(*, request_id: int, event: str) -> bool:
     """Email the requester about ``event`` once (idempotent); returns whether sent."""
-    from django.conf import settings
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
@@ -763,7 +763,7 @@ def info_request_notify(*, request_id: int, event: str) -> bool:
         )
         if request is None or not request.requester_email or event in request.notified:
             return False
-        url = settings.SITE_URL + request.get_absolute_url()
+        url = site_url(request.get_absolute_url())
         body = render_to_string(
             "datahub/ppid_email.txt", {"request": request, "event": event, "url": url}
         )

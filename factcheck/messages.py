@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from core.links import site_url
 
 if TYPE_CHECKING:
     from factcheck.models import FactCheck
@@ -44,7 +44,7 @@ NOT_CHECKABLE = (
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url(path)
 
 
 def verdict_text(factcheck: FactCheck, *, intro: str = "") -> str:

@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
+from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.exports import table_response
 from core.forms import add_validation_errors
@@ -426,7 +427,15 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             filename=f"kontak-kim-cekfakta-{factcheck.pk}",
             headers=CONTACT_HEADERS,
             rows=(
-                [c.name, c.role, c.kim, c.region, c.region_code, c.phone, c.email]
+                [
+                    c.name,
+                    c.role,
+                    c.kim,
+                    c.region,
+                    c.region_code,
+                    phone_text(c.phone),
+                    c.email,
+                ]
                 for c in contacts
             ),
         )

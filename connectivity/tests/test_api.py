@@ -316,7 +316,7 @@ def test_progress_programmes_and_exports(client: Client) -> None:
     csv_text = client.get(
         "/api/v1/connectivity/export.csv?region=64.02"
     ).content.decode()
-    assert csv_text.count("\n") == 238 and "blankspot" in csv_text
+    assert csv_text.count("\n") == 238 and ",Blankspot," in csv_text
     geo = json.loads(
         client.get("/api/v1/connectivity/export.geojson?region=64.02").content
     )

@@ -148,11 +148,15 @@ def dashboard_panel(request: HttpRequest) -> str:
     for item in open_requests:
         item.days_left = selectors.working_days_left(due=item.due_on)  # type: ignore[attr-defined]
         item.overdue = -item.days_left  # type: ignore[attr-defined]
+    # The published count is the public catalogue's, for the actor's region, by
+    # the catalogue's own selector: the panel links to that list and both agree.
+    region = user.region_id or ""
     return render_to_string(
         "datahub/_panel.html",
         {
             "drafts": datasets.filter(status=Dataset.Status.DRAFT).count(),
-            "published": datasets.filter(status=Dataset.Status.PUBLISHED).count(),
+            "published": selectors.dataset_search(region=region).count(),
+            "catalogue_query": f"?wilayah={region}" if region else "",
             "open_requests": open_requests,
             "open_count": selectors.info_requests_for_staff(
                 actor=user, status="open"

@@ -343,6 +343,8 @@ def test_demo_data_is_small_ours_and_idempotent() -> None:
     assert Tip.objects.count() == len(DEMO_TIPS)
     # The two tips about the Mahakam bridge are one claim.
     assert Claim.objects.filter(tip_count=2).count() == 1
+    # Every demo verdict carries its date (they had none).
+    assert not FactCheck.objects.filter(published_on__isnull=True).exists()
     assert demo_ensure() == []
     assert FactCheck.objects.count() == len(DEMO_FACTCHECKS)
 

@@ -226,7 +226,7 @@ def test_network_contacts_list_and_csv_export_is_audited(
     assert "t-tower" not in client.get("/staf/cek-fakta/jaringan/").content.decode()
     assert fc.title in client.get("/staf/cek-fakta/jaringan/").content.decode()
     csv = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/", {"format": "csv"})
-    assert "+6281311112222" in csv.content.decode()
+    assert "0813-1111-2222" in csv.content.decode()  # text in Excel
     assert AuditEntry.objects.filter(action="export", object_id=str(fc.pk)).exists()
 
 

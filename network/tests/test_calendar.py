@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from icalendar import Calendar
 
@@ -44,7 +45,8 @@ def test_event_ics_is_an_rfc5545_calendar(client: Client, event: Event) -> None:
     assert item.decoded("dtstart") == START
     assert (item.decoded("dtend") - START).total_seconds() == 2 * 3600
     assert "Aula Kecamatan" in str(item["location"])
-    assert str(item["url"]) == f"http://testserver/acara/{event.pk}/"
+    # A saved calendar entry links to the site (SITE_URL), not the request host.
+    assert str(item["url"]) == f"{settings.SITE_URL}/acara/{event.pk}/"
     uid = str(item["uid"])
     event.title = "Judul lain"
     event.save()

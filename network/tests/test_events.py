@@ -175,7 +175,8 @@ def test_organiser_checks_in_and_exports_participants(
     )
     assert Attendance.objects.get().method == "organiser"
     response = client.get(f"/staf/acara/{training.pk}/", {"format": "csv"})
-    assert "+6281200000081" in response.content.decode("utf-8-sig")
+    # The phone as text Excel keeps (no 6.28E+12), the mode in words.
+    assert "Budi,0812-0000-0081,,,,Daring," in response.content.decode("utf-8-sig")
     assert AuditEntry.objects.filter(action="export").count() == 1
 
 
@@ -247,3 +248,24 @@ def test_event_capacity_out_of_range_is_a_form_error(
     assert not Event.objects.exists()
     response = client.post("/staf/acara/baru/", {**form, "capacity": "150"})
     assert response.status_code == 302 and Event.objects.get().capacity == 150
+
+
+def test_event_list_exports_show_wita_and_indonesian_kinds(
+    client: Client, training
+) -> None:
+    """The CSV and the XLSX show the same WITA clock time (the CSV showed UTC)."""
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    Event.objects.filter(pk=training.pk).update(
+        starts_at=datetime(2026, 12, 16, 1, 0, tzinfo=UTC)
+    )
+    body = client.get("/acara/", {"format": "csv"}).content.decode("utf-8-sig")
+    row = body.splitlines()[1]
+    assert "2026-12-16 09:00" in row and "+00:00" not in row
+    assert "Pelatihan literasi digital" in row or "training" not in row
+    data = client.get("/acara/", {"format": "xlsx"}).content
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["D2"].value == datetime(2026, 12, 16, 9, 0)  # type: ignore[index]

@@ -94,7 +94,7 @@ def test_member_export_is_logged(client: Client, make_user, kim) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
     response = client.get("/staf/kim/anggota-ekspor/", {"format": "csv"})
     body = response.content.decode("utf-8-sig")
-    assert "Anggota A" in body and "+62812000091" in body
+    assert "Anggota A" in body and "0812-000-091" in body
     entry = AuditEntry.objects.get(action="export")
     assert entry.changes["rows"] == 1
     response = client.get(f"/staf/kim/{kim.pk}/", {"format": "xlsx"})

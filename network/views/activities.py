@@ -85,12 +85,12 @@ def activity_review_list(request: HttpRequest) -> HttpResponse:
                     a.pk,
                     a.kim.name,
                     a.kim.region_id,
-                    a.kind,
+                    a.get_kind_display(),
                     a.title,
                     a.date,
                     a.place,
                     a.participants,
-                    a.status,
+                    a.get_status_display(),
                 ]
                 for a in activities
             ),

@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
+from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
+from core.links import site_url
 from network import calendar, selectors, services
 from network.forms import (
     EventForm,
@@ -65,7 +67,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 [
                     e.pk,
                     e.title,
-                    e.kind,
+                    e.get_kind_display(),
                     e.starts_at,
                     e.venue,
                     e.region_id,
@@ -137,9 +139,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(pk=pk)
     if event is None:
         raise Http404(_("Event not found."))
-    body = calendar.event_ics(
-        event, url=request.build_absolute_uri(event.get_absolute_url())
-    )
+    body = calendar.event_ics(event, url=site_url(event.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="acara-{event.pk}.ics"'
     return response
@@ -229,11 +229,11 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [
             [
                 p.person.full_name,
-                p.person.phone or "",
+                phone_text(p.person.phone),
                 p.person.email,
                 p.origin,
                 p.kim.name if p.kim else "",
-                p.attendance.mode if hasattr(p, "attendance") else "",
+                p.attendance.get_mode_display() if hasattr(p, "attendance") else "",
                 next((a.score for a in p.attempts.all() if a.phase == "pre"), None),
                 next((a.score for a in p.attempts.all() if a.phase == "post"), None),
             ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +20,7 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can, in_scope
 from accounts.services import audit_record
 from core.forms import add_validation_errors
+from core.links import site_url
 from network import selectors as network
 from newsroom import reports, selectors, services
 from newsroom.forms import (
@@ -49,7 +49,7 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             dissemination = services.dissemination_create(
                 actor=user,
-                item_url=settings.SITE_URL + article.get_absolute_url(),
+                item_url=site_url(article.get_absolute_url()),
                 title=article.title,
                 summary=article.lead,
                 item_ref=article.item_ref,
