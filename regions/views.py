@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from regions.models import Region
-from regions.pages import render_sections
+from regions.pages import Page, render_sections
 from regions.selectors import (
     children_with_counts,
     region_ancestors,
@@ -20,6 +20,11 @@ from regions.selectors import (
 )
 
 PROVINCE_CODE = settings.HOME_REGION
+TEMPLATES: dict[Page, str] = {
+    "home": "regions/home.html",
+    "region": "regions/detail.html",
+    "data": "regions/data.html",
+}
 
 
 def _region_or_404(kode: str) -> Region:
@@ -46,7 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     region = _person_region(request, province)
     return render(
         request,
-        "regions/home.html",
+        TEMPLATES["home"],
         {
             "region": region,
             "province": province,
@@ -56,33 +61,27 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def region_detail(request: HttpRequest, kode: str) -> HttpResponse:
+def _region_page(request: HttpRequest, kode: str, page: Page) -> HttpResponse:
     region = _region_or_404(kode)
-    return render(
-        request,
-        "regions/detail.html",
-        {
-            "region": region,
-            "ancestors": region_ancestors(region=region),
-            "summary": region_summary(region=region),
-            "children": children_with_counts(region=region),
-            "sections": render_sections(request, region),
-        },
-    )
+    context = {
+        "region": region,
+        "ancestors": region_ancestors(region=region),
+        "sections": render_sections(request, region, page=page),
+    }
+    if page == "region":
+        context["summary"] = region_summary(region=region)
+        context["children"] = children_with_counts(region=region)
+    return render(request, TEMPLATES[page], context)
+
+
+def region_detail(request: HttpRequest, kode: str) -> HttpResponse:
+    """A region's page: its areas (a list, then a map) and what apps add."""
+    return _region_page(request, kode, "region")
 
 
 def region_data(request: HttpRequest, kode: str) -> HttpResponse:
     """A region's data page: the indicator charts and figures the apps add."""
-    region = _region_or_404(kode)
-    return render(
-        request,
-        "regions/data.html",
-        {
-            "region": region,
-            "ancestors": [*region_ancestors(region=region), region],
-            "sections": render_sections(request, region, page="data"),
-        },
-    )
+    return _region_page(request, kode, "data")
 
 
 def region_search(request: HttpRequest) -> HttpResponse:
