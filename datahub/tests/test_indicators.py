@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from datahub import indicators, services
@@ -289,3 +290,26 @@ def test_demo_tips_and_factchecks_fill_the_topic_indicator(
         if column.startswith("aduan_") and value
     }
     assert len(topics_used) >= 4  # scams, health, disasters, politics, prices…
+
+
+def test_charts_draw_only_the_areas_with_a_value() -> None:
+    from datahub.models import Dataset
+    from datahub.selectors import IndicatorChart
+    from datahub.views.indicators import _chart
+
+    chart = IndicatorChart(
+        dataset=Dataset(slug="kim"),
+        title="KIM",
+        value_column="kim",
+        unit="",
+        bars=[("64.02.06", "Tenggarong", 3.0), ("64.02.01", "Muara Muntai", 0.0),
+              ("64.02.02", "Loa Kulu", 0.0), ("64.02.03", "Loa Janan", 1.0)],
+        highlight="64.02.02",
+        maximum=3.0,
+    )  # fmt: skip
+    drawn = _chart(chart)
+    labels = [r["label"] for r in drawn["rows"]]
+    assert labels == ["Tenggarong", "Loa Kulu", "Loa Janan"]
+    assert drawn["without_value"] == 1
+    html = render_to_string("datahub/_chart.html", {"chart": drawn})
+    assert "1 wilayah lain tanpa nilai tidak digambar" in html
