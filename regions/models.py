@@ -93,6 +93,12 @@ class Region(models.Model):
     def is_province(self) -> bool:
         return self.level == self.Level.PROVINCE
 
+    @property
+    def map_zoom(self) -> int:
+        """The zoom level (web map tiles) at which the region fills a phone's map;
+        its boundaries are simplified for it (``regions.selectors``)."""
+        return {"provinsi": 6, "kabkota": 8, "kecamatan": 10}.get(self.level, 12)
+
     def contains_code(self, kode: str) -> bool:
         """Whether the region with code ``kode`` is this region or lies inside it."""
         return kode == self.kode or kode.startswith(self.kode + ".")

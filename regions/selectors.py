@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
-from core.geojson import rfc7946_geometry
+from core.geojson import rfc7946_geometry, simplify_geometry, tolerance_for_zoom
 from regions.models import Region, RegionBoundary
 from regions.names import Place, Resolution, resolve
 from regions.search import alias_code, normalize, skeleton
@@ -119,7 +119,11 @@ def region_ancestors(*, region: Region) -> list[Region]:
     return [by_code[c] for c in codes if c in by_code]
 
 
-def _feature(region: Region, geometry: dict[str, Any] | None) -> dict[str, Any]:
+def _feature(
+    region: Region, geometry: dict[str, Any] | None, zoom: int | None = None
+) -> dict[str, Any]:
+    if zoom is not None:
+        geometry = simplify_geometry(geometry, tolerance_for_zoom(zoom))
     return {
         "type": "Feature",
         "id": region.kode,
@@ -136,14 +140,17 @@ def _feature(region: Region, geometry: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def region_feature(*, region: Region) -> dict[str, Any]:
+def region_feature(*, region: Region, zoom: int | None = None) -> dict[str, Any]:
+    """The region with its boundary; simplified for ``zoom`` when given."""
     shape = RegionBoundary.objects.filter(region=region).values_list(
         "geometry", flat=True
     )
-    return _feature(region, shape.first())
+    return _feature(region, shape.first(), zoom)
 
 
-def region_children_features(*, region: Region) -> dict[str, Any]:
+def region_children_features(
+    *, region: Region, zoom: int | None = None
+) -> dict[str, Any]:
     """The children of a region with their boundaries, as a FeatureCollection."""
     children = list(region.children.order_by("kode"))
     shapes = dict(
@@ -153,7 +160,9 @@ def region_children_features(*, region: Region) -> dict[str, Any]:
     )
     return {
         "type": "FeatureCollection",
-        "features": [_feature(child, shapes.get(child.kode)) for child in children],
+        "features": [
+            _feature(child, shapes.get(child.kode), zoom) for child in children
+        ],
     }
 
 

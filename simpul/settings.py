@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from simpul.env import env_bool, env_int, env_list, env_str
 
@@ -65,6 +66,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The province this deployment serves (its Kemendagri code): the home page,
 # the default region of maps, news and APIs.  Kalimantan Timur by default.
 HOME_REGION = env_str("SIMPUL_HOME_REGION", "64")
+# The office that runs this deployment: its name in the header, the footer and
+# the home page, and its logo (an image URL, e.g. /media/logo.svg) beside Simpul's.
+OFFICE_NAME = env_str("SIMPUL_OFFICE_NAME", "Diskominfo Provinsi Kalimantan Timur")
+OFFICE_LOGO_URL = env_str("SIMPUL_OFFICE_LOGO_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -254,18 +259,25 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Hashed, gzip- and brotli-compressed names after `collectstatic`, cached for a
+# year by the browser: production, and `make run` (bin/run-dev collects first).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            # Hashed, compressed names after `collectstatic` in production.
-            if env_bool("STATIC_MANIFEST", not DEBUG)
+            "core.staticfiles.SimpulStaticFilesStorage"
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+_collected = STATIC_MANIFEST and (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_USE_FINDERS = not _collected
+# Collected files are served as collected (no rescans); else edits show at once.
+WHITENOISE_AUTOREFRESH = DEBUG and not _collected
+# Source maps are for developers' tools, never sent to phones: not compressed.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -29,6 +29,7 @@ def test_regency_admin_signs_in_opens_the_map_and_switches_language(
 
     page.click("text=Kabupaten Kutai Kartanegara")
     page.wait_for_url("**/wilayah/64.02/")
+    page.click("[data-map-load]")  # maps load when asked (or scrolled to)
     page.wait_for_selector("#map[data-ready='1']")
     # The regency outline and its 20 kecamatan are drawn from our own GeoJSON.
     assert page.locator("#map path.leaflet-interactive").count() == 20
@@ -38,7 +39,9 @@ def test_regency_admin_signs_in_opens_the_map_and_switches_language(
     page.click("form.lang button[value=en]")
     page.wait_for_selector("html[lang=en]")
     assert "Districts" in page.inner_text("main")
+    page.click("header details.menu summary")  # the phone's folded menu
     assert "Sign out" in page.inner_text("header")
     page.click("form.lang button[value=id]")
     page.wait_for_selector("html[lang=id]")
+    page.click("header details.menu summary")
     assert "Keluar" in page.inner_text("header")

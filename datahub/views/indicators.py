@@ -77,7 +77,10 @@ def _segments(
 
 def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
     rows = []
-    for i, (code, name, value) in enumerate(chart.bars):
+    # Only the areas with a value are drawn (and the highlighted one): a column
+    # of zeros says less than one line under the chart.
+    bars = [b for b in chart.bars if b[2] or b[0] == chart.highlight]
+    for i, (code, name, value) in enumerate(bars):
         width = round(value / chart.maximum * BAR_SPACE, 1) if chart.maximum else 0
         label = name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
         y = i * 22 + 4
@@ -114,6 +117,7 @@ def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
     return {
         "dataset": chart.dataset,
         "title": chart.title,
+        "without_value": len(chart.bars) - len(bars),
         "unit": chart.unit,
         "rows": rows,
         "legend": legend,

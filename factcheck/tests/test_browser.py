@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_citizen_checks_a_known_hoax_on_the_public_form(page, live_server, corpus):
     page.goto(live_server.url + "/cek-fakta/arsip/")
+    page.click("header details.menu summary")  # the phone's folded menu
     page.click("header nav >> text=Cek fakta")
     page.wait_for_url("**/cek-fakta/")
     assert "Cek dulu sebelum sebar" in page.inner_text("h1")

@@ -138,6 +138,7 @@ def test_public_map_shows_the_demo_kims(page, live_server, kaltim) -> None:
 
     load_demo()
     page.goto(live_server.url + "/kim/")
+    page.click("[data-map-load]")  # maps load when asked (or scrolled to)
     page.wait_for_selector("#map[data-ready='1']")
     assert page.locator("#map path.kim-marker").count() == Kim.objects.count() >= 10
     page.select_option("select[name=kabupaten]", "64.02")
