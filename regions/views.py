@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from core.viewtools import or_404
 from regions.models import Region
 from regions.pages import render_sections
 from regions.selectors import (
@@ -22,10 +23,9 @@ PROVINCE_CODE = settings.HOME_REGION
 
 
 def _region_or_404(kode: str) -> Region:
-    region = region_get(kode=kode)
-    if region is None:
-        raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
-    return region
+    return or_404(
+        region_get(kode=kode), _("No region has the code %(kode)s.") % {"kode": kode}
+    )
 
 
 def home(request: HttpRequest) -> HttpResponse:

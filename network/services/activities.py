@@ -24,6 +24,7 @@ from network.services._common import (
     _require,
     _require_kim,
     _save,
+    _save_audited,
 )
 from network.uploads import IMAGE, check_upload
 
@@ -91,13 +92,12 @@ def activity_review(
     activity.review_note = (note or "").strip()[:500]
     activity.reviewed_by = actor
     activity.reviewed_at = timezone.now()
-    _save(activity)
-    audit_record(
-        actor=actor,
+    _save_audited(
+        actor,
+        activity,
+        activity.kim.region_id,
+        {"status": activity.status},
         action=AuditEntry.Action.UPDATE,
-        obj=activity,
-        region_code=activity.kim.region_id,
-        changes={"status": activity.status},
     )
     kim_id = activity.kim_id
 

@@ -19,7 +19,7 @@ from network.models import (
     Participant,
     Speaker,
 )
-from network.services._common import _require, _save, clean_phone
+from network.services._common import _require, _save, _save_audited, clean_phone
 from network.services.members import person_find_or_create
 from network.uploads import IMAGE, PDF, check_upload
 
@@ -124,13 +124,7 @@ def material_add(
         material.file = file
     elif not material.url:
         raise ValidationError({"file": _("Upload a file or give a link.")})
-    _save(material)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=material,
-        region_code=event.organiser_region_id,
-    )
+    _save_audited(actor, material, event.organiser_region_id)
     return material
 
 

@@ -15,7 +15,12 @@ from network.models import (
     Forum,
     Kim,
 )
-from network.services._common import _check_not_future, _require, _save
+from network.services._common import (
+    _check_not_future,
+    _require,
+    _save,
+    _save_audited,
+)
 from network.services.members import person_find_or_create
 from network.uploads import PDF, check_upload
 from regions.models import Region
@@ -139,12 +144,5 @@ def board_member_add(
         kim=kim,
         order=order,
     )
-    _save(seat)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=seat,
-        region_code=forum.region_id,
-        changes={"position": position},
-    )
+    _save_audited(actor, seat, forum.region_id, {"position": position})
     return seat

@@ -21,6 +21,7 @@ from network.services._common import (
     _require,
     _require_kim,
     _save,
+    _save_audited,
     clean_phone,
     social_url,
 )
@@ -82,13 +83,8 @@ def kim_create(*, actor: User | None, name: str, region: Region, **fields: Any) 
     _apply_kim_fields(kim, {"name": name, **fields})
     kim.set_codes()
     _check_kim_name(kim)
-    _save(kim)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=kim,
-        region_code=kim.region_id,
-        changes={"name": kim.name, "region": kim.region_id},
+    _save_audited(
+        actor, kim, kim.region_id, {"name": kim.name, "region": kim.region_id}
     )
     return kim
 

@@ -20,6 +20,7 @@ from network.services._common import (
     _check_not_future,
     _require_kim,
     _save,
+    _save_audited,
     clean_phone,
 )
 
@@ -103,14 +104,12 @@ def member_add(
         joined_on=joined_on,
         is_coordinator=is_coordinator,
     )
-    _save(membership)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=membership,
+    _save_audited(
+        actor,
+        membership,
+        kim.region_id,
+        {"role": role},
         object_repr=f"{kim.name}: {membership.get_role_display()}",
-        region_code=kim.region_id,
-        changes={"role": role},
     )
     return membership
 

@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,17 +16,8 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 @pytest.fixture
-def training(kaltim) -> Event:
-    event = services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
-        title="Pelatihan Literasi Digital",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
-        venue="Aula Kecamatan",
-        online_url="https://meet.example.org/x",
-        starts_at=timezone.now() + timedelta(days=3),
-    )
+def training(make_event) -> Event:
+    event = make_event(online_url="https://meet.example.org/x")
     services.question_add(
         actor=None,
         event=event,
@@ -53,12 +44,10 @@ def _answers(event: Event, right: int) -> dict[int, int]:
     return answers
 
 
-def test_fgd_times_are_wita_and_counts_are_annotated(kaltim) -> None:
-    event = services.event_create(
-        actor=None,
+def test_fgd_times_are_wita_and_counts_are_annotated(make_event) -> None:
+    event = make_event(
         kind=Event.Kind.FGD,
         title="FGD KIM 2022",
-        region=Region.objects.get(kode="64.02.06"),
         organiser_region=Region.objects.get(kode="64"),
         venue="Ballroom Hotel Grand Fatma",
         starts_at=datetime(2022, 7, 12, 9, 0, tzinfo=WITA),
