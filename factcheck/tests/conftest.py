@@ -14,6 +14,7 @@ from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     _unlimited,
     fake_telegram,
     fake_whatsapp,
+    post_hook,
 )
 from factcheck.tests.pages import PageServer, start_page_server
 

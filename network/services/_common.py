@@ -12,10 +12,9 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import AuditEntry, User
+from accounts.models import User
 from accounts.permissions import can
 from accounts.phones import InvalidPhoneNumber, normalize_phone
-from accounts.services import audit_record
 from network.models import (
     SOCIAL_NETWORKS,
     FocusArea,
@@ -94,28 +93,6 @@ def _changes(before: dict[str, Any], obj: Any, private: Iterable[str] = ()) -> d
 def _save(obj: Any, **clean: Any) -> None:
     obj.full_clean(**clean)
     obj.save()
-
-
-def _save_audited(
-    actor: User | None,
-    obj: Any,
-    region_code: str,
-    changes: dict[str, Any] | None = None,
-    *,
-    action: str = AuditEntry.Action.CREATE,
-    **entry: Any,
-) -> None:
-    """Validate and save ``obj`` and record it in the audit log: a creation
-    unless ``action`` says otherwise; ``entry`` adds to the log entry."""
-    _save(obj)
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=obj,
-        region_code=region_code,
-        changes=changes,
-        **entry,
-    )
 
 
 def _check_kim_name(kim: Kim) -> None:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from network.models import (
     Activity,
     ActivityPhoto,
@@ -24,7 +24,6 @@ from network.services._common import (
     _require,
     _require_kim,
     _save,
-    _save_audited,
 )
 from network.uploads import IMAGE, check_upload
 
@@ -92,13 +91,7 @@ def activity_review(
     activity.review_note = (note or "").strip()[:500]
     activity.reviewed_by = actor
     activity.reviewed_at = timezone.now()
-    _save_audited(
-        actor,
-        activity,
-        activity.kim.region_id,
-        {"status": activity.status},
-        action=AuditEntry.Action.UPDATE,
-    )
+    audited_update(actor, activity, activity.kim.region_id, {"status": activity.status})
     kim_id = activity.kim_id
 
     def _enqueue() -> None:

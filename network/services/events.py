@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     Attendance,
     Event,
@@ -19,7 +19,7 @@ from network.models import (
     Participant,
     Speaker,
 )
-from network.services._common import _require, _save, _save_audited, clean_phone
+from network.services._common import _require, _save, clean_phone
 from network.services.members import person_find_or_create
 from network.uploads import IMAGE, PDF, check_upload
 
@@ -124,7 +124,7 @@ def material_add(
         material.file = file
     elif not material.url:
         raise ValidationError({"file": _("Upload a file or give a link.")})
-    _save_audited(actor, material, event.organiser_region_id)
+    audited_create(actor, material, event.organiser_region_id)
     return material
 
 

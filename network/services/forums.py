@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     BoardMember,
     Forum,
@@ -19,7 +19,6 @@ from network.services._common import (
     _check_not_future,
     _require,
     _save,
-    _save_audited,
 )
 from network.services.members import person_find_or_create
 from network.uploads import PDF, check_upload
@@ -144,5 +143,5 @@ def board_member_add(
         kim=kim,
         order=order,
     )
-    _save_audited(actor, seat, forum.region_id, {"position": position})
+    audited_create(actor, seat, forum.region_id, {"position": position})
     return seat

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     SOCIAL_NETWORKS,
     Kim,
@@ -21,7 +21,6 @@ from network.services._common import (
     _require,
     _require_kim,
     _save,
-    _save_audited,
     clean_phone,
     social_url,
 )
@@ -83,7 +82,7 @@ def kim_create(*, actor: User | None, name: str, region: Region, **fields: Any) 
     _apply_kim_fields(kim, {"name": name, **fields})
     kim.set_codes()
     _check_kim_name(kim)
-    _save_audited(
+    audited_create(
         actor, kim, kim.region_id, {"name": kim.name, "region": kim.region_id}
     )
     return kim

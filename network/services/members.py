@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     Kim,
     Membership,
@@ -20,7 +20,6 @@ from network.services._common import (
     _check_not_future,
     _require_kim,
     _save,
-    _save_audited,
     clean_phone,
 )
 
@@ -104,7 +103,7 @@ def member_add(
         joined_on=joined_on,
         is_coordinator=is_coordinator,
     )
-    _save_audited(
+    audited_create(
         actor,
         membership,
         kim.region_id,

@@ -13,6 +13,16 @@ from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
+# The staff form for a new public training in Kecamatan Tenggarong.
+EVENT_FORM = {
+    "kind": "training",
+    "title": "Pelatihan",
+    "region": "64.02.06",
+    "venue": "Aula",
+    "starts_at": "2030-01-10T09:00",
+    "registration": "public",
+    "is_published": "on",
+}
 
 
 @pytest.fixture
@@ -172,18 +182,7 @@ def test_staff_create_event_with_speakers_and_question(
     client: Client, make_user, kaltim
 ) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    response = client.post(
-        "/staf/acara/baru/",
-        {
-            "kind": "training",
-            "title": "Pelatihan",
-            "region": "64.02.06",
-            "venue": "Aula",
-            "starts_at": "2030-01-10T09:00",
-            "registration": "public",
-            "is_published": "on",
-        },
-    )
+    response = client.post("/staf/acara/baru/", EVENT_FORM)
     assert response.status_code == 302, response.content.decode()[:3000]
     event = Event.objects.get()
     assert event.organiser_region_id == "64.02"
@@ -218,21 +217,14 @@ def test_event_capacity_out_of_range_is_a_form_error(
     client: Client, make_user, kaltim
 ) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    form = {
-        "kind": "training",
-        "title": "Pelatihan",
-        "region": "64.02.06",
-        "venue": "Aula",
-        "starts_at": "2030-01-10T09:00",
-        "registration": "public",
-        "is_published": "on",
-    }
     for capacity in ("1000000", "99999999999"):
-        response = client.post("/staf/acara/baru/", {**form, "capacity": capacity})
+        response = client.post(
+            "/staf/acara/baru/", {**EVENT_FORM, "capacity": capacity}
+        )
         assert response.status_code == 200
         assert "capacity" in response.content.decode() or "kapasitas" in (
             response.content.decode().lower()
         )
     assert not Event.objects.exists()
-    response = client.post("/staf/acara/baru/", {**form, "capacity": "150"})
+    response = client.post("/staf/acara/baru/", {**EVENT_FORM, "capacity": "150"})
     assert response.status_code == 302 and Event.objects.get().capacity == 150
