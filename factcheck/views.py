@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AuditEntry, User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.exports import table_response
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
+from core.viewtools import form_write, or_404
 from factcheck import messages as texts
 from factcheck import selectors, services
 from factcheck.forms import (
@@ -158,9 +159,7 @@ def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @cache_control(max_age=3600, public=True)
 def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
-    factcheck = selectors.factcheck_public_get(pk=pk)
-    if factcheck is None:
-        raise Http404
+    factcheck = or_404(selectors.factcheck_public_get(pk=pk))
     factcheck = services.factcheck_card_ensure(factcheck=factcheck)
     return FileResponse(factcheck.card.open("rb"), content_type="image/png")
 
@@ -169,17 +168,12 @@ def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _desk_view(request: HttpRequest) -> User:
-    user = _user(request)
-    if not can(user, "view", "factcheck.claim"):
-        raise PermissionDenied
+    user = permitted_user(request, "view", "factcheck.claim")
     return user
 
 
 def _claim(user: User, pk: int) -> Claim:
-    claim = selectors.claim_get(actor=user, pk=pk)
-    if claim is None:
-        raise Http404(_("Claim not found."))
-    return claim
+    return or_404(selectors.claim_get(actor=user, pk=pk), _("Claim not found."))
 
 
 @login_required
@@ -354,12 +348,8 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def tipster_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not can(user, "delete", "factcheck.tipster"):
-        raise PermissionDenied
-    tipster = Tipster.objects.filter(pk=pk).first()
-    if tipster is None:
-        raise Http404
+    user = permitted_user(request, "delete", "factcheck.tipster")
+    tipster = or_404(Tipster.objects.filter(pk=pk).first())
     back = request.POST.get("claim", "")
     services.tipster_delete(actor=user, tipster=tipster)
     messages.success(request, _("The sender's contact has been deleted."))
@@ -384,9 +374,7 @@ def trend(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def network(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not can(user, "export", "factcheck.network"):
-        raise PermissionDenied
+    permitted_user(request, "export", "factcheck.network")
     return render(
         request, "factcheck/network.html", {"factchecks": selectors.network_queue()}
     )
@@ -406,12 +394,8 @@ CONTACT_HEADERS = [
 @login_required
 def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """The KIM coordinators to tell about a verdict (list, or CSV to download)."""
-    user = _user(request)
-    if not can(user, "export", "factcheck.network"):
-        raise PermissionDenied
-    factcheck = selectors.factcheck_public_get(pk=pk)
-    if factcheck is None:
-        raise Http404
+    user = permitted_user(request, "export", "factcheck.network")
+    factcheck = or_404(selectors.factcheck_public_get(pk=pk))
     if request.method == "POST":
         services.factcheck_share_to_network(actor=user, factcheck=factcheck)
         return redirect("factcheck:network_contacts", pk=pk)
@@ -455,12 +439,10 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _factcheck_for_edit(request: HttpRequest, pk: int) -> tuple[User, FactCheck]:
     """Desk roles that may change fact-checks; one outside their area is 404."""
-    user = _user(request)
-    if not can(user, "change", "factcheck.factcheck"):
-        raise PermissionDenied
-    factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk)
-    if factcheck is None:
-        raise Http404(_("Fact-check not found."))
+    user = permitted_user(request, "change", "factcheck.factcheck")
+    factcheck = or_404(
+        selectors.factcheck_get_for_edit(actor=user, pk=pk), _("Fact-check not found.")
+    )
     return user, factcheck
 
 
@@ -572,14 +554,13 @@ def feeds(request: HttpRequest) -> HttpResponse:
     form = FeedForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.feed_create(actor=user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Feed added."))
-                return redirect("factcheck:feeds")
+        if form.is_valid() and form_write(
+            request,
+            form,
+            lambda: services.feed_create(actor=user, **form.cleaned_data),
+            _("Feed added."),
+        ):
+            return redirect("factcheck:feeds")
         status = 400
     return render(
         request,

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from core.viewtools import or_404
 from regions.models import Region
 from regions.pages import Page, render_sections
 from regions.selectors import (
@@ -28,10 +29,9 @@ TEMPLATES: dict[Page, str] = {
 
 
 def _region_or_404(kode: str) -> Region:
-    region = region_get(kode=kode)
-    if region is None:
-        raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
-    return region
+    return or_404(
+        region_get(kode=kode), _("No region has the code %(kode)s.") % {"kode": kode}
+    )
 
 
 def _person_region(request: HttpRequest, province: Region) -> Region:

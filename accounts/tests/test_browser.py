@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_regency_admin_signs_in_opens_the_map_and_switches_language(
     page,
     live_server,
+    sign_in,
     make_user,  # type: ignore[no-untyped-def]
 ) -> None:
     make_user(
@@ -19,11 +20,7 @@ def test_regency_admin_signs_in_opens_the_map_and_switches_language(
         full_name="Dafip Haryanto",
         phone="+6281234567890",
     )
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "0812 3456 7890")
-    page.fill("input[name=password]", "rahasia-Kaltim-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
+    sign_in("0812 3456 7890")
     assert "Halo, Dafip" in page.inner_text("h1")
     assert "Kabupaten Kutai Kartanegara" in page.inner_text("main")
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import (
     HttpRequest,
@@ -18,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from datahub import selectors
 from datahub.models import (
     Dataset,
 )
-from datahub.views._common import _user
 from regions.models import Region
 
 # Chart geometry in SVG units.  The chart is drawn 400 wide so that on a phone
@@ -173,9 +171,7 @@ def dashboard_panel(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def staff_indicators_refresh(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "refresh", "datahub.dataset"):
-        raise PermissionDenied
+    permitted_user(request, "refresh", "datahub.dataset")
     from datahub.tasks import indicators_refresh_task
 
     transaction.on_commit(lambda: indicators_refresh_task.enqueue())

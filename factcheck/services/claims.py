@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from channels.models import OutboxMessage
 from factcheck import matching_service
 from factcheck import messages as texts
@@ -69,14 +69,7 @@ def claim_set_status(*, actor: User, claim: Claim, status: str) -> Claim:
     claim.status = status
     if status == Claim.Status.IN_PROGRESS and claim.assigned_to is None:
         claim.assigned_to = actor
-    claim.full_clean()
-    claim.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"status": [before, status]},
-    )
+    audited_update(actor, claim, changes={"status": [before, status]})
     if status == Claim.Status.NOT_CHECKABLE:
         _notify_askers(claim, texts.NOT_CHECKABLE)
     return claim
@@ -146,13 +139,8 @@ def claim_confirm_match(*, actor: User, claim: Claim, factcheck: FactCheck) -> C
         raise ValidationError(_("Only a published fact-check can answer a claim."))
     claim.factcheck = factcheck
     claim.status = Claim.Status.PUBLISHED
-    claim.full_clean()
-    claim.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"factcheck": factcheck.pk, "verdict": factcheck.verdict},
+    audited_update(
+        actor, claim, changes={"factcheck": factcheck.pk, "verdict": factcheck.verdict}
     )
     _notify_askers(claim, texts.verdict_later(factcheck))
     return claim
@@ -206,13 +194,8 @@ def claim_draft_verdict(
     claim.status = Claim.Status.DRAFTED
     if claim.assigned_to is None:
         claim.assigned_to = actor
-    claim.full_clean()
-    claim.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"status": [before, claim.status], "verdict": verdict},
+    audited_update(
+        actor, claim, changes={"status": [before, claim.status], "verdict": verdict}
     )
     return draft
 

@@ -5,6 +5,7 @@ for the feeds."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -13,8 +14,12 @@ from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     _unlimited,
     fake_telegram,
     fake_whatsapp,
+    post_hook,
 )
 from factcheck.tests.pages import PageServer, start_page_server
+
+if TYPE_CHECKING:
+    from factcheck.services.tips import TipOutcome
 
 CORPUS = [
     {
@@ -103,6 +108,17 @@ NEW_RUMOUR_VARIANT = (
     "katanya JEMBATAN MAHAKAM ditutup permanen minggu depan karena retak!! semua "
     "kendaraan dialihkan lewat Tenggarong 😱"
 )
+
+
+def tip_from(
+    channel: str, contact: str, text: str = NEW_RUMOUR, **kwargs: Any
+) -> TipOutcome:
+    """A tip sent over a chat ``channel`` by ``contact``, who is answered there."""
+    from factcheck import services
+
+    return services.tip_submit(
+        channel=channel, text=text, contact_channel=channel, contact=contact, **kwargs
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -86,7 +86,7 @@ def _whatsapp(url: str, msg_id: str, sender: str, text: str) -> None:
 
 
 def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
-    page, live_server, corpus, fake_telegram, fake_whatsapp, make_user
+    page, live_server, sign_in, corpus, fake_telegram, fake_whatsapp, make_user
 ):
     make_user(
         Role.FACT_CHECKER,
@@ -108,11 +108,7 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
     (button,) = interactive["action"]["buttons"]
     assert button["reply"]["id"].startswith("fc:fakta:")
 
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "cekfakta@example.org")
-    page.fill("input[name=password]", "rahasia-Kaltim-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
+    sign_in("cekfakta@example.org")
     page.click("#factcheck-panel >> text=Buka meja cek fakta")
     page.wait_for_url("**/staf/cek-fakta/")
     page.click("text=jembatan Mahakam")

@@ -15,7 +15,12 @@ from factcheck.models import (
     Tip,
     Tipster,
 )
-from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, NEW_RUMOUR_VARIANT
+from factcheck.tests.conftest import (
+    KNOWN_HOAX,
+    NEW_RUMOUR,
+    NEW_RUMOUR_VARIANT,
+    tip_from,
+)
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -192,13 +197,7 @@ def test_near_duplicate_new_tips_form_one_claim_with_regions(corpus) -> None:
 
 def test_tipster_contacts_are_stored_hashed_and_encrypted(corpus) -> None:
     phone = "+6281234567890"
-    services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.WHATSAPP,
-        contact=phone,
-        send_reply=True,
-    )
+    tip_from(Channel.WHATSAPP, phone, send_reply=True)
     tipster = Tipster.objects.get()
     assert tipster.masked == "+62812•••••890"
     for value in (tipster.contact_hash, tipster.contact_encrypted, tipster.masked):
@@ -212,24 +211,13 @@ def test_tipster_contacts_are_stored_hashed_and_encrypted(corpus) -> None:
 
 def test_kim_members_tips_take_their_region(corpus, make_user) -> None:
     make_user(Role.KIM_MEMBER, "64.02.06", phone="+6281299990000")
-    outcome = services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.WHATSAPP,
-        contact="+6281299990000",
-    )
+    outcome = tip_from(Channel.WHATSAPP, "+6281299990000")
     assert outcome.tip.region_id == "64.02.06"
 
 
 def test_deleting_a_tipster_wipes_the_contact_and_is_audited(corpus, make_user) -> None:
     checker = make_user(Role.FACT_CHECKER, "64")
-    outcome = services.tip_submit(
-        channel=Channel.TELEGRAM,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.TELEGRAM,
-        contact="987654321",
-        send_reply=True,
-    )
+    outcome = tip_from(Channel.TELEGRAM, "987654321", send_reply=True)
     tipster = outcome.tip.tipster
     editor = make_user(Role.EDITOR, "64")
     with pytest.raises(PermissionDenied):
@@ -252,13 +240,7 @@ def test_workflow_from_new_claim_to_published_verdict(
     corpus, make_user, django_capture_on_commit_callbacks
 ) -> None:
     checker = make_user(Role.FACT_CHECKER, "64")
-    asked = services.tip_submit(
-        channel=Channel.TELEGRAM,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.TELEGRAM,
-        contact="555",
-        region=Region.objects.get(kode="64.02"),
-    )
+    asked = tip_from(Channel.TELEGRAM, "555", region=Region.objects.get(kode="64.02"))
     claim = asked.claim
     services.claim_set_status(actor=checker, claim=claim, status="in_progress")
     assert claim.assigned_to == checker
@@ -308,12 +290,7 @@ def test_confirming_a_suggested_match_tells_everyone_who_asked(
     corpus, make_user
 ) -> None:
     checker = make_user(Role.FACT_CHECKER, "64")
-    outcome = services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.WHATSAPP,
-        contact="+6281200001111",
-    )
+    outcome = tip_from(Channel.WHATSAPP, "+6281200001111")
     erau = FactCheck.objects.get(external_id="t-erau")
     services.claim_confirm_match(actor=checker, claim=outcome.claim, factcheck=erau)
     message = OutboxMessage.objects.get(reference__startswith="verdict:")
@@ -363,18 +340,8 @@ def test_a_late_whatsapp_verdict_uses_the_template_a_prompt_one_free_text(
 
     checker = make_user(Role.FACT_CHECKER, "64")
     erau = FactCheck.objects.get(external_id="t-erau")
-    recent = services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.WHATSAPP,
-        contact="+6281200001111",
-    )
-    old = services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR_VARIANT,
-        contact_channel=Channel.WHATSAPP,
-        contact="+6281200002222",
-    )
+    recent = tip_from(Channel.WHATSAPP, "+6281200001111")
+    old = tip_from(Channel.WHATSAPP, "+6281200002222", NEW_RUMOUR_VARIANT)
     assert old.claim == recent.claim
     # What channels' webhook notes of each person's last message.
     channel_services.inbound_seen(channel="whatsapp", address="+6281200001111")

@@ -11,7 +11,7 @@ from PIL import Image
 from accounts.models import AuditEntry, Role
 from factcheck import services
 from factcheck.models import Channel, Claim, FactCheck, Tip, Tipster
-from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR
+from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, tip_from
 
 pytestmark = pytest.mark.django_db
 
@@ -170,12 +170,7 @@ def test_fact_checker_works_a_claim_through_the_pages(
     client: Client, corpus, make_user
 ) -> None:
     checker = make_user(Role.FACT_CHECKER, "64")
-    outcome = services.tip_submit(
-        channel=Channel.TELEGRAM,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.TELEGRAM,
-        contact="4242",
-    )
+    outcome = tip_from(Channel.TELEGRAM, "4242")
     claim = outcome.claim
     client.force_login(checker)
     html = client.get(claim.get_absolute_url()).content.decode()
@@ -233,12 +228,7 @@ def test_network_contacts_list_and_csv_export_is_audited(
 def test_staff_delete_a_tipster_from_the_claim_page(
     client: Client, corpus, make_user
 ) -> None:
-    outcome = services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.WHATSAPP,
-        contact="+6281234567890",
-    )
+    outcome = tip_from(Channel.WHATSAPP, "+6281234567890")
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
     response = client.post(
         f"/staf/cek-fakta/pengirim/{outcome.tip.tipster.pk}/hapus/",

@@ -30,7 +30,7 @@ PHONE = "+6281234567890"
 
 
 @pytest.fixture
-def hooks(fake_telegram, fake_whatsapp, django_capture_on_commit_callbacks):
+def hooks(fake_telegram, fake_whatsapp, post_hook):
     """Post to the webhooks with the tasks run as on a worker."""
 
     class Hooks:
@@ -41,13 +41,10 @@ def hooks(fake_telegram, fake_whatsapp, django_capture_on_commit_callbacks):
             url: str = TG,
             secret: str = "tg-secret",  # noqa: S107
         ) -> Any:
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    url,
-                    json.dumps(payload),
-                    content_type="application/json",
-                    HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
-                )
+            body = json.dumps(payload)
+            return post_hook(
+                client, url, body, HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret
+            )
 
         def tg(
             self, client: Client, update_id: int, text: str, chat: int = CHAT
@@ -62,13 +59,8 @@ def hooks(fake_telegram, fake_whatsapp, django_capture_on_commit_callbacks):
             secret: str = "wa-app-secret",  # noqa: S107
         ) -> Any:
             body = json.dumps(payload).encode()
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    url,
-                    body,
-                    content_type="application/json",
-                    HTTP_X_HUB_SIGNATURE_256=whatsapp_signature(body, secret),
-                )
+            signature = whatsapp_signature(body, secret)
+            return post_hook(client, url, body, HTTP_X_HUB_SIGNATURE_256=signature)
 
         def wa(
             self, client: Client, message_id: str, text: str, sender: str = PHONE

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     Attendance,
     Event,
@@ -124,13 +124,7 @@ def material_add(
         material.file = file
     elif not material.url:
         raise ValidationError({"file": _("Upload a file or give a link.")})
-    _save(material)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=material,
-        region_code=event.organiser_region_id,
-    )
+    audited_create(actor, material, event.organiser_region_id)
     return material
 
 

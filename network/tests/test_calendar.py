@@ -11,9 +11,7 @@ from django.conf import settings
 from django.test import Client
 from icalendar import Calendar
 
-from network import services
 from network.models import Event
-from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
@@ -21,14 +19,9 @@ START = datetime(2027, 3, 4, 9, 0, tzinfo=WITA)
 
 
 @pytest.fixture
-def event(kaltim) -> Event:
-    return services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
+def event(make_event) -> Event:
+    return make_event(
         title="Pelatihan </script><script>alert(1)</script> Literasi",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
-        venue="Aula Kecamatan",
         address="Jl. Diponegoro 1",
         online_url="https://meet.example.org/x",
         starts_at=START,

@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,20 +13,21 @@ from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
+# The staff form for a new public training in Kecamatan Tenggarong.
+EVENT_FORM = {
+    "kind": "training",
+    "title": "Pelatihan",
+    "region": "64.02.06",
+    "venue": "Aula",
+    "starts_at": "2030-01-10T09:00",
+    "registration": "public",
+    "is_published": "on",
+}
 
 
 @pytest.fixture
-def training(kaltim) -> Event:
-    event = services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
-        title="Pelatihan Literasi Digital",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
-        venue="Aula Kecamatan",
-        online_url="https://meet.example.org/x",
-        starts_at=timezone.now() + timedelta(days=3),
-    )
+def training(make_event) -> Event:
+    event = make_event(online_url="https://meet.example.org/x")
     services.question_add(
         actor=None,
         event=event,
@@ -53,12 +54,10 @@ def _answers(event: Event, right: int) -> dict[int, int]:
     return answers
 
 
-def test_fgd_times_are_wita_and_counts_are_annotated(kaltim) -> None:
-    event = services.event_create(
-        actor=None,
+def test_fgd_times_are_wita_and_counts_are_annotated(make_event) -> None:
+    event = make_event(
         kind=Event.Kind.FGD,
         title="FGD KIM 2022",
-        region=Region.objects.get(kode="64.02.06"),
         organiser_region=Region.objects.get(kode="64"),
         venue="Ballroom Hotel Grand Fatma",
         starts_at=datetime(2022, 7, 12, 9, 0, tzinfo=WITA),
@@ -184,18 +183,7 @@ def test_staff_create_event_with_speakers_and_question(
     client: Client, make_user, kaltim
 ) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    response = client.post(
-        "/staf/acara/baru/",
-        {
-            "kind": "training",
-            "title": "Pelatihan",
-            "region": "64.02.06",
-            "venue": "Aula",
-            "starts_at": "2030-01-10T09:00",
-            "registration": "public",
-            "is_published": "on",
-        },
-    )
+    response = client.post("/staf/acara/baru/", EVENT_FORM)
     assert response.status_code == 302, response.content.decode()[:3000]
     event = Event.objects.get()
     assert event.organiser_region_id == "64.02"
@@ -230,23 +218,16 @@ def test_event_capacity_out_of_range_is_a_form_error(
     client: Client, make_user, kaltim
 ) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    form = {
-        "kind": "training",
-        "title": "Pelatihan",
-        "region": "64.02.06",
-        "venue": "Aula",
-        "starts_at": "2030-01-10T09:00",
-        "registration": "public",
-        "is_published": "on",
-    }
     for capacity in ("1000000", "99999999999"):
-        response = client.post("/staf/acara/baru/", {**form, "capacity": capacity})
+        response = client.post(
+            "/staf/acara/baru/", {**EVENT_FORM, "capacity": capacity}
+        )
         assert response.status_code == 200
         assert "capacity" in response.content.decode() or "kapasitas" in (
             response.content.decode().lower()
         )
     assert not Event.objects.exists()
-    response = client.post("/staf/acara/baru/", {**form, "capacity": "150"})
+    response = client.post("/staf/acara/baru/", {**EVENT_FORM, "capacity": "150"})
     assert response.status_code == 302 and Event.objects.get().capacity == 150
 
 

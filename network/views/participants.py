@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
+from core.viewtools import form_status, form_write, or_404
 from network import selectors, services
 from network.certificates import certificate_pdf
 from network.forms import (
@@ -28,10 +29,9 @@ from network.views._common import _absolute
 
 
 def _participant(token: str) -> Participant:
-    participant = selectors.participant_by_token(token=token)
-    if participant is None:
-        raise Http404(_("This link is not valid."))
-    return participant
+    return or_404(
+        selectors.participant_by_token(token=token), _("This link is not valid.")
+    )
 
 
 def participant_home(request: HttpRequest, token: str) -> HttpResponse:
@@ -113,21 +113,20 @@ def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     if event is None or code != event.checkin_token:
         raise Http404(_("This link is not valid."))
     form = CheckinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance = services.event_checkin_by_event_code(
-                event=event, code=code, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance recorded. Welcome!"))
-            return redirect(attendance.participant.get_absolute_url())
+    if attendance := form_write(
+        request,
+        form,
+        lambda: services.event_checkin_by_event_code(
+            event=event, code=code, **form.cleaned_data
+        ),
+        _("Attendance recorded. Welcome!"),
+    ):
+        return redirect(attendance.participant.get_absolute_url())
     return render(
         request,
         "network/event_checkin.html",
         {"event": event, "form": form},
-        status=400 if form.errors else 200,  # a refusal the outbox shows for fixing
+        status=form_status(form),
     )
 
 
