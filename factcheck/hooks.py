@@ -25,7 +25,7 @@ def register() -> None:
     from core.health import register_check
     from core.schedule import register_periodic
     from factcheck import tipline
-    from factcheck.tasks import feeds_import_due_task
+    from factcheck.tasks import confirmations_expire_task, feeds_import_due_task
 
     register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
     register_rules(
@@ -46,6 +46,9 @@ def register() -> None:
         "factcheck.feeds",
         feeds_import_due_task,
         every=timedelta(minutes=settings.FACTCHECK_FEED_EVERY_MINUTES),
+    )
+    register_periodic(
+        "factcheck.confirmations", confirmations_expire_task, every=timedelta(hours=1)
     )
 
 

@@ -96,11 +96,11 @@ KNOWN_HOAX = (
     "blt-kaltim-2026.xyz pakai NIK & foto KTP sebelum ditutup"
 )
 NEW_RUMOUR = (
-    "Katanya jembatan Mahakam akan ditutup permanen minggu depan karena retak, "
+    "Katanya jembatan Kota Bangun akan ditutup permanen minggu depan karena retak, "
     "semua kendaraan dialihkan lewat Tenggarong"
 )
 NEW_RUMOUR_VARIANT = (
-    "katanya JEMBATAN MAHAKAM ditutup permanen minggu depan karena retak!! semua "
+    "katanya JEMBATAN KOTA BANGUN ditutup permanen minggu depan karena retak!! semua "
     "kendaraan dialihkan lewat Tenggarong 😱"
 )
 

@@ -114,7 +114,7 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
     page.wait_for_url("**/staf/")
     page.click("#factcheck-panel >> text=Buka meja cek fakta")
     page.wait_for_url("**/staf/cek-fakta/")
-    page.click("text=jembatan Mahakam")
+    page.click("text=jembatan Kota Bangun")
     page.wait_for_url(f"**/staf/cek-fakta/klaim/{claim.pk}/")
     assert "+62812•••••890" in page.inner_text("main")  # masked, never in full
     form = page.locator("form#draft")

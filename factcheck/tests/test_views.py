@@ -135,7 +135,7 @@ def test_desk_queue_is_ordered_by_spread_and_closed_to_others(
     assert client.get("/staf/cek-fakta/").status_code == 403
     client.force_login(make_user(Role.EDITOR, "64"))
     html = client.get("/staf/cek-fakta/").content.decode()
-    assert html.index("jembatan Mahakam") < html.index("Sekolah di Berau")
+    assert html.index("jembatan Kota Bangun") < html.index("Sekolah di Berau")
     claim = Claim.objects.get(tip_count=3)
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "Kabupaten Kutai Kartanegara" in page and "Kota Samarinda" in page
