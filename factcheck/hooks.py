@@ -61,7 +61,7 @@ def health_check() -> dict[str, object]:
 def dashboard_panel(request: HttpRequest) -> str:
     from accounts.permissions import can
     from factcheck import matching_service
-    from factcheck.selectors import desk_counts
+    from factcheck.selectors import decision_quality, desk_counts
 
     user = request.user
     if not can(user, "view", "factcheck.claim"):
@@ -71,6 +71,7 @@ def dashboard_panel(request: HttpRequest) -> str:
         {
             "counts": desk_counts(actor=user),  # type: ignore[arg-type]
             "engine": matching_service.status(),
+            "quality": decision_quality(actor=user),  # type: ignore[arg-type]
         },
         request=request,
     )

@@ -88,8 +88,7 @@ SENT_TO_DESK = (
 )
 ALREADY_ANSWERED = "Terima kasih, jawaban Anda untuk pesan ini sudah kami catat."
 QUESTION_CLOSED = (
-    "Pertanyaan ini sudah ditutup; pesan Anda sudah diteruskan ke tim pemeriksa "
-    "fakta."
+    "Pertanyaan ini sudah ditutup; pesan Anda sudah diteruskan ke tim pemeriksa fakta."
 )
 
 
@@ -102,7 +101,7 @@ def confirm_question(candidates: list[FactCheck]) -> str:
     ]
     for n, factcheck in enumerate(candidates, start=1):
         lines.append(f"{n}. *{factcheck.verdict_label}*: {factcheck.title}")
-    lines += ["", f"Pilih nomornya, atau \"{NONE_BUTTON}\" bila tidak ada yang cocok."]
+    lines += ["", f'Pilih nomornya, atau "{NONE_BUTTON}" bila tidak ada yang cocok.']
     return "\n".join(lines)
 
 

@@ -27,6 +27,7 @@ from core.exports import table_response
 from core.forms import add_validation_errors
 from factcheck import messages as texts
 from factcheck import selectors, services
+from factcheck.address import tipline_address
 from factcheck.forms import (
     FactCheckForm,
     FeedForm,
@@ -36,7 +37,6 @@ from factcheck.forms import (
     WithdrawForm,
 )
 from factcheck.jsonld import claimreview
-from factcheck.address import tipline_address
 from factcheck.models import (
     Channel,
     Claim,

@@ -83,19 +83,21 @@ def confirmation_candidates(confirmation: TipConfirmation) -> list[FactCheck]:
 def confirmation_interactive(
     confirmation: TipConfirmation, candidates: list[FactCheck]
 ) -> dict[str, Any]:
-    """The choices as ``channels`` sends them: reply buttons (WhatsApp's ≤3, a
-    Telegram inline keyboard), else a WhatsApp list."""
+    """The choices as ``channels`` sends them: a Telegram inline keyboard;
+    WhatsApp reply buttons when they fit (three), else a list."""
     none = {"id": button_id(confirmation, NONE_CHOICE), "title": texts.NONE_BUTTON}
     numbered = [
         (n, fc, button_id(confirmation, n)) for n, fc in enumerate(candidates, 1)
     ]
     if confirmation.channel == Channel.TELEGRAM:
+        # An inline keyboard, one row per choice (channels turns a list's rows
+        # into one; reply buttons stop at WhatsApp's three).
+        rows = [
+            {"id": bid, "title": f"{n}. {fc.verdict_label}: {fc.title}"}
+            for n, fc, bid in numbered
+        ]
         return {
-            "buttons": [
-                {"id": bid, "title": f"{n}. {fc.verdict_label}: {fc.title}"}
-                for n, fc, bid in numbered
-            ]
-            + [none]
+            "list": {"button": texts.LIST_BUTTON, "sections": [{"rows": [*rows, none]}]}
         }
     if len(numbered) + 1 <= WA_BUTTONS:
         return {
@@ -282,9 +284,7 @@ def pair_record(
     return pair
 
 
-def pairs_record_for_claim(
-    *, claim: Claim, factcheck: FactCheck, user: User
-) -> int:
+def pairs_record_for_claim(*, claim: Claim, factcheck: FactCheck, user: User) -> int:
     """The desk linked ``claim`` to an existing fact-check: one pair per tip."""
     existing = set(
         MatchPair.objects.filter(tip__claim=claim, factcheck=factcheck).values_list(
