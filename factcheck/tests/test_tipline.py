@@ -39,7 +39,7 @@ def last_text(fake_telegram: Any) -> str:
 def test_telegram_tip_gets_a_keyboard_and_a_press_gives_the_verdict(
     client: Client, corpus, hooks, fake_telegram
 ) -> None:
-    r = hooks.tg(client, 1, PARAPHRASE)
+    hooks.tg(client, 1, PARAPHRASE)
     tip = Tip.objects.get()
     assert tip.decision == "suggest"
     assert tip.claim.status == Claim.Status.AWAITING  # not at the desk yet
