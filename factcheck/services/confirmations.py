@@ -259,7 +259,9 @@ def confirmations_expire(*, now: datetime | None = None, batch: int = 1000) -> i
     while True:
         with transaction.atomic():
             rows = list(
-                TipConfirmation.objects.select_for_update(skip_locked=True)
+                TipConfirmation.objects.select_for_update(
+                    skip_locked=True, of=("self",)
+                )
                 .filter(state=ConfirmationState.PENDING, created_at__lt=cutoff)
                 .values_list("pk", "tip__claim_id")[:batch]
             )
