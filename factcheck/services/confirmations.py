@@ -144,7 +144,7 @@ def confirmation_answer(
     press came from (bots); it must be the tip's sender.
     """
     confirmation = (
-        TipConfirmation.objects.select_for_update()
+        TipConfirmation.objects.select_for_update(of=("self",))
         .select_related("tip", "tip__tipster", "chosen")
         .filter(token=token)
         .first()
