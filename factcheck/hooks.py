@@ -26,7 +26,7 @@ def register() -> None:
     from core.health import register_check
     from core.schedule import register_periodic
     from factcheck import tipline
-    from factcheck.tasks import feeds_import_due_task
+    from factcheck.tasks import confirmations_expire_task, feeds_import_due_task
     from regions.pages import register_section
 
     register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
@@ -50,6 +50,9 @@ def register() -> None:
         feeds_import_due_task,
         every=timedelta(minutes=settings.FACTCHECK_FEED_EVERY_MINUTES),
     )
+    register_periodic(
+        "factcheck.confirmations", confirmations_expire_task, every=timedelta(hours=1)
+    )
 
 
 def health_check() -> dict[str, object]:
@@ -61,7 +64,7 @@ def health_check() -> dict[str, object]:
 def dashboard_panel(request: HttpRequest) -> str:
     from accounts.permissions import can
     from factcheck import matching_service
-    from factcheck.selectors import desk_counts
+    from factcheck.selectors import decision_quality, desk_counts
 
     user = request.user
     if not can(user, "view", "factcheck.claim"):
@@ -71,6 +74,7 @@ def dashboard_panel(request: HttpRequest) -> str:
         {
             "counts": desk_counts(actor=user),  # type: ignore[arg-type]
             "engine": matching_service.status(),
+            "quality": decision_quality(actor=user),  # type: ignore[arg-type]
         },
         request=request,
     )

@@ -217,6 +217,10 @@ class Claim(models.Model):
         REVIEWED = "reviewed", _("Reviewed")
         PUBLISHED = "published", _("Published")
         NOT_CHECKABLE = "not_checkable", _("Not checkable")
+        # Likely answered by an existing fact-check: the sender was asked to
+        # pick it among the candidates (``TipConfirmation``); not at the desk
+        # until they say "none of these" or do not answer within a day.
+        AWAITING = "awaiting", _("Awaiting the sender's answer")
 
     OPEN = (Status.NEW, Status.IN_PROGRESS, Status.DRAFTED, Status.REVIEWED)
 
@@ -290,6 +294,136 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ConfirmationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the answer")
+    CONFIRMED = "confirmed", _("Confirmed by the sender")
+    NONE = "none", _("None of these")
+    UNKNOWN = "unknown", _("No answer")
+
+
+class TipConfirmation(models.Model):
+    """The question put to the sender of a tip that likely matches a fact-check:
+    "is it one of these?" with up to three candidates, and their answer.
+
+    ``token`` is the opaque reference carried by the buttons (web form, Telegram
+    callback data, WhatsApp reply ids); it never holds the sender's data.
+    """
+
+    tip = models.OneToOneField(
+        Tip,
+        on_delete=models.CASCADE,
+        related_name="confirmation",
+        verbose_name=_("tip"),
+    )
+    token = models.CharField(max_length=24, unique=True, editable=False)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ConfirmationState,
+        default=ConfirmationState.PENDING,
+    )
+    # Fact-check ids in the order shown (button n is candidates[n - 1]).
+    candidates = models.JSONField(_("candidates shown"), default=list)
+    chosen = models.ForeignKey(
+        FactCheck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chosen fact-check"),
+    )
+    channel = models.CharField(_("asked on"), max_length=10, choices=Channel)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tip confirmation")
+        verbose_name_plural = _("tip confirmations")
+        indexes = [models.Index(fields=["state", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ConfirmationState.values),
+                name="tipconfirmation_state_valid",
+            ),
+            # An answer has its time; a question still open has none.
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[ConfirmationState.CONFIRMED, ConfirmationState.NONE],
+                    answered_at__isnull=False,
+                )
+                | Q(
+                    state__in=[ConfirmationState.PENDING, ConfirmationState.UNKNOWN],
+                    answered_at__isnull=True,
+                ),
+                name="tipconfirmation_answered_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(chosen__isnull=True) | Q(state=ConfirmationState.CONFIRMED),
+                name="tipconfirmation_chosen_only_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id}: {self.state}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ConfirmationState.PENDING
+
+
+class PairSource(models.TextChoices):
+    TIPSTER_WEB = "tipster_web", _("Sender, on the web")
+    TIPSTER_TELEGRAM = "tipster_telegram", _("Sender, on Telegram")
+    TIPSTER_WHATSAPP = "tipster_whatsapp", _("Sender, on WhatsApp")
+    DESK = "desk", _("Fact-check desk")
+
+
+class MatchPair(models.Model):
+    """A labelled pair: this message is answered by this existing fact-check,
+    as confirmed by its sender or decided at the desk. What the matcher can
+    be measured (and later re-trained) on."""
+
+    Source = PairSource
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="pairs", verbose_name=_("tip")
+    )
+    factcheck = models.ForeignKey(
+        FactCheck,
+        on_delete=models.CASCADE,
+        related_name="pairs",
+        verbose_name=_("fact-check"),
+    )
+    text = models.TextField(_("message"))
+    source = models.CharField(_("confirmed by"), max_length=20, choices=PairSource)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desk user"),
+    )
+    created_at = models.DateTimeField(_("confirmed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("labelled match")
+        verbose_name_plural = _("labelled matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tip", "factcheck"], name="matchpair_unique_tip_factcheck"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=PairSource.values),
+                name="matchpair_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} → {self.factcheck_id} ({self.source})"
 
 
 class ClaimNote(models.Model):

@@ -30,6 +30,7 @@ from core.idempotency import idempotent
 from core.viewtools import form_write, or_404
 from factcheck import messages as texts
 from factcheck import selectors, services
+from factcheck.address import tipline_address
 from factcheck.forms import (
     FactCheckForm,
     FeedForm,
@@ -82,15 +83,34 @@ def tip_form(request: HttpRequest) -> HttpResponse:
                 form.add_error("text", exc.message_dict.get("text", exc.messages))
         if not form.is_valid() or outcome is None:
             status = 400
+    return _tip_page(request, {"form": form, "outcome": outcome}, status)
+
+
+def _tip_page(
+    request: HttpRequest, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    """The tip page, or only its result box for htmx."""
     template = "factcheck/tip_form.html"
     if request.htmx:  # type: ignore[attr-defined]
         template = "factcheck/_tip_result.html"
-    return render(
-        request,
-        template,
-        {"form": form, "outcome": outcome, "latest": _latest()},
-        status=status,
+    else:
+        context = {**context, "latest": _latest(), "tipline": tipline_address()}
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@ratelimit(key="ip", rate=settings.TIPLINE_RATE, method="POST", block=True)
+def tip_confirm(request: HttpRequest) -> HttpResponse:
+    """The sender's answer to "is it one of these?" on the web form."""
+    token = request.POST.get("token", "")[:40]
+    choice = request.POST.get("choice", "")
+    if not token or not choice.isdigit() or len(choice) > 1:
+        return _tip_page(request, {"form": TipForm(), "answer": None}, status=400)
+    answer = services.confirmation_answer(
+        token=token, choice=int(choice), channel=Channel.WEB
     )
+    status = 200 if answer.state != "unknown" else 400
+    return _tip_page(request, {"form": TipForm(), "answer": answer}, status)
 
 
 def _latest() -> list[FactCheck]:

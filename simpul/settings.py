@@ -385,6 +385,13 @@ WHATSAPP_API_BASE = env_str(
 TIPLINE_RATE = env_str("TIPLINE_RATE", "10/m")
 # Messages longer than this get a polite "too long" answer.
 TIPLINE_MAX_CHARS = env_int("TIPLINE_MAX_CHARS", 5000)
+# A sender asked "is it one of these?" who has not answered after this many
+# hours: the answer counts as unknown and the claim goes to the desk.
+TIPLINE_CONFIRM_HOURS = env_int("TIPLINE_CONFIRM_HOURS", 24)
+# The tipline's public address, shown on the tip page with a QR code (unset:
+# the page does not mention it). E.164 number (+62…) and bot username.
+TIPLINE_WHATSAPP_NUMBER = env_str("TIPLINE_WHATSAPP_NUMBER")
+TIPLINE_TELEGRAM_BOT = env_str("TIPLINE_TELEGRAM_BOT").lstrip("@")
 # The claim-matching index lives under SIMPUL_DATA_DIR/<this>/<database id>/.
 FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
 # Off: matching is lexical only (no embedding model is loaded).

@@ -29,6 +29,7 @@ from factcheck.models import (
     Topic,
 )
 from factcheck.services import outgoing
+from factcheck.services.confirmations import pairs_record_for_claim
 from factcheck.services.factchecks import (
     _card_render,
     factcheck_create,
@@ -45,6 +46,12 @@ _NEXT: dict[str, set[str]] = {
     Claim.Status.REVIEWED: {Claim.Status.DRAFTED, Claim.Status.IN_PROGRESS},
     Claim.Status.NOT_CHECKABLE: {Claim.Status.NEW, Claim.Status.IN_PROGRESS},
     Claim.Status.PUBLISHED: set(),
+    # The desk need not wait for the sender's answer.
+    Claim.Status.AWAITING: {
+        Claim.Status.NEW,
+        Claim.Status.IN_PROGRESS,
+        Claim.Status.NOT_CHECKABLE,
+    },
 }
 
 
@@ -131,9 +138,9 @@ def claim_note_add(*, actor: User, claim: Claim, text: str) -> ClaimNote:
 @transaction.atomic
 def claim_confirm_match(*, actor: User, claim: Claim, factcheck: FactCheck) -> Claim:
     """One click: this claim is answered by an existing published fact-check;
-    everyone who asked is told."""
+    everyone who asked is told, and each tip is kept as a labelled pair."""
     _desk(actor)
-    if not claim.is_open:
+    if not (claim.is_open or claim.status == Claim.Status.AWAITING):
         raise ValidationError(_("This claim is already closed."))
     if not factcheck.is_published:
         raise ValidationError(_("Only a published fact-check can answer a claim."))
@@ -142,6 +149,7 @@ def claim_confirm_match(*, actor: User, claim: Claim, factcheck: FactCheck) -> C
     audited_update(
         actor, claim, changes={"factcheck": factcheck.pk, "verdict": factcheck.verdict}
     )
+    pairs_record_for_claim(claim=claim, factcheck=factcheck, user=actor)
     _notify_askers(claim, texts.verdict_later(factcheck))
     return claim
 
