@@ -11,7 +11,7 @@ def register() -> None:
     from core.demo import register_demo
     from core.schedule import register_periodic
     from datahub import demo, views
-    from datahub.tasks import indicators_refresh_task
+    from datahub.tasks import indicators_refresh_task, vulnerability_recompute_task
     from regions.pages import register_section
 
     # Staff publish and answer within their region; the public reads what is
@@ -32,10 +32,18 @@ def register() -> None:
         {"view": STAFF_ROLES, "answer": STAFF_ROLES, "report": STAFF_ROLES},
     )
     register_section("datahub.indicators", views.region_indicators_section, order=50)
+    register_section(
+        "datahub.vulnerability", views.region_vulnerability_section, order=55
+    )
     register_panel("datahub", views.dashboard_panel, order=50)
     register_periodic(
         "datahub.indicators_refresh",
         indicators_refresh_task,
+        every=timedelta(hours=6),
+    )
+    register_periodic(
+        "datahub.vulnerability_recompute",
+        vulnerability_recompute_task,
         every=timedelta(hours=6),
     )
     register_demo("datahub", demo.load, order=90)
