@@ -463,7 +463,9 @@ def best_tech(techs: list[str]) -> str:
     return max(techs, key=lambda t: TECH_RANK[t]) if techs else ""
 
 
-def village_status_by_region(*, scope: str, length: int) -> dict[str, dict[str, float]]:
+def village_status_by_region(
+    *, scope: str, length: int
+) -> dict[str, dict[str, float | None]]:
     """Villages with a known status, blankspots among them and the share of
     priority-place weight with signal, per region (the first ``length`` characters
     of its code, under ``scope``); one grouped query, for datahub's index."""

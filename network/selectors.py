@@ -759,22 +759,22 @@ def kim_reach_by_region(
         .annotate(kims=Count("pk"))
     ):
         out[row["code"]] = {"kims": row["kims"], "members": 0, "activity": 0.0}
-    for row in (
+    for members in (
         Membership.objects.filter(kim__in=active, left_on__isnull=True)
         .annotate(code=Substr("kim__region_id", 1, length))
         .values("code")
         .annotate(n=Count("person_id", distinct=True))
     ):
-        out.setdefault(row["code"], {"kims": 0, "members": 0, "activity": 0.0})
-        out[row["code"]]["members"] = row["n"]
-    for row in (
+        out.setdefault(members["code"], {"kims": 0, "members": 0, "activity": 0.0})
+        out[members["code"]]["members"] = members["n"]
+    for mean in (
         MonthlyScore.objects.filter(kim__in=active, month__gte=since)
         .annotate(code=Substr("kim__region_id", 1, length))
         .values("code")
         .annotate(mean=Avg("score"))
     ):
-        if row["code"] in out:
-            out[row["code"]]["activity"] = float(row["mean"] or 0)
+        if mean["code"] in out:
+            out[mean["code"]]["activity"] = float(mean["mean"] or 0)
     return out
 
 
@@ -796,12 +796,12 @@ def training_by_region(
     ):
         out[row["code"]] = {"trained": row["n"], "gain": None}
     scores: dict[str, dict[int, dict[str, int]]] = {}
-    for row in (
+    for attempt in (
         QuizAttempt.objects.filter(participant__attendance__in=attended.values("pk"))
         .annotate(code=Substr("participant__event__region_id", 1, length))
         .values_list("code", "participant_id", "phase", "score")
     ):
-        code, participant, phase, score = row
+        code, participant, phase, score = attempt
         scores.setdefault(code, {}).setdefault(participant, {})[phase] = score
     for code, people in scores.items():
         gains = [p["post"] - p["pre"] for p in people.values() if len(p) == 2]
