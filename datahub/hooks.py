@@ -7,6 +7,7 @@ from datetime import timedelta
 
 def register() -> None:
     from accounts.dashboard import register_panel
+    from accounts.models import Role
     from accounts.permissions import STAFF_ROLES, register_rules
     from core.demo import register_demo
     from core.schedule import register_periodic
@@ -31,6 +32,8 @@ def register() -> None:
         "datahub.request",
         {"view": STAFF_ROLES, "answer": STAFF_ROLES, "report": STAFF_ROLES},
     )
+    # The index's weights are the province's choice.
+    register_rules("datahub.vulnerability", {"change": {Role.PROVINCE_ADMIN}})
     register_section("datahub.indicators", views.region_indicators_section, order=50)
     register_section(
         "datahub.vulnerability", views.region_vulnerability_section, order=55
