@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.urls import reverse
 
 from accounts.models import User
@@ -464,3 +465,31 @@ def map_layers(*, region: Region, places: bool = True) -> dict[str, Any]:
 
 def best_tech(techs: list[str]) -> str:
     return max(techs, key=lambda t: TECH_RANK[t]) if techs else ""
+
+
+def village_status_by_region(
+    *, scope: str, length: int
+) -> dict[str, dict[str, float | None]]:
+    """Villages with a known status, blankspots among them and the share of
+    priority-place weight with signal, per region (the first ``length`` characters
+    of its code, under ``scope``); one grouped query, for datahub's index."""
+    rows = (
+        VillageStatus.objects.filter(regions_subtree_q(scope))
+        .exclude(status=VillageStatus.Status.UNKNOWN)
+        .annotate(code=Substr("region_id", 1, length))
+        .values("code")
+        .annotate(
+            villages=Count("pk"),
+            blankspots=Count("pk", filter=Q(status=VillageStatus.Status.BLANKSPOT)),
+            weight=Sum("weight_total"),
+            signal=Sum("weight_signal"),
+        )
+    )
+    return {
+        row["code"]: {
+            "villages": row["villages"],
+            "blankspots": row["blankspots"],
+            "coverage": (row["signal"] or 0) / row["weight"] if row["weight"] else None,
+        }
+        for row in rows
+    }

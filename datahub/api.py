@@ -18,7 +18,7 @@ from core.api import found_or_404
 from core.inputs import parse_year
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from core.throttling import ScopedThrottle, api_throttles
-from datahub import selectors, services
+from datahub import selectors, services, vulnerability_selectors
 from datahub.messages import describe_errors, describe_personal
 from datahub.models import (
     Dataset,
@@ -28,6 +28,7 @@ from datahub.models import (
     ResourceVersion,
     Topic,
 )
+from regions.selectors import region_get
 
 router = Router(tags=["data"])
 
@@ -689,3 +690,38 @@ def request_report(request: HttpRequest, year: int) -> list[selectors.OfficeRepo
     """The yearly report of requests, answers and times per office."""
     year = parse_year(str(year), default=year)
     return selectors.ppid_report(actor=api_user(request), year=year)
+
+
+class VulnerabilityOut(Schema):
+    rank: int | None = Field(description="By the index; none without enough data.")
+    code: str
+    name: str
+    level: str
+    population: int | None
+    population_estimated: bool
+    index: float | None = Field(description="0 (least) to 100 (most vulnerable).")
+    enough_data: bool
+    scores: dict[str, float | None]
+    figures: dict[str, dict[str, Any]] = Field(
+        description='Counts from 1 to 4 are "<5".'
+    )
+    action: str
+    action_label: str
+    action_reason: str
+    computed_at: datetime
+
+
+@router.get("/kerawanan/{kode}", response=list[VulnerabilityOut])
+@paged(PAGE_SIZE_MAX)
+def list_vulnerability(
+    request: HttpRequest, kode: str, urutkan: str = "index", tindakan: str = ""
+) -> list[dict[str, Any]]:
+    """The Indeks Kerawanan Informasi of the regions directly under ``kode``,
+    ranked as on the page ``/data/kerawanan/{kode}/`` (same filters)."""
+    if region_get(kode=kode) is None:
+        raise HttpError(404, "Wilayah tidak ditemukan.")
+    sort, action = vulnerability_selectors.clean_filters(urutkan, tindakan)
+    rows = vulnerability_selectors.vulnerability_rows(
+        parent=kode, sort=sort, action=action
+    )
+    return [row.as_dict() for row in rows]

@@ -203,3 +203,23 @@ class ObjectionForm(forms.Form):
 
 class ObjectionResponseForm(forms.Form):
     response = text_field(_("Response"), rows=3)
+
+
+class VulnerabilityWeightsForm(forms.Form):
+    """The weights of the Indeks Kerawanan Informasi, in percent."""
+
+    hoax = forms.IntegerField(label=_("Hoax pressure"), min_value=0, max_value=100)
+    kim = forms.IntegerField(label=_("KIM reach"), min_value=0, max_value=100)
+    literacy = forms.IntegerField(
+        label=_("Digital literacy"), min_value=0, max_value=100
+    )
+    connectivity = forms.IntegerField(label=_("Signal"), min_value=0, max_value=100)
+    supply = forms.IntegerField(
+        label=_("Information supply"), min_value=0, max_value=100
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in self.fields):
+            raise forms.ValidationError(_("At least one weight must be above zero."))
+        return data

@@ -7,11 +7,12 @@ from datetime import timedelta
 
 def register() -> None:
     from accounts.dashboard import register_panel
+    from accounts.models import Role
     from accounts.permissions import STAFF_ROLES, register_rules
     from core.demo import register_demo
     from core.schedule import register_periodic
     from datahub import demo, views
-    from datahub.tasks import indicators_refresh_task
+    from datahub.tasks import indicators_refresh_task, vulnerability_recompute_task
     from regions.pages import register_section
 
     # Staff publish and answer within their region; the public reads what is
@@ -31,14 +32,24 @@ def register() -> None:
         "datahub.request",
         {"view": STAFF_ROLES, "answer": STAFF_ROLES, "report": STAFF_ROLES},
     )
+    # The index's weights are the province's choice.
+    register_rules("datahub.vulnerability", {"change": {Role.PROVINCE_ADMIN}})
     # The charts live on the region's data page, not on the home or region page.
     register_section(
         "datahub.indicators", views.region_indicators_section, order=50, page="data"
+    )
+    register_section(
+        "datahub.vulnerability", views.region_vulnerability_section, order=55
     )
     register_panel("datahub", views.dashboard_panel, order=50)
     register_periodic(
         "datahub.indicators_refresh",
         indicators_refresh_task,
+        every=timedelta(hours=6),
+    )
+    register_periodic(
+        "datahub.vulnerability_recompute",
+        vulnerability_recompute_task,
         every=timedelta(hours=6),
     )
     register_demo("datahub", demo.load, order=90)

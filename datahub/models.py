@@ -475,3 +475,79 @@ class Objection(models.Model):
     @property
     def tracking_number(self) -> str:
         return f"{self.request.tracking_number}-K{self.number}"
+
+
+class VulnerabilityWeights(models.Model):
+    """The weights of the Indeks Kerawanan Informasi for one province, set by its
+    provincial admin (percentages; they are re-normalised to sum to 1)."""
+
+    region = models.OneToOneField(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("province"),
+    )
+    hoax = models.PositiveSmallIntegerField(_("hoax pressure"), default=30)
+    kim = models.PositiveSmallIntegerField(_("lack of KIM reach"), default=25)
+    literacy = models.PositiveSmallIntegerField(
+        _("lack of digital literacy"), default=20
+    )
+    connectivity = models.PositiveSmallIntegerField(_("lack of signal"), default=15)
+    supply = models.PositiveSmallIntegerField(
+        _("lack of information supply"), default=10
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = staff_link()
+
+    COMPONENTS = ("hoax", "kim", "literacy", "connectivity", "supply")
+
+    class Meta:
+        verbose_name = _("vulnerability index weights")
+        verbose_name_plural = _("vulnerability index weights")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hoax__lte=100)
+                & Q(kim__lte=100)
+                & Q(literacy__lte=100)
+                & Q(connectivity__lte=100)
+                & Q(supply__lte=100),
+                name="vulnerability_weight_at_most_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.region_id)
+
+    def as_dict(self) -> dict[str, float]:
+        return {name: float(getattr(self, name)) for name in self.COMPONENTS}
+
+
+class VulnerabilityScore(models.Model):
+    """One region's computed Indeks Kerawanan Informasi (rewritten on every
+    recomputation; see ``datahub.vulnerability.index`` for the arithmetic)."""
+
+    region = models.OneToOneField(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    level = models.CharField(_("level"), max_length=10)
+    parent_code = models.CharField(max_length=13, db_index=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_estimated = models.BooleanField(default=False)
+    components = models.JSONField(_("components"), default=dict)
+    index = models.FloatField(_("index"), null=True, blank=True)
+    action = models.CharField(_("suggested action"), max_length=20, blank=True)
+    action_figures = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["parent_code", "region_id"]
+        verbose_name = _("vulnerability score")
+        verbose_name_plural = _("vulnerability scores")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.index}"

@@ -12,6 +12,19 @@ urlpatterns = [
     # ckanext-dcat's paths
     path("catalog", views.dcat_catalogue),
     path("catalog.<str:fmt>", views.dcat_catalogue),
+    # Before the dataset paths: "kerawanan" would read as a dataset's slug.
+    path("data/kerawanan/", views.vulnerability_home, name="vulnerability_home"),
+    path("data/kerawanan/<str:kode>/", views.vulnerability, name="vulnerability"),
+    path(
+        "data/kerawanan/<str:kode>/unduh.<str:fmt>",
+        views.vulnerability_export,
+        name="vulnerability_export",
+    ),
+    path(
+        "staf/data/kerawanan/<str:kode>/bobot/",
+        views.vulnerability_weights_edit,
+        name="vulnerability_weights",
+    ),
     path("data/<slug:slug>/", views.dataset_detail, name="dataset"),
     path(
         "data/<slug:slug>/tabel/<uuid:resource>/unduh.<str:fmt>",

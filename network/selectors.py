@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import CharField, Count, F, Q, QuerySet
+from django.db.models import Avg, CharField, Count, F, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from network.models import (
     Forum,
     Kim,
     Membership,
+    MonthlyScore,
     Participant,
     QuizAttempt,
 )
@@ -738,3 +739,72 @@ def member_region_by_phone(*, phone: str) -> Region | None:
         .first()
     )
     return membership.kim.region if membership is not None else None
+
+
+# Per-region aggregates for datahub's vulnerability index: one grouped query each,
+# keyed on the first ``length`` characters of the region code (5: kabupaten,
+# 8: kecamatan, 13: desa) under ``scope``.
+
+
+def kim_reach_by_region(
+    *, scope: str, length: int, since: date
+) -> dict[str, dict[str, float]]:
+    """Active KIMs, their active members and their mean monthly activity score
+    (months from ``since``) per region."""
+    active = Kim.objects.filter(subtree_q(scope), status=Kim.Status.ACTIVE)
+    out: dict[str, dict[str, float]] = {}
+    for row in (
+        active.annotate(code=Substr("region_id", 1, length))
+        .values("code")
+        .annotate(kims=Count("pk"))
+    ):
+        out[row["code"]] = {"kims": row["kims"], "members": 0, "activity": 0.0}
+    for members in (
+        Membership.objects.filter(kim__in=active, left_on__isnull=True)
+        .annotate(code=Substr("kim__region_id", 1, length))
+        .values("code")
+        .annotate(n=Count("person_id", distinct=True))
+    ):
+        out.setdefault(members["code"], {"kims": 0, "members": 0, "activity": 0.0})
+        out[members["code"]]["members"] = members["n"]
+    for mean in (
+        MonthlyScore.objects.filter(kim__in=active, month__gte=since)
+        .annotate(code=Substr("kim__region_id", 1, length))
+        .values("code")
+        .annotate(mean=Avg("score"))
+    ):
+        if mean["code"] in out:
+            out[mean["code"]]["activity"] = float(mean["mean"] or 0)
+    return out
+
+
+def training_by_region(
+    *, scope: str, length: int, since: date
+) -> dict[str, dict[str, float | None]]:
+    """People who attended a digital-literacy training held in the region since
+    ``since``, and their mean post-test minus pre-test score (people with both)."""
+    attended = Attendance.objects.filter(
+        subtree_q(scope, "event__region__kode"),
+        event__kind=Event.Kind.TRAINING,
+        event__starts_at__date__gte=since,
+    )
+    out: dict[str, dict[str, float | None]] = {}
+    for row in (
+        attended.annotate(code=Substr("event__region_id", 1, length))
+        .values("code")
+        .annotate(n=Count("participant__person_id", distinct=True))
+    ):
+        out[row["code"]] = {"trained": row["n"], "gain": None}
+    scores: dict[str, dict[int, dict[str, int]]] = {}
+    for attempt in (
+        QuizAttempt.objects.filter(participant__attendance__in=attended.values("pk"))
+        .annotate(code=Substr("participant__event__region_id", 1, length))
+        .values_list("code", "participant_id", "phase", "score")
+    ):
+        code, participant, phase, score = attempt
+        scores.setdefault(code, {}).setdefault(participant, {})[phase] = score
+    for code, people in scores.items():
+        gains = [p["post"] - p["pre"] for p in people.values() if len(p) == 2]
+        if gains and code in out:
+            out[code]["gain"] = sum(gains) / len(gains)
+    return out

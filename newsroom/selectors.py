@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import Role
@@ -429,3 +430,25 @@ def chart_bars(values: list[int], *, width: int = 600, height: int = 120) -> lis
             (round(i * step, 1), round(height - h, 1), round(step * 0.8, 1), h, v)
         )
     return bars
+
+
+def supply_by_region(*, scope: str, length: int, since: datetime) -> dict[str, int]:
+    """Articles and verdicts sent into each region since ``since``: distinct
+    disseminations with a delivery that left for a recipient there (the first
+    ``length`` characters of the recipient's region code, under ``scope``)."""
+    sent = [
+        Delivery.Status.SENT,
+        Delivery.Status.DELIVERED,
+        Delivery.Status.READ,
+    ]
+    rows = (
+        Delivery.objects.filter(
+            subtree_q(scope, "region_code"),
+            status__in=sent,
+            dissemination__created_at__gte=since,
+        )
+        .annotate(code=Substr("region_code", 1, length))
+        .values("code")
+        .annotate(n=Count("dissemination_id", distinct=True))
+    )
+    return {row["code"]: row["n"] for row in rows}

@@ -35,6 +35,13 @@ from datahub.views.info_requests import (
     staff_request,
     staff_requests,
 )
+from datahub.views.vulnerability import (
+    region_vulnerability_section,
+    vulnerability,
+    vulnerability_export,
+    vulnerability_home,
+    vulnerability_weights_edit,
+)
 
 __all__ = [
     "BAR_SPACE",
@@ -49,6 +56,7 @@ __all__ = [
     "download",
     "ppid_home",
     "region_indicators_section",
+    "region_vulnerability_section",
     "request_create",
     "request_document",
     "request_track",
@@ -63,4 +71,8 @@ __all__ = [
     "staff_report",
     "staff_request",
     "staff_requests",
+    "vulnerability",
+    "vulnerability_export",
+    "vulnerability_home",
+    "vulnerability_weights_edit",
 ]

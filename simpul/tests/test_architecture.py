@@ -33,7 +33,12 @@ ALLOWED = {
     "factcheck": {"core", "regions", "accounts", "channels", "network", "newsroom"},
     "datahub": APPS - {"datahub"},
 }
-PLAIN = ["factcheck/matching", "connectivity/coverage", "connectivity/siting"]
+PLAIN = [
+    "factcheck/matching",
+    "connectivity/coverage",
+    "connectivity/siting",
+    "datahub/vulnerability",
+]
 
 
 def _modules(path: Path) -> set[str]:
