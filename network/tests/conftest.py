@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from unittest import mock
 
 import pytest
 
@@ -64,3 +68,11 @@ def png():
         return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
     return make
+
+
+@contextmanager
+def freeze(moment: datetime) -> Iterator[None]:
+    """``timezone.now()`` returns ``moment`` inside the block (every caller
+    reaches it as ``timezone.now``)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
