@@ -250,6 +250,26 @@ class Claim(models.Model):
         _("topic"), max_length=16, choices=Topic, default=Topic.LAINNYA
     )
     suggestions = models.JSONField(_("suggested matches"), default=list, blank=True)
+    # The desk's four eyes: who wrote the draft verdict (another person
+    # reviews and publishes it, unless FACTCHECK_SINGLE_PERSON_DESK).
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+        editable=False,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+        editable=False,
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
