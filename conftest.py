@@ -161,3 +161,20 @@ def page(browser, live_server, settings, kaltim):  # type: ignore[no-untyped-def
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def sign_in(page, live_server):  # type: ignore[no-untyped-def]
+    """Sign the browser ``page`` in through the login form as a ``make_user``
+    account (email or phone), leaving it on the staff home; signs out whoever was
+    in first, so a story can pass from one account to the next."""
+
+    def go(username: str) -> None:
+        page.context.clear_cookies()
+        page.goto(live_server.url + "/masuk/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "rahasia-Kaltim-2026")
+        page.click("button[type=submit]")
+        page.wait_for_url("**/staf/")
+
+    return go

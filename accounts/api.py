@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema
 
 from accounts import selectors, services
 from accounts.api_auth import api_user, token_or_session
 from accounts.models import User
+from core.api import found_or_404
 from core.pagination import PAGE_SIZE_MAX, paged
 from regions.models import Region
 
@@ -20,12 +20,8 @@ class UserOut(Schema):
     email: str
     full_name: str
     role: str
-    region: str | None
+    region: str | None = Field(alias="region_id")
     is_active: bool
-
-    @staticmethod
-    def resolve_region(obj: User) -> str | None:
-        return obj.region_id
 
 
 class UserPatch(Schema):
@@ -48,18 +44,17 @@ def users(request: HttpRequest, q: str = "") -> QuerySet[User]:
 
 @router.get("/users/{user_id}", response=UserOut, auth=token_or_session)
 def user_detail(request: HttpRequest, user_id: int) -> User:
-    user = selectors.user_get(actor=api_user(request), pk=user_id)
-    if user is None:
-        raise HttpError(404, "Akun tidak ditemukan.")
-    return user
+    return found_or_404(
+        selectors.user_get(actor=api_user(request), pk=user_id), "Akun tidak ditemukan."
+    )
 
 
 @router.patch("/users/{user_id}", response=UserOut, auth=token_or_session)
 def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     actor = api_user(request)
-    user = selectors.user_get(actor=actor, pk=user_id)
-    if user is None:
-        raise HttpError(404, "Akun tidak ditemukan.")
+    user = found_or_404(
+        selectors.user_get(actor=actor, pk=user_id), "Akun tidak ditemukan."
+    )
     region = None
     if payload.region is not None:
         region = get_object_or_404(Region, kode=payload.region)

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link
+
 
 class Role(models.TextChoices):
     PROVINCE_ADMIN = "province_admin", _("Provincial Diskominfo admin")
@@ -118,14 +120,7 @@ class AuditEntry(models.Model):
         OTHER = "other", _("other")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="audit_entries",
-        verbose_name=_("actor"),
-    )
+    actor = optional_link(User, _("actor"), related_name="audit_entries")
     actor_label = models.CharField(_("actor name"), max_length=255, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action)
     object_type = models.CharField(_("object type"), max_length=100)

@@ -24,6 +24,7 @@ from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest
 
     from accounts.models import User
 
@@ -143,6 +144,18 @@ def require(
 ) -> None:
     if not can(user, action, resource, **kwargs):
         raise PermissionDenied
+
+
+def permitted_user(request: HttpRequest, action: str, resource: str) -> User:
+    """The signed-in user behind ``request``, who may ``action`` ``resource`` in
+    their area (an action not tied to one object: a list, a "new" form); a 403 for
+    anyone else.  Staff views start with it instead of checking by hand."""
+    from accounts.models import User
+
+    user = request.user
+    if not isinstance(user, User) or not can(user, action, resource):
+        raise PermissionDenied
+    return user
 
 
 register_rules(

@@ -36,3 +36,24 @@ def mask_phone(e164: str) -> str:
     if len(e164) <= 7:
         return "•" * len(e164)
     return e164[:6] + "•" * (len(e164) - 9) + e164[-3:]
+
+
+def phone_text(e164: str | None) -> str:
+    """An E.164 number as people write it and spreadsheets keep it as text:
+    ``+6281234567890`` → ``0812-3456-7890`` (Indonesian numbers in national
+    form; others ``+1 650-253-0000``). Exports use it so that Excel neither turns
+    the number into ``6.28E+12`` nor shows an escaping apostrophe (the ``+``
+    start of E.164 is a formula start); ``normalize_phone`` reads it back."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "ID")
+    except phonenumbers.NumberParseException:
+        return e164
+    if number.country_code == 62:
+        return phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.NATIONAL
+        )
+    return phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,33 @@ def audit_record(
         changes=changes or {},
         ip=client_ip(current_request.get()),
     )
+
+
+def audited_update(
+    actor: User | None,
+    obj: models.Model,
+    region_code: str = "",
+    changes: dict[str, Any] | None = None,
+    *,
+    action: str = AuditEntry.Action.UPDATE,
+    **entry: Any,
+) -> None:
+    """Validate and save ``obj`` and log the change: the last step of most service
+    writes; ``entry`` adds to the log entry (``object_repr``)."""
+    obj.full_clean()
+    obj.save()
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        region_code=region_code,
+        changes=changes,
+        **entry,
+    )
+
+
+# The same for a new object: logs its creation.
+audited_create = partial(audited_update, action=AuditEntry.Action.CREATE)
 
 
 def _clean_phone(phone: str | None) -> str | None:

@@ -8,7 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
@@ -20,9 +20,10 @@ from accounts import selectors, services
 from accounts.dashboard import render_panels
 from accounts.forms import ApiTokenForm, LoginForm, UserForm
 from accounts.models import ApiToken, Role, User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from accounts.selectors import user_counts_by_role
 from core.forms import add_validation_errors
+from core.viewtools import form_write, or_404
 from regions.selectors import region_summary
 
 
@@ -80,9 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "view", "accounts.user"):
-        raise PermissionDenied
+    actor = permitted_user(request, "view", "accounts.user")
     q = request.GET.get("q", "").strip()[:100]
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
@@ -96,9 +95,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "create", "accounts.user"):
-        raise PermissionDenied
+    actor = permitted_user(request, "create", "accounts.user")
     form = UserForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         try:
@@ -123,9 +120,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
-    user = selectors.user_get(actor=actor, pk=pk)
-    if user is None:
-        raise Http404(_("Account not found."))
+    user = or_404(selectors.user_get(actor=actor, pk=pk), _("Account not found."))
     initial = {
         "email": user.email,
         "full_name": user.full_name,
@@ -138,16 +133,15 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = _fields(form.cleaned_data)
         data.pop("email")
-        try:
-            services.user_update(
+        if form_write(
+            request,
+            form,
+            lambda: services.user_update(
                 actor=actor, user=user, is_active=form.cleaned_data["is_active"], **data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            messages.success(request, _("Changes saved."))
+            ),
+            _("Changes saved."),
+            refused=True,
+        ):
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "editing": user})
 
@@ -184,9 +178,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    token = ApiToken.objects.filter(pk=pk, user=user).first()
-    if token is None:
-        raise Http404
+    token = or_404(ApiToken.objects.filter(pk=pk, user=user).first())
     services.api_token_revoke(user=user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
@@ -194,9 +186,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "view", "accounts.audit"):
-        raise PermissionDenied
+    actor = permitted_user(request, "view", "accounts.audit")
     entries = selectors.audit_list(actor=actor).select_related("actor")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit.html", {"page": page})

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from _scratch_db import scratch_database
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def main() -> int:
@@ -38,38 +36,8 @@ def main() -> int:
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="simpul-bench-outbox-"))
-    pg_name = ""
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "simpul.settings",
-            "SIMPUL_DATA_DIR": str(tmp),
-            "CACHE_URL": "locmem://",
-            "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "SECRET_KEY": "bench",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    try:
-        return run(args.recipients, "postgresql" if args.postgres else "sqlite")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if pg_name:
-            import psycopg
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    with scratch_database("outbox", postgres=args.postgres) as vendor:
+        return run(args.recipients, vendor)
 
 
 def run(n: int, vendor: str) -> int:

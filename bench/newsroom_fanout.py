@@ -27,13 +27,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
+
+from _scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,48 +83,14 @@ def main() -> int:
     args = parser.parse_args()
     n = args.recipients
 
-    tmp = Path(tempfile.mkdtemp(prefix="simpul-bench-fanout-"))
-    pg_name = ""
-    if args.postgres:
-        import psycopg
-
-        pg_name = f"simpul_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(
-            "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-        ) as conn:
-            conn.execute(f'CREATE DATABASE "{pg_name}"')
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{pg_name}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "simpul.settings",
-            "SIMPUL_DATA_DIR": str(tmp),
-            "CACHE_URL": "locmem://",
-            "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
-            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "SECRET_KEY": "bench",
-            "NEWSROOM_QUIET_START_HOUR": "24",  # no quiet hours in the bench
-            "NEWSROOM_QUIET_END_HOUR": "0",
-            "CHANNELS_EMAIL_RATE": "100000000",  # no provider limit in the bench
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    try:
-        return run(
-            n, vendor="postgresql" if args.postgres else "sqlite", send=args.send
-        )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if pg_name:
-            import psycopg
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(
-                "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
-            ) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+    quiet = {
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "NEWSROOM_QUIET_START_HOUR": "24",  # no quiet hours in the bench
+        "NEWSROOM_QUIET_END_HOUR": "0",
+        "CHANNELS_EMAIL_RATE": "100000000",  # no provider limit in the bench
+    }
+    with scratch_database("fanout", postgres=args.postgres, env=quiet) as vendor:
+        return run(n, vendor=vendor, send=args.send)
 
 
 def run(n: int, vendor: str, send: int | None = None) -> int:

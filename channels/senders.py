@@ -34,6 +34,7 @@ from django.core.mail import EmailMessage, get_connection
 
 from channels.ratelimit import KeyedBuckets, TokenBucket
 from core import whatsapp
+from core.links import site_url
 
 
 class SendError(Exception):
@@ -282,6 +283,27 @@ WHATSAPP_TEMPORARY = {
 WHATSAPP_WINDOW_CLOSED = 131047
 
 
+def _wa_sections(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A list's sections within the Cloud API's limits: 10 rows in all, row
+    titles of 24 characters, descriptions of 72, ids of 200."""
+    out: list[dict[str, Any]] = []
+    left = 10
+    for section in sections:
+        rows = []
+        for row in section.get("rows", [])[:left]:
+            clipped = {"id": str(row["id"])[:200], "title": str(row["title"])[:24]}
+            if row.get("description"):
+                clipped["description"] = str(row["description"])[:72]
+            rows.append(clipped)
+        left -= len(rows)
+        if rows:
+            title = section.get("title")
+            out.append(
+                {"title": str(title)[:24], "rows": rows} if title else {"rows": rows}
+            )
+    return out
+
+
 class WhatsAppSender(HttpSender):
     """WhatsApp Business Cloud API ``POST /<phone number id>/messages``.
 
@@ -344,7 +366,7 @@ class WhatsAppSender(HttpSender):
                     "body": {"text": message.body[:4096]},
                     "action": {
                         "button": str(listing.get("button", "Pilih"))[:20],
-                        "sections": listing.get("sections", [])[:10],
+                        "sections": _wa_sections(listing.get("sections", [])),
                     },
                 },
             }
@@ -438,7 +460,7 @@ class SmsSender(HttpSender):
                 "text": message.body,
                 "sender": settings.SMS_SENDER_ID,
                 "reference": message.reference,
-                "callback_url": f"{settings.SITE_URL}/hooks/sms/",
+                "callback_url": site_url("/hooks/sms/"),
             },
             {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
         )

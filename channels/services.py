@@ -32,6 +32,7 @@ from channels.senders import (
     TemporaryError,
     sender_for,
 )
+from core.links import site_url
 
 log = logging.getLogger(__name__)
 S = OutboxMessage.Status
@@ -338,7 +339,7 @@ def _window_open(row: OutboxMessage, now: datetime) -> bool:
 
 def unsubscribe_url(channel: str, address_hash: str) -> str:
     token = signing.dumps({"c": channel, "h": address_hash}, salt=UNSUBSCRIBE_SALT)
-    return settings.SITE_URL + reverse("channels:unsubscribe", args=[token])
+    return site_url(reverse("channels:unsubscribe", args=[token]))
 
 
 def outgoing(row: OutboxMessage, *, window_open: bool = True) -> Outgoing:

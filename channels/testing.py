@@ -147,11 +147,28 @@ class FakeTelegram(FakeProvider):
 
 
 class FakeWhatsApp(FakeProvider):
-    """``/<phone number id>/messages``."""
+    """``/<phone number id>/messages``. Interactive messages are checked against
+    the Cloud API's limits (reply buttons: 1-3, titles up to 20 characters,
+    unique ids; lists: up to 10 rows, row titles up to 24 characters,
+    descriptions up to 72, a button text up to 20), and refused as Meta does
+    (HTTP 400, error 131009) when they break one."""
 
     name = "whatsapp"
 
     def ok(self, request: Recorded, n: int) -> Answer:
+        problem = interactive_problem(request.body)
+        if problem:
+            return Answer(
+                400,
+                {
+                    "error": {
+                        "message": "(#131009) Parameter value is not valid",
+                        "type": "OAuthException",
+                        "code": 131009,
+                        "error_data": {"details": problem},
+                    }
+                },
+            )
         to = request.body.get("to") if isinstance(request.body, dict) else None
         return Answer(
             200,
@@ -168,6 +185,42 @@ class FakeWhatsApp(FakeProvider):
             status,
             {"error": {"message": message, "type": "OAuthException", "code": code}},
         )
+
+
+def interactive_problem(body: Any) -> str:
+    """What breaks the Cloud API's rules in an interactive message ("" if none)."""
+    if not isinstance(body, dict) or body.get("type") != "interactive":
+        return ""
+    interactive = body.get("interactive") or {}
+    action = interactive.get("action") or {}
+    kind = interactive.get("type")
+    if not (interactive.get("body") or {}).get("text"):
+        return "body.text is required"
+    if kind == "button":
+        buttons = action.get("buttons") or []
+        if not 1 <= len(buttons) <= 3:
+            return "buttons: 1 to 3"
+        ids = [b.get("reply", {}).get("id") for b in buttons]
+        if len(set(ids)) != len(ids) or not all(ids):
+            return "button ids must be unique"
+        if any(not 1 <= len(b["reply"].get("title", "")) <= 20 for b in buttons):
+            return "button title: 1 to 20 characters"
+        return ""
+    if kind == "list":
+        rows = [r for s in action.get("sections") or [] for r in s.get("rows") or []]
+        if not 1 <= len(rows) <= 10:
+            return "rows: 1 to 10"
+        if not 1 <= len(action.get("button", "")) <= 20:
+            return "list button: 1 to 20 characters"
+        if any(not 1 <= len(r.get("title", "")) <= 24 for r in rows):
+            return "row title: 1 to 24 characters"
+        if any(len(r.get("description", "")) > 72 for r in rows):
+            return "row description: at most 72 characters"
+        ids = [r.get("id") for r in rows]
+        if len(set(ids)) != len(ids) or not all(ids):
+            return "row ids must be unique"
+        return ""
+    return f"unknown interactive type {kind!r}"
 
 
 class FakeSmsGateway(FakeProvider):
@@ -218,5 +271,40 @@ def telegram_update(update_id: int, chat_id: int, text: str) -> dict[str, Any]:
             "date": 1767225600,
             "chat": {"id": chat_id, "type": "private"},
             "text": text,
+        },
+    }
+
+
+def whatsapp_reply(
+    sender: str, button_id: str, title: str, message_id: str, *, kind: str = "button"
+) -> dict[str, Any]:
+    """A person's answer to our interactive message: a reply button
+    (``kind="button"``) or a list row (``kind="list"``)."""
+    reply = {"id": button_id, "title": title}
+    interactive: dict[str, Any] = {"type": f"{kind}_reply", f"{kind}_reply": reply}
+    return {
+        "from": sender,
+        "id": message_id,
+        "timestamp": "1767225600",
+        "type": "interactive",
+        "interactive": interactive,
+    }
+
+
+def telegram_callback(update_id: int, chat_id: int, data: str) -> dict[str, Any]:
+    """A press on an inline keyboard button of one of our messages."""
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": f"cq{update_id}",
+            "from": {"id": chat_id, "is_bot": False, "first_name": "Warga"},
+            "message": {
+                "message_id": update_id - 1,
+                "date": 1767225600,
+                "chat": {"id": chat_id, "type": "private"},
+                "text": "…",
+            },
+            "chat_instance": "1",
+            "data": data,
         },
     }

@@ -83,6 +83,15 @@ def _store(channel: str, key: str, text: str) -> JsonResponse:
     return JsonResponse({"ok": True, "result": "queued" if call else "duplicate"})
 
 
+def _store_by_body(channel: Channel, request: HttpRequest) -> JsonResponse:
+    """Read and store a call keyed by its body: Meta and the SMS gateways send a
+    failed delivery again byte for byte, so the body is its key."""
+    read = _read(channel.value, request)
+    if isinstance(read, JsonResponse):
+        return read
+    return _store(channel, hashlib.sha256(request.body).hexdigest(), read[1])
+
+
 @csrf_exempt
 @require_POST
 def telegram_hook(request: HttpRequest) -> JsonResponse:
@@ -133,12 +142,7 @@ def whatsapp_hook(request: HttpRequest) -> HttpResponse:
         return _forbidden("whatsapp", request, "bad verify token")
     if not _whatsapp_signature_ok(request):
         return _forbidden("whatsapp", request, "bad signature")
-    read = _read("whatsapp", request)
-    if isinstance(read, JsonResponse):
-        return read
-    _payload, text = read
-    # Meta sends a failed delivery again byte for byte: the body is its key.
-    return _store(Channel.WHATSAPP, hashlib.sha256(request.body).hexdigest(), text)
+    return _store_by_body(Channel.WHATSAPP, request)
 
 
 @csrf_exempt
@@ -151,11 +155,7 @@ def sms_hook(request: HttpRequest) -> JsonResponse:
     given = request.headers.get("X-Gateway-Secret", "")
     if not _secret_ok(given, settings.SMS_GATEWAY_CALLBACK_SECRET):
         return _forbidden("sms", request, "bad secret")
-    read = _read("sms", request)
-    if isinstance(read, JsonResponse):
-        return read
-    _payload, text = read
-    return _store(Channel.SMS, hashlib.sha256(request.body).hexdigest(), text)
+    return _store_by_body(Channel.SMS, request)
 
 
 @csrf_exempt

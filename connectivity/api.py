@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,9 +27,11 @@ from connectivity.models import (
     SitingPlan,
     Tower,
 )
+from core.api import found_or_404
 from core.geojson import geojson_response
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from regions.models import Region
+from regions.selectors import village_from_text
 
 router = Router(tags=["connectivity"])
 P = "/connectivity"
@@ -41,9 +43,10 @@ KindName = Literal[
 
 
 def _region(kode: str | None, *, village: bool = False) -> Region:
-    region = Region.objects.filter(kode=kode or settings.HOME_REGION).first()
-    if region is None:
-        raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
+    region = found_or_404(
+        Region.objects.filter(kode=kode or settings.HOME_REGION).first(),
+        f"Wilayah dengan kode {kode} tidak ditemukan.",
+    )
     if village and region.level != Region.Level.VILLAGE:
         raise ValidationError({"region": "Pilih desa/kelurahan (kode 4 tingkat)."})
     return region
@@ -61,7 +64,7 @@ def _point_errors(lat: float | None, lng: float | None, field: str = "lat") -> N
 
 class PlaceOut(Schema):
     id: int
-    region: str
+    region: str = Field(alias="region_id")
     kind: str
     name: str
     lat: float
@@ -77,10 +80,6 @@ class PlaceOut(Schema):
     observed_from_village: bool
     predicted_covered: bool | None
     predicted_margin_db: float | None
-
-    @staticmethod
-    def resolve_region(obj: Place) -> str:
-        return obj.region_id
 
 
 class PlaceIn(Schema):
@@ -109,8 +108,8 @@ class PlacePatch(Schema):
 
 class ObservationOut(Schema):
     id: int
-    region: str
-    place: int | None
+    region: str = Field(alias="region_id")
+    place: int | None = Field(alias="place_id")
     technology: str
     operator: str
     service: str
@@ -121,14 +120,6 @@ class ObservationOut(Schema):
     lng: float | None
     note: str
     source: str
-
-    @staticmethod
-    def resolve_region(obj: Observation) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_place(obj: Observation) -> int | None:
-        return obj.place_id
 
 
 class ObservationIn(Schema):
@@ -150,7 +141,10 @@ class ObservationIn(Schema):
 
 class ReportIn(Schema):
     idempotency_key: str = Field(..., min_length=8, max_length=64)
-    region: str | None = None
+    # A village code, or its name as typed ("Ma. Aloh", "muara aloh, Muara Badak").
+    region: str | None = Field(None, max_length=200)
+    # The kabupaten or kecamatan the name is looked up in (default: the province).
+    within: str | None = Field(None, max_length=13)
     lat: float | None = None
     lng: float | None = None
     technology: TechName = "none"
@@ -193,7 +187,7 @@ class VillageOut(Schema):
 class TowerOut(Schema):
     id: int
     name: str
-    region: str
+    region: str = Field(alias="region_id")
     lat: float
     lng: float
     owner: str
@@ -214,10 +208,6 @@ class TowerOut(Schema):
     predicted_range_km: float | None
     predicted_terrain_aware: bool
     on_air_at: dt.date | None
-
-    @staticmethod
-    def resolve_region(obj: Tower) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_programme(obj: Tower) -> str | None:
@@ -282,7 +272,7 @@ class PlanIn(Schema):
 
 class PlanOut(Schema):
     id: int
-    region: str
+    region: str = Field(alias="region_id")
     name: str
     objective: str
     budget: int | None
@@ -292,15 +282,7 @@ class PlanOut(Schema):
     covered_share_before: float | None
     covered_share_after: float | None
     result: dict[str, Any] | None
-    url: str
-
-    @staticmethod
-    def resolve_region(obj: SitingPlan) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_url(obj: SitingPlan) -> str:
-        return obj.get_absolute_url()
+    url: str = Field(alias="get_absolute_url")
 
 
 class InstanceIn(Schema):
@@ -317,16 +299,12 @@ class ProgrammeOut(Schema):
     name: str
     kind: str
     owner: str
-    region: str
+    region: str = Field(alias="region_id")
     year: int | None
     target_villages: int | None
     description: str
     source: str
     villages: list[str]
-
-    @staticmethod
-    def resolve_region(obj: Programme) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_villages(obj: Programme) -> list[str]:
@@ -363,11 +341,19 @@ def create_place(request: HttpRequest, payload: PlaceIn) -> tuple[int, Place]:
     return 201, services.place_create(actor=actor, region=region, **data)
 
 
+Editable = TypeVar("Editable", Place, Tower)
+
+
+def _in_scope(actor: User, found: Editable | None, message: str) -> Editable:
+    """``found`` when it lies in the actor's region; otherwise a 404, as if it did
+    not exist (staff of one regency do not learn of another's records)."""
+    if found is not None and not in_scope(actor, found.region_id):
+        found = None
+    return found_or_404(found, message)
+
+
 def _place(actor: User, pk: int) -> Place:
-    place = selectors.place_get(pk=pk)
-    if place is None or not in_scope(actor, place.region_id):
-        raise HttpError(404, "Tempat tidak ditemukan.")
-    return place
+    return _in_scope(actor, selectors.place_get(pk=pk), "Tempat tidak ditemukan.")
 
 
 @router.patch(f"{P}/places/{{pk}}", response=PlaceOut, auth=token_or_session)
@@ -429,10 +415,16 @@ def file_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str,
         increment=True,
     ):
         raise HttpError(429, "Terlalu banyak laporan. Tunggu sebentar lalu coba lagi.")
-    region = _region(payload.region, village=True) if payload.region else None
+    # A name that names no village, or several, is a 400 with the reason (and the
+    # candidates): the phone keeps the report for the person to fix, never drops it.
+    region = (
+        village_from_text(text=payload.region, within=payload.within)
+        if payload.region and payload.region.strip()
+        else None
+    )
     user = request.user if isinstance(request.user, User) else None
     report, created = services.report_submit(
-        actor=user, region=region, **payload.model_dump(exclude={"region"})
+        actor=user, region=region, **payload.model_dump(exclude={"region", "within"})
     )
     return (201 if created else 200), {
         "id": report.pk,
@@ -518,10 +510,7 @@ def list_towers(
 
 @router.get(f"{P}/towers/{{pk}}", response=TowerOut)
 def get_tower(request: HttpRequest, pk: int) -> Tower:
-    tower = selectors.tower_get(pk=pk)
-    if tower is None:
-        raise HttpError(404, "Menara tidak ditemukan.")
-    return tower
+    return found_or_404(selectors.tower_get(pk=pk), "Menara tidak ditemukan.")
 
 
 def _programme(slug: str | None) -> Programme | None:
@@ -546,10 +535,7 @@ def create_tower(request: HttpRequest, payload: TowerIn) -> tuple[int, Tower]:
 
 
 def _tower(actor: User, pk: int) -> Tower:
-    tower = selectors.tower_get(pk=pk)
-    if tower is None or not in_scope(actor, tower.region_id):
-        raise HttpError(404, "Menara tidak ditemukan.")
-    return tower
+    return _in_scope(actor, selectors.tower_get(pk=pk), "Menara tidak ditemukan.")
 
 
 @router.post(f"{P}/towers/{{pk}}/status", response=TowerOut, auth=token_or_session)
@@ -619,10 +605,9 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, SitingPlan]
 
 @router.get(f"{P}/plans/{{pk}}", response=PlanOut, auth=token_or_session)
 def get_plan(request: HttpRequest, pk: int) -> SitingPlan:
-    plan = selectors.plan_get(actor=api_user(request), pk=pk)
-    if plan is None:
-        raise HttpError(404, "Rencana tidak ditemukan.")
-    return plan
+    return found_or_404(
+        selectors.plan_get(actor=api_user(request), pk=pk), "Rencana tidak ditemukan."
+    )
 
 
 @router.post(f"{P}/plan", auth=token_or_session)
@@ -691,9 +676,9 @@ def save_programme(request: HttpRequest, payload: ProgrammeIn) -> Programme:
 
 @router.get(f"{P}/programmes/{{slug}}/progress")
 def programme_progress(request: HttpRequest, slug: str) -> dict[str, Any]:
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None:
-        raise HttpError(404, "Program tidak ditemukan.")
+    programme = found_or_404(
+        Programme.objects.filter(slug=slug).first(), "Program tidak ditemukan."
+    )
     return selectors.programme_progress(programme=programme).as_dict()
 
 

@@ -8,11 +8,18 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import models
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from connectivity import selectors
-from connectivity.models import Place, VillageStatus
+from connectivity.models import (
+    DEMO_SOURCE,
+    SOURCE_LABELS,
+    Place,
+    Technology,
+    VillageStatus,
+)
 from core.exports import CSV_TYPE, attachment, csv_text
 from core.pdf import FONT, stylesheet
 from regions.models import Region
@@ -31,20 +38,44 @@ VILLAGE_COLUMNS = [
     "bobot_prediksi_terjangkau",
     "observasi_terakhir",
 ]
-PLACE_COLUMNS = [
-    "id",
-    "region",
-    "kind",
-    "name",
-    "lat",
-    "lng",
-    "households",
-    "population",
-    "weight",
-    "source",
-    "observed_tech",
-    "predicted_covered",
-]
+# tempat.csv: Indonesian headers and values; ``parse_places`` reads them back
+# (and the English names of the API and of older files). Header: field.
+PLACE_KEYS = {
+    "id": "id",
+    "kode_desa": "region",
+    "jenis": "kind",
+    "nama": "name",
+    "lat": "lat",
+    "lng": "lng",
+    "rumah_tangga": "households",
+    "penduduk": "population",
+    "bobot": "weight",
+    "sumber": "source",
+    "sinyal_teramati": "observed_tech",
+    "prediksi_terjangkau": "predicted_covered",
+}
+PLACE_COLUMNS = list(PLACE_KEYS)
+
+
+def choice_word(choices: type[models.TextChoices], value: str) -> str:
+    """A choice as an Indonesian sheet shows it (its label in Indonesian)."""
+    if not value:
+        return ""
+    with translation.override("id"):
+        return str(choices(value).label)
+
+
+def choice_from_word(choices: type[models.TextChoices], text: Any) -> str:
+    """The stored value of a choice written as its value or label (Indonesian or
+    English, any case); the text itself when it is none of them."""
+    word = str(text or "").strip()
+    wanted = word.lower()
+    for language in ("id", "en"):
+        with translation.override(language):
+            for value, label in choices.choices:
+                if wanted in (str(value).lower(), str(label).lower()):
+                    return str(value)
+    return word
 
 
 def _yn(value: bool | None) -> str:
@@ -66,15 +97,18 @@ def _village_rows(
                 v.kode,
                 v.name,
                 v.parent.name if v.parent else "",
-                s.status if s else VillageStatus.Status.UNKNOWN,
+                choice_word(
+                    VillageStatus.Status,
+                    s.status if s else VillageStatus.Status.UNKNOWN,
+                ),
                 _yn(s.office_signal) if s else "",
-                s.best_tech if s else "",
+                choice_word(Technology, s.best_tech) if s else "",
                 round(s.settlement_weight, 2) if s else "",
                 round(s.settlement_weight_signal, 2) if s else "",
                 s.economic_total if s else "",
                 s.economic_signal if s else "",
                 round(s.predicted_weight, 2) if s else "",
-                s.last_observed_at.isoformat() if s and s.last_observed_at else "",
+                s.last_observed_at if s else "",
             ]
         )
 
@@ -119,7 +153,7 @@ def places_csv(*, region: Region) -> str:
             [
                 p.pk,
                 p.region_id,
-                p.kind,
+                choice_word(Place.Kind, p.kind),
                 p.name,
                 p.lat,
                 p.lng,
@@ -127,7 +161,7 @@ def places_csv(*, region: Region) -> str:
                 p.population or "",
                 p.weight,
                 p.source,
-                p.observed_tech,
+                choice_word(Technology, p.observed_tech),
                 _yn(p.predicted_covered),
             ]
             for p in selectors.places_list(region=region)
@@ -179,12 +213,19 @@ def parse_places(data: bytes, filename: str) -> list[dict[str, Any]]:
                     row.update(lat=centre[0], lng=centre[1])
             rows.append(row)
         return rows
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"lat", "lng"} <= set(reader.fieldnames):
+    reader = csv.reader(io.StringIO(text))
+    header = [PLACE_KEYS.get(h.strip(), h.strip()) for h in next(reader, [])]
+    if not {"lat", "lng"} <= set(header):
         raise ImportFormatError(
-            "CSV harus punya kolom region, kind, name, lat, lng (seperti ekspor)."
+            "CSV harus punya kolom kode_desa, jenis, nama, lat, lng (seperti ekspor)."
         )
-    return [{**row, "_line": f"baris {n}"} for n, row in enumerate(reader, start=2)]
+    rows = []
+    for n, values in enumerate(reader, start=2):
+        cells: dict[str, Any] = dict(zip(header, values, strict=False))
+        if cells.get("kind"):
+            cells["kind"] = choice_from_word(Place.Kind, cells["kind"])
+        rows.append({**cells, "_line": f"baris {n}"})
+    return rows
 
 
 def pdf_report(*, region: Region) -> bytes:
@@ -210,6 +251,8 @@ def pdf_report(*, region: Region) -> bytes:
         initialFontName=FONT,
     )
     p = selectors.progress(region=region)
+    with translation.override("id"):
+        demo_label = str(SOURCE_LABELS[DEMO_SOURCE])
 
     def pct(value: float | None) -> str:
         return "-" if value is None else f"{100 * value:.0f}%"
@@ -298,8 +341,8 @@ def pdf_report(*, region: Region) -> bytes:
     story.append(
         Paragraph(
             "Status desa diturunkan dari pengamatan terkonfirmasi; laporan warga "
-            "belum dihitung sampai dikonfirmasi petugas. Data bertanda "
-            "demo/estimate adalah contoh.",
+            "belum dihitung sampai dikonfirmasi petugas. Data bersumber "
+            f"“{demo_label}” adalah contoh.",
             styles["Italic"],
         )
     )

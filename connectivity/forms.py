@@ -19,6 +19,7 @@ from connectivity.models import (
     Tower,
     TowerDossier,
 )
+from core.forms import text_field
 
 
 class PointMixin(forms.Form):
@@ -130,16 +131,12 @@ class ReportForm(forms.Form):
     operator = forms.ChoiceField(
         label=_("Operator"), choices=Operator.choices, required=False
     )
-    note = forms.CharField(
-        label=_("Note (optional)"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    note = text_field(_("Note (optional)"), rows=2, max_length=500, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        region = (data.get("region") or "").split(" ")[0].strip()
+        # A code picked from the list or a name as typed: the view resolves it.
+        region = (data.get("region") or "").strip()
         data["region"] = region
         lat, lng = data.get("lat"), data.get("lng")
         if lat is not None or lng is not None:

@@ -14,11 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.permissions import can
+from connectivity.models import DEMO_SOURCE
 from regions.models import Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 BLANKSPOT_CSV = DATA_DIR / "kukar_blankspot_2022.csv"
-DEMO_SOURCE = "demo/estimate"
+
 DEMO_SEED = 20220712
 
 
@@ -30,7 +31,7 @@ def region_section(request: HttpRequest, region: Region) -> str:
         status = selectors.village_status_get(region=region)
         return render_to_string(
             "connectivity/_region_section.html",
-            {"region": region, "village_status": status},
+            {"region": region, "is_village": True, "village_status": status},
             request=request,
         )
     progress = selectors.progress(region=region)

@@ -7,7 +7,6 @@ come from the propagation model (``Place.predicted_*``, ``Tower.predicted_range_
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.inputs import validate_finite
+from core.models import optional_link, staff_link
+from regions.models import region_link
 
 # Bounds of what people may type (and the database keeps): far above any real
 # village (the largest kelurahan has about 150,000 people), far below what
@@ -28,6 +29,25 @@ MAX_PLAN_BUDGET = 10_000
 INDONESIA_POINT = (
     Q(lat__gte=-11.0) & Q(lat__lte=6.5) & Q(lng__gte=94.0) & Q(lng__lte=141.5)
 )
+
+# Sources the system writes itself; pages show their label, never the raw value.
+DEMO_SOURCE = "demo/estimate"
+SYSTEM_SOURCE_DEFAULT = "default: region representative point"
+SOURCE_LABELS = {
+    DEMO_SOURCE: _("Demo data (estimate)"),
+    SYSTEM_SOURCE_DEFAULT: _("Placed at the village centre, not yet surveyed"),
+    "system": _("Added by the system"),
+    "import": _("Imported from a file"),
+}
+
+
+class SourceLabelMixin:
+    source: str
+
+    @property
+    def source_label(self) -> str:
+        """The source as people read it (system sources translated)."""
+        return str(SOURCE_LABELS.get(self.source, self.source))
 
 
 class Technology(models.TextChoices):
@@ -50,7 +70,7 @@ class Operator(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Place(models.Model):
+class Place(SourceLabelMixin, models.Model):
     """A place that must be reached: a village office, a settlement, a market…"""
 
     class Kind(models.TextChoices):
@@ -64,12 +84,7 @@ class Place(models.Model):
 
     ECONOMIC = frozenset({"market", "port", "health", "school", "other"})
 
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="connectivity_places",
-        verbose_name=_("village"),
-    )
+    region = region_link("connectivity_places", _("village"))
     kind = models.CharField(_("type"), max_length=12, choices=Kind)
     name = models.CharField(_("name"), max_length=150)
     lat = models.FloatField(_("latitude"))
@@ -113,20 +128,8 @@ class Place(models.Model):
         _("predicted covered"), null=True, blank=True
     )
     predicted_margin_db = models.FloatField(null=True, blank=True)
-    predicted_tower = models.ForeignKey(
-        "Tower",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    predicted_tower = optional_link("Tower")
+    created_by = staff_link()
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -169,7 +172,7 @@ class Place(models.Model):
         return TECH_RANK[self.observed_tech] >= TECH_RANK[usable_min_tech()]
 
 
-class Observation(models.Model):
+class Observation(SourceLabelMixin, models.Model):
     """The signal someone saw at a place or in a village, at a time.
 
     Public reports stay ``unconfirmed`` (kept apart from surveyed data) until staff
@@ -193,12 +196,7 @@ class Observation(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="connectivity_observations",
-        verbose_name=_("village"),
-    )
+    region = region_link("connectivity_observations", _("village"))
     place = models.ForeignKey(
         Place,
         on_delete=models.CASCADE,
@@ -223,24 +221,11 @@ class Observation(models.Model):
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    observer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("observer"),
-    )
+    observer = staff_link(_("observer"))
     idempotency_key = models.CharField(
         max_length=64, unique=True, null=True, blank=True, default=None
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = staff_link()
     reviewed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
@@ -315,7 +300,7 @@ class VillageStatus(models.Model):
         return self.status != self.Status.BLANKSPOT
 
 
-class Programme(models.Model):
+class Programme(SourceLabelMixin, models.Model):
     """A trial or programme against blankspots, with its villages and towers."""
 
     class Kind(models.TextChoices):
@@ -328,12 +313,7 @@ class Programme(models.Model):
         _("type"), max_length=10, choices=Kind, default=Kind.PROGRAMME
     )
     owner = models.CharField(_("run by"), max_length=150, blank=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="connectivity_programmes",
-        verbose_name=_("region"),
-    )
+    region = region_link("connectivity_programmes")
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     target_villages = models.PositiveIntegerField(
         _("target number of villages"), null=True, blank=True
@@ -360,7 +340,7 @@ class Programme(models.Model):
         return reverse("connectivity:programme", kwargs={"slug": self.slug})
 
 
-class Tower(models.Model):
+class Tower(SourceLabelMixin, models.Model):
     """An existing or planned site, with its radio configuration for the model."""
 
     class Owner(models.TextChoices):
@@ -410,26 +390,14 @@ class Tower(models.Model):
     STATUS_ORDER = ["proposed", "surveyed", "land_ready", "construction", "on_air"]
 
     name = models.CharField(_("name"), max_length=150)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="connectivity_towers",
-        verbose_name=_("region"),
-    )
+    region = region_link("connectivity_towers")
     lat = models.FloatField(_("latitude"))
     lng = models.FloatField(_("longitude"))
     owner = models.CharField(_("operator or programme"), max_length=10, choices=Owner)
     operator = models.CharField(
         _("operator"), max_length=12, choices=Operator, blank=True
     )
-    programme = models.ForeignKey(
-        Programme,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="towers",
-        verbose_name=_("programme"),
-    )
+    programme = optional_link(Programme, _("programme"), related_name="towers")
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.PROPOSED
     )
@@ -464,13 +432,7 @@ class Tower(models.Model):
     )
     predicted_terrain_aware = models.BooleanField(default=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    plan = models.ForeignKey(
-        "SitingPlan",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="towers",
-    )
+    plan = optional_link("SitingPlan", related_name="towers")
     on_air_at = models.DateField(_("on air since"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -514,13 +476,7 @@ class TowerStatusChange(models.Model):
     from_status = models.CharField(max_length=12, choices=Tower.Status, blank=True)
     to_status = models.CharField(max_length=12, choices=Tower.Status)
     at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = staff_link()
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -624,12 +580,7 @@ class SitingPlan(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="connectivity_plans",
-        verbose_name=_("region"),
-    )
+    region = region_link("connectivity_plans")
     name = models.CharField(_("name"), max_length=150, blank=True)
     objective = models.CharField(
         _("objective"), max_length=10, choices=Objective, default=Objective.MAX_COVER
@@ -652,13 +603,7 @@ class SitingPlan(models.Model):
     error = models.TextField(blank=True)
     covered_share_before = models.FloatField(null=True, blank=True)
     covered_share_after = models.FloatField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_link()
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

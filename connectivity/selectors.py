@@ -18,6 +18,7 @@ from connectivity.models import (
     Programme,
     ProgressSnapshot,
     SitingPlan,
+    Technology,
     Tower,
     VillageStatus,
 )
@@ -344,9 +345,12 @@ def place_features(*, region: Region) -> dict[str, Any]:
             weight=p.weight,
             households=p.households,
             population=p.population,
-            source=p.source,
+            source=p.source_label,
             at_default_location=p.at_default_location,
             observed_tech=p.observed_tech,
+            observed_label=str(Technology(p.observed_tech).label)
+            if p.observed_tech
+            else "",
             observed_at=p.observed_at.isoformat() if p.observed_at else None,
             observed_signal=usable(p.observed_tech) if p.observed_tech else None,
             predicted_covered=p.predicted_covered,

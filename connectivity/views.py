@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import User
-from accounts.permissions import can, in_scope
+from accounts.permissions import can, in_scope, permitted_user
 from connectivity import conf, exports, selectors, services
 from connectivity.forms import (
     DemForm,
@@ -28,10 +28,11 @@ from connectivity.forms import (
     StatusForm,
     TowerForm,
 )
-from connectivity.models import Observation, Programme, Tower
+from connectivity.models import Observation, Programme, SitingPlan, Tower
 from core.forms import add_validation_errors
+from core.viewtools import form_write, or_404
 from regions.models import Region
-from regions.selectors import region_ancestors
+from regions.selectors import region_ancestors, village_from_text
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -39,15 +40,26 @@ def _user(request: HttpRequest) -> User | None:
 
 
 def _region_or_404(kode: str) -> Region:
-    region = Region.objects.select_related("parent").filter(kode=kode).first()
-    if region is None:
-        raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
-    return region
+    return or_404(
+        Region.objects.select_related("parent").filter(kode=kode).first(),
+        _("No region has the code %(kode)s.") % {"kode": kode},
+    )
 
 
 def _may(request: HttpRequest, action: str, resource: str, kode: str | None) -> bool:
     user = _user(request)
     return user is not None and can(user, action, resource, region_code=kode)
+
+
+def _editor(request: HttpRequest, kode: str | None, action: str, resource: str) -> User:
+    """The signed-in user, who may ``action`` the ``resource`` of region ``kode``:
+    outside their area it does not exist for them (404), inside it may be refused."""
+    user = _user(request)
+    if kode is None or user is None or not in_scope(user, kode):
+        raise Http404
+    if not can(user, action, resource, region_code=kode):
+        raise PermissionDenied
+    return user
 
 
 # --- public pages -------------------------------------------------------------
@@ -184,11 +196,10 @@ def report(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         region = None
         if data["region"]:
-            region = Region.objects.filter(
-                kode=data["region"], level=Region.Level.VILLAGE
-            ).first()
-            if region is None:
-                form.add_error("region", _("Choose a village from the list."))
+            try:
+                region = village_from_text(text=data["region"])
+            except ValidationError as exc:
+                add_validation_errors(form, exc)
         if not form.errors:
             try:
                 done, _created = services.report_submit(
@@ -234,9 +245,7 @@ def tower_list(request: HttpRequest) -> HttpResponse:
 
 
 def tower_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    tower = selectors.tower_get(pk=pk)
-    if tower is None:
-        raise Http404(_("No such tower."))
+    tower = or_404(selectors.tower_get(pk=pk), _("No such tower."))
     may_edit = _may(request, "change", "connectivity.tower", tower.region_id)
     return render(
         request,
@@ -263,9 +272,10 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = Programme.objects.select_related("region").filter(slug=slug).first()
-    if programme is None:
-        raise Http404(_("No such programme."))
+    programme = or_404(
+        Programme.objects.select_related("region").filter(slug=slug).first(),
+        _("No such programme."),
+    )
     codes = list(programme.villages.values_list("kode", flat=True))
     statuses = selectors.village_statuses(region=programme.region).filter(
         region_id__in=codes
@@ -289,11 +299,7 @@ def _village_for_edit(
     request: HttpRequest, kode: str, action: str, resource: str
 ) -> Region:
     region = _region_or_404(kode)
-    user = _user(request)
-    if user is None or not in_scope(user, region.kode):
-        raise Http404
-    if not can(user, action, resource, region_code=region.kode):
-        raise PermissionDenied
+    _editor(request, region.kode, action, resource)
     return region
 
 
@@ -302,16 +308,15 @@ def _village_for_edit(
 def place_add(request: HttpRequest, kode: str) -> HttpResponse:
     region = _village_for_edit(request, kode, "add", "connectivity.place")
     form = PlaceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.place_create(
-                actor=_user(request), region=region, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Place added."))
-            return redirect("connectivity:village", kode=kode)
+    if form_write(
+        request,
+        form,
+        lambda: services.place_create(
+            actor=_user(request), region=region, **form.cleaned_data
+        ),
+        _("Place added."),
+    ):
+        return redirect("connectivity:village", kode=kode)
     return render(
         request,
         "connectivity/place_form.html",
@@ -323,11 +328,10 @@ def place_add(request: HttpRequest, kode: str) -> HttpResponse:
 @login_required
 def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
     place = selectors.place_get(pk=pk)
-    user = _user(request)
-    if place is None or user is None or not in_scope(user, place.region_id):
-        raise Http404
-    if not can(user, "change", "connectivity.place", region_code=place.region_id):
-        raise PermissionDenied
+    user = _editor(
+        request, place.region_id if place else None, "change", "connectivity.place"
+    )
+    assert place is not None
     initial = {f: getattr(place, f) for f in PlaceForm.base_fields}
     if not place.weight_is_custom:
         initial["weight"] = None
@@ -340,12 +344,12 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.place_delete(actor=user, place=place)
             messages.success(request, _("Place deleted."))
             return redirect("connectivity:village", kode=place.region_id)
-        try:
-            services.place_update(actor=user, place=place, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Place saved."))
+        if form_write(
+            request,
+            form,
+            lambda: services.place_update(actor=user, place=place, **data),
+            _("Place saved."),
+        ):
             return redirect("connectivity:village", kode=place.region_id)
     return render(
         request,
@@ -394,10 +398,7 @@ def observation_add(request: HttpRequest, kode: str) -> HttpResponse:
 
 @login_required
 def report_queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    if not can(user, "confirm", "connectivity.observation"):
-        raise PermissionDenied
+    user = permitted_user(request, "confirm", "connectivity.observation")
     reports = selectors.reports_pending(actor=user)
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     return render(request, "connectivity/report_queue.html", {"page": page})
@@ -406,8 +407,8 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
     obs = selectors.observation_get(pk=pk)
+    user = _user(request)
     if obs is None or user is None or not in_scope(user, obs.region_id):
         raise Http404
     services.observation_review(
@@ -420,10 +421,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def places_import(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    if not can(user, "add", "connectivity.place"):
-        raise PermissionDenied
+    user = permitted_user(request, "add", "connectivity.place")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -443,10 +441,7 @@ def places_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def tower_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    if not can(user, "change", "connectivity.tower"):
-        raise PermissionDenied
+    user = permitted_user(request, "change", "connectivity.tower")
     form = TowerForm(
         request.POST or None, initial={"region": request.GET.get("wilayah", "")}
     )
@@ -455,26 +450,24 @@ def tower_create(request: HttpRequest) -> HttpResponse:
         region = Region.objects.filter(kode=data.pop("region")).first()
         if region is None or not in_scope(user, region.kode):
             form.add_error("region", _("Unknown region or outside your area."))
-        else:
-            try:
-                tower = services.tower_create(actor=user, region=region, **data)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Tower saved."))
-                return redirect(tower)
+        elif tower := form_write(
+            request,
+            form,
+            lambda: services.tower_create(actor=user, region=region, **data),
+            _("Tower saved."),
+        ):
+            return redirect(tower)
     return render(
         request, "connectivity/tower_form.html", {"form": form, "tower": None}
     )
 
 
 def _tower_for_edit(request: HttpRequest, pk: int) -> tuple[User, Tower]:
-    user = _user(request)
     tower = selectors.tower_get(pk=pk)
-    if tower is None or user is None or not in_scope(user, tower.region_id):
-        raise Http404
-    if not can(user, "change", "connectivity.tower", region_code=tower.region_id):
-        raise PermissionDenied
+    user = _editor(
+        request, tower.region_id if tower else None, "change", "connectivity.tower"
+    )
+    assert tower is not None
     return user, tower
 
 
@@ -487,12 +480,12 @@ def tower_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("region")
-        try:
-            services.tower_update(actor=user, tower=tower, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Tower saved."))
+        if form_write(
+            request,
+            form,
+            lambda: services.tower_update(actor=user, tower=tower, **data),
+            _("Tower saved."),
+        ):
             return redirect(tower)
     return render(
         request, "connectivity/tower_form.html", {"form": form, "tower": tower}
@@ -529,10 +522,7 @@ def tower_dossier(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    if not can(user, "add", "connectivity.plan"):
-        raise PermissionDenied
+    user = permitted_user(request, "add", "connectivity.plan")
     default = request.GET.get("wilayah") or (user.region_id or settings.HOME_REGION)
     form = PlanForm(request.POST or None, initial={"region": default})
     if request.method == "POST" and form.is_valid():
@@ -540,22 +530,21 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         region = Region.objects.filter(kode=data["region"].strip()).first()
         if region is None or not in_scope(user, region.kode):
             form.add_error("region", _("Unknown region or outside your area."))
-        else:
-            try:
-                plan = services.plan_create(
-                    actor=user,
-                    region=region,
-                    budget=data["budget"],
-                    objective=data["objective"],
-                    radius_km=data["radius_km"],
-                    grid_km=data["grid_km"],
-                    time_limit=data["time_limit"],
-                    extra_points=data["points"],
-                )
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                return redirect(plan)
+        elif plan := form_write(
+            request,
+            form,
+            lambda: services.plan_create(
+                actor=user,
+                region=region,
+                budget=data["budget"],
+                objective=data["objective"],
+                radius_km=data["radius_km"],
+                grid_km=data["grid_km"],
+                time_limit=data["time_limit"],
+                extra_points=data["points"],
+            ),
+        ):
+            return redirect(plan)
     plans = selectors.plans_list(actor=user)[:30]
     return render(
         request,
@@ -568,13 +557,16 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _plan(request: HttpRequest, pk: int) -> tuple[User, SitingPlan]:
     user = _user(request)
     assert user is not None
-    plan = selectors.plan_get(actor=user, pk=pk)
-    if plan is None:
-        raise Http404
+    plan = or_404(selectors.plan_get(actor=user, pk=pk))
+    return user, plan
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user, plan = _plan(request, pk)
     template = "connectivity/plan_detail.html"
     if request.htmx:  # type: ignore[attr-defined]
         if plan.status not in ("pending", "running"):
@@ -597,11 +589,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_map(request: HttpRequest, pk: int) -> JsonResponse:
-    user = _user(request)
-    assert user is not None
-    plan = selectors.plan_get(actor=user, pk=pk)
-    if plan is None:
-        raise Http404
+    plan = _plan(request, pk)[1]
     result = plan.result or {}
     uncovered = set(result.get("uncovered", []))
     unreachable = set(result.get("unreachable", []))
@@ -627,11 +615,7 @@ def plan_map(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    plan = selectors.plan_get(actor=user, pk=pk)
-    if plan is None:
-        raise Http404
+    user, plan = _plan(request, pk)
     try:
         towers = services.plan_adopt(actor=user, plan=plan)
     except ValidationError as exc:
@@ -645,23 +629,19 @@ def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dem_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    assert user is not None
-    if not can(user, "change", "connectivity.dem"):
-        raise PermissionDenied
+    user = permitted_user(request, "change", "connectivity.dem")
     form = DemForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dem_import(
-                actor=user,
-                name=form.cleaned_data["name"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Elevation model imported and in use."))
-            return redirect("connectivity:dem")
+    if form_write(
+        request,
+        form,
+        lambda: services.dem_import(
+            actor=user,
+            name=form.cleaned_data["name"],
+            upload=form.cleaned_data["file"],
+        ),
+        _("Elevation model imported and in use."),
+    ):
+        return redirect("connectivity:dem")
     from connectivity.models import Dem
 
     return render(

@@ -5,7 +5,18 @@ return before one) as a formula, so a name like ``=HYPERLINK(...)`` typed into a
 form would run on the computer of whoever opens the export. Following the OWASP
 advice, CSV text cells that start with one of those get a leading ``'``; numbers
 stay numbers (a real ``-5`` is not a formula). XLSX cells holding text are
-written as text cells, never as formulas, whatever they start with.
+written as text cells (format ``@``, no apostrophe), never as formulas, whatever
+they start with.
+
+Times are written in the deployment's time zone (``settings.TIME_ZONE``, WITA in
+Kaltim) in every format, by ``local_datetime``: a CSV and an XLSX of the same
+list show the same clock time.
+
+Phone numbers: Excel reads a CSV cell ``+6281234567890`` as the number
+``6.28E+12`` (and a ``+`` start is a formula start, so it would be escaped with a
+visible ``'``). Exports therefore write phones as people write them, in national
+form with dashes (``0812-3456-7890``, see ``accounts.phones.phone_text``): Excel
+keeps that as text, it is no formula, and every importer reads it back.
 """
 
 from __future__ import annotations
@@ -29,14 +40,22 @@ _NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)*")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def local_datetime(value: datetime) -> datetime:
+    """``value`` as a naive wall-clock time in the deployment's time zone
+    (``settings.TIME_ZONE``), whatever zone the request activated."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value, timezone.get_default_timezone())
+    return value.replace(tzinfo=None, microsecond=0)
+
+
 def _plain(value: Any) -> Any:
-    """None, booleans and aware datetimes as people read them in a sheet."""
+    """None, booleans and datetimes as people read them in a sheet."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    if isinstance(value, datetime) and timezone.is_aware(value):
-        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return local_datetime(value)
     return value
 
 
@@ -46,7 +65,7 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return value
     if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
+        return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
@@ -94,8 +113,12 @@ class XlsxSheet:
             value = _XML_ILLEGAL.sub("", str(value))
         cell = WriteOnlyCell(self.sheet, value=value)
         if isinstance(value, str):
-            # openpyxl marks text starting with "=" as a formula; force text.
+            # openpyxl marks text starting with "=" as a formula; force text,
+            # and a text format so that Excel keeps "0812-…" as typed.
             cell.data_type = "s"
+            cell.number_format = "@"
+        elif isinstance(value, datetime):
+            cell.number_format = "yyyy-mm-dd hh:mm"
         if bold:
             cell.font = Font(bold=True)
         return cell

@@ -3,11 +3,12 @@ from __future__ import annotations
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from core.health import registered_checks
 from core.selectors import database_status_within, worker_status
@@ -81,6 +82,13 @@ ROBOTS_DISALLOW = [
     "/kabar/hitung/",
     "/kabar/cari/",
 ]
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever a page links: the SVG icon answers.
+    A day's redirect, not a permanent one: the icon's hashed name changes with it."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 
 from accounts.api_auth import api_user, token_or_session
 from accounts.permissions import can
+from core.api import found_or_404
 from core.inputs import parse_year
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
 from core.throttling import ScopedThrottle, api_throttles
@@ -235,9 +236,9 @@ def list_datasets(request: HttpRequest, filters: Query[DatasetFilters]) -> Mappe
 
 @router.get("/datasets/{slug}", response=DatasetDetail)
 def get_dataset(request: HttpRequest, slug: str) -> dict[str, Any]:
-    dataset = selectors.dataset_get_public(slug_or_id=slug)
-    if dataset is None:
-        raise HttpError(404, "Dataset tidak ditemukan.")
+    dataset = found_or_404(
+        selectors.dataset_get_public(slug_or_id=slug), "Dataset tidak ditemukan."
+    )
     return _detail(dataset)
 
 
@@ -315,10 +316,10 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, Any]:
 
 
 def _staff_dataset(request: HttpRequest, slug: str) -> Dataset:
-    dataset = selectors.dataset_get_for_staff(actor=api_user(request), slug=slug)
-    if dataset is None:
-        raise HttpError(404, "Dataset tidak ditemukan.")
-    return dataset
+    return found_or_404(
+        selectors.dataset_get_for_staff(actor=api_user(request), slug=slug),
+        "Dataset tidak ditemukan.",
+    )
 
 
 @router.post(
@@ -337,13 +338,14 @@ def upload_resource(
     dataset = _staff_dataset(request, slug)
     target = None
     if resource:
-        target = (
-            dataset.resources.filter(pk=resource).first()
-            if _is_uuid(resource)
-            else None
+        target = found_or_404(
+            (
+                dataset.resources.filter(pk=resource).first()
+                if _is_uuid(resource)
+                else None
+            ),
+            "Tabel tidak ditemukan.",
         )
-        if target is None:
-            raise HttpError(404, "Tabel tidak ditemukan.")
     version = services.resource_upload(
         actor=api_user(request),
         dataset=dataset,
@@ -398,9 +400,9 @@ def region_indicators(request: HttpRequest, kode: str) -> list[dict[str, Any]]:
     or for a kecamatan the kecamatan of its kabupaten."""
     from regions.selectors import region_get
 
-    region = region_get(kode=kode)
-    if region is None:
-        raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
+    region = found_or_404(
+        region_get(kode=kode), f"Wilayah dengan kode {kode} tidak ditemukan."
+    )
     return [_chart_out(chart) for chart in selectors.indicator_charts(region=region)]
 
 
@@ -542,9 +544,9 @@ def _request_out(http: HttpRequest, request: InfoRequest) -> dict[str, Any]:
 def file_request(request: HttpRequest, payload: RequestIn) -> tuple[int, Any]:
     """File a request for public information (no account needed). Keep the ``url``:
     it shows the answer; the tracking number alone shows only the status."""
-    office = selectors.office_get(slug_or_id=payload.office)
-    if office is None:
-        raise HttpError(404, "Kantor tidak ditemukan.")
+    office = found_or_404(
+        selectors.office_get(slug_or_id=payload.office), "Kantor tidak ditemukan."
+    )
     if payload.delivery not in InfoRequest.Delivery.values:
         raise HttpError(400, "Cara penyampaian tidak dikenal.")
     filed = services.info_request_file(
@@ -568,9 +570,10 @@ def file_request(request: HttpRequest, payload: RequestIn) -> tuple[int, Any]:
 @router.get("/requests/track/{number}", response=RequestStatus)
 def track_request(request: HttpRequest, number: str) -> dict[str, Any]:
     """The status of a request by its tracking number (no answer, no contact)."""
-    found = selectors.info_request_get_public(number=number)
-    if found is None:
-        raise HttpError(404, "Nomor permohonan tidak ditemukan.")
+    found = found_or_404(
+        selectors.info_request_get_public(number=number),
+        "Nomor permohonan tidak ditemukan.",
+    )
     return _status(found)
 
 
@@ -592,10 +595,10 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]) -> Mappe
 
 
 def _staff_request(request: HttpRequest, request_id: int) -> InfoRequest:
-    found = selectors.info_request_get_for_staff(actor=api_user(request), pk=request_id)
-    if found is None:
-        raise HttpError(404, "Permohonan tidak ditemukan.")
-    return found
+    return found_or_404(
+        selectors.info_request_get_for_staff(actor=api_user(request), pk=request_id),
+        "Permohonan tidak ditemukan.",
+    )
 
 
 @router.get("/requests/{request_id}", response=RequestOut, auth=token_or_session)
@@ -627,9 +630,10 @@ def answer_request(
     found = _staff_request(request, request_id)
     dataset = None
     if payload.dataset:
-        dataset = selectors.dataset_get_public(slug_or_id=payload.dataset)
-        if dataset is None:
-            raise HttpError(404, "Dataset tidak ditemukan.")
+        dataset = found_or_404(
+            selectors.dataset_get_public(slug_or_id=payload.dataset),
+            "Dataset tidak ditemukan.",
+        )
     services.info_request_answer(
         actor=api_user(request), request=found, answer=payload.answer, dataset=dataset
     )
@@ -666,8 +670,8 @@ def refuse_request(
 
 
 class ReportRow(Schema):
-    office: str
-    region: str
+    office: str = Field(alias="office.slug")
+    region: str = Field(alias="office.region_id")
     received: int
     answered: int
     refused: int
@@ -675,28 +679,13 @@ class ReportRow(Schema):
     extended: int
     late: int
     objections: int
-    average_working_days: float | None
+    average_working_days: float | None = Field(alias="average_days")
     refusals: dict[str, int]
 
 
 @router.get("/requests-report", response=list[ReportRow], auth=token_or_session)
 @paged(PAGE_SIZE_MAX)
-def request_report(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+def request_report(request: HttpRequest, year: int) -> list[selectors.OfficeReport]:
     """The yearly report of requests, answers and times per office."""
     year = parse_year(str(year), default=year)
-    return [
-        {
-            "office": r.office.slug,
-            "region": r.office.region_id,
-            "received": r.received,
-            "answered": r.answered,
-            "refused": r.refused,
-            "open": r.open,
-            "extended": r.extended,
-            "late": r.late,
-            "objections": r.objections,
-            "average_working_days": r.average_days,
-            "refusals": r.refusals,
-        }
-        for r in selectors.ppid_report(actor=api_user(request), year=year)
-    ]
+    return selectors.ppid_report(actor=api_user(request), year=year)

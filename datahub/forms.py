@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import text_field
 from datahub import selectors
 from datahub.models import Dataset, InfoRequest, Objection, Office, Resource
 from regions.models import Region
@@ -20,9 +21,9 @@ class DatasetForm(forms.Form):
         label=_("Responsible office"), queryset=Office.objects.none()
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+    description = text_field(
+        _("Description"),
+        rows=4,
         help_text=_("What the data is, where it comes from, how it was collected."),
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=selectors.topic_list())
@@ -116,9 +117,7 @@ class OfficeForm(forms.Form):
         help_text=_("Kemendagri code of the region the office serves."),
     )
     email = forms.EmailField(label=_("Public email"), required=False)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_field(_("Description"), rows=3, required=False)
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,16 +143,8 @@ class InfoRequestForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
-    information = forms.CharField(
-        label=_("Information you request"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-    )
-    purpose = forms.CharField(
-        label=_("What you will use it for"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-    )
+    information = text_field(_("Information you request"), rows=4, max_length=5000)
+    purpose = text_field(_("What you will use it for"), rows=2, max_length=2000)
     delivery = forms.ChoiceField(
         label=_("How you want to receive it"),
         choices=InfoRequest.Delivery.choices,
@@ -176,9 +167,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4})
-    )
+    answer = text_field(_("Answer"), rows=4)
     documents = MultipleFileField(label=_("Documents"), required=False)
     dataset = forms.ModelChoiceField(
         label=_("Or a published dataset"),
@@ -197,30 +186,20 @@ class AnswerForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = text_field(_("Reason for the extension"), rows=2)
 
 
 class RefuseForm(forms.Form):
     refusal_reason = forms.ChoiceField(
         label=_("Legal reason"), choices=InfoRequest.Refusal.choices
     )
-    explanation = forms.CharField(
-        label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    explanation = text_field(_("Explanation"), rows=3)
 
 
 class ObjectionForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=Objection.Reason.choices)
-    description = forms.CharField(
-        label=_("Explanation"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-    )
+    description = text_field(_("Explanation"), rows=3, max_length=5000)
 
 
 class ObjectionResponseForm(forms.Form):
-    response = forms.CharField(
-        label=_("Response"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    response = text_field(_("Response"), rows=3)

@@ -31,7 +31,10 @@ def register() -> None:
         "datahub.request",
         {"view": STAFF_ROLES, "answer": STAFF_ROLES, "report": STAFF_ROLES},
     )
-    register_section("datahub.indicators", views.region_indicators_section, order=50)
+    # The charts live on the region's data page, not on the home or region page.
+    register_section(
+        "datahub.indicators", views.region_indicators_section, order=50, page="data"
+    )
     register_panel("datahub", views.dashboard_panel, order=50)
     register_periodic(
         "datahub.indicators_refresh",

@@ -30,6 +30,11 @@ Compute = Callable[[Region, list[Region]], dict[str, dict[str, Cell]]]
 BASE_COLUMNS = [Column("kode_wilayah", REGION_CODE), Column("nama_wilayah", TEXT)]
 
 
+def integers(*names: str) -> list[Column]:
+    """Whole-number value columns: what most indicators count."""
+    return [Column(name, INTEGER) for name in names]
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -264,9 +269,7 @@ register(
         topic="pemerintahan",
         unit="desa/kelurahan",
         columns=[
-            Column("jumlah_desa_kelurahan", INTEGER),
-            Column("jumlah_desa", INTEGER),
-            Column("jumlah_kelurahan", INTEGER),
+            *integers("jumlah_desa_kelurahan", "jumlah_desa", "jumlah_kelurahan"),
             Column("luas_km2", DECIMAL),
             Column("desa_per_100_km2", DECIMAL),
         ],
@@ -282,7 +285,7 @@ register(
         chart_title="Kecamatan",
         topic="pemerintahan",
         unit="kecamatan",
-        columns=[Column("jumlah_kecamatan", INTEGER)],
+        columns=integers("jumlah_kecamatan"),
         value_column="jumlah_kecamatan",
         compute=_districts,
         levels=("provinsi",),
@@ -298,8 +301,7 @@ register(
         topic="komunikasi-informatika",
         unit="KIM",
         columns=[
-            Column("jumlah_kim", INTEGER),
-            Column("kim_aktif", INTEGER),
+            *integers("jumlah_kim", "kim_aktif"),
             Column("persen_aktif", DECIMAL),
         ],
         value_column="jumlah_kim",
@@ -317,8 +319,7 @@ register(
         topic="komunikasi-informatika",
         unit="pelatihan",
         columns=[
-            Column("pelatihan", INTEGER),
-            Column("peserta_pre_post_test", INTEGER),
+            *integers("pelatihan", "peserta_pre_post_test"),
             Column("rata_rata_pre_test", DECIMAL),
             Column("rata_rata_post_test", DECIMAL),
             Column("rata_rata_kenaikan", DECIMAL),
@@ -338,11 +339,7 @@ register(
         chart_title="Kegiatan",
         topic="komunikasi-informatika",
         unit="kegiatan",
-        columns=[
-            Column("kegiatan", INTEGER),
-            Column("hadir_luring", INTEGER),
-            Column("hadir_daring", INTEGER),
-        ],
+        columns=integers("kegiatan", "hadir_luring", "hadir_daring"),
         value_column="kegiatan",
         compute=_events,
         requires=("network",),
@@ -357,14 +354,14 @@ register(
         chart_title="Desa/kelurahan blankspot",
         topic="komunikasi-informatika",
         unit="desa/kelurahan",
-        columns=[
-            Column("desa_kelurahan", INTEGER),
-            Column("status_diketahui", INTEGER),
-            Column("ada_sinyal", INTEGER),
-            Column("blankspot", INTEGER),
-            Column("menara_mengudara", INTEGER),
-            Column("menara_direncanakan", INTEGER),
-        ],
+        columns=integers(
+            "desa_kelurahan",
+            "status_diketahui",
+            "ada_sinyal",
+            "blankspot",
+            "menara_mengudara",
+            "menara_direncanakan",
+        ),
         value_column="blankspot",
         compute=_connectivity,
         requires=("connectivity",),
@@ -379,11 +376,7 @@ register(
         chart_title="Cek fakta",
         topic="komunikasi-informatika",
         unit="cek fakta",
-        columns=[
-            Column("cek_fakta", INTEGER),
-            Column("keliru_atau_hoaks", INTEGER),
-            Column("benar", INTEGER),
-        ],
+        columns=integers("cek_fakta", "keliru_atau_hoaks", "benar"),
         value_column="cek_fakta",
         compute=_factchecks,
         requires=("factcheck",),
@@ -403,8 +396,7 @@ register(
         topic="komunikasi-informatika",
         unit="aduan",
         columns=[
-            Column("aduan", INTEGER),
-            Column("cek_fakta", INTEGER),
+            *integers("aduan", "cek_fakta"),
             *[
                 Column(f"{kind}_{key}", INTEGER)
                 for key, _ in FACTCHECK_TOPIC_COLUMNS
@@ -428,12 +420,12 @@ register(
         chart_title="Artikel terbit",
         topic="komunikasi-informatika",
         unit="artikel",
-        columns=[
-            Column("artikel_terbit", INTEGER),
-            Column("tayangan_30_hari", INTEGER),
-            Column("dibagikan_30_hari", INTEGER),
-            Column("pesan_terkirim", INTEGER),
-        ],
+        columns=integers(
+            "artikel_terbit",
+            "tayangan_30_hari",
+            "dibagikan_30_hari",
+            "pesan_terkirim",
+        ),
         value_column="artikel_terbit",
         compute=_publications,
         requires=("newsroom",),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.models import optional_link, staff_link
+from regions.models import region_link
 
 
 class Office(models.Model):
@@ -32,12 +34,7 @@ class Office(models.Model):
     slug = models.SlugField(_("short name"), max_length=100, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="data_offices",
-        verbose_name=_("region"),
-    )
+    region = region_link("data_offices")
     description = models.TextField(_("description"), blank=True)
     email = models.EmailField(_("public email"), blank=True)
     created_at = models.DateTimeField(
@@ -110,12 +107,7 @@ class Dataset(models.Model):
         related_name="datasets",
         verbose_name=_("responsible office"),
     )
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="datasets",
-        verbose_name=_("region covered"),
-    )
+    region = region_link("datasets", _("region covered"))
     topic = models.ForeignKey(
         Topic,
         on_delete=models.PROTECT,
@@ -139,14 +131,7 @@ class Dataset(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = staff_link(_("created by"))
     created_at = models.DateTimeField(
         pgettext_lazy("time", "created"), default=timezone.now
     )
@@ -212,14 +197,7 @@ class Resource(models.Model):
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.UPLOAD)
     columns = models.JSONField(_("declared columns"), default=list, blank=True)
-    current = models.ForeignKey(
-        "ResourceVersion",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("current version"),
-    )
+    current = optional_link("ResourceVersion", _("current version"))
     created_at = models.DateTimeField(
         pgettext_lazy("time", "created"), default=timezone.now
     )
@@ -269,14 +247,7 @@ class ResourceVersion(models.Model):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     personal_data = models.JSONField(_("personal data found"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    created_by = staff_link(_("uploaded by"))
     created_at = models.DateTimeField(
         pgettext_lazy("time", "created"), default=timezone.now
     )
@@ -378,26 +349,12 @@ class InfoRequest(models.Model):
     extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     answer = models.TextField(_("answer"), blank=True)
-    answer_dataset = models.ForeignKey(
-        Dataset,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dataset given"),
-    )
+    answer_dataset = optional_link(Dataset, _("dataset given"))
     refusal_reason = models.CharField(
         _("legal reason"), max_length=10, choices=Refusal, blank=True
     )
     closed_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    closed_by = staff_link(_("answered by"))
     notified = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
 
@@ -495,14 +452,7 @@ class Objection(models.Model):
     due_on = models.DateField(_("response due by"))
     response = models.TextField(_("response"), blank=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("responded by"),
-    )
+    responded_by = staff_link(_("responded by"))
     created_at = models.DateTimeField(_("filed at"), default=timezone.now)
 
     class Meta:

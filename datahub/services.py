@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.phones import InvalidPhoneNumber, normalize_phone
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create, audited_update
+from core.links import site_url
 from datahub import indicators as indicator_registry
 from datahub import tables, workdays
 from datahub.models import (
@@ -161,14 +162,7 @@ def dataset_create(
         unit=unit.strip(),
         created_by=actor,
     )
-    dataset.full_clean()
-    dataset.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=dataset,
-        region_code=office.region_id,
-    )
+    audited_create(actor, dataset, office.region_id)
     return dataset
 
 
@@ -201,15 +195,7 @@ def dataset_update(*, actor: User, dataset: Dataset, **fields: Any) -> Dataset:
             setattr(dataset, name, value)
     if changes:
         dataset.updated_at = timezone.now()
-        dataset.full_clean()
-        dataset.save()
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            obj=dataset,
-            region_code=dataset.office.region_id,
-            changes=changes,
-        )
+        audited_update(actor, dataset, dataset.office.region_id, changes)
     return dataset
 
 
@@ -343,13 +329,8 @@ def dataset_publish(*, actor: User, dataset: Dataset) -> Dataset:
         dataset.status = Dataset.Status.PUBLISHED
         dataset.published_at = dataset.published_at or now
         dataset.updated_at = now
-        dataset.full_clean()
-        dataset.save()
-        audit_record(
-            actor=actor,
-            action=AuditEntry.Action.PUBLISH,
-            obj=dataset,
-            region_code=dataset.office.region_id,
+        audited_update(
+            actor, dataset, dataset.office.region_id, action=AuditEntry.Action.PUBLISH
         )
     return dataset
 
@@ -503,6 +484,15 @@ def _next_tracking_number(office: Office, year: int) -> str:
     return f"{prefix}{(int(last[-6:]) + 1) if last else 1:06d}"
 
 
+def _request_changed(
+    actor: User, request: InfoRequest, changes: dict[str, Any], event: str
+) -> InfoRequest:
+    """Save the request, log the change and tell the requester about ``event``."""
+    audited_update(actor, request, request.office.region_id, changes)
+    _notify(request, event)
+    return request
+
+
 def _notify(request: InfoRequest, event: str) -> None:
     if not request.requester_email:
         return
@@ -573,14 +563,11 @@ def info_request_file(
                     received_on=received,
                     due_on=_due(received, ANSWER_DAYS),
                 )
-                request.full_clean()
-                request.save()
-                audit_record(
-                    actor=None,
-                    action=AuditEntry.Action.CREATE,
-                    obj=request,
-                    region_code=office.region_id,
-                    changes={"due_on": request.due_on.isoformat()},
+                audited_create(
+                    None,
+                    request,
+                    office.region_id,
+                    {"due_on": request.due_on.isoformat()},
                 )
                 _notify(request, "received")
                 return request
@@ -608,17 +595,12 @@ def info_request_extend(
     request.extended_at = timezone.now()
     request.extension_reason = reason.strip()
     request.due_on = _due(request.due_on, EXTENSION_DAYS)
-    request.full_clean()
-    request.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=request,
-        region_code=request.office.region_id,
-        changes={"due_on": [before.isoformat(), request.due_on.isoformat()]},
+    return _request_changed(
+        actor,
+        request,
+        {"due_on": [before.isoformat(), request.due_on.isoformat()]},
+        "extended",
     )
-    _notify(request, "extended")
-    return request
 
 
 @transaction.atomic
@@ -651,17 +633,12 @@ def info_request_answer(
     request.answer_dataset = dataset
     request.closed_at = timezone.now()
     request.closed_by = actor
-    request.full_clean()
-    request.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=request,
-        region_code=request.office.region_id,
-        changes={"status": "answered", "documents": len(documents or [])},
+    return _request_changed(
+        actor,
+        request,
+        {"status": "answered", "documents": len(documents or [])},
+        "answered",
     )
-    _notify(request, "answered")
-    return request
 
 
 @transaction.atomic
@@ -681,17 +658,9 @@ def info_request_refuse(
     request.answer = explanation.strip()
     request.closed_at = timezone.now()
     request.closed_by = actor
-    request.full_clean()
-    request.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=request,
-        region_code=request.office.region_id,
-        changes={"status": "refused", "refusal_reason": reason},
+    return _request_changed(
+        actor, request, {"status": "refused", "refusal_reason": reason}, "refused"
     )
-    _notify(request, "refused")
-    return request
 
 
 @transaction.atomic
@@ -711,15 +680,7 @@ def objection_file(*, request: InfoRequest, reason: str, description: str) -> Ob
         received_on=received,
         due_on=_due(received, OBJECTION_DAYS),
     )
-    objection.full_clean()
-    objection.save()
-    audit_record(
-        actor=None,
-        action=AuditEntry.Action.CREATE,
-        obj=objection,
-        region_code=request.office.region_id,
-        changes={"reason": reason},
-    )
+    audited_create(None, objection, request.office.region_id, {"reason": reason})
     _notify(request, f"objection-{objection.number}")
     return objection
 
@@ -735,14 +696,8 @@ def objection_respond(*, actor: User, objection: Objection, response: str) -> Ob
     objection.response = response.strip()
     objection.responded_at = timezone.now()
     objection.responded_by = actor
-    objection.full_clean()
-    objection.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=objection,
-        region_code=objection.request.office.region_id,
-        changes={"status": "answered"},
+    audited_update(
+        actor, objection, objection.request.office.region_id, {"status": "answered"}
     )
     _notify(objection.request, f"objection-{objection.number}-answered")
     return objection
@@ -750,7 +705,6 @@ def objection_respond(*, actor: User, objection: Objection, response: str) -> Ob
 
 def info_request_notify(*, request_id: int, event: str) -> bool:
     """Email the requester about ``event`` once (idempotent); returns whether sent."""
-    from django.conf import settings
     from django.core.mail import send_mail
     from django.template.loader import render_to_string
 
@@ -763,7 +717,7 @@ def info_request_notify(*, request_id: int, event: str) -> bool:
         )
         if request is None or not request.requester_email or event in request.notified:
             return False
-        url = settings.SITE_URL + request.get_absolute_url()
+        url = site_url(request.get_absolute_url())
         body = render_to_string(
             "datahub/ppid_email.txt", {"request": request, "event": event, "url": url}
         )

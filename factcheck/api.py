@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import api_user, token_or_session
+from core.api import found_or_404
 from core.pagination import Mapped, paged
 from factcheck import matching_service, selectors, services
 from factcheck.models import Channel, Claim, FactCheck, Topic, Verdict
@@ -87,12 +88,8 @@ class ClaimItem(Schema):
     tip_count: int
     first_seen_at: Any
     last_seen_at: Any
-    factcheck: int | None
+    factcheck: int | None = Field(alias="factcheck_id")
     spread: int
-
-    @staticmethod
-    def resolve_factcheck(obj: Claim) -> int | None:
-        return obj.factcheck_id
 
 
 def _item(fc: FactCheck) -> dict[str, Any]:
@@ -164,9 +161,9 @@ def list_factchecks(request: HttpRequest, filters: Query[FactCheckFilters]) -> M
 
 @router.get("/factcheck/factchecks/{factcheck_id}", response=FactCheckDetail)
 def get_factcheck(request: HttpRequest, factcheck_id: int) -> dict[str, Any]:
-    fc = selectors.factcheck_public_get(pk=factcheck_id)
-    if fc is None:
-        raise HttpError(404, "Cek fakta tidak ditemukan.")
+    fc = found_or_404(
+        selectors.factcheck_public_get(pk=factcheck_id), "Cek fakta tidak ditemukan."
+    )
     return {
         **_item(fc),
         "claim_reviewed": fc.claim_reviewed,
@@ -204,8 +201,8 @@ class TopicIn(Schema):
 def set_claim_topic(request: HttpRequest, claim_id: int, payload: TopicIn) -> Claim:
     """Correct a claim's topic (the desk): its tips count under the new one."""
     actor = api_user(request)
-    claim = selectors.claim_get(actor=actor, pk=claim_id)
-    if claim is None:
-        raise HttpError(404, "Klaim tidak ditemukan.")
+    claim = found_or_404(
+        selectors.claim_get(actor=actor, pk=claim_id), "Klaim tidak ditemukan."
+    )
     services.claim_set_topic(actor=actor, claim=claim, topic=payload.topic)
     return selectors.claim_list(actor=actor, status="all").get(pk=claim.pk)

@@ -3,7 +3,10 @@ rumours that circulate in Kaltim. Nothing here comes from a real fact-checker.""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 
 from factcheck.models import Channel, FactCheck, Tip
 
@@ -170,6 +173,7 @@ def demo_ensure() -> list[str]:
 
     if FactCheck.objects.filter(external_id__startswith="demo-").exists():
         return []
+    today = timezone.localdate()
     items = [
         Parsed(
             n,
@@ -183,6 +187,8 @@ def demo_ensure() -> list[str]:
                 source=PUBLISHER,
                 author="Tim Cek Fakta (demo)",
                 regions=list(data["regions"]),  # type: ignore[call-overload]
+                # Dated like real verdicts: a few days apart, the newest first.
+                published=today - timedelta(days=3 * n - 1),
             ),
         )
         for n, data in enumerate(DEMO_FACTCHECKS, start=1)
@@ -196,6 +202,7 @@ def demo_ensure() -> list[str]:
             tip_submit(
                 channel=Channel.WEB,
                 text=text,
+                ask=False,  # no one to answer: the demo desk gets the claims
                 region=Region.objects.filter(kode=kode).first(),
             )
             tips += 1

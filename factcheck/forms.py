@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.phones import InvalidPhoneNumber, normalize_phone
+from core.forms import text_field
 from factcheck.models import Claim, FactCheck, FeedSource, Topic, Verdict
 from regions.models import Region
 
@@ -62,20 +63,11 @@ class VerdictForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
     # Left out: the claim's topic stays.
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices, required=False)
-    claim_reviewed = forms.CharField(
-        label=_("Claim reviewed"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-    explanation = forms.CharField(
-        label=_("Explanation"), widget=forms.Textarea(attrs={"rows": 6})
-    )
-    conclusion = forms.CharField(
-        label=_("Conclusion (one or two sentences)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    references = forms.CharField(
-        label=_("Sources and references (one per line)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    claim_reviewed = text_field(_("Claim reviewed"), rows=3)
+    explanation = text_field(_("Explanation"), rows=6)
+    conclusion = text_field(_("Conclusion (one or two sentences)"), rows=2)
+    references = text_field(
+        _("Sources and references (one per line)"), rows=3, required=False
     )
 
     @classmethod
@@ -95,9 +87,7 @@ class VerdictForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
-    )
+    text = text_field(_("Note"), rows=2, max_length=5000)
 
 
 class FactCheckForm(forms.Form):
@@ -106,25 +96,13 @@ class FactCheckForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
-    claim_reviewed = forms.CharField(
-        label=_("Claim reviewed"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+    claim_reviewed = text_field(_("Claim reviewed"), rows=3, required=False)
+    explanation = text_field(_("Explanation"), rows=8, required=False)
+    conclusion = text_field(
+        _("Conclusion (one or two sentences)"), rows=2, required=False
     )
-    explanation = forms.CharField(
-        label=_("Explanation"),
-        widget=forms.Textarea(attrs={"rows": 8}),
-        required=False,
-    )
-    conclusion = forms.CharField(
-        label=_("Conclusion (one or two sentences)"),
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
-    references = forms.CharField(
-        label=_("Sources and references (one per line)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
+    references = text_field(
+        _("Sources and references (one per line)"), rows=4, required=False
     )
     author = forms.CharField(label=_("Author"), max_length=150, required=False)
     url = forms.URLField(
@@ -178,10 +156,8 @@ class FactCheckForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    withdrawal_reason = forms.CharField(
-        label=_("Why is it withdrawn? (shown on its public page)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+    withdrawal_reason = text_field(
+        _("Why is it withdrawn? (shown on its public page)"), rows=3, max_length=2000
     )
 
 

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_noop
 
 from accounts.models import Role
+from regions.models import Region
 
 # The link in templates/base.html's menu, translated in this app's catalogue.
 NAV_LABEL = gettext_noop("Check facts")
@@ -25,7 +26,8 @@ def register() -> None:
     from core.health import register_check
     from core.schedule import register_periodic
     from factcheck import tipline
-    from factcheck.tasks import feeds_import_due_task
+    from factcheck.tasks import confirmations_expire_task, feeds_import_due_task
+    from regions.pages import register_section
 
     register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
     register_rules(
@@ -38,6 +40,7 @@ def register() -> None:
     register_rules("factcheck.feed", {"view": DESK, "change": DESK})
     register_rules("factcheck.network", {"export": DESK})
     register_panel("factcheck", dashboard_panel, order=30)
+    register_section("factcheck.home", home_section, order=20, page="home")
     register_check("matching", health_check)
     register_demo("factcheck", _demo, order=30)
     # The tipline's bots: routes of the one webhook per provider (channels).
@@ -46,6 +49,9 @@ def register() -> None:
         "factcheck.feeds",
         feeds_import_due_task,
         every=timedelta(minutes=settings.FACTCHECK_FEED_EVERY_MINUTES),
+    )
+    register_periodic(
+        "factcheck.confirmations", confirmations_expire_task, every=timedelta(hours=1)
     )
 
 
@@ -58,7 +64,7 @@ def health_check() -> dict[str, object]:
 def dashboard_panel(request: HttpRequest) -> str:
     from accounts.permissions import can
     from factcheck import matching_service
-    from factcheck.selectors import desk_counts
+    from factcheck.selectors import decision_quality, desk_counts
 
     user = request.user
     if not can(user, "view", "factcheck.claim"):
@@ -68,8 +74,24 @@ def dashboard_panel(request: HttpRequest) -> str:
         {
             "counts": desk_counts(actor=user),  # type: ignore[arg-type]
             "engine": matching_service.status(),
+            "quality": decision_quality(actor=user),  # type: ignore[arg-type]
         },
         request=request,
+    )
+
+
+def home_section(request: HttpRequest, region: Region) -> str:
+    """The latest verdicts on the home page: those about the person's region
+    first, then the province's."""
+    from factcheck.selectors import factcheck_public_list
+    from regions.selectors import subtree_q
+
+    latest = factcheck_public_list()
+    near = list(latest.filter(subtree_q(region.kode, "regions__kode")).distinct()[:3])
+    if len(near) < 3:
+        near += list(latest.exclude(pk__in=[f.pk for f in near])[: 3 - len(near)])
+    return render_to_string(
+        "factcheck/_home_section.html", {"items": near, "region": region}, request
     )
 
 

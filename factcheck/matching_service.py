@@ -398,6 +398,11 @@ def _rows(ids: Sequence[str]) -> dict[str, FactCheck]:
     return {str(fc.pk): fc for fc in _published().filter(pk__in=pks)}
 
 
+def public_id(factcheck: FactCheck) -> str:
+    """The id a fact-check goes by outside (batch matching, exported pairs)."""
+    return factcheck.external_id or f"simpul-{factcheck.pk}"
+
+
 def _describe(hits: Sequence[Any], decision: str) -> dict[str, Any]:
     rows = _rows([h.id for h in hits])
     matches = []
@@ -408,7 +413,7 @@ def _describe(hits: Sequence[Any], decision: str) -> dict[str, Any]:
         matches.append(
             {
                 "id": fc.pk,
-                "external_id": fc.external_id or f"simpul-{fc.pk}",
+                "external_id": public_id(fc),
                 "score": round(float(hit.score), 4),
                 "verdict": fc.verdict_label,
                 "title": fc.title,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
+from core.links import site_url
 
 if TYPE_CHECKING:
     from factcheck.models import FactCheck
@@ -44,7 +44,7 @@ NOT_CHECKABLE = (
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url(path)
 
 
 def verdict_text(factcheck: FactCheck, *, intro: str = "") -> str:
@@ -75,6 +75,46 @@ def suggest_reply(factcheck: FactCheck) -> str:
         CHECKING
         + "\n\nMungkin terkait (belum pasti): "
         + f"{factcheck.verdict_label}: {factcheck.title} {factcheck_link(factcheck)}"
+    )
+
+
+CONFIRM_QUESTION = "Apakah salah satu ini pesan yang Anda terima?"
+NONE_BUTTON = "Tidak ada"  # a reply button: at most 20 characters
+LIST_BUTTON = "Pilih jawaban"
+SENT_TO_DESK = (
+    "Terima kasih. Pesan Anda kami teruskan ke tim pemeriksa fakta; kami kabari "
+    "Anda di sini begitu hasilnya terbit. Sementara itu, mohon jangan disebarkan "
+    "dulu."
+)
+ALREADY_ANSWERED = "Terima kasih, jawaban Anda untuk pesan ini sudah kami catat."
+QUESTION_CLOSED = (
+    "Pertanyaan ini sudah ditutup; pesan Anda sudah diteruskan ke tim pemeriksa fakta."
+)
+
+
+def confirm_question(candidates: list[FactCheck]) -> str:
+    """The answer to a tip that likely matches: the candidates, numbered, and
+    the question. It never says "not checked": a likely answer exists."""
+    lines = [
+        "Terima kasih. Kabar serupa sudah pernah diperiksa. " + CONFIRM_QUESTION,
+        "",
+    ]
+    for n, factcheck in enumerate(candidates, start=1):
+        lines.append(f"{n}. *{factcheck.verdict_label}*: {factcheck.title}")
+    lines += ["", f'Pilih nomornya, atau "{NONE_BUTTON}" bila tidak ada yang cocok.']
+    return "\n".join(lines)
+
+
+def confirmed_reply(factcheck: FactCheck) -> str:
+    """The verdict and its explanation, for a sender who picked a candidate."""
+    text = verdict_text(factcheck, intro="Terima kasih. Hasil cek faktanya:")
+    explanation = (factcheck.explanation or "").strip()
+    if explanation and explanation not in factcheck.summary:
+        if len(explanation) > 700:
+            explanation = explanation[:697].rsplit(" ", 1)[0] + "…"
+        text += "\n\n" + explanation
+    return text + (
+        "\n\nMohon tidak disebarkan. Bantu luruskan dengan membagikan tautan ini."
     )
 
 

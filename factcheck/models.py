@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link, staff_link
 from factcheck import topics
 from factcheck.verdicts import verdict_label
 
@@ -124,14 +125,7 @@ class FactCheck(models.Model):
     # have shared the link), and leaves the matching index.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = staff_link(_("created by"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -197,14 +191,7 @@ class Tipster(models.Model):
     contact_encrypted = models.TextField(editable=False)
     masked = models.CharField(_("contact (masked)"), max_length=40, editable=False)
     subscribed = models.BooleanField(_("receives verdicts"), default=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region"),
-    )
+    region = optional_link("regions.Region", _("region"))
     created_at = models.DateTimeField(_("first tip"), default=timezone.now)
 
     class Meta:
@@ -230,6 +217,10 @@ class Claim(models.Model):
         REVIEWED = "reviewed", _("Reviewed")
         PUBLISHED = "published", _("Published")
         NOT_CHECKABLE = "not_checkable", _("Not checkable")
+        # Likely answered by an existing fact-check: the sender was asked to
+        # pick it among the candidates (``TipConfirmation``); not at the desk
+        # until they say "none of these" or do not answer within a day.
+        AWAITING = "awaiting", _("Awaiting the sender's answer")
 
     OPEN = (Status.NEW, Status.IN_PROGRESS, Status.DRAFTED, Status.REVIEWED)
 
@@ -238,46 +229,16 @@ class Claim(models.Model):
     status = models.CharField(
         _("status"), max_length=15, choices=Status, default=Status.NEW
     )
-    factcheck = models.ForeignKey(
-        FactCheck,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="claims",
-        verbose_name=_("fact-check"),
-    )
+    factcheck = optional_link(FactCheck, _("fact-check"), related_name="claims")
     topic = models.CharField(
         _("topic"), max_length=16, choices=Topic, default=Topic.LAINNYA
     )
     suggestions = models.JSONField(_("suggested matches"), default=list, blank=True)
     # The desk's four eyes: who wrote the draft verdict (another person
     # reviews and publishes it, unless FACTCHECK_SINGLE_PERSON_DESK).
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("drafted by"),
-        editable=False,
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-        editable=False,
-    )
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_claims",
-        verbose_name=_("assigned to"),
-    )
+    drafted_by = staff_link(_("drafted by"), editable=False)
+    reviewed_by = staff_link(_("reviewed by"), editable=False)
+    assigned_to = staff_link(_("assigned to"), related_name="assigned_claims")
     tip_count = models.PositiveIntegerField(_("tips"), default=0)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
     last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
@@ -320,33 +281,12 @@ class Tip(models.Model):
     claim = models.ForeignKey(
         Claim, on_delete=models.CASCADE, related_name="tips", verbose_name=_("claim")
     )
-    tipster = models.ForeignKey(
-        Tipster,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tips",
-        verbose_name=_("tipster"),
-    )
+    tipster = optional_link(Tipster, _("tipster"), related_name="tips")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     text = models.TextField(_("text"))
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="tips",
-        verbose_name=_("region"),
-    )
+    region = optional_link("regions.Region", _("region"), related_name="tips")
     decision = models.CharField(_("answer"), max_length=10, choices=Decision)
-    matched = models.ForeignKey(
-        FactCheck,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("matched fact-check"),
-    )
+    matched = optional_link(FactCheck, _("matched fact-check"))
     score = models.FloatField(_("match score"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 
@@ -358,6 +298,136 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class ConfirmationState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the answer")
+    CONFIRMED = "confirmed", _("Confirmed by the sender")
+    NONE = "none", _("None of these")
+    UNKNOWN = "unknown", _("No answer")
+
+
+class TipConfirmation(models.Model):
+    """The question put to the sender of a tip that likely matches a fact-check:
+    "is it one of these?" with up to three candidates, and their answer.
+
+    ``token`` is the opaque reference carried by the buttons (web form, Telegram
+    callback data, WhatsApp reply ids); it never holds the sender's data.
+    """
+
+    tip = models.OneToOneField(
+        Tip,
+        on_delete=models.CASCADE,
+        related_name="confirmation",
+        verbose_name=_("tip"),
+    )
+    token = models.CharField(max_length=24, unique=True, editable=False)
+    state = models.CharField(
+        _("state"),
+        max_length=10,
+        choices=ConfirmationState,
+        default=ConfirmationState.PENDING,
+    )
+    # Fact-check ids in the order shown (button n is candidates[n - 1]).
+    candidates = models.JSONField(_("candidates shown"), default=list)
+    chosen = models.ForeignKey(
+        FactCheck,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chosen fact-check"),
+    )
+    channel = models.CharField(_("asked on"), max_length=10, choices=Channel)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tip confirmation")
+        verbose_name_plural = _("tip confirmations")
+        indexes = [models.Index(fields=["state", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=ConfirmationState.values),
+                name="tipconfirmation_state_valid",
+            ),
+            # An answer has its time; a question still open has none.
+            models.CheckConstraint(
+                condition=Q(
+                    state__in=[ConfirmationState.CONFIRMED, ConfirmationState.NONE],
+                    answered_at__isnull=False,
+                )
+                | Q(
+                    state__in=[ConfirmationState.PENDING, ConfirmationState.UNKNOWN],
+                    answered_at__isnull=True,
+                ),
+                name="tipconfirmation_answered_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(chosen__isnull=True) | Q(state=ConfirmationState.CONFIRMED),
+                name="tipconfirmation_chosen_only_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id}: {self.state}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ConfirmationState.PENDING
+
+
+class PairSource(models.TextChoices):
+    TIPSTER_WEB = "tipster_web", _("Sender, on the web")
+    TIPSTER_TELEGRAM = "tipster_telegram", _("Sender, on Telegram")
+    TIPSTER_WHATSAPP = "tipster_whatsapp", _("Sender, on WhatsApp")
+    DESK = "desk", _("Fact-check desk")
+
+
+class MatchPair(models.Model):
+    """A labelled pair: this message is answered by this existing fact-check,
+    as confirmed by its sender or decided at the desk. What the matcher can
+    be measured (and later re-trained) on."""
+
+    Source = PairSource
+
+    tip = models.ForeignKey(
+        Tip, on_delete=models.CASCADE, related_name="pairs", verbose_name=_("tip")
+    )
+    factcheck = models.ForeignKey(
+        FactCheck,
+        on_delete=models.CASCADE,
+        related_name="pairs",
+        verbose_name=_("fact-check"),
+    )
+    text = models.TextField(_("message"))
+    source = models.CharField(_("confirmed by"), max_length=20, choices=PairSource)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("desk user"),
+    )
+    created_at = models.DateTimeField(_("confirmed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("labelled match")
+        verbose_name_plural = _("labelled matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tip", "factcheck"], name="matchpair_unique_tip_factcheck"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=PairSource.values),
+                name="matchpair_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id} → {self.factcheck_id} ({self.source})"
 
 
 class ClaimNote(models.Model):

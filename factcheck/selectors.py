@@ -16,7 +16,16 @@ from django.utils import timezone, translation
 
 from accounts.models import Role, User
 from accounts.permissions import can, code_scope_q, scope_code
-from factcheck.models import Claim, FactCheck, FeedSource, Tip, Tipster, Topic
+from factcheck.models import (
+    Claim,
+    ConfirmationState,
+    Decision,
+    FactCheck,
+    FeedSource,
+    Tip,
+    Tipster,
+    Topic,
+)
 from factcheck.verdicts import verdict_rating
 from regions.models import Region
 from regions.selectors import subtree_q
@@ -289,6 +298,92 @@ def desk_counts(*, actor: User) -> dict[str, Any]:
         ).count(),
         "mine": claims.filter(status__in=Claim.OPEN, assigned_to=actor).count(),
     }
+
+
+@dataclass(frozen=True)
+class DecisionQuality:
+    """How one of the matcher's decisions fared: how often it was given, and
+    how often it was right among the tips whose answer is known."""
+
+    decision: str
+    label: str
+    count: int
+    share: float | None  # of all tips
+    right: int
+    labelled: int  # tips whose answer is known (pairs, "none of these", desk)
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.labelled if self.labelled else None
+
+
+def decision_quality(*, actor: User, days: int = 30) -> list[DecisionQuality]:
+    """Per decision over the last ``days``: count, share of tips, and precision
+    where labels tell. ``match``: right when no pair links the tip to another
+    fact-check (desk or sender). ``suggest``: right when the fact-check it was
+    linked to was among the three shown; wrong after "none of these".
+    ``none``: wrong when the tip was linked to an existing fact-check after
+    all, right when the desk answered its claim otherwise."""
+    since = timezone.now() - timedelta(days=days)
+    tips = Tip.objects.filter(
+        received_at__gte=since, claim__in=claim_list(actor=actor, status="all")
+    )
+    counts = dict(
+        tips.values_list("decision")
+        .annotate(n=Count("pk"))
+        .values_list("decision", "n")
+    )
+    total = sum(counts.values())
+    right = dict.fromkeys(Decision.values, 0)
+    labelled = dict.fromkeys(Decision.values, 0)
+    known = (
+        tips.filter(
+            Q(pairs__isnull=False)
+            | Q(confirmation__state=ConfirmationState.NONE)
+            | Q(
+                decision=Decision.NONE,
+                claim__status__in=[
+                    Claim.Status.PUBLISHED,
+                    Claim.Status.NOT_CHECKABLE,
+                ],
+            )
+        )
+        .distinct()
+        .select_related("confirmation")
+        .prefetch_related("pairs")
+    )
+    for tip in known:
+        ok = _decision_right(tip)
+        if ok is None:
+            continue
+        labelled[tip.decision] += 1
+        right[tip.decision] += int(ok)
+    return [
+        DecisionQuality(
+            decision=value,
+            label=str(label),
+            count=counts.get(value, 0),
+            share=counts.get(value, 0) / total if total else None,
+            right=right[value],
+            labelled=labelled[value],
+        )
+        for value, label in Decision.choices
+    ]
+
+
+def _decision_right(tip: Tip) -> bool | None:
+    linked = {pair.factcheck_id for pair in tip.pairs.all()}
+    confirmation = getattr(tip, "confirmation", None)
+    if tip.decision == Decision.MATCH:
+        return not linked or tip.matched_id in linked
+    if tip.decision == Decision.SUGGEST:
+        if confirmation is not None and confirmation.state == ConfirmationState.NONE:
+            return False
+        if not linked:
+            return None
+        shown = confirmation.candidates[:3] if confirmation else [tip.matched_id]
+        return bool(linked & set(shown))
+    return not linked
 
 
 @dataclass(frozen=True)

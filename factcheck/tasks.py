@@ -37,3 +37,12 @@ def feeds_import_due_task() -> int:
     for pk in ids:
         feed_import_task.enqueue(pk)
     return len(ids)
+
+
+@task()
+def confirmations_expire_task() -> int:
+    """Periodic: questions to senders left unanswered count as unknown, and
+    their claims go to the desk (idempotent)."""
+    from factcheck.services import confirmations_expire
+
+    return confirmations_expire()

@@ -27,6 +27,7 @@ from channels.routes import Inbound
 from factcheck import messages as texts
 from factcheck import services
 from factcheck.models import Channel, FactCheck
+from factcheck.services import confirmations
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,25 @@ def handle_button(event: Inbound) -> bool:
     return True
 
 
+def handle_confirm(event: Inbound) -> bool:
+    """``fc:k:<token>:<n>``: the sender's answer to "is it one of these?"
+    (candidate n, or 0 for "Tidak ada"). A stale or repeated press changes
+    nothing and gets a polite line; each press is answered once (the inbound
+    event's key)."""
+    if not _ours(event):
+        return False
+    parsed = confirmations.button_parse(event.button_id)
+    if parsed is None:
+        return False
+    token, choice = parsed
+    with translation.override("id"):
+        answer = services.confirmation_answer(
+            token=token, choice=choice, channel=event.channel, contact=event.address
+        )
+        _answer(event, answer.reply)
+    return True
+
+
 def data_summary(channel: str, address: str) -> list[str]:
     return services.tipster_data_summary(channel=channel, contact=address)
 
@@ -187,6 +207,13 @@ def register() -> None:
             order=50,
             name="factcheck.region",
         )
+    register_route(
+        kind="button",
+        match=confirmations.BUTTON_PREFIX,
+        handler=handle_confirm,
+        order=40,
+        name="factcheck.confirm",
+    )
     register_route(
         kind="button",
         match=BUTTON_PREFIX,

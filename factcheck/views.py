@@ -23,12 +23,16 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.models import AuditEntry, User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
+from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.exports import table_response
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
+from core.viewtools import form_write, or_404
 from factcheck import messages as texts
 from factcheck import selectors, services
+from factcheck.address import tipline_address
 from factcheck.forms import (
     FactCheckForm,
     FeedForm,
@@ -61,6 +65,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @ratelimit(key="ip", rate=settings.TIPLINE_RATE, method="POST", block=True)
+@idempotent
 def tip_form(request: HttpRequest) -> HttpResponse:
     """The "Cek dulu sebelum sebar" form: paste a message, learn if it was checked."""
     form = TipForm(request.POST or None)
@@ -81,15 +86,34 @@ def tip_form(request: HttpRequest) -> HttpResponse:
                 form.add_error("text", exc.message_dict.get("text", exc.messages))
         if not form.is_valid() or outcome is None:
             status = 400
+    return _tip_page(request, {"form": form, "outcome": outcome}, status)
+
+
+def _tip_page(
+    request: HttpRequest, context: dict[str, object], status: int = 200
+) -> HttpResponse:
+    """The tip page, or only its result box for htmx."""
     template = "factcheck/tip_form.html"
     if request.htmx:  # type: ignore[attr-defined]
         template = "factcheck/_tip_result.html"
-    return render(
-        request,
-        template,
-        {"form": form, "outcome": outcome, "latest": _latest()},
-        status=status,
+    else:
+        context = {**context, "latest": _latest(), "tipline": tipline_address()}
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@ratelimit(key="ip", rate=settings.TIPLINE_RATE, method="POST", block=True)
+def tip_confirm(request: HttpRequest) -> HttpResponse:
+    """The sender's answer to "is it one of these?" on the web form."""
+    token = request.POST.get("token", "")[:40]
+    choice = request.POST.get("choice", "")
+    if not token or not choice.isdigit() or len(choice) > 1:
+        return _tip_page(request, {"form": TipForm(), "answer": None}, status=400)
+    answer = services.confirmation_answer(
+        token=token, choice=int(choice), channel=Channel.WEB
     )
+    status = 200 if answer.state != "unknown" else 400
+    return _tip_page(request, {"form": TipForm(), "answer": answer}, status)
 
 
 def _latest() -> list[FactCheck]:
@@ -158,9 +182,7 @@ def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @cache_control(max_age=3600, public=True)
 def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
-    factcheck = selectors.factcheck_public_get(pk=pk)
-    if factcheck is None:
-        raise Http404
+    factcheck = or_404(selectors.factcheck_public_get(pk=pk))
     factcheck = services.factcheck_card_ensure(factcheck=factcheck)
     return FileResponse(factcheck.card.open("rb"), content_type="image/png")
 
@@ -169,17 +191,12 @@ def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _desk_view(request: HttpRequest) -> User:
-    user = _user(request)
-    if not can(user, "view", "factcheck.claim"):
-        raise PermissionDenied
+    user = permitted_user(request, "view", "factcheck.claim")
     return user
 
 
 def _claim(user: User, pk: int) -> Claim:
-    claim = selectors.claim_get(actor=user, pk=pk)
-    if claim is None:
-        raise Http404(_("Claim not found."))
-    return claim
+    return or_404(selectors.claim_get(actor=user, pk=pk), _("Claim not found."))
 
 
 @login_required
@@ -357,12 +374,8 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def tipster_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    if not can(user, "delete", "factcheck.tipster"):
-        raise PermissionDenied
-    tipster = Tipster.objects.filter(pk=pk).first()
-    if tipster is None:
-        raise Http404
+    user = permitted_user(request, "delete", "factcheck.tipster")
+    tipster = or_404(Tipster.objects.filter(pk=pk).first())
     back = request.POST.get("claim", "")
     services.tipster_delete(actor=user, tipster=tipster)
     messages.success(request, _("The sender's contact has been deleted."))
@@ -389,9 +402,7 @@ def trend(request: HttpRequest) -> HttpResponse:
 def network(request: HttpRequest) -> HttpResponse:
     """Verdicts sent to the KIM network, each with where it went and how far
     the sending got (the newsroom's dissemination)."""
-    user = _user(request)
-    if not can(user, "export", "factcheck.network"):
-        raise PermissionDenied
+    user = permitted_user(request, "export", "factcheck.network")
     factchecks = list(selectors.network_queue()[:100])
     sendings = _sendings(user, factchecks)
     return render(
@@ -427,30 +438,24 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """Send a verdict to the KIM network of chosen regions (through the
     newsroom's dissemination, like any other message); the coordinators of
     those regions for reference (list, or CSV to download)."""
-    user = _user(request)
-    if not can(user, "export", "factcheck.network"):
-        raise PermissionDenied
-    factcheck = selectors.factcheck_public_get(pk=pk)
-    if factcheck is None:
-        raise Http404
+    user = permitted_user(request, "export", "factcheck.network")
+    factcheck = or_404(selectors.factcheck_public_get(pk=pk))
     default = selectors.network_region_codes(factcheck=factcheck)
     form = NetworkSendForm(
         request.POST or None, actor=user, initial={"region_codes": default}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.factcheck_share_to_network(
-                actor=user,
-                factcheck=factcheck,
-                region_codes=form.cleaned_data["region_codes"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied:
-            form.add_error(None, _("This region is outside your area."))
-        else:
-            messages.success(request, _("Sending to the KIM network has started."))
-            return redirect("factcheck:network_contacts", pk=pk)
+    if form_write(
+        request,
+        form,
+        lambda: services.factcheck_share_to_network(
+            actor=user,
+            factcheck=factcheck,
+            region_codes=form.cleaned_data["region_codes"],
+        ),
+        _("Sending to the KIM network has started."),
+        refused=_("This region is outside your area."),
+    ):
+        return redirect("factcheck:network_contacts", pk=pk)
     contacts = selectors.network_contacts(factcheck=factcheck)
     if request.GET.get("format") == "csv":
         audit_record(
@@ -463,7 +468,15 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
             filename=f"kontak-kim-cekfakta-{factcheck.pk}",
             headers=CONTACT_HEADERS,
             rows=(
-                [c.name, c.role, c.kim, c.region, c.region_code, c.phone, c.email]
+                [
+                    c.name,
+                    c.role,
+                    c.kim,
+                    c.region,
+                    c.region_code,
+                    phone_text(c.phone),
+                    c.email,
+                ]
                 for c in contacts
             ),
         )
@@ -487,12 +500,10 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _factcheck_for_edit(request: HttpRequest, pk: int) -> tuple[User, FactCheck]:
     """Desk roles that may change fact-checks; one outside their area is 404."""
-    user = _user(request)
-    if not can(user, "change", "factcheck.factcheck"):
-        raise PermissionDenied
-    factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk)
-    if factcheck is None:
-        raise Http404(_("Fact-check not found."))
+    user = permitted_user(request, "change", "factcheck.factcheck")
+    factcheck = or_404(
+        selectors.factcheck_get_for_edit(actor=user, pk=pk), _("Fact-check not found.")
+    )
     return user, factcheck
 
 
@@ -604,14 +615,13 @@ def feeds(request: HttpRequest) -> HttpResponse:
     form = FeedForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.feed_create(actor=user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Feed added."))
-                return redirect("factcheck:feeds")
+        if form.is_valid() and form_write(
+            request,
+            form,
+            lambda: services.feed_create(actor=user, **form.cleaned_data),
+            _("Feed added."),
+        ):
+            return redirect("factcheck:feeds")
         status = 400
     return render(
         request,

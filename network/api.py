@@ -22,6 +22,7 @@ from ninja.errors import HttpError
 from accounts.api_auth import api_user, token_or_session
 from accounts.models import AuditEntry
 from accounts.services import audit_record
+from core.api import found_or_404
 from core.pagination import PAGE_SIZE_MAX, paged
 from network import selectors, services
 from network.models import Activity, Event, Forum, Kim, Membership
@@ -64,11 +65,18 @@ class ActivityFilters(ListFilters):
     ) = None
 
 
-class KimOut(Schema):
+class PlacedOut(Schema):
+    """What the API says of every KIM, forum and event: its id, its region (code and
+    name) and its page on the site."""
+
     id: int
+    region_code: str = Field(alias="region_id")
+    region_name: str = Field(alias="region.name")
+    url: str = Field(alias="get_absolute_url")
+
+
+class KimOut(PlacedOut):
     name: str
-    region_code: str
-    region_name: str
     district_code: str
     regency_code: str
     status: str
@@ -77,15 +85,6 @@ class KimOut(Schema):
     point: Point
     member_count: int
     social: dict[str, str]
-    url: str
-
-    @staticmethod
-    def resolve_region_code(obj: Kim) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj: Kim) -> str:
-        return obj.region.name
 
     @staticmethod
     def resolve_point(obj: Kim) -> dict[str, float]:
@@ -100,10 +99,6 @@ class KimOut(Schema):
     @staticmethod
     def resolve_social(obj: Kim) -> dict[str, str]:
         return {label.lower(): url for label, url in obj.social_links()}
-
-    @staticmethod
-    def resolve_url(obj: Kim) -> str:
-        return obj.get_absolute_url()
 
 
 class ContactOut(Schema):
@@ -173,30 +168,14 @@ class KimPatch(Schema):
 class MemberOut(Schema):
     id: int
     kim_id: int
-    full_name: str
+    full_name: str = Field(alias="person.full_name")
     role: str
-    phone: str | None
-    email: str
+    phone: str | None = Field(alias="person.phone")
+    email: str = Field(alias="person.email")
     joined_on: Date | None
     left_on: Date | None
     is_coordinator: bool
-    public_contact: bool
-
-    @staticmethod
-    def resolve_full_name(obj: Membership) -> str:
-        return obj.person.full_name
-
-    @staticmethod
-    def resolve_phone(obj: Membership) -> str | None:
-        return obj.person.phone
-
-    @staticmethod
-    def resolve_email(obj: Membership) -> str:
-        return obj.person.email
-
-    @staticmethod
-    def resolve_public_contact(obj: Membership) -> bool:
-        return obj.person.public_contact
+    public_contact: bool = Field(alias="person.public_contact")
 
 
 class MemberIn(Schema):
@@ -221,28 +200,28 @@ def _kims(filters: KimFilters) -> QuerySet[Kim]:
 
 
 def _kim(kim_id: int) -> Kim:
-    kim = (
-        Kim.objects.select_related("region")
-        .annotate(
-            member_count=Count(
-                "memberships", filter=Q(memberships__left_on__isnull=True)
+    return found_or_404(
+        (
+            Kim.objects.select_related("region")
+            .annotate(
+                member_count=Count(
+                    "memberships", filter=Q(memberships__left_on__isnull=True)
+                )
             )
-        )
-        .filter(pk=kim_id)
-        .first()
+            .filter(pk=kim_id)
+            .first()
+        ),
+        "KIM tidak ditemukan.",
     )
-    if kim is None:
-        raise HttpError(404, "KIM tidak ditemukan.")
-    return kim
 
 
 def _region(code: str) -> Region:
     if not re.match(KODE_PATTERN, code):
         raise HttpError(400, f"'{code}' bukan kode wilayah Kemendagri.")
-    region = Region.objects.filter(kode=code).first()
-    if region is None:
-        raise HttpError(404, f"Wilayah dengan kode {code} tidak ditemukan.")
-    return region
+    return found_or_404(
+        Region.objects.filter(kode=code).first(),
+        f"Wilayah dengan kode {code} tidak ditemukan.",
+    )
 
 
 @router.get("/kims", response=list[KimOut])
@@ -270,10 +249,9 @@ def create_kim(request: HttpRequest, payload: KimIn) -> tuple[int, Kim]:
 
 def _managed(request: HttpRequest, kim_id: int) -> Kim:
     actor = api_user(request)
-    kim = selectors.kim_get_for_actor(actor=actor, pk=kim_id)
-    if kim is None:
-        raise HttpError(404, "KIM tidak ditemukan.")
-    return kim
+    return found_or_404(
+        selectors.kim_get_for_actor(actor=actor, pk=kim_id), "KIM tidak ditemukan."
+    )
 
 
 @router.patch("/kims/{kim_id}", response=KimDetail, auth=token_or_session)
@@ -326,34 +304,14 @@ class BoardOut(Schema):
         return str(obj.person.full_name)
 
 
-class ForumOut(Schema):
-    id: int
+class ForumOut(PlacedOut):
     name: str
-    region_code: str
-    region_name: str
-    level: str
+    level: str = Field(alias="region.level")
     kim_count: int
     founded_on: Date | None
     inaugurated_on: Date | None
     inauguration_place: str
     inaugurated_by: str
-    url: str
-
-    @staticmethod
-    def resolve_region_code(obj: Forum) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj: Forum) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_level(obj: Forum) -> str:
-        return obj.region.level
-
-    @staticmethod
-    def resolve_url(obj: Forum) -> str:
-        return obj.get_absolute_url()
 
 
 class ForumDetail(ForumOut):
@@ -377,10 +335,7 @@ def list_forums(request: HttpRequest, filters: Query[ListFilters]) -> QuerySet[F
 
 @router.get("/forums/{forum_id}", response=ForumDetail)
 def get_forum(request: HttpRequest, forum_id: int) -> Forum:
-    forum = selectors.forum_get(pk=forum_id)
-    if forum is None:
-        raise HttpError(404, "Forum tidak ditemukan.")
-    return forum
+    return found_or_404(selectors.forum_get(pk=forum_id), "Forum tidak ditemukan.")
 
 
 # --- Events -------------------------------------------------------------------------
@@ -390,14 +345,11 @@ class SpeakerOut(Schema):
     talk_title: str
 
 
-class EventOut(Schema):
-    id: int
+class EventOut(PlacedOut):
     kind: str
     title: str
     theme: str
-    region_code: str
-    region_name: str
-    organiser_region_code: str
+    organiser_region_code: str = Field(alias="organiser_region_id")
     organisers: str
     venue: str
     address: str
@@ -408,27 +360,10 @@ class EventOut(Schema):
     capacity: int | None
     onsite_count: int
     online_count: int
-    url: str
-
-    @staticmethod
-    def resolve_region_code(obj: Event) -> str:
-        return obj.region_id
-
-    @staticmethod
-    def resolve_region_name(obj: Event) -> str:
-        return obj.region.name
-
-    @staticmethod
-    def resolve_organiser_region_code(obj: Event) -> str:
-        return obj.organiser_region_id
 
     @staticmethod
     def resolve_online(obj: Event) -> bool:
         return bool(obj.online_url)
-
-    @staticmethod
-    def resolve_url(obj: Event) -> str:
-        return obj.get_absolute_url()
 
 
 class EventDetail(EventOut):
@@ -461,18 +396,15 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> QuerySet[
 
 @router.get("/events/{event_id}", response=EventDetail)
 def get_event(request: HttpRequest, event_id: int) -> Event:
-    event = selectors.event_get(pk=event_id)
-    if event is None:
-        raise HttpError(404, "Acara tidak ditemukan.")
-    return event
+    return found_or_404(selectors.event_get(pk=event_id), "Acara tidak ditemukan.")
 
 
 # --- Activities ---------------------------------------------------------------------
 class ActivityOut(Schema):
     id: int
     kim_id: int
-    kim_name: str
-    region_code: str
+    kim_name: str = Field(alias="kim.name")
+    region_code: str = Field(alias="kim.region_id")
     kind: str
     focus: str
     title: str
@@ -483,14 +415,6 @@ class ActivityOut(Schema):
     links: list[str]
     status: str
     photo_urls: list[str]
-
-    @staticmethod
-    def resolve_kim_name(obj: Activity) -> str:
-        return obj.kim.name
-
-    @staticmethod
-    def resolve_region_code(obj: Activity) -> str:
-        return obj.kim.region_id
 
     @staticmethod
     def resolve_photo_urls(obj: Activity) -> list[str]:

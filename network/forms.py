@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import code_scope_q
+from core.forms import text_field
 from network.models import (
     SOCIAL_NETWORKS,
     Activity,
@@ -20,6 +21,7 @@ from network.models import (
     Kim,
     Membership,
 )
+from network.services import EVENT_FIELDS, FORUM_FIELDS
 from regions.models import Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -172,9 +174,7 @@ class ActivityForm(forms.Form):
     participants = forms.IntegerField(
         label=_("Participants"), min_value=0, max_value=100_000, initial=0
     )
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_field(_("Description"), rows=3, required=False)
     links = forms.CharField(
         label=_("Links (one per line)"),
         required=False,
@@ -197,23 +197,12 @@ class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
 
+# The form edits the service's event fields but the region and organiser choices,
+# which depend on the actor's scope and are set up below.
 EVENT_FORM_FIELDS = [
-    "kind",
-    "title",
-    "theme",
-    "description",
-    "organisers",
-    "opened_by",
-    "venue",
-    "address",
-    "online_url",
-    "starts_at",
-    "ends_at",
-    "registration",
-    "capacity",
-    "registration_closes_at",
-    "minutes",
-    "is_published",
+    f
+    for f in EVENT_FIELDS
+    if f not in {"region", "organiser_region", "organiser_forum"}
 ]
 
 
@@ -384,21 +373,8 @@ class ImportForm(forms.Form):
     )
 
 
-FORUM_FORM_FIELDS = [
-    "name",
-    "description",
-    "founded_on",
-    "decree_number",
-    "decree_date",
-    "decree_issuer",
-    "inaugurated_on",
-    "inauguration_place",
-    "inaugurated_by",
-    "inauguration_decree",
-    "email",
-    "instagram",
-    "facebook",
-]
+# The inauguration event is linked from the event, not chosen on the forum's form.
+FORUM_FORM_FIELDS = [f for f in FORUM_FIELDS if f != "inauguration_event"]
 
 
 class ForumForm(forms.Form):

@@ -12,7 +12,7 @@ def register() -> None:
     from core.schedule import register_periodic
     from network import rules
     from network.demo import load_demo
-    from network.panels import dashboard_panel, region_section
+    from network.panels import dashboard_panel, home_section, region_section
     from network.tasks import maturity_recompute_task
     from regions.pages import register_section
 
@@ -25,4 +25,5 @@ def register() -> None:
         every=timedelta(days=1),
     )
     register_section("network", region_section, order=20)
+    register_section("network.home", home_section, order=10, page="home")
     register_panel("network", dashboard_panel, order=20)

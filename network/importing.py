@@ -2,9 +2,12 @@
 
 The import template (``TEMPLATE_COLUMNS``, downloadable at /staf/kim/impor/) has
 one row per member; a row without ``nama_anggota`` registers only the KIM. KIMs
-are matched by village/district code and name (case-insensitive): existing KIMs
-are kept as they are and receive the new members; people are matched by phone
-number.
+are matched by ``id`` when the sheet has one (the KIM list export does), else by
+village/district code and name (case-insensitive). Filled KIM cells update an
+existing KIM (an empty cell keeps what is stored), members already in the KIM
+(same phone, or same name when no phone) are updated, and people are matched by
+phone number. So both exports (the KIM list and the member list) can be edited
+and imported again: rows are updated, never doubled.
 
 Every row is checked first. Rows with errors are reported by line and column and
 skipped; the valid rows are then written together in one transaction, so a row is
@@ -21,7 +24,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -29,11 +32,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import in_scope
-from accounts.phones import InvalidPhoneNumber, normalize_phone
+from accounts.phones import InvalidPhoneNumber, normalize_phone, phone_text
 from accounts.services import audit_record
 from core.exports import table_response
 from core.xlsx import XLSX_MESSAGES, XlsxError, xlsx_rows
-from network.models import Kim, Membership, Person
+from network.models import FocusArea, Kim, Membership, Person
 from regions.models import Region
 
 TEMPLATE_COLUMNS: list[tuple[str, str, str]] = [
@@ -51,7 +54,18 @@ TEMPLATE_COLUMNS: list[tuple[str, str, str]] = [
     ("tanggal_bergabung", "Tanggal bergabung", "2021-04-01"),
     ("kontak_publik", "ya / tidak: kontak ketua tampil di halaman publik", "ya"),
 ]
-COLUMNS = [c[0] for c in TEMPLATE_COLUMNS]
+# Read too when present (the exports write them): the KIM's own contacts, its id,
+# and the date a member left.
+OPTIONAL_COLUMNS = [
+    "id",
+    "email_kim",
+    "telepon_kim",
+    "instagram",
+    "facebook",
+    "bidang_fokus",
+    "tanggal_keluar",
+]
+COLUMNS = [c[0] for c in TEMPLATE_COLUMNS] + OPTIONAL_COLUMNS
 ALIASES = {
     "kode": "kode_wilayah",
     "kode_desa": "kode_wilayah",
@@ -82,6 +96,12 @@ STATUS = {
     "dibubarkan": Kim.Status.DISSOLVED,
     "dissolved": Kim.Status.DISSOLVED,
 }
+# How the exports write a status; the import reads these (and the STATUS synonyms).
+STATUS_WORDS: dict[str, str] = {
+    Kim.Status.ACTIVE: "aktif",
+    Kim.Status.DORMANT: "vakum",
+    Kim.Status.DISSOLVED: "bubar",
+}
 LEVELS = {"": Kim.Level.PEMULA, **{v: v for v in Kim.Level.values}}
 ROLES = {
     "": Membership.Role.ANGGOTA,
@@ -108,8 +128,10 @@ class RowError:
 class ImportResult:
     rows: int = 0
     kims_created: int = 0
+    kims_updated: int = 0
     people_created: int = 0
     members_created: int = 0
+    members_updated: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -211,7 +233,11 @@ class _Row:
     line: int
     kim_key: tuple[str, str]
     kim_fields: dict[str, Any]
+    # The KIM cells that were filled: what an existing KIM takes from the row.
+    kim_updates: dict[str, Any]
     member: dict[str, Any] | None
+    kim_id: int | None = None
+    membership_id: int | None = None
 
 
 def kim_import(*, actor: User, data: bytes, filename: str = "") -> ImportResult:
@@ -233,6 +259,7 @@ def kim_import(*, actor: User, data: bytes, filename: str = "") -> ImportResult:
         row = _check_row(actor, line, raw, regions, today, result.errors)
         if row is not None:
             rows.append(row)
+    rows = _resolve_ids(rows, result.errors)
     rows = _check_duplicates(rows, result.errors)
     with transaction.atomic():
         _write(rows, result)
@@ -245,7 +272,9 @@ def kim_import(*, actor: User, data: bytes, filename: str = "") -> ImportResult:
             changes={
                 "rows": result.rows,
                 "kims_created": result.kims_created,
+                "kims_updated": result.kims_updated,
                 "members_created": result.members_created,
+                "members_updated": result.members_updated,
                 "rows_with_errors": len(result.bad_lines),
             },
         )
@@ -268,7 +297,10 @@ def _check_row(
     def bad(column: str, message: str) -> None:
         found.append(RowError(line, column, message))
 
-    code = raw.get("kode_wilayah", "").strip()
+    def cell(column: str) -> str:
+        return raw.get(column, "").strip()
+
+    code = cell("kode_wilayah")
     region = regions.get(code)
     if not code:
         bad("kode_wilayah", _("Required."))
@@ -281,36 +313,42 @@ def _check_row(
         bad("nama_kim", _("Required."))
     elif len(name) > 150:
         bad("nama_kim", _("At most 150 characters."))
-    status = STATUS.get(raw.get("status_kim", "").strip().lower())
+    kim_id = None
+    if cell("id"):
+        try:
+            kim_id = int(float(cell("id")))
+        except ValueError:
+            bad("id", _("Not a KIM number: %(v)s") % {"v": cell("id")[:20]})
+    status = STATUS.get(cell("status_kim").lower())
     if status is None:
         bad("status_kim", _("Use aktif, vakum or bubar."))
-    level = LEVELS.get(raw.get("tingkat_kim", "").strip().lower())
+    level = LEVELS.get(cell("tingkat_kim").lower())
     if level is None:
         bad("tingkat_kim", _("Use pemula, madya or utama."))
     decree_date = _parse_date(raw, "tanggal_sk", today, bad)
+    updates: dict[str, Any] = {
+        "status": status if cell("status_kim") else None,
+        "level": level if cell("tingkat_kim") else None,
+        "decree_number": cell("nomor_sk")[:100] or None,
+        "decree_date": decree_date,
+        **_kim_contacts(raw, bad),
+    }
     member: dict[str, Any] | None = None
     member_name = " ".join(raw.get("nama_anggota", "").split())
     if member_name:
-        role = ROLES.get(raw.get("peran", "").strip().lower())
+        role = ROLES.get(cell("peran").lower())
         if role is None:
             bad("peran", _("Use ketua, sekretaris, bendahara or anggota."))
-        phone = None
-        if raw.get("telepon", "").strip():
-            try:
-                phone = normalize_phone(raw["telepon"])
-            except InvalidPhoneNumber:
-                bad(
-                    "telepon",
-                    _("Not a valid phone number: %(v)s") % {"v": raw["telepon"][:30]},
-                )
-        email = raw.get("email", "").strip().lower()
+        phone = _phone(raw, "telepon", bad)
+        email = cell("email").lower()
         if email:
             try:
                 validate_email(email)
             except ValidationError:
                 bad("email", _("Not a valid email address."))
         joined = _parse_date(raw, "tanggal_bergabung", today, bad)
-        consent = raw.get("kontak_publik", "").strip().lower()
+        left = _parse_date(raw, "tanggal_keluar", today, bad)
+        consent = cell("kontak_publik").lower()
         if consent not in YES | NO:
             bad("kontak_publik", _("Use ya or tidak."))
         member = {
@@ -319,14 +357,17 @@ def _check_row(
             "phone": phone,
             "email": email,
             "joined_on": joined,
+            "left_on": left,
             "public_contact": consent in YES,
+            "public_contact_given": bool(consent),
         }
-    elif any(raw.get(c, "").strip() for c in ("peran", "telepon", "email")):
+    elif any(cell(c) for c in ("peran", "telepon", "email")):
         bad("nama_anggota", _("Give the member's name."))
     if found:
         errors.extend(found)
         return None
     assert region is not None
+    updates = {k: v for k, v in updates.items() if v not in (None, "")}
     return _Row(
         line=line,
         kim_key=(region.kode, name.lower()),
@@ -335,11 +376,62 @@ def _check_row(
             "name": name,
             "status": status,
             "level": level,
-            "decree_number": raw.get("nomor_sk", "").strip()[:100],
+            "decree_number": cell("nomor_sk")[:100],
             "decree_date": decree_date,
+            **{k: v for k, v in updates.items() if k not in ("status", "level")},
         },
+        kim_updates=updates,
         member=member,
+        kim_id=kim_id,
     )
+
+
+def _phone(raw: dict[str, str], column: str, bad: Any) -> str | None:
+    value = raw.get(column, "").strip()
+    if not value:
+        return None
+    try:
+        return normalize_phone(value)
+    except InvalidPhoneNumber:
+        bad(column, _("Not a valid phone number: %(v)s") % {"v": value[:30]})
+        return None
+
+
+def _kim_contacts(raw: dict[str, str], bad: Any) -> dict[str, Any]:
+    """The KIM's own contacts and focus areas, from the columns the KIM list
+    export writes (each optional)."""
+    email = raw.get("email_kim", "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            bad("email_kim", _("Not a valid email address."))
+    links: dict[str, str] = {}
+    for column in ("instagram", "facebook"):
+        link = raw.get(column, "").strip()
+        if link:
+            try:
+                URLValidator(schemes=["http", "https"])(link)
+            except ValidationError:
+                bad(column, _("Not a web address (https://…)."))
+            links[column] = link[:200]
+    areas = [
+        a.strip().lower()
+        for a in raw.get("bidang_fokus", "").replace(",", ";").split(";")
+        if a.strip()
+    ]
+    unknown = [a for a in areas if a not in FocusArea.values]
+    if unknown:
+        bad(
+            "bidang_fokus",
+            _("Unknown focus area: %(v)s") % {"v": ", ".join(unknown)[:60]},
+        )
+    return {
+        "email": email,
+        "phone": _phone(raw, "telepon_kim", bad),
+        **links,
+        "focus_areas": list(dict.fromkeys(areas)) or None,
+    }
 
 
 def _parse_date(raw: dict[str, str], column: str, today: date, bad: Any) -> date | None:
@@ -354,29 +446,79 @@ def _parse_date(raw: dict[str, str], column: str, today: date, bad: Any) -> date
     return value
 
 
+def _resolve_ids(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
+    """Rows naming a KIM by ``id`` (the KIM list export) update that KIM, also its
+    name; the id must be a KIM of the row's region."""
+    ids = {r.kim_id for r in rows if r.kim_id is not None}
+    if not ids:
+        return rows
+    known = {
+        pk: (code, name)
+        for pk, code, name in Kim.objects.filter(pk__in=ids).values_list(
+            "pk", "region_id", "name"
+        )
+    }
+    kept = []
+    for row in rows:
+        if row.kim_id is not None:
+            found = known.get(row.kim_id)
+            if found is None or found[0] != row.kim_key[0]:
+                errors.append(
+                    RowError(
+                        row.line,
+                        "id",
+                        _("No KIM %(id)s in this village/district.")
+                        % {"id": row.kim_id},
+                    )
+                )
+                continue
+            if found[1] != row.kim_fields["name"]:
+                row.kim_updates["name"] = row.kim_fields["name"]
+            row.kim_key = (found[0], found[1].lower())
+        kept.append(row)
+    return kept
+
+
 def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
-    """Drop members that repeat within the sheet or are already in their KIM, and
-    second chairs."""
+    """Link rows to the memberships they update; drop members that repeat within
+    the sheet, and a second sitting chair."""
     existing_kims: dict[tuple[str, str], int] = {
         (code, name.lower()): pk
         for pk, code, name in Kim.objects.filter(
             region_id__in={r.kim_key[0] for r in rows}
         ).values_list("pk", "region_id", "name")
     }
-    existing_phones: set[tuple[int, str]] = set()
-    existing_names: set[tuple[int, str]] = set()
-    chairs: set[int] = set()
+    by_phone: dict[tuple[int, str], int] = {}
+    by_name: dict[tuple[int, str], int] = {}
+    chairs: dict[int, int] = {}  # KIM -> membership of its sitting chair
     if existing_kims:
-        for member_kim, phone, name, role, left in Membership.objects.filter(
+        for pk, member_kim, phone, name, role, left in Membership.objects.filter(
             kim_id__in=existing_kims.values()
         ).values_list(
-            "kim_id", "person__phone", "person__full_name", "role", "left_on"
+            "pk", "kim_id", "person__phone", "person__full_name", "role", "left_on"
         ):
             if phone:
-                existing_phones.add((member_kim, phone))
-            existing_names.add((member_kim, name.lower()))
+                by_phone[(member_kim, phone)] = pk
+            by_name.setdefault((member_kim, name.lower()), pk)
             if role == Membership.Role.KETUA and left is None:
-                chairs.add(member_kim)
+                chairs[member_kim] = pk
+    for row in rows:
+        m = row.member
+        kim_id = existing_kims.get(row.kim_key)
+        if m is None or kim_id is None:
+            continue
+        if m["phone"]:
+            row.membership_id = by_phone.get((kim_id, m["phone"]))
+        else:
+            row.membership_id = by_name.get((kim_id, m["full_name"].lower()))
+        # A chair stepping down in this sheet makes room for the next one.
+        sits = m["role"] == Membership.Role.KETUA and m["left_on"] is None
+        if (
+            not sits
+            and row.membership_id is not None
+            and chairs.get(kim_id) == row.membership_id
+        ):
+            del chairs[kim_id]
     seen: dict[tuple[tuple[str, str], str], int] = {}
     sheet_chairs: dict[tuple[str, str], int] = {}
     kept = []
@@ -399,20 +541,11 @@ def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
                 )
             )
             continue
-        if kim_id is not None and (
-            (m["phone"] and (kim_id, m["phone"]) in existing_phones)
-            or (not m["phone"] and (kim_id, m["full_name"].lower()) in existing_names)
-        ):
-            errors.append(
-                RowError(
-                    row.line,
-                    column,
-                    _("Duplicate member: already a member of this KIM."),
-                )
-            )
-            continue
-        if m["role"] == Membership.Role.KETUA:
-            if (kim_id is not None and kim_id in chairs) or row.kim_key in sheet_chairs:
+        if m["role"] == Membership.Role.KETUA and m["left_on"] is None:
+            sitting = chairs.get(kim_id) if kim_id is not None else None
+            if (
+                sitting is not None and sitting != row.membership_id
+            ) or row.kim_key in sheet_chairs:
                 errors.append(
                     RowError(row.line, "peran", _("This KIM already has a chair."))
                 )
@@ -425,21 +558,44 @@ def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
 
 def _write(rows: list[_Row], result: ImportResult) -> None:
     kims = {
-        (code, name.lower()): kim
+        (kim.region_id, kim.name.lower()): kim
         for kim in Kim.objects.filter(region_id__in={r.kim_key[0] for r in rows})
-        for code, name in [(kim.region_id, kim.name)]
     }
     new_kims: dict[tuple[str, str], Kim] = {}
+    changed: set[Kim] = set()
     for row in rows:
-        if row.kim_key in kims or row.kim_key in new_kims:
+        kim = kims.get(row.kim_key)
+        if kim is not None:
+            for key, value in row.kim_updates.items():
+                if getattr(kim, key) != value:
+                    setattr(kim, key, value)
+                    changed.add(kim)
+            continue
+        if row.kim_key in new_kims:
             continue
         kim = Kim(**row.kim_fields)
         kim.set_codes()
         new_kims[row.kim_key] = kim
     Kim.objects.bulk_create(new_kims.values(), batch_size=500)
+    for kim in changed:
+        kim.save()
     kims.update(new_kims)
     result.kims_created = len(new_kims)
+    result.kims_updated = len(changed)
+    _write_members(rows, kims, result)
+
+
+def _write_members(
+    rows: list[_Row], kims: dict[tuple[str, str], Kim], result: ImportResult
+) -> None:
     members = [r for r in rows if r.member is not None]
+    updates = {
+        r.membership_id: r.member
+        for r in members
+        if r.membership_id is not None and r.member is not None
+    }
+    _update_members(updates, result)
+    members = [r for r in members if not r.membership_id]
     phones = {r.member["phone"] for r in members if r.member and r.member["phone"]}
     people: dict[str, Person] = {}
     for chunk in _chunks(sorted(phones), 500):
@@ -471,12 +627,53 @@ def _write(rows: list[_Row], result: ImportResult) -> None:
             person=person,
             role=row.member["role"],
             joined_on=row.member["joined_on"],
+            left_on=row.member["left_on"],
         )
         for row, person in zip(members, row_people, strict=True)
         if row.member is not None
     ]
     Membership.objects.bulk_create(memberships, batch_size=500)
     result.members_created = len(memberships)
+
+
+def _update_members(updates: dict[int, dict[str, Any]], result: ImportResult) -> None:
+    """Members already in their KIM take the sheet's role, dates, name, email and
+    consent (an empty date, email or consent cell keeps what is stored)."""
+    changed_members: list[Membership] = []
+    changed_people: list[Person] = []
+    touched: set[int] = set()
+    for membership in Membership.objects.filter(pk__in=updates).select_related(
+        "person"
+    ):
+        m = updates[membership.pk]
+        own = {"role": m["role"], "joined_on": m["joined_on"], "left_on": m["left_on"]}
+        person = {"full_name": m["full_name"], "email": m["email"]}
+        if m["public_contact_given"]:
+            person["public_contact"] = m["public_contact"]
+        if _apply(membership, own, keep_empty=("joined_on", "left_on")):
+            changed_members.append(membership)
+            touched.add(membership.pk)
+        if _apply(membership.person, person, keep_empty=("email",)):
+            changed_people.append(membership.person)
+            touched.add(membership.pk)
+    Membership.objects.bulk_update(
+        changed_members, ["role", "joined_on", "left_on"], batch_size=500
+    )
+    Person.objects.bulk_update(
+        changed_people, ["full_name", "email", "public_contact"], batch_size=500
+    )
+    result.members_updated = len(touched)
+
+
+def _apply(obj: Any, values: dict[str, Any], *, keep_empty: Sequence[str]) -> bool:
+    changed = False
+    for key, value in values.items():
+        if key in keep_empty and value in (None, ""):
+            continue
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -501,6 +698,7 @@ def export_response(
     )
 
 
+# Columns the import reads (see the module docstring): the list re-imports.
 KIM_HEADERS = [
     "id",
     "nama_kim",
@@ -512,7 +710,7 @@ KIM_HEADERS = [
     "bidang_fokus",
     "nomor_sk",
     "tanggal_sk",
-    "email",
+    "email_kim",
     "telepon_kim",
     "instagram",
     "facebook",
@@ -527,13 +725,13 @@ def kim_rows(kims: Iterable[Kim]) -> Iterator[list[Any]]:
             kim.region_id,
             kim.region.name,
             kim.region.parent.name if kim.region.parent else "",
-            kim.status,
+            STATUS_WORDS.get(kim.status, kim.status),
             kim.level,
             ";".join(kim.focus_areas),
             kim.decree_number,
             kim.decree_date,
             kim.email,
-            kim.phone,
+            phone_text(kim.phone),
             kim.instagram,
             kim.facebook,
         ]
@@ -564,13 +762,13 @@ def member_rows(memberships: Iterable[Membership]) -> Iterator[list[Any]]:
         yield [
             kim.region_id,
             kim.name,
-            kim.status,
+            STATUS_WORDS.get(kim.status, kim.status),
             kim.level,
             kim.decree_number,
             kim.decree_date,
             person.full_name,
             m.role,
-            person.phone or "",
+            phone_text(person.phone),
             person.email,
             m.joined_on,
             "ya" if person.public_contact else "tidak",

@@ -23,6 +23,20 @@ def region_section(request: HttpRequest, region: Region) -> str:
     )
 
 
+def home_section(request: HttpRequest, region: Region) -> str:
+    """The next events of the person's region (else the province's) on the home
+    page."""
+    upcoming = selectors.event_list(upcoming=True).order_by("starts_at", "pk")
+    events = list(upcoming.filter(selectors.region_q(region.kode))[:3]) or list(
+        upcoming[:3]
+    )
+    return render_to_string(
+        "network/_home_section.html",
+        {"region": region, "events": events},
+        request=request,
+    )
+
+
 def dashboard_panel(request: HttpRequest) -> str:
     """The staff dashboard's KIM panel: own KIMs, reviews waiting, links."""
     user = request.user

@@ -16,6 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import api_user, token_or_session
+from core.api import found_or_404
 from core.pagination import paged
 from network import selectors as network
 from newsroom import selectors, services
@@ -40,19 +41,11 @@ class ArticleItem(Schema):
     kind: str
     title: str
     lead: str
-    author: str
+    author: str = Field(alias="author_name")
     kim_id: int | None
-    region: str
+    region: str = Field(alias="region_id")
     published_at: datetime | None
     url: str
-
-    @staticmethod
-    def resolve_author(obj: Article) -> str:
-        return obj.author_name
-
-    @staticmethod
-    def resolve_region(obj: Article) -> str:
-        return obj.region_id
 
     @staticmethod
     def resolve_url(obj: Article) -> str:
@@ -220,10 +213,10 @@ def get_article(request: HttpRequest, key: str) -> Article:
 
 
 def _staff_article(request: HttpRequest, article_id: int) -> Article:
-    article = selectors.article_get_for_actor(actor=api_user(request), pk=article_id)
-    if article is None:
-        raise HttpError(404, "Artikel tidak ditemukan.")
-    return article
+    return found_or_404(
+        selectors.article_get_for_actor(actor=api_user(request), pk=article_id),
+        "Artikel tidak ditemukan.",
+    )
 
 
 @router.post("/articles", response={201: ArticleDetail}, auth=token_or_session)
@@ -231,14 +224,13 @@ def create_article(request: HttpRequest, payload: ArticleIn) -> tuple[int, Artic
     """A draft by a KIM (``kim_id``) or a Diskominfo office (``office``: code)."""
     author: dict[str, Any] = {}
     if payload.kim_id is not None:
-        kim = network.kim_get(pk=payload.kim_id)
-        if kim is None:
-            raise HttpError(404, "KIM tidak ditemukan.")
+        kim = found_or_404(network.kim_get(pk=payload.kim_id), "KIM tidak ditemukan.")
         author["kim"] = kim
     if payload.office:
-        office = Region.objects.filter(kode=payload.office).first()
-        if office is None:
-            raise HttpError(404, "Wilayah tidak ditemukan.")
+        office = found_or_404(
+            Region.objects.filter(kode=payload.office).first(),
+            "Wilayah tidak ditemukan.",
+        )
         author["office"] = office
     article = services.article_create(
         actor=api_user(request),
@@ -302,9 +294,10 @@ def create_dissemination(
     actor = api_user(request)
     region = None
     if payload.region:
-        region = Region.objects.filter(kode=payload.region).first()
-        if region is None:
-            raise HttpError(404, "Wilayah tidak ditemukan.")
+        region = found_or_404(
+            Region.objects.filter(kode=payload.region).first(),
+            "Wilayah tidak ditemukan.",
+        )
     article = None
     if payload.article_id is not None:
         article = _staff_article(request, payload.article_id)

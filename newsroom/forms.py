@@ -8,6 +8,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import text_field
 from newsroom.models import Channel, Comment, Kind
 from regions.models import Region
 
@@ -18,15 +19,15 @@ class ArticleForm(forms.Form):
     author = forms.ChoiceField(label=_("Written by"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    lead = forms.CharField(
-        label=_("Lead"),
+    lead = text_field(
+        _("Lead"),
+        rows=2,
         max_length=400,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One or two sentences that sum the story up."),
     )
-    body = forms.CharField(
-        label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 14}),
+    body = text_field(
+        _("Text"),
+        rows=14,
         help_text=_(
             "Paragraphs separated by an empty line, or simple HTML (headings, "
             "bold, lists, links)."
@@ -40,10 +41,10 @@ class ArticleForm(forms.Form):
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separated by commas.")
     )
-    source_links = forms.CharField(
-        label=_("Source links"),
+    source_links = text_field(
+        _("Source links"),
+        rows=2,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One web address per line."),
     )
     factcheck_url = forms.URLField(
@@ -151,9 +152,7 @@ class AudienceForm(forms.Form):
 
 class CommentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
-    body = forms.CharField(
-        label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    body = text_field(_("Comment"), rows=4, max_length=3000)
     # Spam traps: a field people never see, and when the form was shown.
     website = forms.CharField(required=False, label=_("Leave this empty"))
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -38,4 +38,5 @@ def register() -> None:
     )
     register_demo("newsroom", load_demo, order=60)
     register_section("newsroom", region_section, order=30)
+    register_section("newsroom.home", region_section, order=30, page="home")
     register_panel("newsroom", dashboard_panel, order=25)

@@ -22,6 +22,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link, staff_link
+from regions.models import region_link
+
 
 def _token() -> str:
     return secrets.token_urlsafe(18)
@@ -88,22 +91,9 @@ class Article(models.Model):
         related_name="articles",
         verbose_name=_("KIM"),
     )
-    office = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("Diskominfo office"),
-    )
+    office = region_link("+", _("Diskominfo office"), null=True, blank=True)
     # The author's region: decides the editors who review and publish it.
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="articles",
-        verbose_name=_("region"),
-        editable=False,
-    )
+    region = region_link("articles", editable=False)
     regions = models.ManyToManyField(
         "regions.Region",
         blank=True,
@@ -136,14 +126,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = staff_link(_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     # Who scheduled it: the scheduler publishes on their behalf, so the
@@ -345,13 +328,7 @@ class Comment(models.Model):
     )
     spam_reason = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
-    moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    moderated_by = staff_link()
     moderated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -380,12 +357,7 @@ class Subscriber(models.Model):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone number"), max_length=16, blank=True)
     telegram_chat_id = models.CharField(max_length=32, blank=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("region"),
-    )
+    region = region_link("+")
     # Comma-delimited kinds (",umkm,wisata,"); empty: every kind.
     topics = models.CharField(_("topics"), max_length=300, blank=True)
     token = models.CharField(max_length=32, unique=True, default=_token, editable=False)
@@ -434,32 +406,16 @@ class Dissemination(models.Model):
     item_url = models.CharField(_("link"), max_length=500)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=600)
-    article = models.ForeignKey(
-        Article,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="disseminations",
-    )
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("region"),
-        help_text=_("The item's region: decides who sees this sending."),
+    article = optional_link(Article, related_name="disseminations")
+    region = region_link(
+        "+", help_text=_("The item's region: decides who sees this sending.")
     )
     audience = models.JSONField(_("audience"), default=dict)
     channels = models.JSONField(_("channels"), default=list)
     urgent = models.BooleanField(_("urgent (ignores quiet hours)"), default=False)
     status = models.CharField(max_length=12, choices=Status, default=Status.PENDING)
     recipients = models.PositiveIntegerField(default=0)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = staff_link()
     created_at = models.DateTimeField(default=timezone.now)
     # Set after each batch of the fan-out: a stale one means a killed worker.
     fanout_heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -511,13 +467,7 @@ class Delivery(models.Model):
     # The message itself is channels' (sent, retried, reported on there); this
     # row keeps who was reached for the reach figures, its status mirrored by
     # ``newsroom.services.dissemination.delivery_status_mirror``.
-    outbox_message = models.ForeignKey(
-        "channels.OutboxMessage",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    outbox_message = optional_link("channels.OutboxMessage")
 
     class Meta:
         verbose_name = _("delivery")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from channels import services as outbox
+from core.links import site_url
 from newsroom.rules import EDITORS
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def article_held_notify(*, article: Article, scheduler: User | None) -> int:
     people = {user.pk: user for user in article_publishers(article)}
     if scheduler is not None:
         people[scheduler.pk] = scheduler
-    url = settings.SITE_URL + reverse("newsroom:staff_article", args=[article.pk])
+    url = site_url(reverse("newsroom:staff_article", args=[article.pk]))
     when = timezone.localtime(article.publish_at) if article.publish_at else None
     stamp = int(article.updated_at.timestamp())
     body = _(

@@ -1,33 +1,36 @@
-from django.urls import path
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.urls import URLPattern, path
 
 from channels import views as channel_hooks
 from newsroom import feeds, views
 
 app_name = "newsroom"
 
+
+def listing(route: str, view: Any, feed: type[Feed], name: str) -> list[URLPattern]:
+    """A listing page with its RSS and Atom feeds at ``rss/`` and ``atom/`` below it
+    (named ``<name>_rss`` and ``<name>_atom``; the home page's are ``rss``/``atom``)."""
+    prefix = f"{name}_" if name != "home" else ""
+    return [
+        path(route, view, name=name),
+        path(f"{route}rss/", feed(), name=f"{prefix}rss"),
+        path(f"{route}atom/", feeds.atom(feed)(), name=f"{prefix}atom"),
+    ]
+
+
 urlpatterns = [
-    path("kabar/", views.home, name="home"),
-    path("kabar/rss/", feeds.LatestFeed(), name="rss"),
-    path("kabar/atom/", feeds.atom(feeds.LatestFeed)(), name="atom"),
+    *listing("kabar/", views.home, feeds.LatestFeed, "home"),
     path("kabar/cari/", views.search, name="search"),
     path("kabar/baca/<slug:slug>/", views.article_detail, name="article"),
     path("kabar/baca/<slug:slug>/balas/", views.comment_post, name="comment"),
     path("kabar/hitung/", views.count, name="count"),
-    path("kabar/wilayah/<str:kode>/", views.region_home, name="region"),
-    path("kabar/wilayah/<str:kode>/rss/", feeds.RegionFeed(), name="region_rss"),
-    path(
-        "kabar/wilayah/<str:kode>/atom/",
-        feeds.atom(feeds.RegionFeed)(),
-        name="region_atom",
+    *listing(
+        "kabar/wilayah/<str:kode>/", views.region_home, feeds.RegionFeed, "region"
     ),
-    path("kabar/kim/<int:pk>/", views.kim_page, name="kim"),
-    path("kabar/kim/<int:pk>/rss/", feeds.KimFeed(), name="kim_rss"),
-    path("kabar/kim/<int:pk>/atom/", feeds.atom(feeds.KimFeed)(), name="kim_atom"),
-    path("kabar/jenis/<str:kind>/", views.kind_page, name="kind"),
-    path("kabar/jenis/<str:kind>/rss/", feeds.KindFeed(), name="kind_rss"),
-    path(
-        "kabar/jenis/<str:kind>/atom/", feeds.atom(feeds.KindFeed)(), name="kind_atom"
-    ),
+    *listing("kabar/kim/<int:pk>/", views.kim_page, feeds.KimFeed, "kim"),
+    *listing("kabar/jenis/<str:kind>/", views.kind_page, feeds.KindFeed, "kind"),
     path("kabar/tag/<slug:slug>/", views.tag_page, name="tag"),
     path("kabar/langganan/", views.subscribe, name="subscribe"),
     path("kabar/berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),

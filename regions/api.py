@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
+from core.api import found_or_404
 from core.geojson import geojson_response
 from core.pagination import paged
 from regions.models import Region
@@ -37,14 +38,10 @@ class RegionRef(Schema):
 
 class RegionItem(RegionRef):
     kind: str
-    parent: str | None
+    parent: str | None = Field(alias="parent_id")
     rep_point: Point
     area_km2: float | None
     postal_code: str
-
-    @staticmethod
-    def resolve_parent(obj: Region) -> str | None:
-        return obj.parent_id
 
     @staticmethod
     def resolve_rep_point(obj: Region) -> dict[str, float]:
@@ -84,10 +81,9 @@ def _get(kode: str) -> Region:
 
     if not re.match(KODE_PATTERN, kode):
         raise HttpError(400, f"'{kode}' bukan kode wilayah Kemendagri (contoh: 64.02).")
-    region = region_get(kode=kode)
-    if region is None:
-        raise HttpError(404, f"Wilayah dengan kode {kode} tidak ditemukan.")
-    return region
+    return found_or_404(
+        region_get(kode=kode), f"Wilayah dengan kode {kode} tidak ditemukan."
+    )
 
 
 @router.get("/regions", response=list[RegionItem])

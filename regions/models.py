@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -91,6 +93,12 @@ class Region(models.Model):
     def is_province(self) -> bool:
         return self.level == self.Level.PROVINCE
 
+    @property
+    def map_zoom(self) -> int:
+        """The zoom level (web map tiles) at which the region fills a phone's map;
+        its boundaries are simplified for it (``regions.selectors``)."""
+        return {"provinsi": 6, "kabkota": 8, "kecamatan": 10}.get(self.level, 12)
+
     def contains_code(self, kode: str) -> bool:
         """Whether the region with code ``kode`` is this region or lies inside it."""
         return kode == self.kode or kode.startswith(self.kode + ".")
@@ -113,3 +121,24 @@ class RegionBoundary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id}"
+
+
+def region_link(
+    related_name: str,
+    verbose_name: Any = None,
+    *,
+    on_delete: Any = models.PROTECT,
+    **kwargs: Any,
+) -> Any:
+    """The region a record belongs to.
+
+    Protected by default: a region that still has records is never deleted along
+    with them (regions are replaced by a Kemendagri import, not by hand).
+    """
+    return models.ForeignKey(
+        "regions.Region",
+        on_delete=on_delete,
+        related_name=related_name,
+        verbose_name=verbose_name or _("region"),
+        **kwargs,
+    )

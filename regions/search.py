@@ -46,14 +46,22 @@ ALIASES: dict[str, str] = {
 _OLD_SPELLING = [("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("ch", "kh")]
 
 
-def normalize(text: str) -> str:
-    """Lower-case, strip accents and punctuation, drop a leading region-kind word."""
+def fold(text: str) -> str:
+    """Lower-case without accents ("Muára" → "muara"); punctuation kept."""
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+
+
+def drop_kind_words(words: list[str]) -> list[str]:
+    """Without a leading region-kind word ("Desa Muara Aloh" → "Muara Aloh")."""
     while len(words) > 1 and words[0] in _PREFIXES:
         words = words[1:]
-    return " ".join(words)
+    return words
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip accents and punctuation, drop a leading region-kind word."""
+    return " ".join(drop_kind_words(re.sub(r"[^a-z0-9]+", " ", fold(text)).split()))
 
 
 def skeleton(text: str) -> str:

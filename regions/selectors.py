@@ -4,10 +4,13 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
-from core.geojson import rfc7946_geometry
+from core.geojson import rfc7946_geometry, simplify_geometry, tolerance_for_zoom
 from regions.models import Region, RegionBoundary
+from regions.names import Place, Resolution, resolve
 from regions.search import alias_code, normalize, skeleton
 
 _LEVEL_RANK = Case(
@@ -116,7 +119,11 @@ def region_ancestors(*, region: Region) -> list[Region]:
     return [by_code[c] for c in codes if c in by_code]
 
 
-def _feature(region: Region, geometry: dict[str, Any] | None) -> dict[str, Any]:
+def _feature(
+    region: Region, geometry: dict[str, Any] | None, zoom: int | None = None
+) -> dict[str, Any]:
+    if zoom is not None:
+        geometry = simplify_geometry(geometry, tolerance_for_zoom(zoom))
     return {
         "type": "Feature",
         "id": region.kode,
@@ -133,14 +140,17 @@ def _feature(region: Region, geometry: dict[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def region_feature(*, region: Region) -> dict[str, Any]:
+def region_feature(*, region: Region, zoom: int | None = None) -> dict[str, Any]:
+    """The region with its boundary; simplified for ``zoom`` when given."""
     shape = RegionBoundary.objects.filter(region=region).values_list(
         "geometry", flat=True
     )
-    return _feature(region, shape.first())
+    return _feature(region, shape.first(), zoom)
 
 
-def region_children_features(*, region: Region) -> dict[str, Any]:
+def region_children_features(
+    *, region: Region, zoom: int | None = None
+) -> dict[str, Any]:
     """The children of a region with their boundaries, as a FeatureCollection."""
     children = list(region.children.order_by("kode"))
     shapes = dict(
@@ -150,7 +160,9 @@ def region_children_features(*, region: Region) -> dict[str, Any]:
     )
     return {
         "type": "FeatureCollection",
-        "features": [_feature(child, shapes.get(child.kode)) for child in children],
+        "features": [
+            _feature(child, shapes.get(child.kode), zoom) for child in children
+        ],
     }
 
 
@@ -158,3 +170,64 @@ def children_with_counts(*, region: Region) -> list[tuple[Region, int]]:
     """Each child with the number of its own children (villages of a kecamatan…)."""
     children = region.children.annotate(n=Count("children")).order_by("kode")
     return [(child, child.n) for child in children]
+
+
+def village_resolve(*, text: str, within: str | None = None) -> Resolution:
+    """The villages that a typed ``text`` names ("Ma. Aloh", "muara aloh, Muara
+    Badak"), among those under ``within`` (a kabupaten or kecamatan code) when
+    given; the matching itself is regions.names, mirrored on the phone."""
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    if within:
+        villages = villages.filter(subtree_q(within, lookup="kode"))
+    places = [
+        Place(kode=kode, name=name, parent=parent or "")
+        for kode, name, parent in villages.values_list("kode", "name", "parent__name")
+    ]
+    return resolve(text, places)
+
+
+class VillageNotFound(ValidationError):
+    """A typed village name that names no village or several; ``candidates`` are
+    the several ("Name, District"), for the person to choose from."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__({"region": [message]})
+        self.candidates = candidates or []
+
+
+def village_from_text(*, text: str, within: str | None = None) -> Region:
+    """The village a typed code or name means, or VillageNotFound with the reason
+    in the person's language."""
+    text = text.strip()
+    resolution = village_resolve(text=text, within=within)
+    kode = resolution.kode or (resolution.found.kode if resolution.found else None)
+    region = (
+        Region.objects.filter(kode=kode, level=Region.Level.VILLAGE)
+        .select_related("parent")
+        .first()
+        if kode
+        else None
+    )
+    if region is not None:
+        return region
+    if resolution.kode:
+        raise VillageNotFound(
+            _("No village has the code %(kode)s.") % {"kode": resolution.kode}
+        )
+    if not resolution.matches:
+        raise VillageNotFound(
+            _(
+                "No village named “%(name)s” was found. Check the spelling or "
+                "choose a village from the list."
+            )
+            % {"name": text[:100]}
+        )
+    candidates = [f"{p.name}, {p.parent}" for p in resolution.matches[:10]]
+    raise VillageNotFound(
+        _(
+            "“%(name)s” may mean several villages: %(candidates)s. Choose one "
+            "from the list."
+        )
+        % {"name": text[:100], "candidates": "; ".join(candidates)},
+        candidates,
+    )

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("wilayah/cari/", views.region_search, name="search"),
     path("wilayah/<str:kode>/", views.region_detail, name="detail"),
+    path("wilayah/<str:kode>/data/", views.region_data, name="data"),
     path("wilayah/<str:kode>/peta.json", views.region_map_data, name="map_data"),
 ]

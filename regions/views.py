@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from core.viewtools import or_404
 from regions.models import Region
-from regions.pages import render_sections
+from regions.pages import Page, render_sections
 from regions.selectors import (
     children_with_counts,
     region_ancestors,
@@ -19,35 +21,67 @@ from regions.selectors import (
 )
 
 PROVINCE_CODE = settings.HOME_REGION
+TEMPLATES: dict[Page, str] = {
+    "home": "regions/home.html",
+    "region": "regions/detail.html",
+    "data": "regions/data.html",
+}
 
 
 def _region_or_404(kode: str) -> Region:
-    region = region_get(kode=kode)
-    if region is None:
-        raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
-    return region
+    return or_404(
+        region_get(kode=kode), _("No region has the code %(kode)s.") % {"kode": kode}
+    )
+
+
+def _person_region(request: HttpRequest, province: Region) -> Region:
+    """The region a person's home page speaks of: their account's, when it lies
+    in this deployment's province; else the province."""
+    own = getattr(request.user, "region", None)
+    if isinstance(own, Region) and province.contains_code(own.kode):
+        return own
+    return province
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The public home of the province."""
-    return region_detail(request, PROVINCE_CODE, template="regions/home.html")
-
-
-def region_detail(
-    request: HttpRequest, kode: str, template: str = "regions/detail.html"
-) -> HttpResponse:
-    region = _region_or_404(kode)
+    """The public home, for people first: check a hoax, report no signal, find a
+    KIM, the next events, the latest verdicts and news of the person's region.
+    The indicator charts live on the region's data page."""
+    province = _region_or_404(PROVINCE_CODE)
+    region = _person_region(request, province)
     return render(
         request,
-        template,
+        TEMPLATES["home"],
         {
             "region": region,
-            "ancestors": region_ancestors(region=region),
-            "summary": region_summary(region=region),
-            "children": children_with_counts(region=region),
-            "sections": render_sections(request, region),
+            "province": province,
+            "children": children_with_counts(region=province),
+            "sections": render_sections(request, region, page="home"),
         },
     )
+
+
+def _region_page(request: HttpRequest, kode: str, page: Page) -> HttpResponse:
+    region = _region_or_404(kode)
+    context = {
+        "region": region,
+        "ancestors": region_ancestors(region=region),
+        "sections": render_sections(request, region, page=page),
+    }
+    if page == "region":
+        context["summary"] = region_summary(region=region)
+        context["children"] = children_with_counts(region=region)
+    return render(request, TEMPLATES[page], context)
+
+
+def region_detail(request: HttpRequest, kode: str) -> HttpResponse:
+    """A region's page: its areas (a list, then a map) and what apps add."""
+    return _region_page(request, kode, "region")
+
+
+def region_data(request: HttpRequest, kode: str) -> HttpResponse:
+    """A region's data page: the indicator charts and figures the apps add."""
+    return _region_page(request, kode, "data")
 
 
 def region_search(request: HttpRequest) -> HttpResponse:
@@ -56,13 +90,28 @@ def region_search(request: HttpRequest) -> HttpResponse:
     return render(request, "regions/_search_results.html", {"results": results, "q": q})
 
 
+# Zoom levels a map may ask boundaries for (``?z=``); outside them, the nearest.
+MAP_ZOOMS = range(4, 15)
+MAP_CACHE_SECONDS = 6 * 3600
+
+
 @cache_control(max_age=3600, public=True)
 def region_map_data(request: HttpRequest, kode: str) -> JsonResponse:
-    """Boundary of a region and of its children, for the page's map."""
+    """Boundary of a region and of its children, for the page's map, simplified
+    for the zoom level the map shows (``?z=``, else the region's own) and kept
+    in the cache: the simplification walks every point."""
     region = _region_or_404(kode)
-    return JsonResponse(
-        {
-            "region": region_feature(region=region),
-            "children": region_children_features(region=region),
+    try:
+        zoom = int(request.GET.get("z", region.map_zoom))
+    except ValueError:
+        zoom = region.map_zoom
+    zoom = min(max(zoom, MAP_ZOOMS.start), MAP_ZOOMS.stop - 1)
+    key = f"regions:map:{region.kode}:{zoom}"
+    data = cache.get(key)
+    if data is None:
+        data = {
+            "region": region_feature(region=region, zoom=zoom),
+            "children": region_children_features(region=region, zoom=zoom),
         }
-    )
+        cache.set(key, data, MAP_CACHE_SECONDS)
+    return JsonResponse(data)

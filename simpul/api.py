@@ -113,9 +113,11 @@ def _django_validation_error(
         ]
     else:
         errors = [{"field": "__all__", "message": m} for m in exc.messages]
-    return api.create_response(
-        request, {"detail": "Masukan tidak valid.", "errors": errors}, status=400
-    )
+    body: dict[str, object] = {"detail": "Masukan tidak valid.", "errors": errors}
+    # A choice the caller must make (e.g. which of several villages a name means).
+    if getattr(exc, "candidates", None):
+        body["candidates"] = exc.candidates  # type: ignore[attr-defined]
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(PermissionDenied)

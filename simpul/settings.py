@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from simpul.env import env_bool, env_int, env_list, env_str
 
@@ -65,6 +66,10 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The province this deployment serves (its Kemendagri code): the home page,
 # the default region of maps, news and APIs.  Kalimantan Timur by default.
 HOME_REGION = env_str("SIMPUL_HOME_REGION", "64")
+# The office that runs this deployment: its name in the header, the footer and
+# the home page, and its logo (an image URL, e.g. /media/logo.svg) beside Simpul's.
+OFFICE_NAME = env_str("SIMPUL_OFFICE_NAME", "Diskominfo Provinsi Kalimantan Timur")
+OFFICE_LOGO_URL = env_str("SIMPUL_OFFICE_LOGO_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -232,26 +237,47 @@ LANGUAGE_COOKIE_NAME = "simpul_lang"
 # --- Static and uploaded files --------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+WORKBOX_PACKAGES = [
+    "workbox-sw",
+    "workbox-core",
+    "workbox-routing",
+    "workbox-strategies",
+    "workbox-precaching",
+    "workbox-expiration",
+]
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end libraries come from the npm registry (package.json), never copied in.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    # Workbox for the service worker (core/pwa.py): workbox-sw loads its modules
+    # from one folder, so every package's build/ is served under the same prefix.
+    *(
+        ("vendor/workbox", BASE_DIR / "node_modules" / package / "build")
+        for package in WORKBOX_PACKAGES
+    ),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Hashed, gzip- and brotli-compressed names after `collectstatic`, cached for a
+# year by the browser: production, and `make run` (bin/run-dev collects first).
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            # Hashed, compressed names after `collectstatic` in production.
-            if env_bool("STATIC_MANIFEST", not DEBUG)
+            "core.staticfiles.SimpulStaticFilesStorage"
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").exists()
+_collected = STATIC_MANIFEST and (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_USE_FINDERS = not _collected
+# Collected files are served as collected (no rescans); else edits show at once.
+WHITENOISE_AUTOREFRESH = DEBUG and not _collected
+# Source maps are for developers' tools, never sent to phones: not compressed.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -331,6 +357,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        # The service worker (/sw.js) and the web app manifest are our own.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
     }
 }
 
@@ -356,6 +385,13 @@ WHATSAPP_API_BASE = env_str(
 TIPLINE_RATE = env_str("TIPLINE_RATE", "10/m")
 # Messages longer than this get a polite "too long" answer.
 TIPLINE_MAX_CHARS = env_int("TIPLINE_MAX_CHARS", 5000)
+# A sender asked "is it one of these?" who has not answered after this many
+# hours: the answer counts as unknown and the claim goes to the desk.
+TIPLINE_CONFIRM_HOURS = env_int("TIPLINE_CONFIRM_HOURS", 24)
+# The tipline's public address, shown on the tip page with a QR code (unset:
+# the page does not mention it). E.164 number (+62…) and bot username.
+TIPLINE_WHATSAPP_NUMBER = env_str("TIPLINE_WHATSAPP_NUMBER")
+TIPLINE_TELEGRAM_BOT = env_str("TIPLINE_TELEGRAM_BOT").lstrip("@")
 # The claim-matching index lives under SIMPUL_DATA_DIR/<this>/<database id>/.
 FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
 # Off: matching is lexical only (no embedding model is loaded).

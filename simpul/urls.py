@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.static import serve
 
-from core.views import healthz, robots_txt
+from core.views import favicon, healthz, robots_txt
 from simpul.admin import restrict_admin_to_superusers
 from simpul.api import api
 from simpul.sitemaps import SITEMAPS
@@ -18,6 +18,12 @@ handler500 = "core.views.server_error"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico whatever the page says: the SVG icon answers.
+    path(
+        "favicon.ico",
+        favicon,
+        name="favicon",
+    ),
     path(
         "sitemap.xml",
         cache_page(3600)(sitemap_index),
@@ -30,6 +36,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("", include("core.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

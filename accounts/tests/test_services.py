@@ -15,6 +15,20 @@ from regions.models import Region
 pytestmark = pytest.mark.django_db
 
 
+def _account(
+    actor: User | None, name: str, role: str, region: str, **extra: str
+) -> User:
+    """``user_create`` for ``name@example.org`` (named NAME) in ``region``."""
+    return user_create(
+        actor=actor,
+        email=f"{name}@example.org",
+        full_name=name.upper(),
+        role=role,
+        region=Region.objects.get(kode=region),
+        **extra,
+    )
+
+
 def test_regency_admin_creates_an_operator_in_their_regency(make_user) -> None:  # type: ignore[no-untyped-def]
     admin = make_user(Role.REGENCY_ADMIN, "64.02")
     user = user_create(
@@ -36,21 +50,9 @@ def test_regency_admin_creates_an_operator_in_their_regency(make_user) -> None: 
 def test_regency_admin_cannot_create_outside_or_above(make_user) -> None:  # type: ignore[no-untyped-def]
     admin = make_user(Role.REGENCY_ADMIN, "64.03")  # Berau
     with pytest.raises(PermissionDenied):
-        user_create(
-            actor=admin,
-            email="x@example.org",
-            full_name="X",
-            role=Role.DISTRICT_OPERATOR,
-            region=Region.objects.get(kode="64.02.06"),
-        )
+        _account(admin, "x", Role.DISTRICT_OPERATOR, "64.02.06")
     with pytest.raises(PermissionDenied):
-        user_create(
-            actor=admin,
-            email="y@example.org",
-            full_name="Y",
-            role=Role.PROVINCE_ADMIN,
-            region=Region.objects.get(kode="64"),
-        )
+        _account(admin, "y", Role.PROVINCE_ADMIN, "64")
     assert not User.objects.filter(
         email__in=["x@example.org", "y@example.org"]
     ).exists()
@@ -58,26 +60,13 @@ def test_regency_admin_cannot_create_outside_or_above(make_user) -> None:  # typ
 
 def test_role_must_fit_the_region_level() -> None:
     with pytest.raises(ValidationError) as info:
-        user_create(
-            actor=None,
-            email="z@example.org",
-            full_name="Z",
-            role=Role.REGENCY_ADMIN,
-            region=Region.objects.get(kode="64.02.06"),
-        )
+        _account(None, "z", Role.REGENCY_ADMIN, "64.02.06")
     assert "region" in info.value.message_dict
 
 
 def test_bad_phone_is_a_field_error_and_nothing_is_stored(make_user) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValidationError) as info:
-        user_create(
-            actor=None,
-            email="p@example.org",
-            full_name="P",
-            role=Role.KIM_MEMBER,
-            region=Region.objects.get(kode="64.02.06"),
-            phone="12",
-        )
+        _account(None, "p", Role.KIM_MEMBER, "64.02.06", phone="12")
     assert "phone" in info.value.message_dict
     assert not User.objects.filter(email="p@example.org").exists()
 

@@ -9,6 +9,7 @@ from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     fake_telegram,
     fake_whatsapp,
     mail,
+    post_hook,
 )
 
 

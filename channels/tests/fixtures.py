@@ -45,6 +45,18 @@ def fake_sms(settings: Any) -> Iterator[FakeSmsGateway]:
 
 
 @pytest.fixture
+def post_hook(django_capture_on_commit_callbacks: Any) -> Any:
+    """Post a JSON body to a webhook, running the tasks it queues as a worker
+    would: ``post_hook(client, url, body, HTTP_X_...=secret)``."""
+
+    def post(client: Any, url: str, body: str | bytes, **headers: str) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, body, content_type="application/json", **headers)
+
+    return post
+
+
+@pytest.fixture
 def mail(settings: Any) -> list[Any]:
     from django.core import mail as django_mail
 

@@ -152,6 +152,41 @@ def test_whatsapp_interactive_buttons_and_list(fake_whatsapp) -> None:
     assert second["interactive"]["action"]["sections"][0]["rows"][1]["id"] == "r:64.72"
 
 
+def test_whatsapp_list_rows_are_kept_within_the_cloud_api_limits(
+    fake_whatsapp,
+) -> None:
+    """Long row titles and descriptions are cut, more than 10 rows dropped: the
+    fake refuses what Meta refuses, so the message goes through."""
+    rows = [
+        {
+            "id": f"r:{n}",
+            "title": "Judul yang sangat panjang " * 3,
+            "description": "x" * 99,
+        }
+        for n in range(12)
+    ]
+    listing = {"list": {"button": "Pilih", "sections": [{"rows": rows}]}}
+    WhatsAppSender().send(Outgoing(to="+6281234567890", body="?", interactive=listing))
+    sent = fake_whatsapp.requests[-1].body["interactive"]["action"]["sections"][0]
+    assert len(sent["rows"]) == 10
+    assert {len(r["title"]) for r in sent["rows"]} == {24}
+    assert {len(r["description"]) for r in sent["rows"]} == {72}
+
+
+def test_the_fake_whatsapp_refuses_what_meta_refuses(fake_whatsapp) -> None:
+    four = {"buttons": [{"id": f"b{n}", "title": "Ya"} for n in range(4)]}
+    payload = WhatsAppSender.content(
+        Outgoing(to="+6281234567890", body="?", interactive=four)
+    )
+    payload["interactive"]["action"]["buttons"].append(
+        {"type": "reply", "reply": {"id": "b9", "title": "Ya"}}
+    )
+    with pytest.raises(PermanentError):
+        sender = WhatsAppSender()
+        sender.content = lambda message: payload  # type: ignore[method-assign]
+        sender.send(Outgoing(to="+6281234567890", body="?"))
+
+
 @pytest.mark.parametrize(
     ("status", "code", "error"),
     [

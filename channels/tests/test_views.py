@@ -22,37 +22,29 @@ PHONE = "+6281234567890"
 
 
 @pytest.fixture
-def hooks(fake_telegram, fake_whatsapp, fake_sms, django_capture_on_commit_callbacks):
+def hooks(fake_telegram, fake_whatsapp, fake_sms, post_hook):
     """Post to the webhooks with the tasks run as on a worker."""
 
     class Hooks:
         def telegram(self, client, payload, secret="tg-secret"):  # noqa: S107
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    "/hooks/telegram/",
-                    json.dumps(payload),
-                    content_type="application/json",
-                    HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
-                )
+            return post_hook(
+                client,
+                "/hooks/telegram/",
+                json.dumps(payload),
+                HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
+            )
 
         def whatsapp(self, client, payload, secret="wa-app-secret", raw=None):  # noqa: S107
             body = raw if raw is not None else json.dumps(payload).encode()
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    "/hooks/whatsapp/",
-                    body,
-                    content_type="application/json",
-                    HTTP_X_HUB_SIGNATURE_256=whatsapp_signature(body, secret),
-                )
+            signature = whatsapp_signature(body, secret)
+            return post_hook(
+                client, "/hooks/whatsapp/", body, HTTP_X_HUB_SIGNATURE_256=signature
+            )
 
         def sms(self, client, payload, secret="sms-secret"):  # noqa: S107
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    "/hooks/sms/",
-                    json.dumps(payload),
-                    content_type="application/json",
-                    HTTP_X_GATEWAY_SECRET=secret,
-                )
+            return post_hook(
+                client, "/hooks/sms/", json.dumps(payload), HTTP_X_GATEWAY_SECRET=secret
+            )
 
     return Hooks()
 

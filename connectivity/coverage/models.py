@@ -180,6 +180,32 @@ def _environment_correction(f: float, environment: str) -> float:
     )
 
 
+def _hata_form(
+    constants: tuple[float, float],
+    distance_km: npt.ArrayLike,
+    frequency_mhz: float,
+    base_height_m: float,
+    mobile_height_m: float,
+    environment: str,
+) -> FloatArray:
+    """The form Hata and COST-231 share, ``constants`` being (A, B) of
+    L = A + B log f - 13.82 log hb - a(hm) + (44.9 - 6.55 log hb) log d + C."""
+    f, hb, hm = float(frequency_mhz), float(base_height_m), float(mobile_height_m)
+    d = _km(distance_km)
+    intercept, per_log_f = constants
+    a = (
+        intercept
+        + per_log_f * math.log10(f)
+        - 13.82 * math.log10(hb)
+        - _hata_mobile_correction(f, hm)
+    )
+    b = 44.9 - 6.55 * math.log10(hb)
+    loss = a + b * np.log10(d) + _environment_correction(f, environment)
+    # An empirical fit must never predict less than free space (it does at a few
+    # hundred metres from a tall mast).
+    return np.maximum(loss, free_space_loss_db(d, f))
+
+
 def hata_loss_db(
     distance_km: npt.ArrayLike,
     frequency_mhz: float = 900.0,
@@ -193,19 +219,14 @@ def hata_loss_db(
     with C the suburban or open-area correction.  Valid for 150-1500 MHz and 1-20 km;
     outside that it is an extrapolation (see :func:`validity_notes`).
     """
-    f, hb, hm = float(frequency_mhz), float(base_height_m), float(mobile_height_m)
-    d = _km(distance_km)
-    a = (
-        69.55
-        + 26.16 * math.log10(f)
-        - 13.82 * math.log10(hb)
-        - _hata_mobile_correction(f, hm)
+    return _hata_form(
+        (69.55, 26.16),
+        distance_km,
+        frequency_mhz,
+        base_height_m,
+        mobile_height_m,
+        environment,
     )
-    b = 44.9 - 6.55 * math.log10(hb)
-    loss = a + b * np.log10(d) + _environment_correction(f, environment)
-    # An empirical fit must never predict less than free space (it does at a few
-    # hundred metres from a tall mast).
-    return np.maximum(loss, free_space_loss_db(d, f))
 
 
 def cost231_hata_loss_db(
@@ -221,17 +242,14 @@ def cost231_hata_loss_db(
     Cm = 0 dB (medium city, suburban centres); suburban and open corrections as in ERC
     Report 68.  Valid for 1500-2000 MHz, base 30-200 m, 1-20 km.
     """
-    f, hb, hm = float(frequency_mhz), float(base_height_m), float(mobile_height_m)
-    d = _km(distance_km)
-    a = (
-        46.3
-        + 33.9 * math.log10(f)
-        - 13.82 * math.log10(hb)
-        - _hata_mobile_correction(f, hm)
+    return _hata_form(
+        (46.3, 33.9),
+        distance_km,
+        frequency_mhz,
+        base_height_m,
+        mobile_height_m,
+        environment,
     )
-    b = 44.9 - 6.55 * math.log10(hb)
-    loss = a + b * np.log10(d) + _environment_correction(f, environment)
-    return np.maximum(loss, free_space_loss_db(d, f))
 
 
 # --- ITM area mode ---------------------------------------------------------------
@@ -416,16 +434,10 @@ def path_loss_db(
     distance_km: npt.ArrayLike, config: SiteConfig = DEFAULT_CONFIG
 ) -> FloatArray:
     """Median path loss (dB) of ``config``'s model at each distance (km)."""
-    if config.model == "hata":
-        return hata_loss_db(
-            distance_km,
-            config.frequency_mhz,
-            config.base_height_m,
-            config.mobile_height_m,
-            config.environment,
-        )
-    if config.model == "cost231":
-        return cost231_hata_loss_db(
+    # Okumura-Hata and its COST-231 extension take the same inputs.
+    hata = {"hata": hata_loss_db, "cost231": cost231_hata_loss_db}.get(config.model)
+    if hata is not None:
+        return hata(
             distance_km,
             config.frequency_mhz,
             config.base_height_m,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,8 +195,14 @@ def report_submit(
         observer=actor if actor is not None and actor.is_authenticated else None,
         idempotency_key=key,
     )
-    obs.full_clean()
-    obs.save()
+    obs.full_clean(exclude=["idempotency_key"])
+    try:
+        with transaction.atomic():
+            obs.save()
+    except IntegrityError:
+        # The same report sent twice at once (the page and the service worker both
+        # sending on reconnect): the first one stored is the report.
+        return Observation.objects.get(idempotency_key=key), False
     return obs, True
 
 

@@ -7,13 +7,12 @@ from django.utils.translation import gettext as _
 
 from connectivity import conf
 from connectivity.models import (
+    SYSTEM_SOURCE_DEFAULT,
     Place,
 )
 from connectivity.services._common import _village
 from regions.models import Region
 from regions.selectors import subtree_q
-
-SYSTEM_SOURCE_DEFAULT = "default: region representative point"
 
 
 def place_default_weight(

@@ -226,8 +226,10 @@ def places_import(
                     ).first()
                 if existing is not None:
                     _require(actor, "change", "connectivity.place", region.kode)
-                    place_update(actor=actor, place=existing, **fields)
-                    result.updated += 1
+                    fields = _changed(existing, fields, has_area="geometry" in row)
+                    if fields:
+                        place_update(actor=actor, place=existing, **fields)
+                        result.updated += 1
                 else:
                     place_create(actor=actor, region=region, refresh=False, **fields)
                     result.created += 1
@@ -240,6 +242,24 @@ def places_import(
         place_prediction_refresh(places=list(Place.objects.filter(region=region)))
         village_status_refresh(region=region)
     return result
+
+
+def _changed(place: Place, fields: dict[str, Any], *, has_area: bool) -> dict[str, Any]:
+    """The fields a row really changes: a row exported and imported again is no
+    correction (its weight is not pinned, its point not marked as moved, a CSV
+    row without an area keeps the place's area)."""
+    changed = {}
+    for key, value in fields.items():
+        stored = getattr(place, key)
+        if key == "geometry" and not has_area:
+            continue
+        if isinstance(value, float) and isinstance(stored, float):
+            same = abs(value - stored) < (1e-6 if key in ("lat", "lng") else 0.005)
+        else:
+            same = value == stored
+        if not same:
+            changed[key] = value
+    return changed
 
 
 def _messages(exc: ValidationError) -> str:

@@ -146,7 +146,9 @@ def plan(
         "seconds": round(heur.seconds, 4),
         "selected": [_col_id(inst, red, j) for j in heur.selected],
     }
-    if method == "greedy":
+
+    def heuristic() -> dict[str, Any]:
+        """The greedy/swap answer: asked for, or when the exact solver fails."""
         return _result(
             inst,
             red,
@@ -157,6 +159,9 @@ def plan(
             method="greedy",
             t0=t0,
         )
+
+    if method == "greedy":
+        return heuristic()
 
     remaining = max(time_limit - (time.perf_counter() - t0), 0.05)
     try:
@@ -175,16 +180,7 @@ def plan(
             mip = solve_set_cover(red.a, remaining)
     except (SolverUnavailable, ValueError, RuntimeError) as exc:
         base["fallback_reason"] = f"exact solver unavailable: {exc}"
-        return _result(
-            inst,
-            red,
-            base,
-            heur.selected,
-            bound=heur.bound,
-            status="heuristic",
-            method="greedy",
-            t0=t0,
-        )
+        return heuristic()
     better = (
         mip.objective >= heur.value
         if objective == "max_cover"

@@ -28,6 +28,55 @@ def test_public_report_is_stored_once_and_unconfirmed(client: Client) -> None:
     assert not VillageStatus.objects.filter(region_id=V, status="blankspot").exists()
 
 
+@pytest.mark.parametrize(
+    ("typed", "within"),
+    [
+        ("Muara Aloh", None),
+        ("muara aloh", None),
+        ("Ma. Aloh", "64.02"),
+        ("Ma. Aloh", "64.02.01"),
+        ("Muara Aloh, Muara Muntai", None),
+    ],
+)
+def test_a_typed_village_name_is_resolved(
+    client: Client, typed: str, within: str | None
+) -> None:
+    body = {"idempotency_key": "typed-name-0001", "region": typed, "within": within}
+    response = post(client, "/api/v1/connectivity/reports", body)
+    assert response.status_code == 201, response.content
+    assert Observation.objects.get().region_id == "64.02.01.2003"
+
+
+@pytest.mark.parametrize(
+    ("typed", "within", "reason"),
+    [
+        ("Kampung Entah", None, "tidak ditemukan"),
+        ("Sumber Sari", "64.02", "beberapa desa"),
+        ("Muara Aloh", "64.02.12", "tidak ditemukan"),
+        ("64.02.99.9999", None, "Tidak ada desa dengan kode 64.02.99.9999"),
+    ],
+)
+def test_an_unresolved_village_is_a_400_with_the_reason(
+    client: Client, typed: str, within: str | None, reason: str
+) -> None:
+    body = {"idempotency_key": "typed-name-0002", "region": typed, "within": within}
+    response = post(client, "/api/v1/connectivity/reports", body)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "region" and reason in error["message"]
+    assert not Observation.objects.exists()
+
+
+def test_an_ambiguous_name_lists_the_candidates(client: Client) -> None:
+    body = {"idempotency_key": "typed-name-0003", "region": "Sumber Sari"}
+    response = post(client, "/api/v1/connectivity/reports", body)
+    candidates = response.json()["candidates"]
+    assert "Sumber Sari, Sebulu" in candidates and "Sumber Sari, Loa Kulu" in candidates
+    body["region"] = "Sumber Sari, Sebulu"
+    assert post(client, "/api/v1/connectivity/reports", body).status_code == 201
+    assert Observation.objects.get().region_id == "64.02.07.2007"
+
+
 def test_public_reports_are_rate_limited(client: Client, settings) -> None:
     settings.CONNECTIVITY_REPORT_RATE = "3/m"
     codes = [
@@ -267,7 +316,7 @@ def test_progress_programmes_and_exports(client: Client) -> None:
     csv_text = client.get(
         "/api/v1/connectivity/export.csv?region=64.02"
     ).content.decode()
-    assert csv_text.count("\n") == 238 and "blankspot" in csv_text
+    assert csv_text.count("\n") == 238 and ",Blankspot," in csv_text
     geo = json.loads(
         client.get("/api/v1/connectivity/export.geojson?region=64.02").content
     )

@@ -36,26 +36,27 @@ def test_offline_report_is_sent_when_the_connection_returns(page, live_server) -
     assert Observation.objects.count() == 1
 
 
-def test_regency_admin_plans_ten_sites_on_the_map(page, live_server, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_regency_admin_plans_ten_sites_on_the_map(
+    page, live_server, sign_in, make_user
+) -> None:  # type: ignore[no-untyped-def]
     from accounts.models import Role
     from connectivity import hooks
 
     hooks.demo()
     make_user(Role.REGENCY_ADMIN, "64.02", email="kukar@example.org")
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "kukar@example.org")
-    page.fill("input[name=password]", "rahasia-Kaltim-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
+    sign_in("kukar@example.org")
 
     page.goto(live_server.url + "/sinyal/wilayah/64.02/")
+    page.click("[data-map-load]")  # maps load when asked (or scrolled to)
     page.wait_for_selector("#sinyal-map[data-ready='1']")
     assert "model elevasi" in page.inner_text("#map-note")
     page.goto(live_server.url + "/sinyal/perencanaan/?wilayah=64.02")
+    page.click("[data-map-load]")  # maps load when asked (or scrolled to)
     page.wait_for_selector("#sinyal-map[data-ready='1']")
     page.fill("input[name=budget]", "10")
     page.click("#plan-form button[type=submit]")
     page.wait_for_url("**/sinyal/perencanaan/*/")
+    page.click("[data-map-load]")  # maps load when asked (or scrolled to)
     page.wait_for_selector("#sinyal-map[data-ready='1']")
     before = page.inner_text("#share-before").strip().rstrip("%")
     after = page.inner_text("#share-after").strip().rstrip("%")

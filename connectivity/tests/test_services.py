@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +30,22 @@ def village(kode: str = TABANG_UMAQ_DIAN) -> Region:
 
 def at(days_ago: int) -> dt.datetime:
     return timezone.now() - dt.timedelta(days=days_ago)
+
+
+def survey(region: Region, technology: str, **fields: Any) -> Observation:
+    """Staff surveyed ``technology`` in ``region`` (no actor: the system)."""
+    fields.setdefault("method", "survey")
+    return services.observation_create(
+        actor=None, region=region, technology=technology, **fields
+    )
+
+
+def tower_at(region: Region, name: str, **fields: Any) -> Tower:
+    """A BAKTI tower at the village's representative point, unless told otherwise."""
+    values = {"lat": region.rep_lat, "lng": region.rep_lng, "owner": "bakti"}
+    return services.tower_create(
+        actor=None, region=region, name=name, **(values | fields)
+    )
 
 
 def test_default_weights_are_documented_values() -> None:
@@ -81,23 +98,9 @@ def test_swapped_and_foreign_coordinates_are_refused() -> None:
 def test_office_silent_makes_a_blankspot_and_signal_clears_it() -> None:
     v = village()
     office = services.village_office_ensure(region=v)
-    services.observation_create(
-        actor=None,
-        region=v,
-        place=office,
-        technology="none",
-        method="survey",
-        observed_at=at(30),
-    )
+    survey(v, "none", place=office, observed_at=at(30))
     assert VillageStatus.objects.get(region=v).status == "blankspot"
-    services.observation_create(
-        actor=None,
-        region=v,
-        place=office,
-        technology="4g",
-        method="survey",
-        observed_at=at(1),
-    )
+    survey(v, "4g", place=office, observed_at=at(1))
     status = VillageStatus.objects.get(region=v)
     assert status.status == "covered"
     assert status.office_signal is True
@@ -107,43 +110,31 @@ def test_office_silent_makes_a_blankspot_and_signal_clears_it() -> None:
 def test_most_settlement_weight_without_signal_is_a_blankspot() -> None:
     v = village()
     office = services.village_office_ensure(region=v)
-    big = services.place_create(
-        actor=None,
-        region=v,
-        kind="settlement",
-        name="RT 1",
-        lat=v.rep_lat,
-        lng=v.rep_lng,
-        population=800,
-    )
-    small = services.place_create(
-        actor=None,
-        region=v,
-        kind="settlement",
-        name="RT 2",
-        lat=v.rep_lat,
-        lng=v.rep_lng,
-        population=100,
+    big, small = (
+        services.place_create(
+            actor=None,
+            region=v,
+            kind="settlement",
+            name=name,
+            lat=v.rep_lat,
+            lng=v.rep_lng,
+            population=population,
+        )
+        for name, population in [("RT 1", 800), ("RT 2", 100)]
     )
     for place, tech in [(office, "4g"), (big, "none"), (small, "4g")]:
-        services.observation_create(
-            actor=None, region=v, place=place, technology=tech, method="survey"
-        )
+        survey(v, tech, place=place)
     status = VillageStatus.objects.get(region=v)
     assert status.status == "blankspot"
     assert status.settlement_weight == 9.0
     assert status.settlement_weight_signal == 1.0
-    services.observation_create(
-        actor=None, region=v, place=big, technology="3g", method="survey"
-    )
+    survey(v, "3g", place=big)
     assert VillageStatus.objects.get(region=v).status == "covered"
 
 
 def test_village_level_observation_applies_to_places_without_their_own() -> None:
     v = village()
-    services.observation_create(
-        actor=None, region=v, technology="none", method="bakti_list"
-    )
+    survey(v, "none", method="bakti_list")
     office = Place.objects.get(region=v, kind="office")
     assert office.observed_tech == "none"
     assert office.observed_from_village
@@ -153,43 +144,18 @@ def test_village_level_observation_applies_to_places_without_their_own() -> None
 def test_latest_observation_per_operator_counts() -> None:
     v = village()
     office = services.village_office_ensure(region=v)
-    services.observation_create(
-        actor=None,
-        region=v,
-        place=office,
-        technology="4g",
-        operator="telkomsel",
-        method="survey",
-        observed_at=at(10),
-    )
-    services.observation_create(
-        actor=None,
-        region=v,
-        place=office,
-        technology="none",
-        operator="xl",
-        method="survey",
-        observed_at=at(1),
-    )
+    survey(v, "4g", place=office, operator="telkomsel", observed_at=at(10))
+    survey(v, "none", place=office, operator="xl", observed_at=at(1))
     # Telkomsel still works: the office has signal.
     assert VillageStatus.objects.get(region=v).office_signal is True
-    services.observation_create(
-        actor=None,
-        region=v,
-        place=office,
-        technology="none",
-        method="survey",
-        observed_at=at(0),
-    )
+    survey(v, "none", place=office, observed_at=at(0))
     # An observation for every operator supersedes the older ones.
     assert VillageStatus.objects.get(region=v).office_signal is False
 
 
 def test_public_reports_stay_apart_until_confirmed(make_user) -> None:
     v = village()
-    services.observation_create(
-        actor=None, region=v, technology="4g", method="survey", observed_at=at(5)
-    )
+    survey(v, "4g", observed_at=at(5))
     report, created = services.report_submit(
         actor=None, idempotency_key="key-0001-abcdef", region=v, technology="none"
     )
@@ -250,14 +216,7 @@ def test_blankspot_list_import_is_idempotent() -> None:
 def test_tower_status_history_and_predicted_coverage() -> None:
     v = village()
     office = services.village_office_ensure(region=v)
-    tower = services.tower_create(
-        actor=None,
-        region=v,
-        name="BTS Umaq Dian",
-        lat=v.rep_lat + 0.02,
-        lng=v.rep_lng,
-        owner="bakti",
-    )
+    tower = tower_at(v, "BTS Umaq Dian", lat=v.rep_lat + 0.02)
     assert 9 < (tower.predicted_range_km or 0) < 10  # Hata suburban, 42 m, 900 MHz
     for status in ["surveyed", "land_ready", "construction", "on_air"]:
         services.tower_status_set(actor=None, tower=tower, status=status)
@@ -276,45 +235,16 @@ def test_tower_status_history_and_predicted_coverage() -> None:
 
 def test_itm_and_cost231_models_are_chosen_per_site() -> None:
     v = village()
-    itm = services.tower_create(
-        actor=None,
-        region=v,
-        name="ITM",
-        lat=v.rep_lat,
-        lng=v.rep_lng,
-        owner="other",
-        model="itm",
-        terrain="mountains",
-    )
-    flat = services.tower_create(
-        actor=None,
-        region=v,
-        name="ITM flat",
-        lat=v.rep_lat,
-        lng=v.rep_lng,
-        owner="other",
-        model="itm",
-        terrain="flat",
-    )
-    cost = services.tower_create(
-        actor=None,
-        region=v,
-        name="1800",
-        lat=v.rep_lat,
-        lng=v.rep_lng,
-        owner="operator",
-        model="cost231",
-        frequency_mhz=1800,
-    )
+    itm = tower_at(v, "ITM", owner="other", model="itm", terrain="mountains")
+    flat = tower_at(v, "ITM flat", owner="other", model="itm", terrain="flat")
+    cost = tower_at(v, "1800", owner="operator", model="cost231", frequency_mhz=1800)
     assert (flat.predicted_range_km or 0) > (itm.predicted_range_km or 0)
     assert (cost.predicted_range_km or 99) < 9
 
 
 def test_dossier_checklist() -> None:
     v = village()
-    tower = services.tower_create(
-        actor=None, region=v, name="BTS", lat=v.rep_lat, lng=v.rep_lng, owner="bakti"
-    )
+    tower = tower_at(v, "BTS")
     assert not tower.dossier.complete
     dossier = services.tower_dossier_update(
         actor=None,
@@ -442,19 +372,15 @@ def test_plans_left_running_by_a_stopped_worker_end_failed() -> None:
 
     kec = Region.objects.get(kode="64.02.12")
     now = timezone.now()
-    stale = SitingPlan.objects.create(
-        region=kec,
-        budget=2,
-        radius_km=5,
-        status=SitingPlan.Status.RUNNING,
-        started_at=now - dt.timedelta(hours=1),
-    )
-    fresh = SitingPlan.objects.create(
-        region=kec,
-        budget=2,
-        radius_km=5,
-        status=SitingPlan.Status.RUNNING,
-        started_at=now - dt.timedelta(minutes=1),
+    stale, fresh = (
+        SitingPlan.objects.create(
+            region=kec,
+            budget=2,
+            radius_km=5,
+            status=SitingPlan.Status.RUNNING,
+            started_at=now - age,
+        )
+        for age in (dt.timedelta(hours=1), dt.timedelta(minutes=1))
     )
     assert plans_stale_fail_task.call() == 1  # the periodic task itself
     stale.refresh_from_db()

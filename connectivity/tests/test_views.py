@@ -324,3 +324,89 @@ def test_csv_exports_escape_formulas(client: Client) -> None:
     assert ',"=HYPERLINK' not in places
     villages = client.get("/sinyal/wilayah/64.02/desa.csv").content.decode()
     assert f"{V},'@SUM(1+1)*cmd|' /C calc'!A0," in villages
+
+
+def test_places_export_is_indonesian_and_reimports(client: Client, make_user) -> None:
+    hooks.demo()
+    client.force_login(make_user(Role.DISTRICT_OPERATOR, "64.02.12"))
+    exported = client.get("/sinyal/wilayah/64.02.12/tempat.csv").content
+    lines = exported.decode().splitlines()
+    assert lines[0].startswith("id,kode_desa,jenis,nama,lat,lng,rumah_tangga")
+    body = "\n".join(lines[1:])
+    assert "settlement" not in body and "Permukiman" in body
+    places = {
+        p.pk: (p.kind, p.name, p.lat, p.lng, p.weight, p.weight_is_custom)
+        for p in Place.objects.all()
+    }
+    moved = set(Place.objects.filter(at_default_location=False).values_list("pk"))
+
+    def upload(data: bytes) -> str:
+        return client.post(
+            "/sinyal/tempat/impor/",
+            {"file": SimpleUploadedFile("tempat.csv", data, "text/csv")},
+        ).content.decode()
+
+    # As exported: accepted, nothing created or corrected.
+    html = upload(exported)
+    assert "0 dibuat, 0 dikoreksi" in html and "errorlist" not in html
+    assert {
+        p.pk: (p.kind, p.name, p.lat, p.lng, p.weight, p.weight_is_custom)
+        for p in Place.objects.all()
+    } == places
+    assert set(Place.objects.filter(at_default_location=False).values_list("pk")) == (
+        moved
+    )
+    # A changed cell corrects that place.
+    first = lines[1].split(",")
+    first[3] = "Nama Baru"
+    html = upload("\n".join([lines[0], ",".join(first)]).encode())
+    assert "0 dibuat, 1 dikoreksi" in html
+    assert Place.objects.get(pk=int(first[0])).name == "Nama Baru"
+    assert Place.objects.count() == len(places)
+
+
+RAW_VALUES = [
+    "NONE",
+    "default: region representative point",
+    "demo/estimate",
+    "tidak kantor bersinyal",
+    "<strong>/</strong>",
+    "<strong></strong>",
+]
+
+
+def _visible(html: str) -> str:
+    """The page without its tags' attributes (class names may hold values)."""
+    import re
+
+    return re.sub(r"<(\w+)[^>]*>", r"<\1>", html)
+
+
+def test_village_pages_without_data_say_so_and_show_no_raw_values(
+    client: Client,
+) -> None:
+    # Berau has no signal data at all (the demo covers Kukar).
+    region_page = _visible(client.get("/wilayah/64.03.01.2001/").content.decode())
+    signal_page = _visible(client.get("/sinyal/desa/64.03.01.2001/").content.decode())
+    assert "Belum ada yang mencatat sinyal seluler di desa ini" in region_page
+    assert "Belum ada yang mencatat sinyal seluler di desa ini" in signal_page
+    for html in (region_page, signal_page):
+        for raw in RAW_VALUES:
+            assert raw not in html, raw
+
+
+def test_signal_pages_show_labels_not_internal_values(client: Client) -> None:
+    hooks.demo()
+    for url in [f"/sinyal/desa/{V}/", f"/wilayah/{V}/", "/sinyal/wilayah/64.02.12/"]:
+        html = _visible(client.get(url).content.decode())
+        for raw in RAW_VALUES:
+            assert raw not in html, (url, raw)
+    html = client.get(f"/sinyal/desa/{V}/").content.decode()
+    assert "Data demo (perkiraan)" in html
+    data = client.get(f"/sinyal/wilayah/{V}/peta.json").json()
+    places = data.get("places", {}).get("features", [])
+    sources = {f["properties"].get("source") for f in places}
+    assert "demo/estimate" not in sources
+    # Popups show the technology's label ("Tidak ada sinyal"), never "none".
+    labels = {f["properties"]["observed_label"] for f in places}
+    assert "none" not in labels and "Tidak ada sinyal" in labels

@@ -44,3 +44,36 @@ def test_xlsx_drops_characters_xml_cannot_hold() -> None:
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet is not None
     assert sheet["A2"].value == "nulditengah"
+
+
+def test_times_in_the_deployment_zone_in_every_format(settings) -> None:
+    """The same instant reads the same WITA clock time in CSV and XLSX, also
+    when a request activated another zone (before: CSV showed UTC)."""
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = "Asia/Makassar"
+    moment = datetime(2026, 12, 16, 1, 0, tzinfo=UTC)
+    with timezone.override("UTC"):
+        text = exports.csv_text(["mulai"], [[moment]])
+        data = exports.xlsx_bytes(["mulai"], [[moment]])
+    assert text.split("\r\n")[1] == "2026-12-16 09:00"
+    cell = load_workbook(io.BytesIO(data)).active["A2"]  # type: ignore[index]
+    assert cell.value == datetime(2026, 12, 16, 9, 0)
+
+
+def test_phones_stay_text_without_an_apostrophe() -> None:
+    """A phone as exports write it: Excel keeps it as text (no 6.28E+12) and
+    formula escaping leaves it alone; XLSX cells are text cells."""
+    from accounts.phones import normalize_phone, phone_text
+
+    phone = phone_text("+6281234567890")
+    assert phone == "0812-3456-7890"
+    assert normalize_phone(phone) == "+6281234567890"
+    text = exports.csv_text(["telepon"], [[phone]])
+    assert text.split("\r\n")[1] == "0812-3456-7890"
+    sheet = load_workbook(io.BytesIO(exports.xlsx_bytes(["t"], [[phone]]))).active
+    cell = sheet["A2"]  # type: ignore[index]
+    assert (cell.value, cell.data_type, cell.number_format) == (phone, "s", "@")
+    assert not cell.quotePrefix

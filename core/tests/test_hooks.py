@@ -59,3 +59,18 @@ def test_registrations_land_in_every_registry_and_are_not_doubled() -> None:
     )
     assert "matching" in health.registered_checks()
     assert {"connectivity.place", "factcheck.claim", "datahub.dataset"} <= set(_rules)
+
+
+def test_sections_belong_to_one_page() -> None:
+    import pytest
+
+    discover()
+    names = {
+        page: [name for _, name, _ in pages._sections if pages._pages[name] == page]
+        for page in pages.PAGES
+    }
+    assert names["home"] == ["network.home", "factcheck.home", "newsroom.home"]
+    assert "datahub.indicators" in names["data"]
+    assert "datahub.indicators" not in names["region"]
+    with pytest.raises(ValueError):
+        pages.register_section("x", lambda request, region: "", page="dashboard")  # type: ignore[arg-type]

@@ -111,6 +111,12 @@ def resource_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any
 
 
 FACETS = ("organization", "groups", "tags", "license_id", "res_format")
+# The facets counted on a dataset column: (the item's name, its display name).
+COLUMN_FACETS = {
+    "organization": ("office__slug", "office__name"),
+    "groups": ("topic__slug", "topic__title"),
+    "license_id": ("licence", "licence"),
+}
 
 
 def _facets(
@@ -121,27 +127,14 @@ def _facets(
     ids = datasets.values("pk")
     for field in fields:
         counts: dict[str, tuple[str, int]] = {}
-        if field == "organization":
+        if field in COLUMN_FACETS:
+            name, label = COLUMN_FACETS[field]
             for row in (
                 Dataset.objects.filter(pk__in=ids)
-                .values("office__slug", "office__name")
+                .values(*dict.fromkeys((name, label)))
                 .annotate(n=Count("pk"))
             ):
-                counts[row["office__slug"]] = (row["office__name"], row["n"])
-        elif field == "groups":
-            for group in (
-                Dataset.objects.filter(pk__in=ids)
-                .values("topic__slug", "topic__title")
-                .annotate(n=Count("pk"))
-            ):
-                counts[group["topic__slug"]] = (group["topic__title"], group["n"])
-        elif field == "license_id":
-            for licence in (
-                Dataset.objects.filter(pk__in=ids)
-                .values("licence")
-                .annotate(n=Count("pk"))
-            ):
-                counts[licence["licence"]] = (licence["licence"], licence["n"])
+                counts[row[name]] = (row[label], row["n"])
         elif field == "tags":
             tally: dict[str, int] = {}
             for words in Dataset.objects.filter(pk__in=ids).values_list(

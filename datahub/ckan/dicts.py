@@ -78,46 +78,44 @@ def ckan_time(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(tzinfo=None).isoformat()
 
 
+def _group_like(
+    owner: Office | Topic,
+    title: str,
+    *,
+    kind: str,
+    package_count: int | None,
+) -> dict[str, Any]:
+    """CKAN's dict of a group: an organization (an office) and a group (a topic)
+    differ only in ``type`` and ``is_organization``."""
+    data: dict[str, Any] = {
+        "id": str(owner.id),
+        "name": owner.slug,
+        "title": title,
+        "display_name": title,
+        "description": owner.description,
+        "image_url": "",
+        "image_display_url": "",
+        "created": ckan_time(owner.created_at),
+        "is_organization": kind == "organization",
+        "approval_status": "approved",
+        "state": "active",
+        "type": kind,
+    }
+    if package_count is not None:
+        data["package_count"] = package_count
+    return data
+
+
 def organization_dict(
     office: Office, *, package_count: int | None = None
 ) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(office.id),
-        "name": office.slug,
-        "title": office.name,
-        "display_name": office.name,
-        "description": office.description,
-        "image_url": "",
-        "image_display_url": "",
-        "created": ckan_time(office.created_at),
-        "is_organization": True,
-        "approval_status": "approved",
-        "state": "active",
-        "type": "organization",
-    }
-    if package_count is not None:
-        data["package_count"] = package_count
-    return data
+    return _group_like(
+        office, office.name, kind="organization", package_count=package_count
+    )
 
 
 def group_dict(topic: Topic, *, package_count: int | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "id": str(topic.id),
-        "name": topic.slug,
-        "title": topic.title,
-        "display_name": topic.title,
-        "description": topic.description,
-        "image_url": "",
-        "image_display_url": "",
-        "created": ckan_time(topic.created_at),
-        "is_organization": False,
-        "approval_status": "approved",
-        "state": "active",
-        "type": "group",
-    }
-    if package_count is not None:
-        data["package_count"] = package_count
-    return data
+    return _group_like(topic, topic.title, kind="group", package_count=package_count)
 
 
 def tag_dict(word: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ GOOD = BAD.replace("64.02.06.9999;Tidak Ada", "64.02.06.1002;Loa Ipuh").replace(
 
 
 def test_operator_publishes_a_fixed_sheet(
-    page, live_server, make_user, tmp_path
+    page, live_server, sign_in, make_user, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     from datahub import services
     from regions.models import Region
@@ -35,11 +35,7 @@ def test_operator_publishes_a_fixed_sheet(
     bad.write_text(BAD, encoding="utf-8")
     good.write_text(GOOD, encoding="utf-8")
 
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "op@example.org")
-    page.fill("input[name=password]", "rahasia-Kaltim-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
+    sign_in("op@example.org")
 
     page.goto(live_server.url + "/staf/data/baru/")
     page.select_option("select[name=office]", label="Kecamatan Tenggarong")

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 
 from datahub import indicators, services
@@ -46,22 +47,29 @@ def test_refresh_is_idempotent(refreshed) -> None:  # type: ignore[no-untyped-de
     assert services.indicators_refresh(region_codes=["64.02"]) == 0
 
 
-def test_region_pages_chart_the_indicators(client: Client, refreshed) -> None:  # type: ignore[no-untyped-def]
-    html = client.get("/wilayah/64.02/").content.decode()
+def test_region_data_pages_chart_the_indicators(client: Client, refreshed) -> None:  # type: ignore[no-untyped-def]
+    # The charts live on the data page; the region page links to it.
+    region_page = client.get("/wilayah/64.02/").content.decode()
+    assert 'id="indikator"' not in region_page
+    assert 'href="/wilayah/64.02/data/"' in region_page
+    html = client.get("/wilayah/64.02/data/").content.decode()
     assert 'id="indikator"' in html and "<svg" in html
+    assert "Belum ada data" not in html
     assert "Desa dan kelurahan" in html
     section = html[html.index('id="indikator"') :]
     assert section.count("<rect") >= 20
-    district = client.get("/wilayah/64.02.06/").content.decode()
+    district = client.get("/wilayah/64.02.06/data/").content.decode()
     assert "dibandingkan dengan kecamatan lain" in district
     assert 'font-weight="700">Tenggarong<' in district
     assert "#a8321f" in district  # Tenggarong highlighted among its peers
-    province = client.get("/").content.decode()
+    province = client.get("/wilayah/64/data/").content.decode()
     assert "Kecamatan" in province and "<svg" in province
-    # Villages have no indicator section.
-    assert (
-        'id="indikator"' not in client.get("/wilayah/64.02.06.1001/").content.decode()
-    )
+    # The home page is for people: no charts.
+    assert "<svg" not in client.get("/").content.decode().split("<main>")[1]
+    # Villages have no indicator section: the data page says so, once.
+    village = client.get("/wilayah/64.02.06.1001/data/").content.decode()
+    assert 'id="indikator"' not in village
+    assert village.count("Belum ada data") == 1
 
 
 def test_indicator_api_and_ckan(client: Client, refreshed) -> None:  # type: ignore[no-untyped-def]
@@ -238,7 +246,7 @@ def test_tips_and_factchecks_per_topic_indicator(
     assert province["64.02"]["aduan_bencana"] == 2
     assert province["64.72"]["aduan"] == 0
     # Charted as tips stacked by topic, Tenggarong highlighted on its own page.
-    page = client.get("/wilayah/64.02.06/").content.decode()
+    page = client.get("/wilayah/64.02.06/data/").content.decode()
     section = page[page.index('id="indikator"') :]
     assert "Aduan per topik" in section
     assert "Penipuan: 2</title>" in section  # a part of Tenggarong's bar
@@ -282,3 +290,26 @@ def test_demo_tips_and_factchecks_fill_the_topic_indicator(
         if column.startswith("aduan_") and value
     }
     assert len(topics_used) >= 4  # scams, health, disasters, politics, prices…
+
+
+def test_charts_draw_only_the_areas_with_a_value() -> None:
+    from datahub.models import Dataset
+    from datahub.selectors import IndicatorChart
+    from datahub.views.indicators import _chart
+
+    chart = IndicatorChart(
+        dataset=Dataset(slug="kim"),
+        title="KIM",
+        value_column="kim",
+        unit="",
+        bars=[("64.02.06", "Tenggarong", 3.0), ("64.02.01", "Muara Muntai", 0.0),
+              ("64.02.02", "Loa Kulu", 0.0), ("64.02.03", "Loa Janan", 1.0)],
+        highlight="64.02.02",
+        maximum=3.0,
+    )  # fmt: skip
+    drawn = _chart(chart)
+    labels = [r["label"] for r in drawn["rows"]]
+    assert labels == ["Tenggarong", "Loa Kulu", "Loa Janan"]
+    assert drawn["without_value"] == 1
+    html = render_to_string("datahub/_chart.html", {"chart": drawn})
+    assert "1 wilayah lain tanpa nilai tidak digambar" in html

@@ -90,11 +90,11 @@ def test_request_needs_contact_and_a_valid_phone(client: Client, offices) -> Non
     office = offices["tenggarong"]
     data = {**FORM, "office": office.pk, "requester_email": "", "requester_phone": ""}
     response = client.post("/ppid/ajukan/", data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "email" in response.content.decode()
     data["requester_phone"] = "12"
     data["delivery"] = "pickup"
-    assert client.post("/ppid/ajukan/", data).status_code == 200
+    assert client.post("/ppid/ajukan/", data).status_code == 400
     assert not InfoRequest.objects.exists()
 
 

@@ -258,3 +258,57 @@ def test_damaged_excel_upload_is_refused_with_a_message(
         assert codes == {code}
     html = client.get(page).content.decode()
     assert "Excel" in html
+
+
+@pytest.mark.parametrize(
+    "role, scope",
+    [(Role.DISTRICT_OPERATOR, "64.02.06"), (Role.PROVINCE_ADMIN, "64")],
+)
+def test_dashboard_counts_what_the_public_catalogue_lists(  # type: ignore[no-untyped-def]
+    client: Client, published, make_user, role: Role, scope: str
+) -> None:
+    """One number for one thing: the dashboard's published datasets are the
+    catalogue's (before: only uploaded ones of the staff's offices, "5" against
+    the catalogue's 94)."""
+    import re
+
+    from datahub.models import Dataset
+
+    # An indicator dataset is in the catalogue too.
+    Dataset.objects.filter(pk=published.pk).update(
+        kind=Dataset.Kind.INDICATOR, indicator="population"
+    )
+    client.force_login(make_user(role, scope))
+    html = client.get("/staf/").content.decode()
+    found = re.search(
+        r'data-count="published"><strong>(\d+)</strong><a href="([^"]+)"', html
+    )
+    assert found is not None
+    catalogue = client.get(found.group(2).replace("&amp;", "&"))
+    assert int(found.group(1)) == catalogue.context["page"].paginator.count == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_downloaded_table_uploads_again_as_the_same_rows(  # type: ignore[no-untyped-def]
+    client: Client, published, operator, fmt: str
+) -> None:
+    """A table downloaded as CSV or Excel is accepted as the next version of its
+    resource, with the same rows and columns."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from datahub import services
+
+    resource = published.resources.get()
+    before = resource.current
+    url = f"/data/{published.slug}/tabel/{resource.pk}/unduh.{fmt}"
+    data = client.get(url).content
+    version = services.resource_upload(
+        actor=operator,
+        dataset=published,
+        resource=resource,
+        upload=SimpleUploadedFile(f"tabel.{fmt}", data),
+    )
+    assert version.status == ResourceVersion.Status.VALID, version.errors
+    assert version.number == before.number + 1
+    assert version.columns == before.columns
+    assert version.rows == before.rows

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.permissions import can
 from core import exports
+from core.viewtools import or_404
 from datahub import dcat, selectors, tables
 from datahub.jsonld import dataset_jsonld
 from datahub.messages import describe_errors, describe_personal, type_label
@@ -71,9 +72,10 @@ def _version_context(version: ResourceVersion | None) -> dict[str, Any]:
 
 
 def dataset_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = selectors.dataset_get_public(slug_or_id=slug)
-    if dataset is None:
-        raise Http404(_("No published dataset has this name."))
+    dataset = or_404(
+        selectors.dataset_get_public(slug_or_id=slug),
+        _("No published dataset has this name."),
+    )
     tables_ = []
     for resource in dataset.resources.all():
         version = selectors.resource_version_get(resource=resource)
@@ -120,9 +122,7 @@ def _downloadable(request: HttpRequest, slug: str) -> Dataset:
 def download(request: HttpRequest, slug: str, resource: str, fmt: str) -> HttpResponse:
     """A table as CSV, Excel or JSON (``?versi=N`` for an earlier version)."""
     dataset = _downloadable(request, slug)
-    found = dataset.resources.filter(pk=resource).first()
-    if found is None:
-        raise Http404
+    found = or_404(dataset.resources.filter(pk=resource).first())
     number = request.GET.get("versi")
     version = selectors.resource_version_get(
         resource=found, number=int(number) if number and number.isdigit() else None

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
 )
@@ -16,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from core.forms import add_validation_errors
+from core.viewtools import form_write, or_404
 from datahub import selectors, services
 from datahub.forms import (
     DatasetForm,
@@ -33,17 +33,15 @@ from datahub.views.catalogue import _version_context
 
 
 def _staff_dataset(request: HttpRequest, slug: str) -> Dataset:
-    dataset = selectors.dataset_get_for_staff(actor=_user(request), slug=slug)
-    if dataset is None:
-        raise Http404(_("Dataset not found."))
-    return dataset
+    return or_404(
+        selectors.dataset_get_for_staff(actor=_user(request), slug=slug),
+        _("Dataset not found."),
+    )
 
 
 @login_required
 def staff_datasets(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "view", "datahub.dataset"):
-        raise PermissionDenied
+    actor = permitted_user(request, "view", "datahub.dataset")
     datasets = selectors.datasets_for_staff(actor=actor)
     kind = request.GET.get("jenis", Dataset.Kind.UPLOADED)
     if kind in Dataset.Kind.values:
@@ -65,25 +63,19 @@ def staff_datasets(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def staff_dataset_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "create", "datahub.dataset"):
-        raise PermissionDenied
+    actor = permitted_user(request, "create", "datahub.dataset")
     form = DatasetForm(request.POST or None, actor=actor)
     if not selectors.offices_for_staff(actor=actor).exists():
         messages.info(request, _("First add the office that publishes the data."))
         return redirect("datahub:staff_office_create")
-    if request.method == "POST" and form.is_valid():
-        try:
-            dataset = services.dataset_create(actor=actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            messages.success(
-                request, _("Draft saved. Now upload its table (CSV or Excel).")
-            )
-            return redirect("datahub:staff_dataset", slug=dataset.slug)
+    if dataset := form_write(
+        request,
+        form,
+        lambda: services.dataset_create(actor=actor, **form.cleaned_data),
+        _("Draft saved. Now upload its table (CSV or Excel)."),
+        refused=True,
+    ):
+        return redirect("datahub:staff_dataset", slug=dataset.slug)
     return render(
         request, "datahub/staff_dataset_form.html", {"form": form, "dataset": None}
     )
@@ -110,14 +102,13 @@ def staff_dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data.pop("office")
-        try:
-            services.dataset_update(actor=actor, dataset=dataset, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            messages.success(request, _("Changes saved."))
+        if form_write(
+            request,
+            form,
+            lambda: services.dataset_update(actor=actor, dataset=dataset, **data),
+            _("Changes saved."),
+            refused=True,
+        ):
             return redirect("datahub:staff_dataset", slug=dataset.slug)
     return render(
         request, "datahub/staff_dataset_form.html", {"form": form, "dataset": dataset}
@@ -225,19 +216,15 @@ def staff_dataset_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def staff_office_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "create", "datahub.office"):
-        raise PermissionDenied
+    actor = permitted_user(request, "create", "datahub.office")
     initial = {"region": actor.region_id} if actor.region_id else {}
     form = OfficeForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.office_create(actor=actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            messages.success(request, _("Office added."))
-            return redirect("datahub:staff_dataset_create")
+    if form_write(
+        request,
+        form,
+        lambda: services.office_create(actor=actor, **form.cleaned_data),
+        _("Office added."),
+        refused=True,
+    ):
+        return redirect("datahub:staff_dataset_create")
     return render(request, "datahub/staff_office_form.html", {"form": form})

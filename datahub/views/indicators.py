@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import (
     HttpRequest,
@@ -18,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from datahub import selectors
 from datahub.models import (
     Dataset,
 )
-from datahub.views._common import _user
 from regions.models import Region
 
 # Chart geometry in SVG units.  The chart is drawn 400 wide so that on a phone
@@ -77,7 +75,10 @@ def _segments(
 
 def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
     rows = []
-    for i, (code, name, value) in enumerate(chart.bars):
+    # Only the areas with a value are drawn (and the highlighted one): a column
+    # of zeros says less than one line under the chart.
+    bars = [b for b in chart.bars if b[2] or b[0] == chart.highlight]
+    for i, (code, name, value) in enumerate(bars):
         width = round(value / chart.maximum * BAR_SPACE, 1) if chart.maximum else 0
         label = name.removeprefix("Kabupaten ").removeprefix("Kecamatan ")
         y = i * 22 + 4
@@ -114,6 +115,7 @@ def _chart(chart: selectors.IndicatorChart) -> dict[str, Any]:
     return {
         "dataset": chart.dataset,
         "title": chart.title,
+        "without_value": len(chart.bars) - len(bars),
         "unit": chart.unit,
         "rows": rows,
         "legend": legend,
@@ -148,11 +150,15 @@ def dashboard_panel(request: HttpRequest) -> str:
     for item in open_requests:
         item.days_left = selectors.working_days_left(due=item.due_on)  # type: ignore[attr-defined]
         item.overdue = -item.days_left  # type: ignore[attr-defined]
+    # The published count is the public catalogue's, for the actor's region, by
+    # the catalogue's own selector: the panel links to that list and both agree.
+    region = user.region_id or ""
     return render_to_string(
         "datahub/_panel.html",
         {
             "drafts": datasets.filter(status=Dataset.Status.DRAFT).count(),
-            "published": datasets.filter(status=Dataset.Status.PUBLISHED).count(),
+            "published": selectors.dataset_search(region=region).count(),
+            "catalogue_query": f"?wilayah={region}" if region else "",
             "open_requests": open_requests,
             "open_count": selectors.info_requests_for_staff(
                 actor=user, status="open"
@@ -165,9 +171,7 @@ def dashboard_panel(request: HttpRequest) -> str:
 @login_required
 @require_POST
 def staff_indicators_refresh(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "refresh", "datahub.dataset"):
-        raise PermissionDenied
+    permitted_user(request, "refresh", "datahub.dataset")
     from datahub.tasks import indicators_refresh_task
 
     transaction.on_commit(lambda: indicators_refresh_task.enqueue())

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from core import exports
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
 from core.inputs import parse_year
+from core.viewtools import form_status, form_write, or_404
 from datahub import selectors, services
 from datahub.forms import (
     AnswerForm,
@@ -48,6 +50,7 @@ def ppid_home(request: HttpRequest) -> HttpResponse:
 
 
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
+@idempotent
 def request_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if office_slug := request.GET.get("kantor"):
@@ -55,14 +58,13 @@ def request_create(request: HttpRequest) -> HttpResponse:
         if office is not None:
             initial["office"] = office
     form = InfoRequestForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            filed = services.info_request_file(**form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            return redirect(filed.get_absolute_url() + "?baru=1")
-    return render(request, "datahub/ppid_form.html", {"form": form})
+    if filed := form_write(
+        request, form, lambda: services.info_request_file(**form.cleaned_data)
+    ):
+        return redirect(filed.get_absolute_url() + "?baru=1")
+    return render(
+        request, "datahub/ppid_form.html", {"form": form}, status=form_status(form)
+    )
 
 
 def request_track(request: HttpRequest) -> HttpResponse:
@@ -87,10 +89,10 @@ def request_track(request: HttpRequest) -> HttpResponse:
 
 
 def _tracked(number: str, key: str) -> InfoRequest:
-    found = selectors.info_request_get_public(number=number, key=key)
-    if found is None:
-        raise Http404(_("No request has this tracking number and key."))
-    return found
+    return or_404(
+        selectors.info_request_get_public(number=number, key=key),
+        _("No request has this tracking number and key."),
+    )
 
 
 @ratelimit(key="ip", rate="10/h", method="POST", block=True)
@@ -98,14 +100,13 @@ def request_track_detail(request: HttpRequest, number: str, key: str) -> HttpRes
     """The requester's page (link in the receipt): answer, documents, objections."""
     found = _tracked(number, key)
     form = ObjectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.objection_file(request=found, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Your objection was received."))
-            return redirect(found.get_absolute_url())
+    if form_write(
+        request,
+        form,
+        lambda: services.objection_file(request=found, **form.cleaned_data),
+        _("Your objection was received."),
+    ):
+        return redirect(found.get_absolute_url())
     days_left = selectors.working_days_left(due=found.due_on) if found.is_open else None
     return render(
         request,
@@ -127,18 +128,14 @@ def request_document(
     request: HttpRequest, number: str, key: str, document: int
 ) -> FileResponse:
     found = _tracked(number, key)
-    doc = found.documents.filter(pk=document).first()
-    if doc is None:
-        raise Http404
+    doc = or_404(found.documents.filter(pk=document).first())
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
 
 
 @login_required
 def staff_requests(request: HttpRequest) -> HttpResponse:
     """The queue: open requests first, by due date, with working days left."""
-    actor = _user(request)
-    if not can(actor, "view", "datahub.request"):
-        raise PermissionDenied
+    actor = permitted_user(request, "view", "datahub.request")
     status = request.GET.get("status", "open")
     requests = selectors.info_requests_for_staff(actor=actor, status=status)
     page = Paginator(requests, 25).get_page(request.GET.get("page"))
@@ -158,9 +155,10 @@ def staff_requests(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
-    found = selectors.info_request_get_for_staff(actor=actor, pk=pk)
-    if found is None:
-        raise Http404(_("Request not found."))
+    found = or_404(
+        selectors.info_request_get_for_staff(actor=actor, pk=pk),
+        _("Request not found."),
+    )
     action = request.POST.get("action", "") if request.method == "POST" else ""
     bound = request.POST if request.method == "POST" else None
     forms: dict[str, Any] = {
@@ -235,9 +233,7 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def staff_report(request: HttpRequest) -> HttpResponse:
     """The yearly PPID report per office (``?format=csv`` to download)."""
-    actor = _user(request)
-    if not can(actor, "report", "datahub.request"):
-        raise PermissionDenied
+    actor = permitted_user(request, "report", "datahub.request")
     this_year = timezone.localdate().year
     status = 200
     try:

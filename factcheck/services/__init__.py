@@ -20,6 +20,11 @@ from factcheck.services.claims import (
     claim_set_topic,
     factcheck_share_to_network,
 )
+from factcheck.services.confirmations import (
+    confirmation_answer,
+    confirmations_expire,
+    pair_record,
+)
 from factcheck.services.factchecks import (
     OWN_PUBLISHER,
     ImportResult,
@@ -68,6 +73,8 @@ __all__ = [
     "claim_review",
     "claim_set_status",
     "claim_set_topic",
+    "confirmation_answer",
+    "confirmations_expire",
     "factcheck_card_ensure",
     "factcheck_create",
     "factcheck_delete",
@@ -81,6 +88,7 @@ __all__ = [
     "feed_import_now",
     "feed_set_active",
     "feed_update",
+    "pair_record",
     "tip_submit",
     "tip_text_clean",
     "tipster_data_summary",

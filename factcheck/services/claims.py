@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can, in_scope
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from channels.models import OutboxMessage
 from factcheck import matching_service
 from factcheck import messages as texts
@@ -30,6 +30,7 @@ from factcheck.models import (
     Topic,
 )
 from factcheck.services import outgoing
+from factcheck.services.confirmations import pairs_record_for_claim
 from factcheck.services.factchecks import (
     _card_render,
     factcheck_create,
@@ -46,6 +47,12 @@ _NEXT: dict[str, set[str]] = {
     Claim.Status.REVIEWED: {Claim.Status.DRAFTED, Claim.Status.IN_PROGRESS},
     Claim.Status.NOT_CHECKABLE: {Claim.Status.NEW, Claim.Status.IN_PROGRESS},
     Claim.Status.PUBLISHED: set(),
+    # The desk need not wait for the sender's answer.
+    Claim.Status.AWAITING: {
+        Claim.Status.NEW,
+        Claim.Status.IN_PROGRESS,
+        Claim.Status.NOT_CHECKABLE,
+    },
 }
 
 
@@ -70,14 +77,7 @@ def claim_set_status(*, actor: User, claim: Claim, status: str) -> Claim:
     claim.status = status
     if status == Claim.Status.IN_PROGRESS and claim.assigned_to is None:
         claim.assigned_to = actor
-    claim.full_clean()
-    claim.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"status": [before, status]},
-    )
+    audited_update(actor, claim, changes={"status": [before, status]})
     if status == Claim.Status.NOT_CHECKABLE:
         _notify_askers(claim, texts.NOT_CHECKABLE)
     return claim
@@ -139,22 +139,18 @@ def claim_note_add(*, actor: User, claim: Claim, text: str) -> ClaimNote:
 @transaction.atomic
 def claim_confirm_match(*, actor: User, claim: Claim, factcheck: FactCheck) -> Claim:
     """One click: this claim is answered by an existing published fact-check;
-    everyone who asked is told."""
+    everyone who asked is told, and each tip is kept as a labelled pair."""
     _desk(actor)
-    if not claim.is_open:
+    if not (claim.is_open or claim.status == Claim.Status.AWAITING):
         raise ValidationError(_("This claim is already closed."))
     if not factcheck.is_published:
         raise ValidationError(_("Only a published fact-check can answer a claim."))
     claim.factcheck = factcheck
     claim.status = Claim.Status.PUBLISHED
-    claim.full_clean()
-    claim.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"factcheck": factcheck.pk, "verdict": factcheck.verdict},
+    audited_update(
+        actor, claim, changes={"factcheck": factcheck.pk, "verdict": factcheck.verdict}
     )
+    pairs_record_for_claim(claim=claim, factcheck=factcheck, user=actor)
     _notify_askers(claim, texts.verdict_later(factcheck))
     return claim
 
@@ -211,13 +207,8 @@ def claim_draft_verdict(
     claim.reviewed_by = None
     if claim.assigned_to is None:
         claim.assigned_to = actor
-    claim.full_clean()
-    claim.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"status": [before, claim.status], "verdict": verdict},
+    audited_update(
+        actor, claim, changes={"status": [before, claim.status], "verdict": verdict}
     )
     return draft
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.permissions import can
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from core.uploads import IMAGE, check_upload
 from factcheck import matching_service, selectors, topics
 from factcheck.cards import render_card
@@ -231,17 +231,8 @@ def factcheck_withdraw(*, actor: User, factcheck: FactCheck, reason: str) -> Fac
     factcheck.status = FactCheck.Status.WITHDRAWN
     factcheck.withdrawn_at = timezone.now()
     factcheck.withdrawal_reason = reason
-    factcheck.full_clean()
-    factcheck.save()
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=factcheck,
-        changes={
-            "status": [FactCheck.Status.PUBLISHED, FactCheck.Status.WITHDRAWN],
-            "reason": reason,
-        },
-    )
+    withdrawn = [FactCheck.Status.PUBLISHED, FactCheck.Status.WITHDRAWN]
+    audited_update(actor, factcheck, changes={"status": withdrawn, "reason": reason})
     matching_service.factchecks_changed([factcheck.pk])
     return factcheck
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,6 +27,7 @@ from factcheck.models import (
     Decision,
     FactCheck,
     Tip,
+    TipConfirmation,
     Tipster,
 )
 from factcheck.personal import (
@@ -34,11 +35,12 @@ from factcheck.personal import (
     contact_hash,
     contact_mask,
 )
-from factcheck.services import outgoing
+from factcheck.services import confirmations, outgoing
 from regions.models import Region
 
 CLUSTER_WINDOW = timedelta(days=30)
 CLUSTER_CANDIDATES = 3000
+CANDIDATES = 3  # shown to a sender of a likely match
 
 
 # --- Tips -----------------------------------------------------------------------
@@ -126,6 +128,9 @@ class TipOutcome:
     factcheck: FactCheck | None
     matches: list[dict[str, Any]]
     reply: str
+    # A likely match: the question put to the sender, and its candidates.
+    confirmation: TipConfirmation | None = None
+    candidates: list[FactCheck] = field(default_factory=list)
 
 
 def tipster_get_or_create(*, channel: str, contact: str) -> Tipster:
@@ -210,6 +215,7 @@ def tip_submit(
     contact: str = "",
     region: Region | None = None,
     send_reply: bool = False,
+    ask: bool | None = None,
 ) -> TipOutcome:
     """Receive a tip: match it, group it into a claim, and prepare the answer.
 
@@ -217,13 +223,22 @@ def tip_submit(
     chat id, a WhatsApp number); ``send_reply`` queues the instant answer on that
     channel (through ``channels``; a replayed webhook never gets here twice:
     ``InboundEvent`` is unique per provider message).
+
+    A likely match (``suggest``) on the web form or a bot asks the sender to
+    pick among the candidates (``ask``: default yes on those channels); its
+    claim waits for the answer before it goes to the desk.
     """
     cleaned = tip_text_clean(text)
     tipster, region = _tipster_for_tip(contact_channel, contact, region)
     found = _tip_match(cleaned)
+    if ask is None:
+        ask = channel in confirmations.ASKED_ON
+    candidates = _candidates(found) if ask else []
     now = timezone.now()
-    claim = _tip_claim(cleaned, found, now)
+    claim = _tip_claim(cleaned, found, now, asking=bool(candidates))
     decision, factcheck, reply = _tip_answer(claim, found)
+    if factcheck is not None or claim.status == Claim.Status.NOT_CHECKABLE:
+        candidates = []
     tip = Tip(
         claim=claim,
         tipster=tipster,
@@ -237,10 +252,34 @@ def tip_submit(
     )
     tip.full_clean()
     tip.save()
+    confirmation = None
+    if candidates:
+        confirmation = confirmations.confirmation_ask(tip=tip, candidates=candidates)
+        reply = texts.confirm_question(candidates)
     if send_reply and tipster is not None:
-        _tip_reply_send(tipster, tip, reply, decision, found.best)
+        _tip_reply_send(tipster, tip, reply, decision, found.best, confirmation)
     claim.refresh_from_db()
-    return TipOutcome(tip, claim, decision, factcheck, found.matches, reply)
+    return TipOutcome(
+        tip,
+        claim,
+        decision,
+        factcheck,
+        found.matches,
+        reply,
+        confirmation,
+        candidates,
+    )
+
+
+def _candidates(found: _Match) -> list[FactCheck]:
+    """Up to three published candidates, best first, for a likely match."""
+    if found.decision != Decision.SUGGEST:
+        return []
+    ids = [m["id"] for m in found.matches[:CANDIDATES]]
+    published = FactCheck.objects.filter(
+        pk__in=ids, status=FactCheck.Status.PUBLISHED
+    ).in_bulk()
+    return [published[pk] for pk in ids if pk in published]
 
 
 def _tipster_for_tip(
@@ -271,9 +310,14 @@ def _tip_match(cleaned: str) -> _Match:
     return _Match(decision, matches, best)
 
 
-def _tip_claim(cleaned: str, found: _Match, now: datetime) -> Claim:
+def _tip_claim(
+    cleaned: str, found: _Match, now: datetime, *, asking: bool = False
+) -> Claim:
     """The claim the tip belongs to (the matched fact-check's, a near-duplicate
-    seen lately, else a new one), its suggestions and count brought up to date."""
+    seen lately, else a new one), its suggestions and count brought up to date.
+    ``asking``: the sender is asked to confirm a candidate, so a new claim waits
+    for their answer; a tip nobody is asked about brings a waiting claim to the
+    desk."""
     signature = clustering.minhash(cleaned)
     matched = found.best if found.decision == Decision.MATCH else None
     claim = _find_claim(signature=signature, factcheck=matched)
@@ -291,9 +335,15 @@ def _tip_claim(cleaned: str, found: _Match, now: datetime) -> Claim:
             claim.topic = matched.topic
         else:
             claim.topic = topics.classify(text=cleaned)
+            if asking:
+                claim.status = Claim.Status.AWAITING
         claim.full_clean()
         claim.save()
-    if found.decision == Decision.SUGGEST and claim.is_open:
+    elif claim.status == Claim.Status.AWAITING and not asking:
+        claim.status = Claim.Status.NEW
+        claim.save(update_fields=["status"])
+    waiting = claim.is_open or claim.status == Claim.Status.AWAITING
+    if found.decision == Decision.SUGGEST and waiting:
         known = {s["id"] for s in claim.suggestions}
         claim.suggestions = claim.suggestions + [
             {"id": m["id"], "score": m["score"]}
@@ -327,11 +377,21 @@ def _tip_answer(claim: Claim, found: _Match) -> tuple[str, FactCheck | None, str
 
 
 def _tip_reply_send(
-    tipster: Tipster, tip: Tip, reply: str, decision: str, best: FactCheck | None
+    tipster: Tipster,
+    tip: Tip,
+    reply: str,
+    decision: str,
+    best: FactCheck | None,
+    confirmation: TipConfirmation | None,
 ) -> None:
-    """The instant answer; a suggestion comes with a button that shows it."""
+    """The instant answer: a question comes with a button per candidate and
+    "Tidak ada"; an unasked suggestion with a button that shows it."""
     interactive = None
-    if decision == Decision.SUGGEST and best is not None:
+    if confirmation is not None:
+        interactive = confirmations.confirmation_interactive(
+            confirmation, confirmations.confirmation_candidates(confirmation)
+        )
+    elif decision == Decision.SUGGEST and best is not None:
         interactive = {
             "buttons": [{"id": f"fc:fakta:{best.pk}", "title": texts.SHOW_BUTTON}]
         }

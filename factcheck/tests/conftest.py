@@ -4,17 +4,30 @@ for the feeds."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.test import Client
 
+from channels.testing import (
+    telegram_update,
+    whatsapp_payload,
+    whatsapp_signature,
+    whatsapp_text,
+)
 from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     _routes,
     _unlimited,
     fake_telegram,
     fake_whatsapp,
+    post_hook,
 )
 from factcheck.tests.pages import PageServer, start_page_server
+
+if TYPE_CHECKING:
+    from factcheck.services.tips import TipOutcome
 
 CORPUS = [
     {
@@ -96,13 +109,24 @@ KNOWN_HOAX = (
     "blt-kaltim-2026.xyz pakai NIK & foto KTP sebelum ditutup"
 )
 NEW_RUMOUR = (
-    "Katanya jembatan Mahakam akan ditutup permanen minggu depan karena retak, "
+    "Katanya jembatan Kota Bangun akan ditutup permanen minggu depan karena retak, "
     "semua kendaraan dialihkan lewat Tenggarong"
 )
 NEW_RUMOUR_VARIANT = (
-    "katanya JEMBATAN MAHAKAM ditutup permanen minggu depan karena retak!! semua "
+    "katanya JEMBATAN KOTA BANGUN ditutup permanen minggu depan karena retak!! semua "
     "kendaraan dialihkan lewat Tenggarong 😱"
 )
+
+
+def tip_from(
+    channel: str, contact: str, text: str = NEW_RUMOUR, **kwargs: Any
+) -> TipOutcome:
+    """A tip sent over a chat ``channel`` by ``contact``, who is answered there."""
+    from factcheck import services
+
+    return services.tip_submit(
+        channel=channel, text=text, contact_channel=channel, contact=contact, **kwargs
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -126,6 +150,62 @@ def corpus(db: None) -> list:
     result = factchecks_import(items=items)
     assert result.created == len(CORPUS), result.errors
     return list(FactCheck.objects.order_by("pk"))
+
+
+@pytest.fixture
+def hooks(
+    fake_telegram: Any,  # noqa: F811 (a fixture imported above)
+    fake_whatsapp: Any,  # noqa: F811
+    post_hook: Any,  # noqa: F811
+) -> Any:
+    """Post to the webhooks with the tasks run as on a worker."""
+
+    class Hooks:
+        def telegram(
+            self,
+            client: Client,
+            payload: dict[str, Any],
+            url: str = "/hooks/telegram/",
+            secret: str = "tg-secret",  # noqa: S107
+        ) -> Any:
+            return post_hook(
+                client,
+                url,
+                json.dumps(payload),
+                HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
+            )
+
+        def tg(
+            self, client: Client, update_id: int, text: str, chat: int = 4242
+        ) -> Any:
+            return self.telegram(client, telegram_update(update_id, chat, text))
+
+        def whatsapp(
+            self,
+            client: Client,
+            payload: dict[str, Any],
+            url: str = "/hooks/whatsapp/",
+            secret: str = "wa-app-secret",  # noqa: S107
+        ) -> Any:
+            body = json.dumps(payload).encode()
+            signature = whatsapp_signature(body, secret)
+            return post_hook(client, url, body, HTTP_X_HUB_SIGNATURE_256=signature)
+
+        def wa(
+            self,
+            client: Client,
+            message_id: str,
+            text: str,
+            sender: str = "+6281234567890",
+        ) -> Any:
+            return self.whatsapp(
+                client,
+                whatsapp_payload(
+                    messages=[whatsapp_text(sender.lstrip("+"), text, message_id)]
+                ),
+            )
+
+    return Hooks()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from PIL import Image
 from accounts.models import AuditEntry, Role
 from factcheck import services
 from factcheck.models import Channel, Claim, FactCheck, Tip, Tipster
-from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR
+from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, tip_from
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +122,10 @@ def test_list_and_search(client: Client, corpus) -> None:
 def test_desk_queue_is_ordered_by_spread_and_closed_to_others(
     client: Client, corpus, make_user
 ) -> None:
+    # Through the API: a likely match there is not asked about, it goes
+    # straight to the desk.
     services.tip_submit(
-        channel=Channel.WEB, text="Sekolah di Berau libur sebulan karena asap"
+        channel=Channel.API, text="Sekolah di Berau libur sebulan karena asap"
     )
     for kode in ("64.02", "64.72", "64.71"):
         from regions.models import Region
@@ -135,7 +137,7 @@ def test_desk_queue_is_ordered_by_spread_and_closed_to_others(
     assert client.get("/staf/cek-fakta/").status_code == 403
     client.force_login(make_user(Role.EDITOR, "64"))
     html = client.get("/staf/cek-fakta/").content.decode()
-    assert html.index("jembatan Mahakam") < html.index("Sekolah di Berau")
+    assert html.index("jembatan Kota Bangun") < html.index("Sekolah di Berau")
     claim = Claim.objects.get(tip_count=3)
     page = client.get(claim.get_absolute_url()).content.decode()
     assert "Kabupaten Kutai Kartanegara" in page and "Kota Samarinda" in page
@@ -170,12 +172,7 @@ def test_fact_checker_works_a_claim_through_the_pages(
     client: Client, corpus, make_user
 ) -> None:
     checker = make_user(Role.FACT_CHECKER, "64")
-    outcome = services.tip_submit(
-        channel=Channel.TELEGRAM,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.TELEGRAM,
-        contact="4242",
-    )
+    outcome = tip_from(Channel.TELEGRAM, "4242")
     claim = outcome.claim
     client.force_login(checker)
     html = client.get(claim.get_absolute_url()).content.decode()
@@ -236,19 +233,14 @@ def test_network_contacts_list_and_csv_export_is_audited(
     assert "t-tower" not in client.get("/staf/cek-fakta/jaringan/").content.decode()
     assert fc.title in client.get("/staf/cek-fakta/jaringan/").content.decode()
     csv = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/", {"format": "csv"})
-    assert "+6281311112222" in csv.content.decode()
+    assert "0813-1111-2222" in csv.content.decode()  # text in Excel
     assert AuditEntry.objects.filter(action="export", object_id=str(fc.pk)).exists()
 
 
 def test_staff_delete_a_tipster_from_the_claim_page(
     client: Client, corpus, make_user
 ) -> None:
-    outcome = services.tip_submit(
-        channel=Channel.WHATSAPP,
-        text=NEW_RUMOUR,
-        contact_channel=Channel.WHATSAPP,
-        contact="+6281234567890",
-    )
+    outcome = tip_from(Channel.WHATSAPP, "+6281234567890")
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
     response = client.post(
         f"/staf/cek-fakta/pengirim/{outcome.tip.tipster.pk}/hapus/",
@@ -438,3 +430,85 @@ def test_the_kim_network_is_told_through_dissemination_by_region(
     assert f"/kabar/staf/sebaran/{sending.pk}/" in listing
     detail = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/").content.decode()
     assert f"{kukar}, {berau}" in detail
+
+
+# --- The confirmation step on the web form ------------------------------------------
+PARAPHRASE = "katanya tower sinyal baru di kampung bikin kanker, tolak aja"
+
+
+def _question(client: Client) -> tuple[str, str]:
+    response = client.post("/cek-fakta/", {"text": PARAPHRASE})
+    html = response.content.decode()
+    assert response.status_code == 200
+    token = re.search(r'name="token" value="([^"]+)"', html)
+    assert token is not None
+    return html, token[1]
+
+
+def test_a_likely_match_asks_which_one_and_confirming_shows_the_verdict(
+    client: Client, corpus
+) -> None:
+    from factcheck.models import MatchPair
+
+    html, token = _question(client)
+    assert "Apakah salah satu ini pesan yang Anda terima?" in html
+    assert "Belum pernah diperiksa" not in html and "Mungkin terkait" not in html
+    assert html.count("Ya, yang ini") == 3 and "Tidak ada" in html
+    tower = FactCheck.objects.get(external_id="t-tower")
+    tip = Tip.objects.get()
+    assert tip.claim.status == Claim.Status.AWAITING
+    # Not in the desk's queue while the sender may still answer.
+    assert not Claim.objects.filter(status__in=Claim.OPEN).exists()
+
+    response = client.post("/cek-fakta/jawab/", {"token": token, "choice": "1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "SALAH" in html and tower.title in html
+    assert "Menara BTS tidak menyebabkan kanker" in html
+    tip.refresh_from_db()
+    assert tip.matched == tower and tip.claim.factcheck == tower
+    pair = MatchPair.objects.get()
+    assert (pair.factcheck, pair.source, pair.text) == (tower, "tipster_web", tip.text)
+    # The same form sent again: recorded once, said politely.
+    again = client.post("/cek-fakta/jawab/", {"token": token, "choice": "2"})
+    assert "sudah kami catat" in again.content.decode()
+    assert MatchPair.objects.count() == 1
+    assert tip.confirmation.__class__.objects.get().chosen == tower
+
+
+def test_none_of_these_on_the_web_goes_to_the_desk(client: Client, corpus) -> None:
+    _, token = _question(client)
+    response = client.post(
+        "/cek-fakta/jawab/", {"token": token, "choice": "0"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "tim pemeriksa fakta" in html
+    claim = Claim.objects.get()
+    assert claim.status == Claim.Status.NEW and claim.factcheck is None
+
+
+def test_a_bad_or_unknown_answer_is_refused(client: Client, corpus) -> None:
+    assert (
+        client.post("/cek-fakta/jawab/", {"token": "x", "choice": "a"}).status_code
+        == 400
+    )
+    unknown = client.post("/cek-fakta/jawab/", {"token": "nope", "choice": "1"})
+    assert unknown.status_code == 400
+    assert "tidak lagi tersedia" in unknown.content.decode()
+    assert client.get("/cek-fakta/jawab/").status_code == 405
+
+
+def test_the_tip_page_shows_the_tiplines_address_only_when_set(
+    client: Client, settings
+) -> None:
+    html = client.get("/cek-fakta/").content.decode()
+    assert "teruskan pesannya ke nomor Cek Fakta" not in html and "wa.me" not in html
+    settings.TIPLINE_WHATSAPP_NUMBER = "+62 811-5555-1234"
+    settings.TIPLINE_TELEGRAM_BOT = "@CekFaktaKaltimBot"
+    html = client.get("/cek-fakta/").content.decode()
+    assert "teruskan pesannya ke nomor Cek Fakta" in html
+    assert 'href="https://wa.me/6281155551234"' in html
+    assert 'href="https://t.me/CekFaktaKaltimBot"' in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 2
+    assert "<script" not in html.split("tipline-address")[1].split("</section>")[0]

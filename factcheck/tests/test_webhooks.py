@@ -4,7 +4,6 @@ BERHENTI/HAPUS/DATA handled by channels, replies sent to channels' fakes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from channels.models import Consent, InboundEvent, OutboxMessage
 from channels.testing import (
     telegram_update,
     whatsapp_payload,
-    whatsapp_signature,
     whatsapp_text,
 )
 from factcheck import services
@@ -27,60 +25,6 @@ TG = "/hooks/telegram/"
 WA = "/hooks/whatsapp/"
 CHAT = 4242
 PHONE = "+6281234567890"
-
-
-@pytest.fixture
-def hooks(fake_telegram, fake_whatsapp, django_capture_on_commit_callbacks):
-    """Post to the webhooks with the tasks run as on a worker."""
-
-    class Hooks:
-        def telegram(
-            self,
-            client: Client,
-            payload: dict[str, Any],
-            url: str = TG,
-            secret: str = "tg-secret",  # noqa: S107
-        ) -> Any:
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    url,
-                    json.dumps(payload),
-                    content_type="application/json",
-                    HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN=secret,
-                )
-
-        def tg(
-            self, client: Client, update_id: int, text: str, chat: int = CHAT
-        ) -> Any:
-            return self.telegram(client, telegram_update(update_id, chat, text))
-
-        def whatsapp(
-            self,
-            client: Client,
-            payload: dict[str, Any],
-            url: str = WA,
-            secret: str = "wa-app-secret",  # noqa: S107
-        ) -> Any:
-            body = json.dumps(payload).encode()
-            with django_capture_on_commit_callbacks(execute=True):
-                return client.post(
-                    url,
-                    body,
-                    content_type="application/json",
-                    HTTP_X_HUB_SIGNATURE_256=whatsapp_signature(body, secret),
-                )
-
-        def wa(
-            self, client: Client, message_id: str, text: str, sender: str = PHONE
-        ) -> Any:
-            return self.whatsapp(
-                client,
-                whatsapp_payload(
-                    messages=[whatsapp_text(sender.lstrip("+"), text, message_id)]
-                ),
-            )
-
-    return Hooks()
 
 
 def tg_texts(fake_telegram) -> list[str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import staff_link
 from network.models.kims import FocusArea, Kim
 from network.uploads import upload_path
 
@@ -51,22 +51,8 @@ class Activity(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status, default=Status.SUBMITTED
     )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reported by"),
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reported_by = staff_link(_("reported by"))
+    reviewed_by = staff_link(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.CharField(_("review note"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)

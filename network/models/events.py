@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -13,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link, staff_link
 from network.models._common import _token
 from network.models.forums import Forum
 from network.models.kims import Kim, Person
 from network.uploads import upload_path
+from regions.models import region_link
 
 # Far above the biggest hall or stadium event a KIM holds.
 MAX_EVENT_CAPACITY = 100_000
@@ -46,30 +47,19 @@ class Event(models.Model):
     title = models.CharField(_("title"), max_length=200)
     theme = models.CharField(_("theme"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="kim_events",
-        verbose_name=_("held in"),
+    region = region_link(
+        "kim_events",
+        _("held in"),
         help_text=_(
             "The region where it takes place (for online events: the organiser's)."
         ),
     )
-    organiser_region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organising office"),
+    organiser_region = region_link(
+        "+",
+        _("organising office"),
         help_text=_("The Diskominfo office in charge: its staff manage the event."),
     )
-    organiser_forum = models.ForeignKey(
-        Forum,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="events",
-        verbose_name=_("organising forum"),
-    )
+    organiser_forum = optional_link(Forum, _("organising forum"), related_name="events")
     organisers = models.CharField(
         _("organisers"),
         max_length=300,
@@ -225,14 +215,7 @@ class Participant(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="participations"
     )
-    kim = models.ForeignKey(
-        Kim,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("KIM"),
-    )
+    kim = optional_link(Kim, _("KIM"))
     origin = models.CharField(_("institution / origin"), max_length=200, blank=True)
     invited = models.BooleanField(_("invited"), default=False)
     token = models.CharField(max_length=32, unique=True, default=_token, editable=False)
@@ -275,13 +258,7 @@ class Attendance(models.Model):
     mode = models.CharField(_("mode"), max_length=10, choices=Mode)
     method = models.CharField(_("check-in"), max_length=10, choices=Method)
     checked_in_at = models.DateTimeField(_("checked in"), default=timezone.now)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    checked_in_by = staff_link()
 
     class Meta:
         ordering = ["event", "checked_in_at"]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import optional_link
 from network.models.kims import Kim, Person
 from network.uploads import upload_path
 
@@ -44,14 +45,7 @@ class Forum(models.Model):
     inauguration_decree = models.CharField(
         _("inauguration decree"), max_length=100, blank=True
     )
-    inauguration_event = models.ForeignKey(
-        "Event",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("inauguration event"),
-    )
+    inauguration_event = optional_link("Event", _("inauguration event"))
     kims = models.ManyToManyField(
         Kim, blank=True, related_name="forums", verbose_name=_("member KIMs")
     )
@@ -96,14 +90,7 @@ class BoardMember(models.Model):
     title = models.CharField(
         _("title"), max_length=150, blank=True, help_text=_("e.g. Bidang Humas")
     )
-    kim = models.ForeignKey(
-        Kim,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("from KIM"),
-    )
+    kim = optional_link(Kim, _("from KIM"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models._common import E164
 from network.uploads import upload_path
+from regions.models import region_link
 
 
 class FocusArea(models.TextChoices):
@@ -56,12 +57,7 @@ class Kim(models.Model):
         UTAMA = "utama", _("Utama (advanced)")
 
     name = models.CharField(_("name"), max_length=150)
-    region = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="kims",
-        verbose_name=_("village or district"),
-    )
+    region = region_link("kims", _("village or district"))
     # Copies of the region's ancestors' codes, set on save: filters and counts per
     # kecamatan/kabupaten without joins or LIKE scans.
     district_code = models.CharField(max_length=8, editable=False, db_index=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_update
 from network.models import (
     Activity,
     ActivityPhoto,
@@ -91,14 +91,7 @@ def activity_review(
     activity.review_note = (note or "").strip()[:500]
     activity.reviewed_by = actor
     activity.reviewed_at = timezone.now()
-    _save(activity)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=activity,
-        region_code=activity.kim.region_id,
-        changes={"status": activity.status},
-    )
+    audited_update(actor, activity, activity.kim.region_id, {"status": activity.status})
     kim_id = activity.kim_id
 
     def _enqueue() -> None:

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network import venue_code
 from network.models import (
     Attendance,
@@ -128,13 +128,7 @@ def material_add(
         material.file = file
     elif not material.url:
         raise ValidationError({"file": _("Upload a file or give a link.")})
-    _save(material)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=material,
-        region_code=event.organiser_region_id,
-    )
+    audited_create(actor, material, event.organiser_region_id)
     return material
 
 

@@ -9,13 +9,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     BoardMember,
     Forum,
     Kim,
 )
-from network.services._common import _check_not_future, _require, _save
+from network.services._common import (
+    _check_not_future,
+    _require,
+    _save,
+)
 from network.services.members import person_find_or_create
 from network.uploads import PDF, check_upload
 from regions.models import Region
@@ -139,12 +143,5 @@ def board_member_add(
         kim=kim,
         order=order,
     )
-    _save(seat)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=seat,
-        region_code=forum.region_id,
-        changes={"position": position},
-    )
+    audited_create(actor, seat, forum.region_id, {"position": position})
     return seat

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     SOCIAL_NETWORKS,
     Kim,
@@ -82,13 +82,8 @@ def kim_create(*, actor: User | None, name: str, region: Region, **fields: Any) 
     _apply_kim_fields(kim, {"name": name, **fields})
     kim.set_codes()
     _check_kim_name(kim)
-    _save(kim)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=kim,
-        region_code=kim.region_id,
-        changes={"name": kim.name, "region": kim.region_id},
+    audited_create(
+        actor, kim, kim.region_id, {"name": kim.name, "region": kim.region_id}
     )
     return kim
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record
+from accounts.services import audit_record, audited_create
 from network.models import (
     Kim,
     Membership,
@@ -103,14 +103,12 @@ def member_add(
         joined_on=joined_on,
         is_coordinator=is_coordinator,
     )
-    _save(membership)
-    audit_record(
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        obj=membership,
+    audited_create(
+        actor,
+        membership,
+        kim.region_id,
+        {"role": role},
         object_repr=f"{kim.name}: {membership.get_role_display()}",
-        region_code=kim.region_id,
-        changes={"role": role},
     )
     return membership
 

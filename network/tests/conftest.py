@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from network import services
-from network.models import Kim, Membership
+from network.models import Event, Kim, Membership
 from regions.models import Region
 
 
@@ -34,6 +36,25 @@ def other_kim(kaltim) -> Kim:
         name="KIM Melayu Bersatu",
         region=Region.objects.get(kode="64.02.06.1005"),
     )
+
+
+@pytest.fixture
+def make_event(kaltim) -> Callable[..., Event]:
+    """Create an event: a training in Kecamatan Tenggarong, organised by Kutai
+    Kartanegara, in three days; a test names only the fields it is about."""
+
+    def make(**fields: Any) -> Event:
+        values: dict[str, Any] = {
+            "kind": Event.Kind.TRAINING,
+            "title": "Pelatihan Literasi Digital",
+            "region": Region.objects.get(kode="64.02.06"),
+            "organiser_region": Region.objects.get(kode="64.02"),
+            "venue": "Aula Kecamatan",
+            "starts_at": timezone.now() + timedelta(days=3),
+        }
+        return services.event_create(actor=None, **(values | fields))
+
+    return make
 
 
 @pytest.fixture

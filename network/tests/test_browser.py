@@ -10,26 +10,17 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from network import services, venue_code
-from network.models import Activity, Attendance, Certificate, Event, QuizAttempt
+from network.models import Activity, Attendance, Certificate, QuizAttempt
 from network.qr import qr_svg
 from network.tests.conftest import png_bytes
-from regions.models import Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", "rahasia-Kaltim-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
-
-
 def test_coordinator_reports_an_activity_with_a_photo(
-    page, live_server, coordinator, kim
+    page, live_server, sign_in, coordinator, kim
 ) -> None:
-    _sign_in(page, live_server, coordinator.email)
+    sign_in(coordinator.email)
     page.click("text=laporkan kegiatan")
     page.wait_for_url(f"**/staf/kim/{kim.pk}/kegiatan/baru/")
     page.select_option("select[name=kind]", "diseminasi")
@@ -58,14 +49,10 @@ def test_coordinator_reports_an_activity_with_a_photo(
 
 
 def test_trainee_checks_in_by_qr_takes_tests_and_downloads_certificate(
-    page, live_server, kaltim
+    page, live_server, make_event
 ) -> None:
-    event = services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
+    event = make_event(
         title="Pelatihan Literasi Digital Tenggarong",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
         venue="Aula Kecamatan Tenggarong",
         starts_at=timezone.now() - timedelta(hours=1),
     )
@@ -142,6 +129,7 @@ def test_public_map_shows_the_demo_kims(page, live_server, kaltim) -> None:
 
     load_demo()
     page.goto(live_server.url + "/kim/")
+    page.click("[data-map-load]")  # maps load when asked (or scrolled to)
     page.wait_for_selector("#map[data-ready='1']")
     assert page.locator("#map path.kim-marker").count() == Kim.objects.count() >= 10
     page.select_option("select[name=kabupaten]", "64.02")

@@ -9,19 +9,15 @@ from core.tests.pdf_checks import assert_embedded_font_with
 from network import services
 from network.certificates import certificate_pdf
 from network.models import Attendance, Event
-from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 NAME = "Đặng Thị Ñoño"
 
 
-def test_certificate_embeds_its_font_and_prints_vietnamese_names(kaltim) -> None:
-    event = services.event_create(
-        actor=None,
+def test_certificate_embeds_its_font_and_prints_vietnamese_names(make_event) -> None:
+    event = make_event(
         kind=Event.Kind.WORKSHOP,
         title="Rapat Forum KIM Sanga-Sanga",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
         venue="Balai Desa",
         starts_at=timezone.now() - timedelta(hours=3),
     )

@@ -15,20 +15,21 @@ from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 WITA = ZoneInfo("Asia/Makassar")
+# The staff form for a new public training in Kecamatan Tenggarong.
+EVENT_FORM = {
+    "kind": "training",
+    "title": "Pelatihan",
+    "region": "64.02.06",
+    "venue": "Aula",
+    "starts_at": "2030-01-10T09:00",
+    "registration": "public",
+    "is_published": "on",
+}
 
 
 @pytest.fixture
-def training(kaltim) -> Event:
-    event = services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
-        title="Pelatihan Literasi Digital",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
-        venue="Aula Kecamatan",
-        online_url="https://meet.example.org/x",
-        starts_at=timezone.now() + timedelta(days=3),
-    )
+def training(make_event) -> Event:
+    event = make_event(online_url="https://meet.example.org/x")
     services.question_add(
         actor=None,
         event=event,
@@ -55,12 +56,10 @@ def _answers(event: Event, right: int) -> dict[int, int]:
     return answers
 
 
-def test_fgd_times_are_wita_and_counts_are_annotated(kaltim) -> None:
-    event = services.event_create(
-        actor=None,
+def test_fgd_times_are_wita_and_counts_are_annotated(make_event) -> None:
+    event = make_event(
         kind=Event.Kind.FGD,
         title="FGD KIM 2022",
-        region=Region.objects.get(kode="64.02.06"),
         organiser_region=Region.objects.get(kode="64"),
         venue="Ballroom Hotel Grand Fatma",
         starts_at=datetime(2022, 7, 12, 9, 0, tzinfo=WITA),
@@ -101,7 +100,7 @@ def test_invited_events_refuse_public_registration(client: Client, training) -> 
     response = client.post(
         f"/acara/{training.pk}/", {"full_name": "A", "phone": "081200000081"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Participant.objects.exists()
 
 
@@ -200,7 +199,8 @@ def test_organiser_checks_in_and_exports_participants(
         )
     assert Attendance.objects.get().method == "organiser"
     response = client.get(f"/staf/acara/{training.pk}/", {"format": "csv"})
-    assert "+6281200000081" in response.content.decode("utf-8-sig")
+    # The phone as text Excel keeps (no 6.28E+12), the mode in words.
+    assert "Budi,0812-0000-0081,,,,Daring," in response.content.decode("utf-8-sig")
     assert AuditEntry.objects.filter(action="export").count() == 1
 
 
@@ -208,18 +208,7 @@ def test_staff_create_event_with_speakers_and_question(
     client: Client, make_user, kaltim
 ) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    response = client.post(
-        "/staf/acara/baru/",
-        {
-            "kind": "training",
-            "title": "Pelatihan",
-            "region": "64.02.06",
-            "venue": "Aula",
-            "starts_at": "2030-01-10T09:00",
-            "registration": "public",
-            "is_published": "on",
-        },
-    )
+    response = client.post("/staf/acara/baru/", EVENT_FORM)
     assert response.status_code == 302, response.content.decode()[:3000]
     event = Event.objects.get()
     assert event.organiser_region_id == "64.02"
@@ -254,23 +243,16 @@ def test_event_capacity_out_of_range_is_a_form_error(
     client: Client, make_user, kaltim
 ) -> None:
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    form = {
-        "kind": "training",
-        "title": "Pelatihan",
-        "region": "64.02.06",
-        "venue": "Aula",
-        "starts_at": "2030-01-10T09:00",
-        "registration": "public",
-        "is_published": "on",
-    }
     for capacity in ("1000000", "99999999999"):
-        response = client.post("/staf/acara/baru/", {**form, "capacity": capacity})
+        response = client.post(
+            "/staf/acara/baru/", {**EVENT_FORM, "capacity": capacity}
+        )
         assert response.status_code == 200
         assert "capacity" in response.content.decode() or "kapasitas" in (
             response.content.decode().lower()
         )
     assert not Event.objects.exists()
-    response = client.post("/staf/acara/baru/", {**form, "capacity": "150"})
+    response = client.post("/staf/acara/baru/", {**EVENT_FORM, "capacity": "150"})
     assert response.status_code == 302 and Event.objects.get().capacity == 150
 
 
@@ -282,7 +264,7 @@ def test_registration_closes_at_the_end_of_the_event(client: Client, training) -
     response = client.post(
         f"/acara/{training.pk}/", {"full_name": "Terlambat", "phone": "081200000081"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused: the offline outbox keeps it
     assert 'id="registration-closed"' in response.content.decode()
     assert not Participant.objects.exists()
     with pytest.raises(ValidationError) as exc:
@@ -444,7 +426,7 @@ def test_online_attendance_from_the_participants_link_during_the_event(
 
 # --- capacity under concurrent registrations -----------------------------------------
 @pytest.mark.django_db(transaction=True)
-def test_capacity_holds_under_parallel_registrations(kaltim) -> None:
+def test_capacity_holds_under_parallel_registrations(make_event) -> None:
     """Twelve people press "Register" at the same moment for the last five
     seats: five get one. Each request runs in its own thread with its own
     database connection, so only row locks keep them apart."""
@@ -457,15 +439,8 @@ def test_capacity_holds_under_parallel_registrations(kaltim) -> None:
             "needs PostgreSQL: SQLite has no row locks and serialises writers "
             "(run with DATABASE_URL=postgres://…)"
         )
-    event = services.event_create(
-        actor=None,
-        kind=Event.Kind.WORKSHOP,
-        title="Lokakarya Kursi Terbatas",
-        region=Region.objects.get(kode="64.02.06"),
-        organiser_region=Region.objects.get(kode="64.02"),
-        venue="Aula",
-        starts_at=timezone.now() + timedelta(days=3),
-        capacity=5,
+    event = make_event(
+        kind=Event.Kind.WORKSHOP, title="Lokakarya Kursi Terbatas", capacity=5
     )
     start = threading.Barrier(12)
     statuses: list[int] = []
@@ -488,5 +463,26 @@ def test_capacity_holds_under_parallel_registrations(kaltim) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [200] * 7 + [302] * 5
+    assert sorted(statuses) == [302] * 5 + [400] * 7
     assert Participant.objects.filter(event=event).count() == 5
+
+
+def test_event_list_exports_show_wita_and_indonesian_kinds(
+    client: Client, training
+) -> None:
+    """The CSV and the XLSX show the same WITA clock time (the CSV showed UTC)."""
+    import io
+    from datetime import UTC, datetime
+
+    from openpyxl import load_workbook
+
+    Event.objects.filter(pk=training.pk).update(
+        starts_at=datetime(2026, 12, 16, 1, 0, tzinfo=UTC)
+    )
+    body = client.get("/acara/", {"format": "csv"}).content.decode("utf-8-sig")
+    row = body.splitlines()[1]
+    assert "2026-12-16 09:00" in row and "+00:00" not in row
+    assert "Pelatihan literasi digital" in row or "training" not in row
+    data = client.get("/acara/", {"format": "xlsx"}).content
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["D2"].value == datetime(2026, 12, 16, 9, 0)  # type: ignore[index]

@@ -66,10 +66,12 @@ def test_bad_rows_are_reported_and_good_rows_imported(make_user) -> None:
     assert Kim.objects.get(name="KIM Bukit Biru").level == "utama"
     entry = AuditEntry.objects.get(object_type="network.import")
     assert entry.changes["rows_with_errors"] == 8
-    # Importing again: existing KIM kept, members are duplicates.
+    # Importing again updates what is there: nothing new, nothing doubled, and
+    # the good rows are no errors ("Anggota ganda" on every row before).
     again = kim_import(actor=admin, data=data)
     assert again.kims_created == 0 and again.members_created == 0
-    assert (2, "telepon") in {(e.line, e.field) for e in again.errors}
+    assert {(e.line, e.field) for e in again.errors} == errors
+    assert (again.kims_updated, again.members_updated) == (0, 0)
     assert Membership.objects.count() == 2
 
 
@@ -162,3 +164,123 @@ def test_damaged_excel_import_shows_a_message_and_stores_nothing(
     assert response.status_code == 200
     assert says in response.content.decode()
     assert not Kim.objects.exists() and not Person.objects.exists()
+
+
+def _sheet_rows(data: bytes) -> list[list[str]]:
+    """The cells of a CSV or XLSX export, as text (what a person edits)."""
+    from network.importing import _cell
+
+    if data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        return [[_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    import csv
+
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def _sheet_bytes(rows: list[list[str]], fmt: str) -> bytes:
+    """``rows`` saved again the way a spreadsheet program would."""
+    from core.exports import csv_text, xlsx_bytes
+
+    if fmt == "xlsx":
+        return xlsx_bytes(rows[0], rows[1:])
+    return csv_text(rows[0], rows[1:], bom=True).encode()
+
+
+def _network(admin) -> None:
+    kim_import(
+        actor=admin,
+        data=_csv(
+            "64.02.06.1001,KIM Jahab,aktif,madya,140/1/2021,15/03/2021,Siti,ketua,081200000001,siti@contoh.id,2021-01-01,ya",  # noqa: E501
+            "64.02.06.1001,KIM Jahab,,,,,Budi,anggota,081200000002,,,tidak",
+            "64.02.06.1001,KIM Jahab,,,,,Tanpa Telepon,anggota,,,,",
+            "64.02.06.1002,KIM Loa Ipuh,vakum,,,,Gita,ketua,+6281200000003,,,",
+            "64.02.06.1003,KIM Bukit Biru,,utama,,,,,,,,",
+        ),
+    )
+    Kim.objects.filter(name="KIM Jahab").update(
+        email="jahab@contoh.id", phone="+6281299990000"
+    )
+
+
+def _reimported(client: Client, make_user, url: str, fmt: str):  # type: ignore[no-untyped-def]
+    """A regency admin with a few KIMs downloads ``url`` and imports it as it
+    is: accepted, nothing created or changed. Returns the admin and the rows.
+    (Before: the KIM list failed on every row with "Isi nama anggota", the KIM's
+    email read as a member's; the member list was "Anggota ganda" on every row.)
+    """
+    admin = make_user(Role.REGENCY_ADMIN, "64.02")
+    _network(admin)
+    client.force_login(admin)
+    exported = client.get(url, {"format": fmt}).content
+    counts = (Kim.objects.count(), Person.objects.count(), Membership.objects.count())
+    same = kim_import(actor=admin, data=exported)
+    assert same.errors == []
+    assert not (same.kims_created or same.kims_updated or same.people_created)
+    assert not (same.members_created or same.members_updated)
+    assert counts == (
+        Kim.objects.count(),
+        Person.objects.count(),
+        Membership.objects.count(),
+    )
+    return admin, _sheet_rows(exported)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_kim_list_export_reimports_and_updates(
+    client: Client, make_user, fmt: str
+) -> None:
+    admin, rows = _reimported(client, make_user, "/staf/kim/", fmt)
+    header = rows[0]
+    jahab = next(r for r in rows if r[header.index("nama_kim")] == "KIM Jahab")
+    kims, members = Kim.objects.count(), Membership.objects.count()
+    assert jahab[header.index("status_kim")] == "aktif"
+    assert jahab[header.index("telepon_kim")] == "0812-9999-0000"
+    # A changed cell is an update of that KIM, also a new name (matched by id).
+    jahab[header.index("status_kim")] = "vakum"
+    jahab[header.index("email_kim")] = "baru@contoh.id"
+    jahab[header.index("nama_kim")] = "KIM Jahab Baru"
+    changed = kim_import(actor=admin, data=_sheet_bytes(rows, fmt))
+    assert changed.errors == [] and changed.kims_updated == 1
+    assert (Kim.objects.count(), Membership.objects.count()) == (kims, members)
+    kim = Kim.objects.get(pk=int(jahab[header.index("id")]))
+    assert (kim.name, kim.status, kim.email, kim.phone) == (
+        "KIM Jahab Baru",
+        Kim.Status.DORMANT,
+        "baru@contoh.id",
+        "+6281299990000",
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_member_export_reimports_and_updates(
+    client: Client, make_user, fmt: str
+) -> None:
+    admin, rows = _reimported(client, make_user, "/staf/kim/anggota-ekspor/", fmt)
+    people, members = Person.objects.count(), Membership.objects.count()
+    header = rows[0]
+    col = header.index
+    budi = next(r for r in rows if r[col("nama_anggota")] == "Budi")
+    assert budi[col("telepon")] == "0812-0000-0002"  # text, no 6.28E+12, no '
+    # The chair hands over to Budi; Budi's name is corrected; the phone-less
+    # member leaves.
+    siti = next(r for r in rows if r[col("nama_anggota")] == "Siti")
+    siti[col("peran")] = "anggota"
+    budi[col("peran")] = "ketua"
+    budi[col("nama_anggota")] = "Budi Santoso"
+    other = next(r for r in rows if r[col("nama_anggota")] == "Tanpa Telepon")
+    other[col("tanggal_keluar")] = "2024-05-01"
+    changed = kim_import(actor=admin, data=_sheet_bytes(rows, fmt))
+    assert changed.errors == [] and changed.members_updated == 3
+    assert (Person.objects.count(), Membership.objects.count()) == (people, members)
+    chair = Membership.objects.get(kim__name="KIM Jahab", role="ketua")
+    assert chair.person.full_name == "Budi Santoso"
+    assert chair.person.phone == "+6281200000002"
+    left = Membership.objects.get(person__full_name="Tanpa Telepon")
+    assert str(left.left_on) == "2024-05-01"
+    # Exported again (now with a former member) and imported: still no errors.
+    again = client.get("/staf/kim/anggota-ekspor/", {"format": fmt}).content
+    assert kim_import(actor=admin, data=again).errors == []
+    assert Membership.objects.count() == members

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
-from core.forms import add_validation_errors
+from core.idempotency import idempotent
+from core.viewtools import form_status, form_write, or_404
 from network import selectors, services
 from network.forms import (
     ActivityForm,
@@ -31,6 +31,7 @@ from network.views.kims import _managed_kim
 
 
 @login_required
+@idempotent
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
     kim = _managed_kim(actor, pk)
@@ -38,19 +39,19 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["links"] = data.get("links", "").split()
-        try:
-            services.activity_create(actor=actor, kim=kim, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Activity reported. Staff will review it."))
+        if form_write(
+            request,
+            form,
+            lambda: services.activity_create(actor=actor, kim=kim, **data),
+            _("Activity reported. Staff will review it."),
+            refused=True,
+        ):
             return redirect("network:kim_manage", pk=kim.pk)
     return render(
         request,
         "network/activity_form.html",
         {"form": form, "kim": kim, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
+        status=form_status(form),
     )
 
 
@@ -82,12 +83,12 @@ def activity_review_list(request: HttpRequest) -> HttpResponse:
                     a.pk,
                     a.kim.name,
                     a.kim.region_id,
-                    a.kind,
+                    a.get_kind_display(),
                     a.title,
                     a.date,
                     a.place,
                     a.participants,
-                    a.status,
+                    a.get_status_display(),
                 ]
                 for a in activities
             ),
@@ -110,9 +111,10 @@ def activity_review_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def activity_review(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
-    activity = selectors.activity_list_for_actor(actor=actor).filter(pk=pk).first()
-    if activity is None:
-        raise Http404(_("Activity not found."))
+    activity = or_404(
+        selectors.activity_list_for_actor(actor=actor).filter(pk=pk).first(),
+        _("Activity not found."),
+    )
     form = ReviewForm(request.POST)
     if form.is_valid():
         services.activity_review(

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,9 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
+from accounts.phones import phone_text
 from accounts.services import audit_record
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
+from core.links import site_url
+from core.viewtools import form_status, form_write, or_404
 from network import calendar, selectors, services, venue_code
 from network.forms import (
     EventForm,
@@ -65,7 +69,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 [
                     e.pk,
                     e.title,
-                    e.kind,
+                    e.get_kind_display(),
                     e.starts_at,
                     e.venue,
                     e.region_id,
@@ -84,6 +88,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@idempotent
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = selectors.event_get(pk=pk)
     user = request.user
@@ -93,24 +98,19 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("Event not found."))
         event = draft
     form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            participant = services.participant_register(
-                actor=None, event=event, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _(
-                    "You are registered. Keep this page: it has your QR code for "
-                    "check-in and, for trainings, your tests and certificate."
-                ),
-            )
-            return redirect(participant.get_absolute_url())
+    if participant := form_write(
+        request,
+        form,
+        lambda: services.participant_register(
+            actor=None, event=event, **form.cleaned_data
+        ),
+        _(
+            "You are registered. Keep this page: it has your QR code for "
+            "check-in and, for trainings, your tests and certificate."
+        ),
+        refused=True,
+    ):
+        return redirect(participant.get_absolute_url())
     return render(
         request,
         "network/event_detail.html",
@@ -129,17 +129,14 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if event.is_published
             else None,
         },
+        status=form_status(form),
     )
 
 
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     """The event for a calendar app (iCalendar, RFC 5545); published events only."""
-    event = selectors.event_get(pk=pk)
-    if event is None:
-        raise Http404(_("Event not found."))
-    body = calendar.event_ics(
-        event, url=request.build_absolute_uri(event.get_absolute_url())
-    )
+    event = or_404(selectors.event_get(pk=pk), _("Event not found."))
+    body = calendar.event_ics(event, url=site_url(event.get_absolute_url()))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="acara-{event.pk}.ics"'
     return response
@@ -147,9 +144,7 @@ def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def staff_event_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "view", "network.event"):
-        raise PermissionDenied
+    actor = permitted_user(request, "view", "network.event")
     events = selectors.event_list_for_actor(
         actor=actor, q=request.GET.get("q", "")[:100]
     )
@@ -163,33 +158,29 @@ def staff_event_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "create", "network.event"):
-        raise PermissionDenied
+    actor = permitted_user(request, "create", "network.event")
     form = EventForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=actor,
-                organiser_region=actor.region
-                or Region.objects.get(kode=settings.HOME_REGION),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect("network:event_manage", pk=event.pk)
+    if event := form_write(
+        request,
+        form,
+        lambda: services.event_create(
+            actor=actor,
+            organiser_region=actor.region
+            or Region.objects.get(kode=settings.HOME_REGION),
+            **form.cleaned_data,
+        ),
+        _("Event saved."),
+        refused=True,
+    ):
+        return redirect("network:event_manage", pk=event.pk)
     return render(request, "network/event_form.html", {"form": form, "event": None})
 
 
 def _managed_event(actor: User, pk: int) -> Event:
-    event = selectors.event_list_for_actor(actor=actor).filter(pk=pk).first()
-    if event is None:
-        raise Http404(_("Event not found."))
-    return event
+    return or_404(
+        selectors.event_list_for_actor(actor=actor).filter(pk=pk).first(),
+        _("Event not found."),
+    )
 
 
 @login_required
@@ -206,14 +197,13 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         event.invited_regions.values_list("kode", flat=True)
     )
     form = EventForm(request.POST or None, actor=actor, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=actor, event=event, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Event saved."))
-            return redirect("network:event_manage", pk=event.pk)
+    if form_write(
+        request,
+        form,
+        lambda: services.event_update(actor=actor, event=event, **form.cleaned_data),
+        _("Event saved."),
+    ):
+        return redirect("network:event_manage", pk=event.pk)
     return render(request, "network/event_form.html", {"form": form, "event": event})
 
 
@@ -229,11 +219,11 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [
             [
                 p.person.full_name,
-                p.person.phone or "",
+                phone_text(p.person.phone),
                 p.person.email,
                 p.origin,
                 p.kim.name if p.kim else "",
-                p.attendance.mode if hasattr(p, "attendance") else "",
+                p.attendance.get_mode_display() if hasattr(p, "attendance") else "",
                 next((a.score for a in p.attempts.all() if a.phase == "pre"), None),
                 next((a.score for a in p.attempts.all() if a.phase == "post"), None),
             ]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can
-from core.forms import add_validation_errors
+from accounts.permissions import can, permitted_user
+from core.viewtools import form_write, or_404
 from network import selectors, services
 from network.forms import (
     BoardMemberForm,
@@ -31,9 +29,7 @@ def forum_list(request: HttpRequest) -> HttpResponse:
 
 
 def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    forum = selectors.forum_get(pk=pk)
-    if forum is None:
-        raise Http404(_("Forum not found."))
+    forum = or_404(selectors.forum_get(pk=pk), _("Forum not found."))
     return render(
         request,
         "network/forum_detail.html",
@@ -56,20 +52,16 @@ def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def forum_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "create", "network.forum"):
-        raise PermissionDenied
+    actor = permitted_user(request, "create", "network.forum")
     form = ForumForm(request.POST or None, actor=actor, creating=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            forum = services.forum_create(actor=actor, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Forum saved."))
-            return redirect(forum.get_absolute_url())
+    if forum := form_write(
+        request,
+        form,
+        lambda: services.forum_create(actor=actor, **form.cleaned_data),
+        _("Forum saved."),
+        refused=True,
+    ):
+        return redirect(forum.get_absolute_url())
     return render(request, "network/forum_form.html", {"form": form, "forum": None})
 
 
@@ -91,27 +83,28 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
     board_form = BoardMemberForm(request.POST or None, prefix="b")
     if request.method == "POST":
         if "b-full_name" in request.POST:
-            if board_form.is_valid():
-                try:
-                    services.board_member_add(
-                        actor=actor,
-                        forum=forum,
-                        order=forum.board.count(),
-                        **board_form.cleaned_data,
-                    )
-                except ValidationError as exc:
-                    add_validation_errors(board_form, exc)
-                else:
-                    messages.success(request, _("Board member added."))
-                    return redirect("network:forum_edit", pk=forum.pk)
+            if board_form.is_valid() and form_write(
+                request,
+                board_form,
+                lambda: services.board_member_add(
+                    actor=actor,
+                    forum=forum,
+                    order=forum.board.count(),
+                    **board_form.cleaned_data,
+                ),
+                _("Board member added."),
+            ):
+                return redirect("network:forum_edit", pk=forum.pk)
             form = ForumForm(actor=actor, initial=initial)
         elif form.is_valid():
-            try:
-                services.forum_update(actor=actor, forum=forum, **form.cleaned_data)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Forum saved."))
+            if form_write(
+                request,
+                form,
+                lambda: services.forum_update(
+                    actor=actor, forum=forum, **form.cleaned_data
+                ),
+                _("Forum saved."),
+            ):
                 return redirect(forum.get_absolute_url())
             board_form = BoardMemberForm(prefix="b")
         else:

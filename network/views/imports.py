@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import can
+from accounts.permissions import permitted_user
 from network.forms import (
     ImportForm,
 )
@@ -21,14 +20,11 @@ from network.importing import (
     template_rows,
 )
 from network.uploads import MAX_UPLOAD_BYTES
-from network.views._common import _user
 
 
 @login_required
 def kim_import_view(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "import", "network.kim"):
-        raise PermissionDenied
+    actor = permitted_user(request, "import", "network.kim")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():

@@ -4,9 +4,8 @@ lists, forms, member pages and exports."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -15,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, Role, User
-from accounts.permissions import can
+from accounts.permissions import can, permitted_user
 from accounts.services import audit_record
-from core.forms import add_validation_errors
+from core.viewtools import form_write, or_404
 from network import selectors, services
 from network.forms import (
     DirectoryFilterForm,
@@ -79,9 +78,7 @@ def kim_map_data(request: HttpRequest) -> JsonResponse:
 def kim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A KIM's public page. Members are listed only for staff in scope and the
     KIM's coordinator; the public sees the chair's contact if they agreed."""
-    kim = selectors.kim_get(pk=pk)
-    if kim is None:
-        raise Http404(_("KIM not found."))
+    kim = or_404(selectors.kim_get(pk=pk), _("KIM not found."))
     user = request.user
     can_manage = user.is_authenticated and can(
         user,
@@ -200,29 +197,23 @@ def _member_export(
 
 @login_required
 def kim_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
-    if not can(actor, "create", "network.kim"):
-        raise PermissionDenied
+    actor = permitted_user(request, "create", "network.kim")
     form = KimForm(request.POST or None, request.FILES or None, actor=actor)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            kim = services.kim_create(actor=actor, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("KIM registered."))
+        if kim := form_write(
+            request,
+            form,
+            lambda: services.kim_create(actor=actor, **data),
+            _("KIM registered."),
+            refused=True,
+        ):
             return redirect("network:kim_manage", pk=kim.pk)
     return render(request, "network/kim_form.html", {"form": form, "kim": None})
 
 
 def _managed_kim(actor: User, pk: int) -> Kim:
-    kim = selectors.kim_get_for_actor(actor=actor, pk=pk)
-    if kim is None:
-        raise Http404(_("KIM not found."))
-    return kim
+    return or_404(selectors.kim_get_for_actor(actor=actor, pk=pk), _("KIM not found."))
 
 
 @login_required
@@ -248,14 +239,13 @@ def kim_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = dict(form.cleaned_data)
         if not data.get("decree_file"):
             data.pop("decree_file", None)
-        try:
-            services.kim_update(actor=actor, kim=kim, **data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
+        if form_write(
+            request,
+            form,
+            lambda: services.kim_update(actor=actor, kim=kim, **data),
+            _("Changes saved."),
+            refused=True,
+        ):
             return redirect("network:kim_manage", pk=kim.pk)
     return render(request, "network/kim_form.html", {"form": form, "kim": kim})
 
@@ -276,16 +266,14 @@ def kim_manage(request: HttpRequest, pk: int) -> HttpResponse:
             kim.region_id,
         )
     form = MemberForm(request.POST or None, prefix="m")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(actor=actor, kim=kim, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("network:kim_manage", pk=kim.pk)
+    if form_write(
+        request,
+        form,
+        lambda: services.member_add(actor=actor, kim=kim, **form.cleaned_data),
+        _("Member added."),
+        refused=True,
+    ):
+        return redirect("network:kim_manage", pk=kim.pk)
     return render(
         request,
         "network/kim_manage.html",
@@ -326,18 +314,16 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "public_contact": person.public_contact,
     }
     form = MemberForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_update(
-                actor=actor, membership=membership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("network:kim_manage", pk=membership.kim_id)
+    if form_write(
+        request,
+        form,
+        lambda: services.member_update(
+            actor=actor, membership=membership, **form.cleaned_data
+        ),
+        _("Changes saved."),
+        refused=True,
+    ):
+        return redirect("network:kim_manage", pk=membership.kim_id)
     return render(
         request, "network/member_form.html", {"form": form, "membership": membership}
     )

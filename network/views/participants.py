@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import add_validation_errors
+from core.idempotency import idempotent
+from core.viewtools import form_status, form_write, or_404
 from network import selectors, services, venue_code
 from network.certificates import certificate_pdf
 from network.forms import (
@@ -29,12 +31,12 @@ from network.views._common import _absolute
 
 
 def _participant(token: str) -> Participant:
-    participant = selectors.participant_by_token(token=token)
-    if participant is None:
-        raise Http404(_("This link is not valid."))
-    return participant
+    return or_404(
+        selectors.participant_by_token(token=token), _("This link is not valid.")
+    )
 
 
+@idempotent
 def participant_home(request: HttpRequest, token: str) -> HttpResponse:
     """The participant's own page (their ticket): the QR code the organiser
     scans, the box for the code shown at the venue, the online-session link,
@@ -42,16 +44,15 @@ def participant_home(request: HttpRequest, token: str) -> HttpResponse:
     participant = _participant(token)
     event = participant.event
     code_form = VenueCodeForm(request.POST or None)
-    if request.method == "POST" and code_form.is_valid():
-        try:
-            services.attendance_by_venue_code(
-                participant=participant, code=code_form.cleaned_data["code"]
-            )
-        except ValidationError as exc:
-            add_validation_errors(code_form, exc)
-        else:
-            messages.success(request, _("Attendance recorded. Welcome!"))
-            return redirect(participant.get_absolute_url())
+    if form_write(
+        request,
+        code_form,
+        lambda: services.attendance_by_venue_code(
+            participant=participant, code=code_form.cleaned_data["code"]
+        ),
+        _("Attendance recorded. Welcome!"),
+    ):
+        return redirect(participant.get_absolute_url())
     attempts = {a.phase: a for a in participant.attempts.all()}
     attendance = Attendance.objects.filter(participant=participant).first()
     eligible, reason = services.certificate_eligible(participant)
@@ -80,9 +81,11 @@ def participant_home(request: HttpRequest, token: str) -> HttpResponse:
             "reason": reason,
             "has_questions": event.is_training and event.questions.exists(),
         },
+        status=form_status(code_form),
     )
 
 
+@idempotent
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The URL in a participant's QR code, scanned by the organiser at the
     venue: the organiser confirms (POST) and the attendance is recorded. Anyone
@@ -133,29 +136,35 @@ def online_join(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(event.online_url)
 
 
+@idempotent
 def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The venue code's QR (shown on the organiser's screen, changing every few
     minutes): participants check in by name and phone number (registered ones
     are recognised by phone)."""
-    event = selectors.event_get(pk=pk, published_only=False)
-    if event is None:
-        raise Http404(_("This link is not valid."))
+    event = or_404(
+        selectors.event_get(pk=pk, published_only=False),
+        _("This link is not valid."),
+    )
     if not venue_code.code_valid(event.checkin_token, event.pk, code, timezone.now()):
         return render(
             request, "network/event_checkin.html", {"event": event}, status=410
         )
     form = CheckinForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance = services.event_checkin_by_event_code(
-                event=event, code=code, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(request, _("Attendance recorded. Welcome!"))
-            return redirect(attendance.participant.get_absolute_url())
-    return render(request, "network/event_checkin.html", {"event": event, "form": form})
+    if attendance := form_write(
+        request,
+        form,
+        lambda: services.event_checkin_by_event_code(
+            event=event, code=code, **form.cleaned_data
+        ),
+        _("Attendance recorded. Welcome!"),
+    ):
+        return redirect(attendance.participant.get_absolute_url())
+    return render(
+        request,
+        "network/event_checkin.html",
+        {"event": event, "form": form},
+        status=form_status(form),
+    )
 
 
 def participant_qr(request: HttpRequest, token: str) -> HttpResponse:

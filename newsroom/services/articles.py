@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry
 from accounts.permissions import require
 from accounts.services import audit_record
+from core.links import site_url
 from newsroom import cache, content, notices
 from newsroom.models import (
     Article,
@@ -456,7 +457,7 @@ def article_publish(
         sender = actor or UserModel.objects.filter(pk=plan.get("by")).first()
         dissemination_create(
             actor=sender,
-            item_url=settings.SITE_URL + article.get_absolute_url(),
+            item_url=site_url(article.get_absolute_url()),
             title=article.title,
             summary=article.lead,
             item_ref=article.item_ref,

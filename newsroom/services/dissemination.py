@@ -24,6 +24,7 @@ from accounts.services import audit_record
 from channels import services as outbox
 from channels.models import OutboxMessage
 from channels.routes import StatusChange
+from core.links import site_url
 from network import selectors as network
 from newsroom import channels, content
 from newsroom.models import (
@@ -377,7 +378,7 @@ def outbox_key(dissemination_id: int, key: str) -> str:
 def _contents(dissemination: Dissemination) -> dict[str, channels.Content]:
     """The message of each channel (one short link per channel)."""
     links = {
-        link.channel: settings.SITE_URL + link.get_absolute_url()
+        link.channel: site_url(link.get_absolute_url())
         for link in ShortLink.objects.filter(dissemination=dissemination)
     }
     return {

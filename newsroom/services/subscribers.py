@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from channels import services as outbox
 from channels.addresses import InvalidAddress
+from core.links import site_url
 from newsroom.models import (
     Channel,
     Kind,
@@ -118,8 +119,8 @@ def opt_out_token(key: str) -> str:
 def opt_out_url(key: str) -> str:
     from django.urls import reverse
 
-    return settings.SITE_URL + reverse(
-        "newsroom:unsubscribe", kwargs={"token": opt_out_token(key)}
+    return site_url(
+        reverse("newsroom:unsubscribe", kwargs={"token": opt_out_token(key)})
     )
 
 

@@ -14,20 +14,10 @@ from newsroom.tests.conftest import photo
 from regions.models import Region
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "rahasia-Kaltim-2026"
-
-
-def _sign_in(page, live_server, email: str) -> None:  # type: ignore[no-untyped-def]
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
 
 
 def test_story_from_draft_to_subscribers(
-    page, live_server, make_user, channel_settings, settings, tmp_path
+    page, live_server, sign_in, make_user, channel_settings, settings, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     from network.models import Kim, Membership, Person
 
@@ -52,7 +42,7 @@ def test_story_from_draft_to_subscribers(
     services.subscriber_create(channel="sms", phone="+6281200000032", region=tenggarong)
 
     # The member writes the story and adds a photo.
-    _sign_in(page, live_server, "nur@example.org")
+    sign_in("nur@example.org")
     page.goto(live_server.url + "/kabar/staf/tulis/")
     page.select_option("select[name=author]", f"kim:{kim.pk}")
     page.select_option("select[name=kind]", "umkm")
@@ -76,14 +66,14 @@ def test_story_from_draft_to_subscribers(
     page.wait_for_selector("text=Diajukan untuk ditinjau")
 
     # The editor asks for a change.
-    _sign_in(page, live_server, "redaksi@example.org")
+    sign_in("redaksi@example.org")
     page.goto(live_server.url + f"/kabar/staf/{article.pk}/")
     page.fill("#id_note", "Sebutkan harga per botol.")
     page.click("button[value=request_changes]")
     page.wait_for_selector("text=Perlu perbaikan")
 
     # The member changes it and submits again.
-    _sign_in(page, live_server, "nur@example.org")
+    sign_in("nur@example.org")
     page.goto(live_server.url + f"/kabar/staf/{article.pk}/")
     assert "Sebutkan harga per botol." in page.inner_text("main")
     page.fill(
@@ -95,7 +85,7 @@ def test_story_from_draft_to_subscribers(
     page.wait_for_selector("text=Diajukan untuk ditinjau")
 
     # The editor approves and schedules it, to be sent to the subscribers.
-    _sign_in(page, live_server, "redaksi@example.org")
+    sign_in("redaksi@example.org")
     page.goto(live_server.url + f"/kabar/staf/{article.pk}/")
     page.click("button[value=approve]")
     page.wait_for_selector("text=Status: Disetujui.")
@@ -137,7 +127,7 @@ def test_story_from_draft_to_subscribers(
     page.wait_for_selector("h1:has-text('Madu Kelulut Loa Ipuh')")
 
     # Reach figures.
-    _sign_in(page, live_server, "redaksi@example.org")
+    sign_in("redaksi@example.org")
     page.goto(live_server.url + "/kabar/staf/jangkauan/?wilayah=64.02")
     assert page.inner_text("#reach-deliveries") == "4"
     assert page.inner_text("#reach-clicks") == "1"

@@ -358,12 +358,18 @@ def test_forum_boards_and_permissions(
         _send(editor, published, channels=channel_settings_off)
 
 
-def test_status_callbacks_on_the_channel_webhooks_update_deliveries_and_reach(
-    channel_settings, published, editor, client, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def sent(channel_settings, published, editor, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """The published article sent to the subscribers, its send tasks run."""
     _subscribers()
     with django_capture_on_commit_callbacks(execute=True):
-        dissemination = _send(editor, published)
+        return _send(editor, published)
+
+
+def test_status_callbacks_on_the_channel_webhooks_update_deliveries_and_reach(
+    sent, client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    dissemination = sent
     wa = Delivery.objects.get(dissemination=dissemination, channel="whatsapp")
     sms = Delivery.objects.get(dissemination=dissemination, channel="sms")
 
@@ -500,12 +506,9 @@ def test_callbacks_with_non_ascii_secrets_are_refused(channel_settings, client) 
 
 
 def test_authenticated_callbacks_of_the_wrong_shape_change_nothing(
-    channel_settings, published, editor, client, django_capture_on_commit_callbacks
+    sent, client
 ) -> None:  # type: ignore[no-untyped-def]
-    _subscribers()
-    with django_capture_on_commit_callbacks(execute=True):
-        dissemination = _send(editor, published)
-    wa = Delivery.objects.get(dissemination=dissemination, channel="whatsapp")
+    wa = Delivery.objects.get(dissemination=sent, channel="whatsapp")
     before = wa.status
     for payload in [
         [],

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -18,9 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.permissions import can, in_scope
+from accounts.permissions import can, in_scope, permitted_user
 from accounts.services import audit_record
-from core.forms import add_validation_errors
+from core.links import site_url
+from core.viewtools import form_write, or_404
 from network import selectors as network
 from newsroom import reports, selectors, services
 from newsroom.forms import (
@@ -46,10 +45,12 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
     channel_field.choices = _channel_choices()  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            dissemination = services.dissemination_create(
+        if dissemination := form_write(
+            request,
+            form,
+            lambda: services.dissemination_create(
                 actor=user,
-                item_url=settings.SITE_URL + article.get_absolute_url(),
+                item_url=site_url(article.get_absolute_url()),
                 title=article.title,
                 summary=article.lead,
                 item_ref=article.item_ref,
@@ -63,13 +64,10 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
                 channels=data["channels"],
                 urgent=data["urgent"],
                 article=article,
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            messages.success(request, _("Sending has started."))
+            ),
+            _("Sending has started."),
+            refused=True,
+        ):
             return redirect("newsroom:dissemination", pk=dissemination.pk)
     return render(
         request, "newsroom/disseminate.html", {"form": form, "article": article}
@@ -79,9 +77,9 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dissemination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    dissemination = selectors.disseminations_for_actor(actor=user).filter(pk=pk).first()
-    if dissemination is None:
-        raise Http404
+    dissemination = or_404(
+        selectors.disseminations_for_actor(actor=user).filter(pk=pk).first()
+    )
     counts = selectors.delivery_counts(dissemination=dissemination)
     statuses = ["queued", "sent", "delivered", "read", "failed", "held"]
     rows = [(c, [row.get(s, 0) for s in statuses]) for c, row in counts.items()]
@@ -112,9 +110,7 @@ def _reach_region(user: User, code: str) -> Region:
 
 @login_required
 def reach(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not can(user, "view", "newsroom.reach"):
-        raise PermissionDenied
+    user = permitted_user(request, "view", "newsroom.reach")
     default = user.region_id or PROVINCE
     region = _reach_region(user, request.GET.get("wilayah", default) or default)
     kim_id = request.GET.get("kim")

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from core.forms import add_validation_errors
+from core.viewtools import form_write, or_404
 from network import selectors as network
 from newsroom import cache, selectors, services
 from newsroom.forms import (
@@ -251,9 +252,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @ratelimit(key="ip", rate=settings.NEWSROOM_COMMENT_RATE, method="POST", block=True)
 def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
-    article = selectors.article_get_public(slug=slug)
-    if article is None:
-        raise Http404(_("This article does not exist or is not published."))
+    article = or_404(
+        selectors.article_get_public(slug=slug),
+        _("This article does not exist or is not published."),
+    )
     form = CommentForm(request.POST)
     ok = False
     if form.is_valid():
@@ -301,9 +303,9 @@ def count(request: HttpRequest) -> HttpResponse:
 
 
 def short_link(request: HttpRequest, code: str) -> HttpResponse:
-    target = services.short_link_follow(code=code[:12])
-    if target is None:
-        raise Http404(_("This link does not exist."))
+    target = or_404(
+        services.short_link_follow(code=code[:12]), _("This link does not exist.")
+    )
     return HttpResponseRedirect(target)
 
 
@@ -314,23 +316,20 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.subscriber_create(
+        if form_write(
+            request,
+            form,
+            lambda: services.subscriber_create(
                 channel=data["channel"],
                 region=data["region"],
                 name=data["name"],
                 email=data["email"] or "",
                 phone=data["phone"] or "",
                 topics=data["topics"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Thank you! You will receive the news of %(region)s.")
-                % {"region": data["region"].name},
-            )
+            ),
+            _("Thank you! You will receive the news of %(region)s.")
+            % {"region": data["region"].name},
+        ):
             return redirect("newsroom:subscribe")
     return render(request, "newsroom/subscribe.html", {"form": form})
 

@@ -3,6 +3,7 @@ comment moderation."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from accounts.permissions import can
-from core.forms import add_validation_errors
+from accounts.permissions import can, permitted_user
+from core.viewtools import form_write, or_404
 from network import selectors as network
 from newsroom import selectors, services
 from newsroom.forms import (
@@ -48,13 +49,9 @@ def _author_choices(user: User) -> list[tuple[str, str]]:
 def _author(value: str) -> dict[str, Any]:
     kind, _sep, ref = value.partition(":")
     if kind == "kim":
-        kim = network.kim_get(pk=int(ref))
-        if kim is None:
-            raise Http404
+        kim = or_404(network.kim_get(pk=int(ref)))
         return {"kim": kim}
-    region = region_get(kode=ref)
-    if region is None:
-        raise Http404
+    region = or_404(region_get(kode=ref))
     return {"office": region}
 
 
@@ -82,6 +79,16 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _article_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The article form's cleaned data, as article_create and article_update
+    take it (the author is chosen once, on creation)."""
+    fields = ("kind", "title", "lead", "body", "regions", "tags", "source_links")
+    return {
+        **{name: data[name] for name in fields},
+        "factcheck_url": data["factcheck_url"] or "",
+    }
+
+
 @login_required
 def article_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -89,36 +96,26 @@ def article_new(request: HttpRequest) -> HttpResponse:
     if not choices:
         raise PermissionDenied
     form = ArticleForm(request.POST or None, author_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            article = services.article_create(
-                actor=user,
-                kind=data["kind"],
-                title=data["title"],
-                lead=data["lead"],
-                body=data["body"],
-                regions=data["regions"],
-                tags=data["tags"],
-                source_links=data["source_links"],
-                factcheck_url=data["factcheck_url"] or "",
-                **_author(data["author"]),
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied:
-            form.add_error("author", _("You may not write for this author."))
-        else:
-            messages.success(request, _("Draft saved. Add photos, then submit it."))
-            return redirect("newsroom:staff_article", pk=article.pk)
+    if article := form_write(
+        request,
+        form,
+        lambda: services.article_create(
+            actor=user,
+            **_article_fields(form.cleaned_data),
+            **_author(form.cleaned_data["author"]),
+        ),
+        _("Draft saved. Add photos, then submit it."),
+        refused=_("You may not write for this author."),
+        refused_field="author",
+    ):
+        return redirect("newsroom:staff_article", pk=article.pk)
     return render(request, "newsroom/staff_form.html", {"form": form, "article": None})
 
 
 def _article_or_404(user: User, pk: int) -> Article:
-    article = selectors.article_get_for_actor(actor=user, pk=pk)
-    if article is None:
-        raise Http404(_("Article not found."))
-    return article
+    return or_404(
+        selectors.article_get_for_actor(actor=user, pk=pk), _("Article not found.")
+    )
 
 
 @login_required
@@ -150,26 +147,15 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.article_update(
-                    actor=user,
-                    article=article,
-                    kind=data["kind"],
-                    title=data["title"],
-                    lead=data["lead"],
-                    body=data["body"],
-                    regions=data["regions"],
-                    tags=data["tags"],
-                    source_links=data["source_links"],
-                    factcheck_url=data["factcheck_url"] or "",
-                )
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect("newsroom:staff_article", pk=article.pk)
+        if form_write(
+            request,
+            form,
+            lambda: services.article_update(
+                actor=user, article=article, **_article_fields(form.cleaned_data)
+            ),
+            _("Changes saved."),
+        ):
+            return redirect("newsroom:staff_article", pk=article.pk)
     return render(
         request,
         "newsroom/staff_form.html",
@@ -216,35 +202,27 @@ def article_action(request: HttpRequest, pk: int) -> HttpResponse:
             "subscribers": True,
             "kim_members": False,
         }
+    # The steps that take only a note; scheduling and publishing also say whom to
+    # send the article to.
+    steps: dict[str, Callable[..., object]] = {
+        "submit": services.article_submit,
+        "request_changes": services.article_request_changes,
+        "approve": services.article_approve,
+        "unpublish": services.article_unpublish,
+    }
+    sending = {"send_to": send_to, "send_channels": data["send_channels"]}
     try:
-        if action == "submit":
-            services.article_submit(actor=user, article=article, note=note)
-        elif action == "request_changes":
-            services.article_request_changes(actor=user, article=article, note=note)
-        elif action == "approve":
-            services.article_approve(actor=user, article=article, note=note)
+        if action in steps:
+            steps[action](actor=user, article=article, note=note)
         elif action == "schedule":
             when = data["publish_at"]
             if when is None:
                 raise ValidationError({"publish_at": _("Choose when to publish.")})
             services.article_schedule(
-                actor=user,
-                article=article,
-                publish_at=when,
-                note=note,
-                send_to=send_to,
-                send_channels=data["send_channels"],
+                actor=user, article=article, note=note, publish_at=when, **sending
             )
         elif action == "publish":
-            services.article_publish(
-                actor=user,
-                article=article,
-                note=note,
-                send_to=send_to,
-                send_channels=data["send_channels"],
-            )
-        elif action == "unpublish":
-            services.article_unpublish(actor=user, article=article, note=note)
+            services.article_publish(actor=user, article=article, note=note, **sending)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -289,9 +267,7 @@ def image_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def image_delete(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
     user = _user(request)
     article = _article_or_404(user, pk)
-    image = article.images.filter(pk=image_pk).first()
-    if image is None:
-        raise Http404
+    image = or_404(article.images.filter(pk=image_pk).first())
     services.article_image_delete(actor=user, image=image)
     return redirect("newsroom:staff_article", pk=pk)
 
@@ -321,9 +297,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def moderation(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    if not can(user, "moderate", "newsroom.comment"):
-        raise PermissionDenied
+    user = permitted_user(request, "moderate", "newsroom.comment")
     if request.method == "POST":
         comment = (
             selectors.comments_for_moderation(actor=user, status="")

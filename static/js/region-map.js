@@ -1,5 +1,6 @@
 // Draws a region and its children on a Leaflet map. The boundaries come from our
-// own server, so the map is useful even when the background tiles cannot load.
+// own server, simplified for the map's zoom, so the map is useful even without
+// background tiles; those are optional (a checkbox, remembered on this phone).
 (function () {
   var el = document.getElementById("map");
   if (!el) return;
@@ -9,18 +10,36 @@
     return;
   }
   var map = L.map(el, { zoomSnap: 0.5 });
-  if (el.dataset.tiles) {
-    var tiles = L.tileLayer(el.dataset.tiles, {
-      maxZoom: 18,
-      attribution: el.dataset.tilesAttribution,
-    }).addTo(map);
-    tiles.on("tileerror", function () {
-      if (note) note.textContent = el.dataset.noTiles;
-    });
-  } else if (note) {
-    note.textContent = el.dataset.noTiles;
+  var tiles = null;
+  var toggle = document.querySelector("[data-map-tiles]");
+  var KEY = "simpul.mapTiles";
+
+  function setTiles(on) {
+    if (on && !tiles && el.dataset.tiles) {
+      tiles = L.tileLayer(el.dataset.tiles, {
+        maxZoom: 18,
+        attribution: el.dataset.tilesAttribution,
+      }).addTo(map);
+      tiles.on("tileerror", function () {
+        if (note) note.textContent = el.dataset.noTiles;
+      });
+    } else if (!on && tiles) {
+      map.removeLayer(tiles);
+      tiles = null;
+    }
   }
-  map.setView([el.dataset.lat, el.dataset.lng], 8);
+  var wanted = false;
+  try { wanted = window.localStorage.getItem(KEY) === "1"; } catch (e) { /* private mode */ }
+  if (toggle) {
+    toggle.checked = wanted;
+    toggle.addEventListener("change", function () {
+      try { window.localStorage.setItem(KEY, toggle.checked ? "1" : "0"); } catch (e) { /* ignore */ }
+      setTiles(toggle.checked);
+    });
+  }
+  setTiles(wanted);
+  if (!el.dataset.tiles && note) note.textContent = el.dataset.noTiles;
+  map.setView([el.dataset.lat, el.dataset.lng], Number(el.dataset.zoom) || 8);
   fetch(el.dataset.src, { headers: { Accept: "application/json" } })
     .then(function (r) { return r.json(); })
     .then(function (data) {

@@ -36,4 +36,74 @@
       detail.isError = false;
     }
   });
+
+  // Maps are heavy (Leaflet, boundaries): a box marked data-lazy-map loads its
+  // stylesheets and scripts (data-styles, data-scripts; in order) only when it
+  // is scrolled into view or its data-map-load button is tapped.
+  var added = {};
+  function loadMap(box) {
+    if (box.dataset.loaded) return;
+    box.dataset.loaded = "1";
+    (box.dataset.styles || "").split(" ").filter(Boolean).forEach(function (href) {
+      if (added[href]) return;
+      added[href] = true;
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    });
+    (box.dataset.scripts || "").split(" ").filter(Boolean).forEach(function (src) {
+      if (added[src]) return;
+      added[src] = true;
+      var script = document.createElement("script");
+      script.src = src;
+      script.async = false; // run in the order given: the library first
+      document.body.appendChild(script);
+    });
+    var button = box.querySelector("[data-map-load]");
+    if (button) button.hidden = true;
+  }
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) {
+        observer.unobserve(entry.target);
+        loadMap(entry.target);
+      }
+    });
+  }, { rootMargin: "100px" }) : null;
+  function watchMaps(root) {
+    root.querySelectorAll("[data-lazy-map]").forEach(function (box) {
+      var scripts = (box.dataset.scripts || "").split(" ").filter(Boolean);
+      // A box that htmx swapped in after its scripts ran is drawn by them.
+      if (scripts.length && scripts.every(function (src) { return added[src]; })) {
+        loadMap(box);
+      } else if (observer) {
+        observer.observe(box);
+      }
+    });
+  }
+  watchMaps(document);
+  document.addEventListener("htmx:afterSwap", function (event) { watchMaps(event.target); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-map-load]");
+    var box = button && button.closest("[data-lazy-map]");
+    if (box) loadMap(box);
+  });
+
+  // The menu is a <details>: folded on phones, always open on wider screens
+  // (where its summary is hidden); on phones a tap elsewhere folds it again.
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 48rem)") : null;
+  function menuFits() {
+    document.querySelectorAll("details.menu").forEach(function (menu) {
+      menu.open = !!(wide && wide.matches);
+    });
+  }
+  menuFits();
+  if (wide && wide.addEventListener) wide.addEventListener("change", menuFits);
+  document.addEventListener("click", function (event) {
+    if (wide && wide.matches) return;
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
 })();

@@ -63,7 +63,7 @@
         var p = f.properties;
         var predicted = p.predicted_covered === true ? d.yes : p.predicted_covered === false ? d.no : "–";
         return text([p.name + " (" + p.kind_label + ")", p.village,
-          d.observedLabel + ": " + (p.observed_tech || "–"),
+          d.observedLabel + ": " + (p.observed_label || "–"),
           d.predictedLabel + ": " + predicted,
           d.weightLabel + ": " + p.weight, p.source,
           d.editUrl ? { href: d.editUrl.replace("0", p.id), text: d.editLabel } : null]);

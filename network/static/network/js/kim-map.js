@@ -41,7 +41,12 @@
         el.dataset.markers = String(layer.getLayers().length);
       });
   }
-  document.addEventListener("DOMContentLoaded", draw);
+  // Loaded late when the map comes into view (simpul.js): the page is ready.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail.target && e.detail.target.id === "kim-results") draw();
   });

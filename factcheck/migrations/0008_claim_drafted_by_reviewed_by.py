@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('factcheck', '0006_drop_outgoing_message'),
+        ('factcheck', '0007_tip_confirmation_match_pair'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

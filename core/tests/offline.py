@@ -1,0 +1,32 @@
+"""Browser helpers for the offline tests: a phone-sized page that was opened once
+(so the service worker kept it) and then lost its connection."""
+
+from __future__ import annotations
+
+# Resolves once the service worker controls the page and keeps its copy of it.
+KEPT = """async () => {
+  await navigator.serviceWorker.ready;
+  for (let i = 0; i < 100; i++) {
+    if (navigator.serviceWorker.controller) {
+      for (const name of await caches.keys()) {
+        if (!name.startsWith("simpul-pages")) continue;
+        const cache = await caches.open(name);
+        if (await cache.match(location.href)) return true;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}"""
+
+
+def phone(page):  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 360, "height": 740})
+    return page
+
+
+def open_then_go_offline(page, url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    assert page.evaluate(KEPT), "the page was not kept for offline use"
+    page.context.set_offline(True)
+    page.reload()
