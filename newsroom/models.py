@@ -131,15 +131,7 @@ class Article(models.Model):
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     # Who scheduled it: the scheduler publishes on their behalf, so the
     # article is held (``held_reason``) once they lose the right to publish.
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("scheduled by"),
-        editable=False,
-    )
+    scheduled_by = staff_link(_("scheduled by"), editable=False)
     held_reason = models.CharField(
         _("held because"), max_length=300, blank=True, editable=False
     )
