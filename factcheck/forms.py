@@ -174,3 +174,24 @@ class FeedForm(forms.Form):
             "title). ClaimReview feeds name their publisher themselves."
         ),
     )
+
+
+class NetworkSendForm(forms.Form):
+    """Where to send a verdict to the KIM network: the province or some of its
+    kabupaten/kota (those within the sender's area)."""
+
+    region_codes = forms.MultipleChoiceField(
+        label=_("Regions"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        from accounts.permissions import in_scope
+
+        super().__init__(*args, **kwargs)
+        home = settings.HOME_REGION
+        regions = Region.objects.filter(
+            Q(kode=home) | Q(parent_id=home, level=Region.Level.REGENCY)
+        ).order_by("kode")
+        self.fields["region_codes"].choices = [  # type: ignore[attr-defined]
+            (r.kode, r.name) for r in regions if in_scope(actor, r.kode)
+        ]

@@ -234,6 +234,10 @@ class Claim(models.Model):
         _("topic"), max_length=16, choices=Topic, default=Topic.LAINNYA
     )
     suggestions = models.JSONField(_("suggested matches"), default=list, blank=True)
+    # The desk's four eyes: who wrote the draft verdict (another person
+    # reviews and publishes it, unless FACTCHECK_SINGLE_PERSON_DESK).
+    drafted_by = staff_link(_("drafted by"), editable=False)
+    reviewed_by = staff_link(_("reviewed by"), editable=False)
     assigned_to = staff_link(_("assigned to"), related_name="assigned_claims")
     tip_count = models.PositiveIntegerField(_("tips"), default=0)
     first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)

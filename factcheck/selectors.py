@@ -201,7 +201,7 @@ def claim_list(
 def claim_get(*, actor: User, pk: int) -> Claim | None:
     return (
         claim_list(actor=actor, status="all")
-        .select_related("factcheck", "assigned_to")
+        .select_related("factcheck", "assigned_to", "drafted_by", "reviewed_by")
         .filter(pk=pk)
         .first()
     )
@@ -400,6 +400,19 @@ class Contact:
 PROVINCE = settings.HOME_REGION
 
 
+def network_region_codes(*, factcheck: FactCheck) -> list[str]:
+    """The kabupaten/kota a verdict concerns (its regions, and where its askers
+    wrote from), or the whole province when none is known: where the KIM
+    network is told by default."""
+    codes = list(factcheck.regions.values_list("kode", flat=True))
+    codes += list(
+        Region.objects.filter(tips__claim__factcheck=factcheck)
+        .values_list("kode", flat=True)
+        .distinct()
+    )
+    return sorted({c for c in (_regency_code(c) for c in codes) if c}) or [PROVINCE]
+
+
 def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
     """The KIM chairs and coordinators to tell about a verdict: those of the
     kabupaten/kota concerned (its regions, and where its askers wrote from), or
@@ -410,19 +423,18 @@ def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
     """
     from network.selectors import kim_coordinators_contacts
 
-    codes = list(factcheck.regions.values_list("kode", flat=True))
-    codes += list(
-        Region.objects.filter(tips__claim__factcheck=factcheck)
-        .values_list("kode", flat=True)
-        .distinct()
+    regencies = network_region_codes(factcheck=factcheck)
+    members = kim_coordinators_contacts(region_codes=regencies)
+    # The KIM's kabupaten/kota by name (not the codes asked for: the province
+    # when the verdict names no region).
+    names = dict(
+        Region.objects.filter(
+            kode__in={_regency_code(c.region_code) for c in members}
+        ).values_list("kode", "name")
     )
-    regencies = sorted({c for c in (_regency_code(c) for c in codes) if c}) or [
-        PROVINCE
-    ]
-    names = dict(Region.objects.values_list("kode", "name").filter(kode__in=regencies))
     contacts: list[Contact] = []
     seen_users: set[int] = set()
-    for c in kim_coordinators_contacts(region_codes=regencies):
+    for c in members:
         if c.user_id:
             seen_users.add(c.user_id)
         contacts.append(

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from urllib.parse import urlencode
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,6 +36,7 @@ from factcheck.address import tipline_address
 from factcheck.forms import (
     FactCheckForm,
     FeedForm,
+    NetworkSendForm,
     NoteForm,
     TipForm,
     VerdictForm,
@@ -280,6 +283,9 @@ def _render_claim(
             "note_form": NoteForm(),
             "can_work": can(user, "change", "factcheck.claim"),
             "can_publish": can(user, "publish", "factcheck.factcheck"),
+            # The drafter waits for a second person (unless a one-person desk).
+            "own_draft": claim.drafted_by_id == user.pk
+            and not settings.FACTCHECK_SINGLE_PERSON_DESK,
             "can_edit_factcheck": claim.factcheck is not None
             and selectors.factcheck_allowed(
                 actor=user, action="change", factcheck=claim.factcheck
@@ -394,9 +400,25 @@ def trend(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def network(request: HttpRequest) -> HttpResponse:
-    permitted_user(request, "export", "factcheck.network")
+    """Verdicts sent to the KIM network, each with where it went and how far
+    the sending got (the newsroom's dissemination)."""
+    user = permitted_user(request, "export", "factcheck.network")
+    factchecks = list(selectors.network_queue()[:100])
+    sendings = _sendings(user, factchecks)
     return render(
-        request, "factcheck/network.html", {"factchecks": selectors.network_queue()}
+        request,
+        "factcheck/network.html",
+        {"rows": [(fc, sendings.get(f"factcheck:{fc.pk}", [])) for fc in factchecks]},
+    )
+
+
+def _sendings(user: User, factchecks: list[FactCheck]) -> dict[str, list[Any]]:
+    if not django_apps.is_installed("newsroom"):
+        return {}
+    from newsroom.selectors import sendings_of_items
+
+    return sendings_of_items(
+        actor=user, item_refs=[f"factcheck:{fc.pk}" for fc in factchecks]
     )
 
 
@@ -413,11 +435,26 @@ CONTACT_HEADERS = [
 
 @login_required
 def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
-    """The KIM coordinators to tell about a verdict (list, or CSV to download)."""
+    """Send a verdict to the KIM network of chosen regions (through the
+    newsroom's dissemination, like any other message); the coordinators of
+    those regions for reference (list, or CSV to download)."""
     user = permitted_user(request, "export", "factcheck.network")
     factcheck = or_404(selectors.factcheck_public_get(pk=pk))
-    if request.method == "POST":
-        services.factcheck_share_to_network(actor=user, factcheck=factcheck)
+    default = selectors.network_region_codes(factcheck=factcheck)
+    form = NetworkSendForm(
+        request.POST or None, actor=user, initial={"region_codes": default}
+    )
+    if form_write(
+        request,
+        form,
+        lambda: services.factcheck_share_to_network(
+            actor=user,
+            factcheck=factcheck,
+            region_codes=form.cleaned_data["region_codes"],
+        ),
+        _("Sending to the KIM network has started."),
+        refused=_("This region is outside your area."),
+    ):
         return redirect("factcheck:network_contacts", pk=pk)
     contacts = selectors.network_contacts(factcheck=factcheck)
     if request.GET.get("format") == "csv":
@@ -448,6 +485,10 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         "factcheck/network_contacts.html",
         {
             "factcheck": factcheck,
+            "form": form,
+            "sendings": _sendings(user, [factcheck]).get(
+                f"factcheck:{factcheck.pk}", []
+            ),
             "contacts": contacts,
             "share_text": texts.share_text(factcheck),
         },

@@ -566,6 +566,7 @@ def _training(kim: Kim) -> None:
             full_name=_name(200 + i),
             phone=_phone(500 + i),
             kim=kim if i < 4 else None,
+            now=past.starts_at - timedelta(days=7),  # registered before it was held
         )
         for phase, right in (
             (QuizAttempt.Phase.PRE, 1 + i % 3),

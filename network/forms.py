@@ -250,6 +250,7 @@ EventForm.base_fields = {
         widgets={
             "starts_at": DATETIME,
             "ends_at": DATETIME,
+            "registration_closes_at": DATETIME,
             "minutes": forms.Textarea(attrs={"rows": 4}),
         },
     ),
@@ -260,7 +261,7 @@ EventForm.base_fields = {
         widget=forms.CheckboxSelectMultiple,
     ),
 }
-for _name in ("starts_at", "ends_at"):
+for _name in ("starts_at", "ends_at", "registration_closes_at"):
     EventForm.base_fields[_name].input_formats = [  # type: ignore[attr-defined]
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M",
@@ -321,6 +322,20 @@ class CheckinForm(forms.Form):
         label=_("Phone number"),
         max_length=20,
         widget=forms.TextInput(attrs={"type": "tel", "placeholder": "0812 3456 7890"}),
+    )
+
+
+class VenueCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code shown at the venue"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "placeholder": "123456",
+            }
+        ),
     )
 
 

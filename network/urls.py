@@ -29,6 +29,7 @@ urlpatterns = [
         views.certificate_download,
         name="certificate_pdf",
     ),
+    path("acara/peserta/<str:token>/daring/", views.online_join, name="online_join"),
     path("acara/hadir/<str:token>/", views.checkin, name="checkin"),
     path("sertifikat/cek/", views.certificate_verify, name="certificate_verify"),
     # Staff
@@ -59,4 +60,9 @@ urlpatterns = [
     path("staf/acara/baru/", views.event_create, name="event_create"),
     path("staf/acara/<int:pk>/", views.event_manage, name="event_manage"),
     path("staf/acara/<int:pk>/ubah/", views.event_edit, name="event_edit"),
+    path(
+        "staf/acara/<int:pk>/kode-hadir/",
+        views.event_venue_code,
+        name="event_venue_code",
+    ),
 ]

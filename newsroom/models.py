@@ -129,6 +129,12 @@ class Article(models.Model):
     approved_by = staff_link(_("approved by"))
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    # Who scheduled it: the scheduler publishes on their behalf, so the
+    # article is held (``held_reason``) once they lose the right to publish.
+    scheduled_by = staff_link(_("scheduled by"), editable=False)
+    held_reason = models.CharField(
+        _("held because"), max_length=300, blank=True, editable=False
+    )
     # What to send once it is published (by schedule or by hand):
     # {"audience": {...}, "channels": [...], "urgent": false, "by": user id}.
     send_on_publish = models.JSONField(null=True, blank=True, editable=False)

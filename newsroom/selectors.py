@@ -246,6 +246,47 @@ def disseminations_for_actor(*, actor: AnyUser) -> QuerySet[Dissemination]:
     return Dissemination.objects.filter(code_scope_q(actor, "region__kode"))
 
 
+@dataclass(frozen=True)
+class Sending:
+    """A dissemination with the names of the regions it was sent to."""
+
+    dissemination: Dissemination
+    regions: list[str]
+
+
+def audience_region_names(disseminations: list[Dissemination]) -> list[Sending]:
+    """Each dissemination with its audience's region names (one query)."""
+    codes = {
+        code
+        for d in disseminations
+        for code in (d.audience or {}).get("region_codes", [])
+    }
+    names = dict(Region.objects.filter(kode__in=codes).values_list("kode", "name"))
+    return [
+        Sending(
+            d,
+            [names.get(c, c) for c in (d.audience or {}).get("region_codes", [])],
+        )
+        for d in disseminations
+    ]
+
+
+def sendings_of_items(
+    *, actor: AnyUser, item_refs: list[str]
+) -> dict[str, list[Sending]]:
+    """The disseminations of these items (``factcheck:12``, …) the actor may
+    see, newest first, by item."""
+    rows = list(
+        disseminations_for_actor(actor=actor)
+        .filter(item_ref__in=item_refs)
+        .order_by("-created_at", "-pk")
+    )
+    found: dict[str, list[Sending]] = defaultdict(list)
+    for sending in audience_region_names(rows):
+        found[sending.dissemination.item_ref].append(sending)
+    return dict(found)
+
+
 def delivery_counts(*, dissemination: Dissemination) -> dict[str, dict[str, int]]:
     """``{channel: {status: n}}`` of one dissemination."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)

@@ -397,6 +397,10 @@ FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
 # Off: matching is lexical only (no embedding model is loaded).
 FACTCHECK_SEMANTIC = env_bool("FACTCHECK_SEMANTIC", True)
 FACTCHECK_FEED_EVERY_MINUTES = env_int("FACTCHECK_FEED_EVERY_MINUTES", 60)
+# A verdict is reviewed and published by someone other than its drafter. A small
+# office with one fact-checker turns this on; each one-person review or publish
+# is then recorded as such in the audit log.
+FACTCHECK_SINGLE_PERSON_DESK = env_bool("FACTCHECK_SINGLE_PERSON_DESK", False)
 # WhatsApp allows free text within 24 hours of the person's last message only
 # (CHANNELS_WHATSAPP_WINDOW_HOURS); later verdicts go out as this approved
 # template (one body parameter).

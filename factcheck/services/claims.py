@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
-from accounts.permissions import can
+from accounts.permissions import can, in_scope
 from accounts.services import audit_record, audited_update
 from channels.models import OutboxMessage
 from factcheck import matching_service
@@ -200,6 +201,10 @@ def claim_draft_verdict(
     claim.topic = draft.topic
     before = claim.status
     claim.status = Claim.Status.DRAFTED
+    # Whoever (re)writes the verdict is its drafter; a review of an older
+    # text no longer counts.
+    claim.drafted_by = actor
+    claim.reviewed_by = None
     if claim.assigned_to is None:
         claim.assigned_to = actor
     audited_update(
@@ -208,19 +213,44 @@ def claim_draft_verdict(
     return draft
 
 
+def _drafter_id(claim: Claim) -> int | None:
+    if claim.drafted_by_id is not None:
+        return claim.drafted_by_id
+    # Drafted before the desk recorded its drafter: the draft's author.
+    return claim.factcheck.created_by_id if claim.factcheck is not None else None
+
+
+def _one_person(actor: User, claim: Claim, refusal: str) -> bool:
+    """Whether ``actor`` is the verdict's own drafter: refused (``refusal``)
+    unless the office runs a one-person desk (FACTCHECK_SINGLE_PERSON_DESK),
+    in which case the caller records it in the audit log."""
+    if _drafter_id(claim) != actor.pk:
+        return False
+    if settings.FACTCHECK_SINGLE_PERSON_DESK:
+        return True
+    raise ValidationError(refusal)
+
+
 @transaction.atomic
 def claim_review(*, actor: User, claim: Claim) -> Claim:
-    """A second look at the draft before it goes out."""
+    """A second look at the draft before it goes out, by someone other than
+    its drafter."""
     _desk(actor)
     if claim.status != Claim.Status.DRAFTED or claim.factcheck is None:
         raise ValidationError(_("Only a drafted verdict can be reviewed."))
+    alone = _one_person(
+        actor,
+        claim,
+        _("Someone other than the person who drafted this verdict must review it."),
+    )
     claim.status = Claim.Status.REVIEWED
+    claim.reviewed_by = actor
     claim.save()
+    changes: dict[str, Any] = {"status": [Claim.Status.DRAFTED, Claim.Status.REVIEWED]}
+    if alone:
+        changes["single_person_desk"] = True
     audit_record(
-        actor=actor,
-        action=AuditEntry.Action.UPDATE,
-        obj=claim,
-        changes={"status": [Claim.Status.DRAFTED, Claim.Status.REVIEWED]},
+        actor=actor, action=AuditEntry.Action.UPDATE, obj=claim, changes=changes
     )
     return claim
 
@@ -233,6 +263,11 @@ def claim_publish(*, actor: User, claim: Claim, to_network: bool = False) -> Fac
         raise PermissionDenied
     if claim.status != Claim.Status.REVIEWED or claim.factcheck is None:
         raise ValidationError(_("Only a reviewed verdict can be published."))
+    alone = _one_person(
+        actor,
+        claim,
+        _("Someone other than the person who drafted this verdict must publish it."),
+    )
     factcheck = claim.factcheck
     factcheck.status = FactCheck.Status.PUBLISHED
     factcheck.published_on = factcheck.published_on or timezone.localdate()
@@ -253,6 +288,9 @@ def claim_publish(*, actor: User, claim: Claim, to_network: bool = False) -> Fac
             "verdict": factcheck.verdict,
             "claim": claim.pk,
             "network": to_network,
+            "drafted_by": _drafter_id(claim),
+            "reviewed_by": claim.reviewed_by_id,
+            **({"single_person_desk": True} if alone else {}),
         },
     )
     matching_service.factchecks_changed([factcheck.pk])
@@ -263,7 +301,12 @@ def claim_publish(*, actor: User, claim: Claim, to_network: bool = False) -> Fac
 
 
 @transaction.atomic
-def factcheck_share_to_network(*, actor: User, factcheck: FactCheck) -> FactCheck:
+def factcheck_share_to_network(
+    *, actor: User, factcheck: FactCheck, region_codes: list[str] | None = None
+) -> FactCheck:
+    """Send a published verdict to the KIM network (and subscribers) of
+    ``region_codes`` (default: the regions it concerns) through the newsroom's
+    dissemination; again to other regions if asked (nobody gets it twice)."""
     if not can(actor, "publish", "factcheck.factcheck"):
         raise PermissionDenied
     if not factcheck.is_published:
@@ -274,9 +317,9 @@ def factcheck_share_to_network(*, actor: User, factcheck: FactCheck) -> FactChec
         actor=actor,
         action=AuditEntry.Action.UPDATE,
         obj=factcheck,
-        changes={"network": True},
+        changes={"network": True, "regions": region_codes or []},
     )
-    _disseminate(actor=actor, factcheck=factcheck)
+    _disseminate(actor=actor, factcheck=factcheck, region_codes=region_codes)
     return factcheck
 
 
@@ -284,14 +327,15 @@ def factcheck_share_to_network(*, actor: User, factcheck: FactCheck) -> FactChec
 NETWORK_CHANNELS = ["whatsapp", "telegram", "sms", "email"]
 
 
-def _disseminate(*, actor: User, factcheck: FactCheck) -> None:
+def _disseminate(
+    *, actor: User, factcheck: FactCheck, region_codes: list[str] | None = None
+) -> None:
     """Hand a published verdict to the newsroom's dissemination (KIM members and
     subscribers of the regions concerned, else of the actor's region).
 
     The newsroom sends it in its tasks, once per person whatever the number of
-    calls (the item is identified by ``factcheck:<id>``). Without the newsroom
-    installed, the coordinators' contact list (``selectors.network_contacts``) is
-    how staff pass it on.
+    calls (the item is identified by ``factcheck:<id>``); its sending page shows
+    the regions and the delivery counts.
     """
     if not django_apps.is_installed("newsroom"):
         return
@@ -302,9 +346,12 @@ def _disseminate(*, actor: User, factcheck: FactCheck) -> None:
     channel_list = [c for c in NETWORK_CHANNELS if c in enabled]
     if not channel_list:
         return
-    codes = list(factcheck.regions.values_list("kode", flat=True))
-    if not codes and actor.region_id:
-        codes = [actor.region_id]
+    from factcheck.selectors import network_region_codes
+
+    codes = region_codes or network_region_codes(factcheck=factcheck)
+    if not actor.is_superuser and actor.region_id:
+        # By default only where the sender works (the newsroom refuses others).
+        codes = [c for c in codes if in_scope(actor, c)] or [actor.region_id]
     dissemination_create(
         actor=actor,
         item_url=texts.absolute(factcheck.get_absolute_url()),

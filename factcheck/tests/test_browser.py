@@ -95,6 +95,9 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
         email="cekfakta@example.org",
         full_name="Rina Pemeriksa",
     )
+    make_user(
+        Role.FACT_CHECKER, "64", email="pemeriksa@example.org", full_name="Budi Kedua"
+    )
     # Two people ask about the same new rumour, on Telegram and on WhatsApp.
     _telegram(live_server.url, 900, 4242, NEW_RUMOUR)
     _whatsapp(live_server.url, "wamid.X1", "6281234567890", NEW_RUMOUR_VARIANT)
@@ -124,7 +127,16 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
         "Kabar penutupan permanen Jembatan Mahakam adalah hoaks."
     )
     form.locator("button[type=submit]").click()
-    page.wait_for_selector("#review")
+    # The drafter waits for a second person, who reviews and publishes.
+    page.wait_for_selector("#second-person")
+    assert page.locator("#review").count() == 0
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/masuk/")
+    page.fill("input[name=username]", "pemeriksa@example.org")
+    page.fill("input[name=password]", "rahasia-Kaltim-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staf/")
+    page.goto(live_server.url + f"/staf/cek-fakta/klaim/{claim.pk}/")
     page.click("#review")
     page.wait_for_selector("form#publish")
     page.click("form#publish button[type=submit]")

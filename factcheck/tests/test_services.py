@@ -240,6 +240,7 @@ def test_workflow_from_new_claim_to_published_verdict(
     corpus, make_user, django_capture_on_commit_callbacks
 ) -> None:
     checker = make_user(Role.FACT_CHECKER, "64")
+    reviewer = make_user(Role.FACT_CHECKER, "64", full_name="Pemeriksa Kedua")
     asked = tip_from(Channel.TELEGRAM, "555", region=Region.objects.get(kode="64.02"))
     claim = asked.claim
     services.claim_set_status(actor=checker, claim=claim, status="in_progress")
@@ -260,9 +261,9 @@ def test_workflow_from_new_claim_to_published_verdict(
     assert list(draft.regions.values_list("kode", flat=True)) == ["64.02"]
     assert draft.references == ["https://pu.example/jembatan", "Wawancara Dinas PU"]
     assert "jembatan" not in " ".join(ids(matching_service.match(NEW_RUMOUR))).lower()
-    services.claim_review(actor=checker, claim=claim)
+    services.claim_review(actor=reviewer, claim=claim)
     with django_capture_on_commit_callbacks(execute=False):
-        published = services.claim_publish(actor=checker, claim=claim, to_network=True)
+        published = services.claim_publish(actor=reviewer, claim=claim, to_network=True)
     assert published.is_published and published.network_requested_at
     # Handed to the newsroom's dissemination for the KIM network of Kukar.
     from newsroom.models import Dissemination
@@ -475,8 +476,9 @@ def test_the_desk_changes_a_claims_topic_and_it_goes_out_with_the_verdict(
     draft.refresh_from_db()
     assert draft.topic == "lainnya"
     services.claim_set_topic(actor=checker, claim=claim, topic="pemerintahan")
-    services.claim_review(actor=checker, claim=claim)
-    published = services.claim_publish(actor=checker, claim=claim)
+    reviewer = make_user(Role.FACT_CHECKER, "64")
+    services.claim_review(actor=reviewer, claim=claim)
+    published = services.claim_publish(actor=reviewer, claim=claim)
     assert published.is_published and published.topic == "pemerintahan"
 
 
@@ -493,3 +495,66 @@ def test_topics_are_given_to_what_was_stored_before_them(corpus) -> None:
     migration.classify_existing(apps, None)
     assert FactCheck.objects.get(external_id="t-vaksin").topic == "kesehatan"
     assert Claim.objects.get(pk=claim.pk).topic == "penipuan"
+
+
+def _drafted(checker, text=NEW_RUMOUR):  # type: ignore[no-untyped-def]
+    claim = services.tip_submit(channel=Channel.WEB, text=text).claim
+    # The desk takes it up (a web tip close to a known verdict would otherwise
+    # still be awaiting the sender's confirmation).
+    services.claim_set_status(actor=checker, claim=claim, status="in_progress")
+    services.claim_draft_verdict(
+        actor=checker,
+        claim=claim,
+        title="Jembatan Mahakam tidak ditutup permanen",
+        verdict="hoaks",
+    )
+    return claim
+
+
+def test_a_verdict_is_reviewed_and_published_by_a_second_person(
+    corpus, make_user
+) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    colleague = make_user(Role.FACT_CHECKER, "64")
+    claim = _drafted(checker)
+    with pytest.raises(ValidationError):
+        services.claim_review(actor=checker, claim=claim)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.DRAFTED
+    services.claim_review(actor=colleague, claim=claim)
+    # Reviewed by someone else, but the drafter still cannot publish it alone.
+    with pytest.raises(ValidationError):
+        services.claim_publish(actor=checker, claim=claim)
+    published = services.claim_publish(actor=colleague, claim=claim)
+    assert published.is_published
+    entry = AuditEntry.objects.get(action="publish", object_id=str(published.pk))
+    assert entry.changes["drafted_by"] == checker.pk
+    assert "single_person_desk" not in entry.changes
+    # Rewriting the draft makes the rewriter its drafter: the review is undone.
+    other = _drafted(
+        checker, "Festival layang-layang di Samarinda dibatalkan karena angin kencang"
+    )
+    services.claim_review(actor=colleague, claim=other)
+    services.claim_draft_verdict(
+        actor=colleague, claim=other, title="Judul baru", verdict="hoaks"
+    )
+    other.refresh_from_db()
+    assert other.drafted_by == colleague and other.reviewed_by is None
+
+
+def test_a_one_person_desk_is_allowed_by_setting_and_audited(
+    corpus, make_user, settings
+) -> None:
+    settings.FACTCHECK_SINGLE_PERSON_DESK = True
+    checker = make_user(Role.FACT_CHECKER, "64")
+    claim = _drafted(checker)
+    services.claim_review(actor=checker, claim=claim)
+    published = services.claim_publish(actor=checker, claim=claim)
+    assert published.is_published
+    review = AuditEntry.objects.get(
+        object_type="factcheck.claim", changes__status=["drafted", "reviewed"]
+    )
+    assert review.changes["single_person_desk"] is True
+    entry = AuditEntry.objects.get(action="publish", object_id=str(published.pk))
+    assert entry.changes["single_person_desk"] is True
+    assert entry.actor == checker

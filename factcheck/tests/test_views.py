@@ -193,9 +193,19 @@ def test_fact_checker_works_a_claim_through_the_pages(
             "references": "https://pu.example/x",
         },
     )
+    # The drafter cannot review or publish their own verdict …
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert 'id="second-person"' in page and 'id="review"' not in page
+    client.post(f"{base}/review/")
+    claim.refresh_from_db()
+    assert claim.status == "drafted" and claim.drafted_by == checker
+    # … a second fact-checker does.
+    reviewer = make_user(Role.FACT_CHECKER, "64", full_name="Pemeriksa Kedua")
+    client.force_login(reviewer)
     client.post(f"{base}/review/")
     response = client.post(f"{base}/publish/", {"to_network": "1"})
     claim.refresh_from_db()
+    assert claim.reviewed_by == reviewer
     assert claim.status == "published" and claim.factcheck.is_published
     assert response["Location"] == f"/staf/cek-fakta/jaringan/{claim.factcheck.pk}/"
     assert claim.notes.get().text == "Telepon Dinas PU"
@@ -219,7 +229,7 @@ def test_network_contacts_list_and_csv_export_is_audited(
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
     html = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/").content.decode()
     assert "Koordinator Tenggarong" in html and "Koordinator Berau" not in html
-    client.post(f"/staf/cek-fakta/jaringan/{fc.pk}/")
+    client.post(f"/staf/cek-fakta/jaringan/{fc.pk}/", {"region_codes": ["64.02"]})
     assert "t-tower" not in client.get("/staf/cek-fakta/jaringan/").content.decode()
     assert fc.title in client.get("/staf/cek-fakta/jaringan/").content.decode()
     csv = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/", {"format": "csv"})
@@ -374,6 +384,52 @@ def test_network_contacts_csv_escapes_formulas(
     assert response["Content-Type"].startswith("text/csv")
     assert '"\'=HYPERLINK(""http://x"",""klik"")"' in body
     assert "\n=HYPERLINK" not in body and ',"=HYPERLINK' not in body
+
+
+def test_the_kim_network_is_told_through_dissemination_by_region(
+    client: Client, corpus, make_user
+) -> None:
+    """No phone list copied by hand: the verdict goes to the newsroom's
+    dissemination for the regions chosen, and the lists show where it went."""
+    from network import services as network_services
+    from network.models import Kim, Membership
+    from newsroom.models import Dissemination
+    from regions.models import Region
+
+    kim = network_services.kim_create(
+        actor=None,
+        name="KIM Jahab Informatif",
+        region=Region.objects.get(kode="64.02.06.1001"),
+        status=Kim.Status.ACTIVE,
+    )
+    network_services.member_add(
+        actor=None,
+        kim=kim,
+        full_name="Rina Ketua",
+        phone="0812 0000 0001",
+        role=Membership.Role.KETUA,
+    )
+    fc = FactCheck.objects.get(external_id="t-tower")
+    fc.regions.clear()  # no region known: the whole province by default
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    url = f"/staf/cek-fakta/jaringan/{fc.pk}/"
+    page = client.get(url).content.decode()
+    kukar = Region.objects.get(kode="64.02").name
+    # The coordinator's kabupaten is named (the column was empty).
+    assert re.search(rf'class="contact-region">{re.escape(kukar)}<', page)
+    assert re.search(r'value="64"[^>]*checked', page)
+    csv = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    assert f"Rina Ketua,ketua,KIM Jahab Informatif,{kukar},64.02.06.1001" in csv
+    client.post(url, {"region_codes": ["64.02", "64.03"]})
+    sending = Dissemination.objects.get(item_ref=f"factcheck:{fc.pk}")
+    assert sending.audience["region_codes"] == ["64.02", "64.03"]
+    assert sending.audience["kim_members"] is True
+    berau = Region.objects.get(kode="64.03").name
+    listing = client.get("/staf/cek-fakta/jaringan/").content.decode()
+    assert f"{kukar}, {berau}" in listing
+    assert f"/kabar/staf/sebaran/{sending.pk}/" in listing
+    detail = client.get(f"/staf/cek-fakta/jaringan/{fc.pk}/").content.decode()
+    assert f"{kukar}, {berau}" in detail
 
 
 # --- The confirmation step on the web form ------------------------------------------

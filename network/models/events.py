@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +21,10 @@ from regions.models import region_link
 
 # Far above the biggest hall or stadium event a KIM holds.
 MAX_EVENT_CAPACITY = 100_000
+# An event without an end time is taken to last this long.
+DEFAULT_EVENT_LENGTH = timedelta(hours=8)
+# On-site check-in opens this long before the start (people arrive early).
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
 
 
 class Event(models.Model):
@@ -83,6 +90,12 @@ class Event(models.Model):
         blank=True,
         validators=[MaxValueValidator(MAX_EVENT_CAPACITY)],
     )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: registration stays open until the event ends."),
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     checkin_token = models.CharField(max_length=32, default=_token, editable=False)
@@ -112,9 +125,46 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("network:event_detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        if (
+            self.registration_closes_at is not None
+            and self.starts_at is not None
+            and self.registration_closes_at > self.end
+        ):
+            raise ValidationError(
+                {
+                    "registration_closes_at": _(
+                        "Registration must close by the end of the event."
+                    )
+                }
+            )
+
     @property
     def is_training(self) -> bool:
         return self.kind == self.Kind.TRAINING
+
+    @property
+    def end(self) -> datetime:
+        return self.ends_at or self.starts_at + DEFAULT_EVENT_LENGTH
+
+    @property
+    def registration_deadline(self) -> datetime:
+        """When public registration closes: the organiser's deadline, at the
+        latest the end of the event."""
+        if self.registration_closes_at is not None:
+            return min(self.registration_closes_at, self.end)
+        return self.end
+
+    def registration_open(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.registration_deadline
+
+    @property
+    def checkin_opens_at(self) -> datetime:
+        return self.starts_at - CHECKIN_OPENS_BEFORE
+
+    def checkin_open(self, now: datetime | None = None) -> bool:
+        """Whether attendance can be recorded now (on site or online)."""
+        return self.checkin_opens_at <= (now or timezone.now()) <= self.end
 
 
 class Speaker(models.Model):

@@ -11,6 +11,8 @@ from network.services._common import KIM_LEVELS, clean_phone, social_url
 from network.services.activities import MAX_PHOTOS, activity_create, activity_review
 from network.services.events import (
     EVENT_FIELDS,
+    attendance_by_venue_code,
+    attendance_online,
     attendance_record,
     event_checkin_by_event_code,
     event_create,
@@ -51,6 +53,8 @@ __all__ = [
     "MAX_PHOTOS",
     "activity_create",
     "activity_review",
+    "attendance_by_venue_code",
+    "attendance_online",
     "attendance_record",
     "board_member_add",
     "certificate_eligible",

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.services import audit_record, audited_create
+from network import venue_code
 from network.models import (
     Attendance,
     Event,
@@ -40,6 +43,7 @@ EVENT_FIELDS = (
     "ends_at",
     "registration",
     "capacity",
+    "registration_closes_at",
     "minutes",
     "is_published",
 )
@@ -128,6 +132,18 @@ def material_add(
     return material
 
 
+def _locked(event: Event) -> Event:
+    """``event`` re-read with its row locked until the transaction ends: the
+    registrations of one event queue up, so the capacity check and the insert
+    happen for one registration at a time."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def _check_capacity(event: Event) -> None:
+    if event.capacity is not None and event.participants.count() >= event.capacity:
+        raise ValidationError({"__all__": _("This event is full.")})
+
+
 @transaction.atomic
 def participant_register(
     *,
@@ -139,9 +155,12 @@ def participant_register(
     kim: Kim | None = None,
     origin: str = "",
     invited: bool = False,
+    now: datetime | None = None,
 ) -> Participant:
     """Register someone for an event. Public events take anyone (``actor`` None: the
-    person themselves) up to the capacity; invited events only from staff."""
+    person themselves) up to the capacity until registration closes (the
+    organiser's deadline, at the latest the end of the event); invited events
+    only from staff, who may also add participants afterwards (from records)."""
     if actor is not None:
         _require(
             actor, "change", "network.event", region_code=event.organiser_region_id
@@ -156,8 +175,10 @@ def participant_register(
         raise ValidationError(
             {"phone": _("Enter your phone number, e.g. 0812 3456 7890.")}
         )
-    if event.capacity is not None and event.participants.count() >= event.capacity:
-        raise ValidationError({"__all__": _("This event is full.")})
+    event = _locked(event)
+    if actor is None and not event.registration_open(now):
+        raise ValidationError({"__all__": _("Registration for this event is closed.")})
+    _check_capacity(event)
     if e164 and event.participants.filter(person__phone=e164).exists():
         raise ValidationError(
             {"phone": _("This person is already registered for this event.")}
@@ -172,6 +193,25 @@ def participant_register(
     return participant
 
 
+def _check_window(event: Event, now: datetime | None) -> None:
+    if event.checkin_open(now):
+        return
+    raise ValidationError(
+        {
+            "__all__": _(
+                "Attendance is recorded only during the event, from %(start)s "
+                "to %(end)s WITA."
+            )
+            % {
+                "start": date_format(
+                    timezone.localtime(event.checkin_opens_at), "j F Y H.i"
+                ),
+                "end": date_format(timezone.localtime(event.end), "j F Y H.i"),
+            }
+        }
+    )
+
+
 @transaction.atomic
 def attendance_record(
     *,
@@ -179,10 +219,16 @@ def attendance_record(
     mode: str,
     method: str,
     actor: User | None = None,
+    now: datetime | None = None,
 ) -> Attendance:
     """Check a participant in, on site or online (idempotent: a second check-in
-    keeps the first). ``actor`` is the organiser who checks them in, if any."""
-    if method == Attendance.Method.ORGANISER:
+    keeps the first). ``actor`` is the organiser who checks them in, if any.
+
+    Only during the event (``Event.checkin_open``), except attendance copied
+    from the records (``Method.RECORD``, by the organiser's office)."""
+    if method == Attendance.Method.ORGANISER or (
+        method == Attendance.Method.RECORD and actor is not None
+    ):
         _require(
             actor,
             "change",
@@ -192,6 +238,8 @@ def attendance_record(
     existing = Attendance.objects.filter(participant=participant).first()
     if existing is not None:
         return existing
+    if method != Attendance.Method.RECORD:
+        _check_window(participant.event, now)
     attendance = Attendance(
         participant=participant,
         event=participant.event,
@@ -203,23 +251,71 @@ def attendance_record(
     return attendance
 
 
-def event_checkin_by_event_code(
-    *, event: Event, code: str, full_name: str, phone: str
+def attendance_by_venue_code(
+    *, participant: Participant, code: str, now: datetime | None = None
 ) -> Attendance:
-    """Check in with the event's own QR code (shown at the venue): the person's
-    registration is found by phone, or made now for a public event."""
-    import secrets
+    """The participant checks in on their own ticket page with the code shown
+    at the venue (``network.venue_code``): proof they are there."""
+    now = now or timezone.now()
+    event = participant.event
+    if not venue_code.code_valid(event.checkin_token, event.pk, code, now):
+        raise ValidationError(
+            {
+                "code": _(
+                    "This code is not valid (any more). Enter the code now on "
+                    "the screen."
+                )
+            }
+        )
+    return attendance_record(
+        participant=participant,
+        mode=Attendance.Mode.ONSITE,
+        method=Attendance.Method.QR,
+        now=now,
+    )
 
-    if not secrets.compare_digest(code, event.checkin_token):
+
+def attendance_online(
+    *, participant: Participant, now: datetime | None = None
+) -> Attendance | None:
+    """The participant opened their online-session link: attendance online if
+    the event is on (None otherwise, or if the event has no online session)."""
+    event = participant.event
+    if not event.online_url or not event.checkin_open(now):
+        return None
+    return attendance_record(
+        participant=participant,
+        mode=Attendance.Mode.ONLINE,
+        method=Attendance.Method.LINK,
+        now=now,
+    )
+
+
+def event_checkin_by_event_code(
+    *,
+    event: Event,
+    code: str,
+    full_name: str,
+    phone: str,
+    now: datetime | None = None,
+) -> Attendance:
+    """Check in with the event's venue code (shown at the venue as a QR code):
+    the person's registration is found by phone, or made now for a public
+    event (a walk-in, within the capacity)."""
+    now = now or timezone.now()
+    if not venue_code.code_valid(event.checkin_token, event.pk, code, now):
         raise PermissionDenied
     e164 = clean_phone(phone)
     if not e164:
         raise ValidationError(
             {"phone": _("Enter your phone number, e.g. 0812 3456 7890.")}
         )
+    _check_window(event, now)
     with transaction.atomic():
+        event = _locked(event)
         participant = event.participants.filter(person__phone=e164).first()
         if participant is None:
+            _check_capacity(event)
             person, _created = person_find_or_create(full_name=full_name, phone=e164)
             participant = Participant(event=event, person=person)
             _save(participant)
@@ -227,12 +323,11 @@ def event_checkin_by_event_code(
             participant=participant,
             mode=Attendance.Mode.ONSITE,
             method=Attendance.Method.QR,
+            now=now,
         )
 
 
 def event_when_label(event: Event) -> str:
     """``Selasa, 12 Juli 2022 09.00 WITA``-style label in the active language."""
-    from django.utils.formats import date_format
-
     local = timezone.localtime(event.starts_at)
     return f"{date_format(local, 'l, j F Y H.i')} WITA"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -87,3 +89,11 @@ def png():
         return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
 
     return make
+
+
+@contextmanager
+def freeze(moment: datetime) -> Iterator[None]:
+    """``timezone.now()`` returns ``moment`` inside the block (every caller
+    reaches it as ``timezone.now``)."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield

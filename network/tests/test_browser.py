@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from network import services
+from network import services, venue_code
 from network.models import Activity, Attendance, Certificate, QuizAttempt
 from network.qr import qr_svg
 from network.tests.conftest import png_bytes
@@ -78,15 +78,19 @@ def test_trainee_checks_in_by_qr_takes_tests_and_downloads_certificate(
     page.wait_for_url("**/acara/peserta/*/")
     assert "Anda sudah terdaftar" in page.inner_text(".messages")
 
-    # The QR code on the page encodes the check-in link; open that URL.
-    link = page.get_attribute("#checkin-link", "href")
+    # The QR code on the page encodes the check-in link
+    # (the organiser scans it); at the venue the trainee types the screen's code.
+    link = page.inner_text("#checkin-link-text")
     assert link and re.search(r"/acara/hadir/[\w-]+/$", link)
     path = re.compile(r'<path[^>]* d="([^"]+)"')
     assert path.findall(page.inner_html(".qr")) == path.findall(qr_svg(link))
     home = page.url
-    page.goto(link)
-    page.click("text=Saya hadir (di lokasi)")
-    page.wait_for_selector("#checked-in")
+    page.fill(
+        "input[name=code]",
+        venue_code.current_code(event.checkin_token, event.pk, timezone.now()),
+    )
+    page.click("#venue-code-form button")
+    page.wait_for_selector("text=Kehadiran tercatat")
     assert Attendance.objects.get().method == Attendance.Method.QR
 
     for phase, right in (("pre", 1), ("post", 2)):

@@ -55,7 +55,11 @@ def _grow(n: int) -> None:
             actor=None, event=event, text="?", choices=["a", "b"], correct=0
         )
         p = services.participant_register(
-            actor=None, event=event, full_name=f"Peserta {i}", phone=f"0812000{i:05d}"
+            actor=None,
+            event=event,
+            full_name=f"Peserta {i}",
+            phone=f"0812000{i:05d}",
+            now=event.starts_at,
         )
         q = event.questions.get()
         right = q.choices.get(is_correct=True).pk

@@ -19,6 +19,7 @@ from network.views.events import (
     event_ics,
     event_list,
     event_manage,
+    event_venue_code,
     staff_event_list,
 )
 from network.views.forums import forum_create, forum_detail, forum_edit, forum_list
@@ -40,6 +41,7 @@ from network.views.participants import (
     certificate_verify,
     checkin,
     event_checkin,
+    online_join,
     participant_home,
     participant_qr,
     take_test,
@@ -61,6 +63,7 @@ __all__ = [
     "event_ics",
     "event_list",
     "event_manage",
+    "event_venue_code",
     "forum_create",
     "forum_detail",
     "forum_edit",
@@ -74,6 +77,7 @@ __all__ = [
     "kim_manage",
     "kim_map_data",
     "member_edit",
+    "online_join",
     "participant_home",
     "participant_qr",
     "staff_event_list",

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
@@ -22,7 +23,7 @@ from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.links import site_url
 from core.viewtools import form_status, form_write, or_404
-from network import calendar, selectors, services
+from network import calendar, selectors, services, venue_code
 from network.forms import (
     EventForm,
     MaterialForm,
@@ -117,7 +118,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "form": form,
             "can_register": event.registration == Event.Registration.PUBLIC
-            and event.is_published,
+            and event.is_published
+            and event.registration_open(),
+            "registration_closed": not event.registration_open(),
             "can_manage": selectors.can_manage_event(user, event),
             "when": services.event_when_label(event),
             "jsonld": calendar.event_jsonld(
@@ -259,13 +262,6 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         done = _event_post(request, actor, event, which, forms)
         if done:
             return redirect("network:event_manage", pk=event.pk)
-    checkin_url = _absolute(
-        request,
-        reverse(
-            "network:event_checkin",
-            kwargs={"pk": event.pk, "code": event.checkin_token},
-        ),
-    )
     return render(
         request,
         "network/event_manage.html",
@@ -273,8 +269,7 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "event": event,
             "participants": participants,
             "forms": forms,
-            "checkin_url": checkin_url,
-            "qr": qr_svg(checkin_url),
+            "checkin_open": event.checkin_open(),
             "questions": event.questions.prefetch_related("choices"),
             "training": selectors.training_result(event=event)
             if event.is_training
@@ -347,3 +342,34 @@ def _event_post(
         else:
             messages.error(request, " ".join(exc.messages))
     return False
+
+
+@login_required
+def event_venue_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """For the organiser's screen at the venue: the check-in code of the
+    moment, as a QR code and as digits, refreshed by htmx polling."""
+    actor = _user(request)
+    event = _managed_event(actor, pk)
+    now = timezone.now()
+    code = venue_code.current_code(event.checkin_token, event.pk, now)
+    url = _absolute(
+        request, reverse("network:event_checkin", kwargs={"pk": event.pk, "code": code})
+    )
+    template = (
+        "network/_venue_code.html"
+        if request.headers.get("HX-Request")
+        else "network/venue_code.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "event": event,
+            "code": code,
+            "url": url,
+            "qr": qr_svg(url, scale=8),
+            "checkin_open": event.checkin_open(now),
+            "seconds_left": venue_code.seconds_left(now),
+            "when": services.event_when_label(event),
+        },
+    )

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.viewtools import form_status, form_write, or_404
-from network import selectors, services
+from network import selectors, services, venue_code
 from network.certificates import certificate_pdf
 from network.forms import (
     CheckinForm,
     TestForm,
+    VenueCodeForm,
 )
 from network.models import (
     Attendance,
@@ -34,10 +36,23 @@ def _participant(token: str) -> Participant:
     )
 
 
+@idempotent
 def participant_home(request: HttpRequest, token: str) -> HttpResponse:
-    """The participant's own page: QR check-in code, tests, certificate."""
+    """The participant's own page (their ticket): the QR code the organiser
+    scans, the box for the code shown at the venue, the online-session link,
+    tests, certificate."""
     participant = _participant(token)
     event = participant.event
+    code_form = VenueCodeForm(request.POST or None)
+    if form_write(
+        request,
+        code_form,
+        lambda: services.attendance_by_venue_code(
+            participant=participant, code=code_form.cleaned_data["code"]
+        ),
+        _("Attendance recorded. Welcome!"),
+    ):
+        return redirect(participant.get_absolute_url())
     attempts = {a.phase: a for a in participant.attempts.all()}
     attendance = Attendance.objects.filter(participant=participant).first()
     eligible, reason = services.certificate_eligible(participant)
@@ -59,39 +74,40 @@ def participant_home(request: HttpRequest, token: str) -> HttpResponse:
             ),
             "attendance": attendance,
             "checkin_url": checkin_url,
+            "checkin_open": event.checkin_open(),
+            "code_form": code_form,
             "qr": qr_svg(checkin_url),
             "eligible": eligible,
             "reason": reason,
             "has_questions": event.is_training and event.questions.exists(),
         },
+        status=form_status(code_form),
     )
 
 
 @idempotent
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
-    """The URL in a participant's QR code: opened by the participant's or the
-    organiser's phone, it asks to confirm and records the attendance (POST)."""
+    """The URL in a participant's QR code, scanned by the organiser at the
+    venue: the organiser confirms (POST) and the attendance is recorded. Anyone
+    else (the participant at home) is told how check-in works; nothing counts."""
     participant = _participant(token)
     event = participant.event
+    user = request.user
+    organiser = user.is_authenticated and selectors.can_manage_event(user, event)
     if request.method == "POST":
-        mode = request.POST.get("mode", Attendance.Mode.ONSITE)
-        if mode not in Attendance.Mode.values:
-            mode = Attendance.Mode.ONSITE
-        user = request.user
-        organiser = user.is_authenticated and selectors.can_manage_event(user, event)
-        services.attendance_record(
-            participant=participant,
-            mode=mode,
-            method=Attendance.Method.ORGANISER
-            if organiser
-            else (
-                Attendance.Method.QR
-                if mode == Attendance.Mode.ONSITE
-                else Attendance.Method.LINK
-            ),
-            actor=user if organiser else None,  # type: ignore[arg-type]
-        )
-        messages.success(request, _("Attendance recorded. Welcome!"))
+        if not organiser:
+            raise PermissionDenied
+        try:
+            services.attendance_record(
+                participant=participant,
+                mode=Attendance.Mode.ONSITE,
+                method=Attendance.Method.ORGANISER,
+                actor=user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Attendance recorded. Welcome!"))
         return redirect("network:checkin", token=token)
     return render(
         request,
@@ -100,18 +116,39 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
             "participant": participant,
             "event": event,
             "when": services.event_when_label(event),
+            "organiser": organiser,
+            "checkin_open": event.checkin_open(),
             "attendance": Attendance.objects.filter(participant=participant).first(),
         },
     )
 
 
+def online_join(request: HttpRequest, token: str) -> HttpResponse:
+    """The participant's own link to the online session: opened during the
+    event it records their online attendance; it always leads to the meeting."""
+    participant = _participant(token)
+    event = participant.event
+    if not event.online_url:
+        raise Http404(_("This event has no online session."))
+    # Outside the event's time nothing is recorded (joining early to test the
+    # link is not attending).
+    services.attendance_online(participant=participant)
+    return redirect(event.online_url)
+
+
 @idempotent
 def event_checkin(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    """The event's own QR code, shown at the venue: participants check in by
-    name and phone number (registered ones are recognised by phone)."""
-    event = selectors.event_get(pk=pk, published_only=False)
-    if event is None or code != event.checkin_token:
-        raise Http404(_("This link is not valid."))
+    """The venue code's QR (shown on the organiser's screen, changing every few
+    minutes): participants check in by name and phone number (registered ones
+    are recognised by phone)."""
+    event = or_404(
+        selectors.event_get(pk=pk, published_only=False),
+        _("This link is not valid."),
+    )
+    if not venue_code.code_valid(event.checkin_token, event.pk, code, timezone.now()):
+        return render(
+            request, "network/event_checkin.html", {"event": event}, status=410
+        )
     form = CheckinForm(request.POST or None)
     if attendance := form_write(
         request,

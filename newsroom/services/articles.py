@@ -11,6 +11,7 @@ the article's region review, schedule, publish and unpublish.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from accounts.models import AuditEntry
 from accounts.permissions import require
 from accounts.services import audit_record
 from core.links import site_url
-from newsroom import cache, content
+from newsroom import cache, content, notices
 from newsroom.models import (
     Article,
     ArticleImage,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from network.models import Kim
 
 S = Article.Status
+logger = logging.getLogger(__name__)
 PROVINCE = settings.HOME_REGION
 
 
@@ -315,6 +317,8 @@ def _transition(
         )
     previous = article.status
     article.status = to
+    # Any step a person takes lifts a hold (``article_hold``).
+    article.held_reason = ""
     article.updated_at = timezone.now()
     article.full_clean()
     article.save()
@@ -410,6 +414,8 @@ def article_schedule(
         raise ValidationError({"publish_at": _("Choose a time in the future.")})
     article.publish_at = publish_at
     article.send_on_publish = _send_plan(actor, send_to, send_channels)
+    article.scheduled_by = actor
+    article.held_reason = ""
     return _transition(
         actor=actor,
         article=article,
@@ -480,23 +486,109 @@ def article_unpublish(*, actor: User, article: Article, note: str = "") -> Artic
     )
 
 
+def _scheduler(article: Article) -> User | None:
+    """Who scheduled ``article`` (older rows: the last "schedule" note)."""
+    if article.scheduled_by_id is not None:
+        return article.scheduled_by
+    note = (
+        article.review_notes.filter(action="schedule", author__isnull=False)
+        .select_related("author")
+        .order_by("-pk")
+        .first()
+    )
+    return note.author if note is not None else None
+
+
+def _hold_reason(article: Article) -> str:
+    """Why the scheduler may not publish ``article`` on their own behalf ("" if
+    nothing stands in the way)."""
+    scheduler = _scheduler(article)
+    if scheduler is None:
+        return ""
+    if not scheduler.is_active:
+        return _("%(name)s, who scheduled it, no longer has an active account.") % {
+            "name": scheduler.get_full_name() or scheduler.email
+        }
+    if not can_article(scheduler, "publish", article):
+        return _("%(name)s, who scheduled it, may no longer publish it.") % {
+            "name": scheduler.get_full_name() or scheduler.email
+        }
+    return ""
+
+
+def article_hold(*, article: Article, reason: str) -> Article:
+    """Keep a due article from being published (it stays scheduled, with
+    ``reason`` shown on the desk) and tell whoever scheduled it and the
+    editors who may publish it; another editor schedules it again."""
+    with transaction.atomic():
+        article.held_reason = reason[:300]
+        article.updated_at = timezone.now()
+        article.save(update_fields=["held_reason", "updated_at"])
+        ReviewNote.objects.create(
+            article=article,
+            author=None,
+            action="hold",
+            status=article.status,
+            note=article.held_reason,
+        )
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.UPDATE,
+            obj=article,
+            region_code=article.region_id,
+            changes={"held_reason": ["", article.held_reason]},
+        )
+        notices.article_held_notify(article=article, scheduler=_scheduler(article))
+    return article
+
+
 def articles_publish_due(*, now: datetime | None = None) -> int:
-    """Publish every scheduled article whose time has come (idempotent: an
-    article is claimed by a conditional update, so two workers never both
-    publish it)."""
+    """Publish every scheduled article whose time has come.
+
+    Idempotent: an article is claimed by a conditional update, so two workers
+    never both publish it. Each article is published in its own transaction:
+    one that cannot be published (its scheduler lost the right to, a plan that
+    no longer validates) is held with the reason and the run goes on."""
     now = now or timezone.now()
     done = 0
-    due = Article.objects.filter(status=S.SCHEDULED, publish_at__lte=now)
+    due = Article.objects.filter(
+        status=S.SCHEDULED, publish_at__lte=now, held_reason=""
+    ).order_by("publish_at", "pk")
     for pk in list(due.values_list("pk", flat=True)[:500]):
-        with transaction.atomic():
-            article = (
-                Article.objects.select_for_update()
-                .filter(pk=pk, status=S.SCHEDULED, publish_at__lte=now)
-                .first()
-            )
-            if article is None:
-                continue
-            article.published_at = article.published_at or article.publish_at
-            article_publish(actor=None, article=article, note="")
-            done += 1
+        try:
+            done += _publish_due_one(pk, now)
+        except (PermissionDenied, ValidationError) as exc:
+            article = Article.objects.get(pk=pk)
+            reason = _("It could not be published: %(error)s") % {
+                "error": _error_text(exc)
+            }
+            article_hold(article=article, reason=reason)
+        except Exception:
+            # Anything else (a bug, a lost connection): this article is tried
+            # again next minute, the others are not kept waiting.
+            logger.exception("Scheduled article %s could not be published", pk)
     return done
+
+
+def _error_text(exc: PermissionDenied | ValidationError) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc) or _("permission denied")
+
+
+def _publish_due_one(pk: int, now: datetime) -> int:
+    with transaction.atomic():
+        article = (
+            Article.objects.select_for_update()
+            .filter(pk=pk, status=S.SCHEDULED, publish_at__lte=now, held_reason="")
+            .first()
+        )
+        if article is None:
+            return 0
+        reason = _hold_reason(article)
+        if reason:
+            article_hold(article=article, reason=reason)
+            return 0
+        article.published_at = article.published_at or article.publish_at
+        article_publish(actor=None, article=article, note="")
+        return 1

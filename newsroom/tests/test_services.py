@@ -261,3 +261,70 @@ def test_demo_data_is_idempotent(kaltim) -> None:  # type: ignore[no-untyped-def
     assert fgd.published_at.date().isoformat() == "2022-07-12"
     assert Article.objects.filter(kim__name="KIM Jahab Informatif").exists()
     assert Subscriber.objects.count() == 4
+
+
+def _scheduled(member, kim, editor, when, title, **plan):  # type: ignore[no-untyped-def]
+    article = _draft(member, kim, title=title)
+    services.article_submit(actor=member, article=article)
+    services.article_approve(actor=editor, article=article)
+    return services.article_schedule(
+        actor=editor, article=article, publish_at=when, **plan
+    )
+
+
+def test_article_of_a_deactivated_scheduler_is_held_and_the_run_goes_on(
+    member, kim, editor, make_user, channel_settings, client
+) -> None:  # type: ignore[no-untyped-def]
+    from channels.models import OutboxMessage
+
+    colleague = make_user("editor", "64.02", full_name="Editor Kedua")
+    soon = timezone.now() + timedelta(hours=1)
+    # Scheduled by ``editor`` (one with a send plan), then a colleague's, due later.
+    planned = _scheduled(
+        member,
+        kim,
+        editor,
+        soon,
+        "Festival Erau",
+        send_to={"region_codes": ["64.02"], "subscribers": True},
+        send_channels=["email"],
+    )
+    plain = _scheduled(member, kim, editor, soon, "Pasar Malam Tenggarong")
+    other = _scheduled(
+        member, kim, colleague, soon + timedelta(minutes=5), "Lomba Perahu Naga"
+    )
+    editor.is_active = False
+    editor.save()
+
+    assert services.articles_publish_due(now=soon + timedelta(minutes=6)) == 1
+    other.refresh_from_db()
+    assert other.status == S.PUBLISHED
+    for article in (planned, plain):
+        article.refresh_from_db()
+        assert article.status == S.SCHEDULED
+        assert "Editor Kukar" in article.held_reason
+        assert ReviewNote.objects.filter(article=article, action="hold").exists()
+    # The scheduler and the colleague who may publish it are e-mailed, once.
+    told = set(
+        OutboxMessage.objects.filter(
+            channel="email", reference=f"article:{plain.pk}"
+        ).values_list("to", flat=True)
+    )
+    assert told == {editor.email, colleague.email}
+    # A held article is left alone by the next runs.
+    assert services.articles_publish_due(now=soon + timedelta(minutes=7)) == 0
+    assert OutboxMessage.objects.filter(reference=f"article:{plain.pk}").count() == 2
+
+    # The desk shows why.
+    client.force_login(colleague)
+    page = client.get("/kabar/staf/?status=scheduled").content.decode()
+    assert "Editor Kukar" in page and plain.title in page
+
+    # The colleague schedules it again: it is published on their behalf.
+    later = timezone.now() + timedelta(minutes=10)
+    services.article_schedule(actor=colleague, article=plain, publish_at=later)
+    plain.refresh_from_db()
+    assert plain.held_reason == "" and plain.scheduled_by == colleague
+    assert services.articles_publish_due(now=later) == 1
+    plain.refresh_from_db()
+    assert plain.status == S.PUBLISHED

@@ -93,6 +93,7 @@ def dissemination_detail(request: HttpRequest, pk: int) -> HttpResponse:
         template,
         {
             "dissemination": dissemination,
+            "regions": selectors.audience_region_names([dissemination])[0].regions,
             "rows": rows,
             "reach": selectors.reach_by_item(dissemination_id=dissemination.pk),
             "statuses": statuses,
