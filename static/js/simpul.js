@@ -9,6 +9,24 @@
     }
   }, true);
 
+  // Signing out forgets the pages the service worker kept for reading offline
+  // (simpul-pages-*), so the next person on a shared phone cannot open them. The
+  // outbox is left alone: its items are unsent work, and deleting them would lose it.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.dataset || form.dataset.forgetPages === undefined || !window.caches) return;
+    if (form.dataset.forgotten) return;
+    event.preventDefault();
+    window.caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("simpul-pages-") === 0;
+      }).map(function (name) { return window.caches.delete(name); }));
+    }).catch(function () { /* nothing kept */ }).then(function () {
+      form.dataset.forgotten = "1";
+      form.submit();
+    });
+  });
+
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (el.dataset && el.dataset.autosubmit !== undefined && el.form) {
