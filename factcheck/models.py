@@ -289,6 +289,14 @@ class Tip(models.Model):
     matched = optional_link(FactCheck, _("matched fact-check"))
     score = models.FloatField(_("match score"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # A link in the tip: the page's metadata, read in a task after the first
+    # answer (``factcheck.links``); ``link_error`` says why it could not be.
+    link_url = models.CharField(_("link"), max_length=2000, blank=True)
+    link_title = models.CharField(_("link title"), max_length=300, blank=True)
+    link_description = models.TextField(_("link description"), blank=True)
+    link_site = models.CharField(_("link site"), max_length=200, blank=True)
+    link_fetched_at = models.DateTimeField(_("link read"), null=True, blank=True)
+    link_error = models.CharField(_("link error"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -46,3 +46,12 @@ def confirmations_expire_task() -> int:
     from factcheck.services import confirmations_expire
 
     return confirmations_expire()
+
+
+@task()
+def tip_link_read_task(tip_id: int) -> str:
+    """Read the page a tip links to and answer again if it says more
+    (idempotent: a tip's link is read once)."""
+    from factcheck.services.links import tip_link_read
+
+    return tip_link_read(tip_id=tip_id)

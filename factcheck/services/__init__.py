@@ -43,6 +43,7 @@ from factcheck.services.feeds import (
     feed_set_active,
     feed_update,
 )
+from factcheck.services.links import tip_link_read
 from factcheck.services.outgoing import (
     tipster_message,
     tipster_send,
@@ -89,6 +90,7 @@ __all__ = [
     "feed_set_active",
     "feed_update",
     "pair_record",
+    "tip_link_read",
     "tip_submit",
     "tip_text_clean",
     "tipster_data_summary",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
-from factcheck import clustering, matching_service, topics
+from factcheck import clustering, links, matching_service, topics
 from factcheck import messages as texts
 from factcheck.models import (
     Channel,
@@ -249,9 +249,12 @@ def tip_submit(
         matched=factcheck or found.best,
         score=found.matches[0]["score"] if found.matches else None,
         received_at=now,
+        link_url=links.url_find(cleaned),
     )
     tip.full_clean()
     tip.save()
+    if tip.link_url:
+        _tip_link_read_later(tip.pk)
     confirmation = None
     if candidates:
         confirmation = confirmations.confirmation_ask(tip=tip, candidates=candidates)
@@ -376,6 +379,11 @@ def _tip_answer(claim: Claim, found: _Match) -> tuple[str, FactCheck | None, str
     return decision, factcheck, reply
 
 
+def reply_key(tip_id: int) -> str:
+    """The dedupe key of a tip's instant answer."""
+    return f"factcheck:reply:tip:{tip_id}"
+
+
 def _tip_reply_send(
     tipster: Tipster,
     tip: Tip,
@@ -383,9 +391,12 @@ def _tip_reply_send(
     decision: str,
     best: FactCheck | None,
     confirmation: TipConfirmation | None,
+    *,
+    dedupe_key: str = "",
 ) -> None:
     """The instant answer: a question comes with a button per candidate and
-    "Tidak ada"; an unasked suggestion with a button that shows it."""
+    "Tidak ada"; an unasked suggestion with a button that shows it.
+    ``dedupe_key``: another answer to the same tip (the link's), sent once."""
     interactive = None
     if confirmation is not None:
         interactive = confirmations.confirmation_interactive(
@@ -398,9 +409,16 @@ def _tip_reply_send(
     outgoing.tipster_send(
         tipster=tipster,
         text=reply,
-        dedupe_key=f"factcheck:reply:tip:{tip.pk}",
+        dedupe_key=dedupe_key or reply_key(tip.pk),
         interactive=interactive,
     )
+
+
+def _tip_link_read_later(tip_id: int) -> None:
+    """The linked page is read after the first answer, in a task."""
+    from factcheck.tasks import tip_link_read_task
+
+    transaction.on_commit(lambda: tip_link_read_task.enqueue(tip_id))
 
 
 @transaction.atomic

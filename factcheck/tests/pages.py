@@ -8,6 +8,7 @@ Messaging providers are faked by ``channels.testing`` (``fake_telegram``,
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,6 +24,10 @@ class PageServer:
     server: ThreadingHTTPServer
     requests: list[Requested] = field(default_factory=list)
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → body
+    # Misbehaving pages: path → seconds to wait before answering; path → size
+    # of a body of that many bytes, streamed (declared, and sent until cut off).
+    delays: dict[str, float] = field(default_factory=dict)
+    huge: dict[str, int] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -44,6 +49,11 @@ def start_page_server() -> PageServer:
         def do_GET(self) -> None:
             fake = holder["fake"]
             fake.requests.append(Requested("GET", self.path))
+            if self.path in fake.delays:
+                time.sleep(fake.delays[self.path])
+            if self.path in fake.huge:
+                self._stream(fake.huge[self.path])
+                return
             kind, text = fake.pages.get(self.path, ("text/plain", ""))
             body = text.encode() if self.path in fake.pages else b"not found"
             self.send_response(200 if self.path in fake.pages else 404)
@@ -51,6 +61,18 @@ def start_page_server() -> PageServer:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def _stream(self, size: int) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            chunk = b"a" * 65536
+            try:
+                for _ in range(size // len(chunk)):
+                    self.wfile.write(chunk)
+            except OSError:  # the client stopped reading: as it should
+                pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     fake = PageServer(server=server)

@@ -1,0 +1,138 @@
+"""Writes of link tips: the page a tip links to is read in a task
+(``tip_link_read_task``), stored on the tip, and the tip matched again on its
+text and the page's title and description; a better answer than the first
+one (none → likely or known, likely → known) is sent once on the same channel.
+
+A page that cannot be read (a private address, too large, too slow, not a web
+page) leaves the tip as it was, with the reason in ``Tip.link_error``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from channels.models import OutboxMessage
+from core.fetch import FetchError
+from factcheck import links
+from factcheck.models import Claim, Decision, Tip
+from factcheck.services import outgoing, tips
+
+log = logging.getLogger(__name__)
+
+# (first decision, decision with the page) pairs that are worth a new answer.
+IMPROVES = {
+    (Decision.NONE, Decision.SUGGEST),
+    (Decision.NONE, Decision.MATCH),
+    (Decision.SUGGEST, Decision.MATCH),
+}
+
+
+def link_reply_key(tip_id: int) -> str:
+    return f"factcheck:reply:link:{tip_id}"
+
+
+def tip_link_read(*, tip_id: int) -> str:
+    """Read the tip's link and answer again if the page says more.
+
+    Returns what happened: ``skipped`` (no link, or read already), ``error``,
+    ``same`` or ``improved``. Safe to run twice: a tip's link is read once, and
+    the better answer has its own dedupe key."""
+    tip = Tip.objects.filter(pk=tip_id).only("link_url", "link_fetched_at").first()
+    if tip is None or not tip.link_url or tip.link_fetched_at is not None:
+        return "skipped"
+    try:
+        meta = links.page_meta_fetch(tip.link_url)
+    except FetchError as exc:
+        with translation.override("en"):  # stored like the feeds' errors
+            error = str(exc)[:200]
+        Tip.objects.filter(pk=tip_id, link_fetched_at=None).update(
+            link_error=error, link_fetched_at=timezone.now()
+        )
+        log.info("factcheck: link of tip %s not read: %s", tip_id, error)
+        return "error"
+    return _tip_link_store(tip_id, meta)
+
+
+@transaction.atomic
+def _tip_link_store(tip_id: int, meta: links.PageMeta) -> str:
+    tip = (
+        Tip.objects.select_for_update(of=("self",))
+        .select_related("claim", "tipster")
+        .filter(pk=tip_id, link_fetched_at=None)
+        .first()
+    )
+    if tip is None:  # another run stored it meanwhile
+        return "skipped"
+    tip.link_title = meta.title
+    tip.link_description = meta.description
+    tip.link_site = meta.site
+    tip.link_error = ""
+    tip.link_fetched_at = timezone.now()
+    found = tips._tip_match(f"{tip.text}\n{meta.text()}")
+    improved = (tip.decision, found.decision) in IMPROVES
+    if improved:
+        tip.decision = found.decision
+        tip.matched = found.best
+        tip.score = found.matches[0]["score"] if found.matches else None
+        _claim_improve(tip.claim, found)
+    tip.full_clean()
+    tip.save()
+    if not improved:
+        return "same"
+    if _answered_on_chat(tip) and found.best is not None:
+        reply = (
+            tips.texts.match_reply(found.best)
+            if found.decision == Decision.MATCH
+            else tips.texts.suggest_reply(found.best)
+        )
+        tips._tip_reply_send(
+            tip.tipster,
+            tip,
+            reply,
+            found.decision,
+            found.best,
+            None,
+            dedupe_key=link_reply_key(tip.pk),
+        )
+    return "improved"
+
+
+def _answered_on_chat(tip: Tip) -> bool:
+    """The first answer went to the sender on a chat channel (the tipline's
+    tips; not the web form's or the API's, which have no one to tell)."""
+    return (
+        tip.tipster is not None
+        and OutboxMessage.objects.filter(
+            origin=outgoing.ORIGIN, dedupe_key=tips.reply_key(tip.pk)
+        ).exists()
+    )
+
+
+def _claim_improve(claim: Claim, found: tips._Match) -> None:
+    """A claim of this tip alone, not yet worked on, takes the match as a new
+    claim would have; a claim others also asked about only gets suggestions
+    (the desk decides)."""
+    untouched = claim.status in (Claim.Status.NEW, Claim.Status.AWAITING)
+    if found.decision == Decision.MATCH and untouched and claim.tip_count <= 1:
+        best = found.best
+        assert best is not None
+        claim.status = Claim.Status.PUBLISHED
+        claim.factcheck = best
+        claim.auto_answered = True
+        claim.topic = best.topic
+        claim.full_clean()
+        claim.save(update_fields=["status", "factcheck", "auto_answered", "topic"])
+        return
+    if claim.is_open or claim.status == Claim.Status.AWAITING:
+        known = {s["id"] for s in claim.suggestions}
+        new = [
+            {"id": m["id"], "score": m["score"]}
+            for m in found.matches[:3]
+            if m["id"] not in known
+        ]
+        if new:
+            claim.suggestions = claim.suggestions + new
+            claim.save(update_fields=["suggestions"])

@@ -1,0 +1,156 @@
+"""Link tips: the linked page's metadata read in a task, matched with the text,
+a better answer sent once; pages that cannot be read leave the tip as it was."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from channels.models import OutboxMessage
+from factcheck import links, services
+from factcheck.models import Channel, Claim, Decision, FactCheck, Tip
+from factcheck.services.links import link_reply_key
+from factcheck.tasks import tip_link_read_task
+from factcheck.tests.conftest import tip_from
+from factcheck.tests.pages import PageServer, start_page_server
+
+pytestmark = pytest.mark.django_db
+
+TOWER_TITLE = "Menara BTS baru di desa-desa Kukar menyebabkan kanker"
+PAGE = f"""<!doctype html><html><head><title>Berita Viral Hari Ini</title>
+<meta property="og:title" content="{TOWER_TITLE}">
+<meta property="og:description" content="Tower BTS program Kukar bebas blankspot
+ memancarkan radiasi yang menyebabkan kanker, warga diminta menolak.">
+<meta property="og:site_name" content="Portal Kabar">
+<meta name="description" content="dipakai hanya tanpa og:description">
+</head><body><p>isi</p></body></html>"""
+
+
+@pytest.fixture
+def site(settings) -> Iterator[PageServer]:
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.1"]  # the fake site is on loopback
+    server = start_page_server()
+    server.pages["/berita"] = ("text/html; charset=utf-8", PAGE)
+    yield server
+    server.close()
+
+
+def send_link(capture, text: str) -> Tip:
+    """A tip sent on Telegram; its link is read once the tip is committed."""
+    with capture(execute=True):
+        outcome = tip_from(Channel.TELEGRAM, "5550001", text=text, send_reply=True)
+    assert outcome.tip is not None
+    return Tip.objects.get(pk=outcome.tip.pk)
+
+
+def test_metadata_is_parsed_og_first() -> None:
+    meta = links.page_meta_parse(PAGE)
+    assert meta.title == TOWER_TITLE
+    assert meta.description.startswith("Tower BTS program Kukar bebas blankspot mem")
+    assert meta.site == "Portal Kabar"
+    plain = links.page_meta_parse(
+        "<title> Judul &amp; biasa </title><meta name=description content=Ringkas>"
+    )
+    assert (plain.title, plain.description, plain.site) == (
+        "Judul & biasa",
+        "Ringkas",
+        "",
+    )
+
+
+def test_url_is_found_in_the_text() -> None:
+    assert links.url_find("cek ini (https://a.example/x?y=1).") == (
+        "https://a.example/x?y=1"
+    )
+    assert links.url_find("tanpa tautan sama sekali") == ""
+    assert links.url_find("ftp://a.example/berkas") == ""
+
+
+def test_a_tip_of_just_the_link_ends_up_matched_and_answered_once(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    tip = send_link(django_capture_on_commit_callbacks, f"{site.url}/berita")
+    tower = FactCheck.objects.get(external_id="t-tower")
+    assert tip.link_title == TOWER_TITLE and tip.link_site == "Portal Kabar"
+    assert tip.link_error == "" and tip.link_fetched_at is not None
+    assert tip.decision == Decision.MATCH and tip.matched == tower
+    assert tip.claim.factcheck == tower
+    assert tip.claim.status == Claim.Status.PUBLISHED
+    improved = OutboxMessage.objects.get(dedupe_key=link_reply_key(tip.pk))
+    assert "SALAH" in improved.body and tower.title in improved.body
+    # The first answer went too, before the page was read.
+    assert OutboxMessage.objects.filter(origin="factcheck").count() == 2
+
+    # Run again (a retried task): nothing is fetched or sent again.
+    requests = len(site.requests)
+    assert tip_link_read_task.enqueue(tip.pk).return_value == "skipped"
+    assert services.tip_link_read(tip_id=tip.pk) == "skipped"
+    assert len(site.requests) == requests
+    assert OutboxMessage.objects.filter(origin="factcheck").count() == 2
+
+
+def test_the_answer_is_sent_once_even_if_stored_twice(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False):
+        outcome = tip_from(
+            Channel.TELEGRAM, "5550002", text=f"{site.url}/berita", send_reply=True
+        )
+    assert outcome.tip is not None
+    assert services.tip_link_read(tip_id=outcome.tip.pk) == "improved"
+    # Two workers that both fetched before either stored: the second stores
+    # nothing, and even a forced second send is deduplicated.
+    Tip.objects.filter(pk=outcome.tip.pk).update(link_fetched_at=None)
+    services.tip_link_read(tip_id=outcome.tip.pk)
+    key = link_reply_key(outcome.tip.pk)
+    assert OutboxMessage.objects.filter(dedupe_key=key).count() == 1
+
+
+def test_a_tip_without_a_link_reads_nothing(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    tip = send_link(django_capture_on_commit_callbacks, "Kata orang jembatan retak")
+    assert tip.link_url == "" and tip.link_fetched_at is None
+    assert site.requests == []
+
+
+@pytest.mark.parametrize(
+    "setup, error",
+    [
+        ("private", "address not allowed"),
+        ("slow", "timed out"),
+        ("huge", "larger than 1048576 bytes"),
+        ("not_html", "not a web page"),
+        ("missing", "HTTP 404"),
+    ],
+)
+def test_a_page_that_cannot_be_read_leaves_the_tip_as_it_was(
+    corpus, site, settings, django_capture_on_commit_callbacks, setup, error
+) -> None:
+    url = f"{site.url}/{setup}"
+    if setup == "private":
+        settings.FETCH_ALLOWED_HOSTS = []  # 127.0.0.1 is refused like any
+    elif setup == "slow":
+        site.delays["/slow"] = 6
+        site.pages["/slow"] = ("text/html", PAGE)
+    elif setup == "huge":
+        site.huge["/huge"] = 2 * 1024 * 1024 * 1024
+    elif setup == "not_html":
+        site.pages["/not_html"] = ("application/pdf", PAGE)
+    tip = send_link(django_capture_on_commit_callbacks, f"Benarkah ini? {url}")
+    assert tip.link_url == url
+    assert tip.link_error == error
+    assert (tip.link_title, tip.link_description, tip.link_site) == ("", "", "")
+    assert tip.decision == Decision.NONE and tip.matched is None
+    assert not OutboxMessage.objects.filter(dedupe_key=link_reply_key(tip.pk))
+    assert services.tip_link_read(tip_id=tip.pk) == "skipped"
+
+
+def test_a_web_tip_is_matched_again_without_a_message(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = services.tip_submit(channel=Channel.WEB, text=f"{site.url}/berita")
+    assert outcome.tip is not None
+    tip = Tip.objects.get(pk=outcome.tip.pk)
+    assert tip.decision == Decision.MATCH and tip.link_title == TOWER_TITLE
+    assert not OutboxMessage.objects.exists()
