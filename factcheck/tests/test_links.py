@@ -4,7 +4,9 @@ a better answer sent once; pages that cannot be read leave the tip as it was."""
 from collections.abc import Iterator
 
 import pytest
+from django.test import Client
 
+from accounts.models import Role
 from channels.models import OutboxMessage
 from factcheck import links, services
 from factcheck.models import Channel, Claim, Decision, FactCheck, Tip
@@ -143,6 +145,18 @@ def test_a_page_that_cannot_be_read_leaves_the_tip_as_it_was(
     assert tip.decision == Decision.NONE and tip.matched is None
     assert not OutboxMessage.objects.filter(dedupe_key=link_reply_key(tip.pk))
     assert services.tip_link_read(tip_id=tip.pk) == "skipped"
+
+
+def test_the_desk_sees_the_linked_page_or_why_it_was_not_read(
+    client: Client, corpus, site, make_user, django_capture_on_commit_callbacks
+) -> None:
+    read = send_link(django_capture_on_commit_callbacks, f"{site.url}/berita")
+    failed = send_link(django_capture_on_commit_callbacks, f"cek {site.url}/hilang")
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get(read.claim.get_absolute_url()).content.decode()
+    assert "Halaman tautan:" in html and f"Portal Kabar: {TOWER_TITLE}" in html
+    html = client.get(failed.claim.get_absolute_url()).content.decode()
+    assert "Tautan tidak terbaca: HTTP 404" in html
 
 
 def test_a_web_tip_is_matched_again_without_a_message(
