@@ -452,7 +452,9 @@ def village_nearest(*, lat: float, lng: float) -> Region | None:
             rep_lng__range=(lng - box, lng + box),
         ).select_related("parent")
         found = min(
-            near, key=lambda r: haversine_km(lat, lng, r.rep_lat, r.rep_lng), default=None
+            near,
+            key=lambda r: haversine_km(lat, lng, r.rep_lat, r.rep_lng),
+            default=None,
         )
         if found is not None:
             return found

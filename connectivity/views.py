@@ -329,7 +329,8 @@ def _programme_write(
             form.add_error("region", _("Unknown region or outside your area."))
         elif unknown:
             form.add_error(
-                "villages", _("Unknown codes: %(codes)s") % {"codes": ", ".join(unknown)}
+                "villages",
+                _("Unknown codes: %(codes)s") % {"codes": ", ".join(unknown)},
             )
         elif programme is None and Programme.objects.filter(slug=data["slug"]).exists():
             form.add_error("slug", _("Another programme already has this short name."))

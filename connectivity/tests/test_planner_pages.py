@@ -69,6 +69,7 @@ def test_plan_quality_in_indonesian(client: Client, make_user) -> None:
     hooks.demo()
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
     plan = _plan(client)
+    assert plan.result is not None
     plan.result = {**plan.result, "status": "optimal", "gap": 0.0}
     plan.save()
     text = _text(client.get(plan.get_absolute_url()).content.decode())
