@@ -221,6 +221,18 @@ class DossierForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
+def _rupiah(label: Any, help_text: Any = "") -> forms.DecimalField:
+    """An optional whole amount of rupiah."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=16,
+        decimal_places=0,
+        required=False,
+        help_text=help_text,
+    )
+
+
 class PlanForm(forms.Form):
     region = forms.CharField(
         label=_("Region code"),
@@ -237,20 +249,10 @@ class PlanForm(forms.Form):
         initial=10,
         required=False,
     )
-    site_cost = forms.DecimalField(
-        label=_("Cost of one new site (Rp)"),
-        min_value=0,
-        max_digits=15,
-        decimal_places=0,
-        required=False,
-    )
-    money_budget = forms.DecimalField(
-        label=_("Money budget (Rp)"),
-        min_value=0,
-        max_digits=16,
-        decimal_places=0,
-        required=False,
-        help_text=_("Optional: the plan then also stays within this amount."),
+    site_cost = _rupiah(_("Cost of one new site (Rp)"))
+    money_budget = _rupiah(
+        _("Money budget (Rp)"),
+        _("Optional: the plan then also stays within this amount."),
     )
     radius_km = forms.FloatField(
         label=_("Site radius (km)"),
