@@ -425,6 +425,12 @@ def coverage_features(*, region: Region) -> dict[str, Any]:
     return fc
 
 
+def _site_label(n: int, lat: float, lng: float) -> str:
+    """ "3. Sebulu Ilir": the site's number and its nearest village, for the map."""
+    village = village_nearest(lat=lat, lng=lng)
+    return f"{n}. {village.name}" if village else str(n)
+
+
 def plan_features(*, plan: SitingPlan) -> dict[str, Any]:
     result = plan.result or {}
     features = [
@@ -433,11 +439,12 @@ def plan_features(*, plan: SitingPlan) -> dict[str, Any]:
             s["lat"],
             s["lng"],
             id=s["id"],
+            label=_site_label(n, s["lat"], s["lng"]),
             radius_km=s["radius_km"],
             covered_weight=s["covered_weight"],
             covered_places=s["covered_places"],
         )
-        for s in result.get("sites", [])
+        for n, s in enumerate(result.get("sites", []), start=1)
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -48,6 +48,9 @@ def test_plan_page_names_villages_and_places_in_plain_words(
         assert f"Kecamatan {site.kecamatan.name}" in text
         for place in site.places:
             assert place.name in text
+    data = client.get(f"/sinyal/perencanaan/{plan.pk}/peta.json").json()
+    labels = [f["properties"]["label"] for f in data["sites"]["features"]]
+    assert labels == [f"{s.n}. {s.village.name}" for s in sites if s.village]
     reached = [p for s in sites for p in s.places]
     assert reached, "the demo plan reaches listed places"
     assert f"({reached[0].get_kind_display()})" in text
