@@ -14,6 +14,7 @@ from connectivity.models import (
     Observation,
     Operator,
     Place,
+    Programme,
     SitingPlan,
     Technology,
     Tower,
@@ -220,6 +221,18 @@ class DossierForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
+def _rupiah(label: Any, help_text: Any = "") -> forms.DecimalField:
+    """An optional whole amount of rupiah."""
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=16,
+        decimal_places=0,
+        required=False,
+        help_text=help_text,
+    )
+
+
 class PlanForm(forms.Form):
     region = forms.CharField(
         label=_("Region code"),
@@ -235,6 +248,11 @@ class PlanForm(forms.Form):
         max_value=1000,
         initial=10,
         required=False,
+    )
+    site_cost = _rupiah(_("Cost of one new site (Rp)"))
+    money_budget = _rupiah(
+        _("Money budget (Rp)"),
+        _("Optional: the plan then also stays within this amount."),
     )
     radius_km = forms.FloatField(
         label=_("Site radius (km)"),
@@ -292,3 +310,39 @@ class ImportForm(forms.Form):
 class DemForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     file = forms.FileField(label=_("GeoTIFF (EPSG:4326)"))
+
+
+class ProgrammeForm(forms.Form):
+    slug = forms.SlugField(
+        label=_("Short name (in the address)"),
+        max_length=60,
+        help_text=_("Lowercase letters, digits and hyphens, e.g. bakti-2026."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=Programme.Kind.choices)
+    region = forms.CharField(
+        label=_("Region code"),
+        max_length=13,
+        help_text=_("The regency or kecamatan it covers, e.g. 64.02."),
+    )
+    owner = forms.CharField(label=_("Run by"), max_length=150, required=False)
+    year = forms.IntegerField(
+        label=_("Year"), min_value=2000, max_value=2100, required=False
+    )
+    target_villages = forms.IntegerField(
+        label=_("Target number of villages"), min_value=0, required=False
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+    villages = forms.CharField(
+        label=_("Village codes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One village code per line or separated by commas."),
+    )
+
+    def clean_villages(self) -> list[str]:
+        text = self.cleaned_data.get("villages") or ""
+        return [c for c in text.replace(",", " ").split() if c]

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.permissions import scope_filter
+from connectivity.geo import haversine_km
 from connectivity.models import (
     TECH_RANK,
     Observation,
@@ -424,6 +425,12 @@ def coverage_features(*, region: Region) -> dict[str, Any]:
     return fc
 
 
+def _site_label(n: int, lat: float, lng: float) -> str:
+    """ "3. Sebulu Ilir": the site's number and its nearest village, for the map."""
+    village = village_nearest(lat=lat, lng=lng)
+    return f"{n}. {village.name}" if village else str(n)
+
+
 def plan_features(*, plan: SitingPlan) -> dict[str, Any]:
     result = plan.result or {}
     features = [
@@ -432,13 +439,91 @@ def plan_features(*, plan: SitingPlan) -> dict[str, Any]:
             s["lat"],
             s["lng"],
             id=s["id"],
+            label=_site_label(n, s["lat"], s["lng"]),
             radius_km=s["radius_km"],
             covered_weight=s["covered_weight"],
             covered_places=s["covered_places"],
         )
-        for s in result.get("sites", [])
+        for n, s in enumerate(result.get("sites", []), start=1)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def village_nearest(*, lat: float, lng: float) -> Region | None:
+    """The village (desa) whose representative point is nearest to a point, looked
+    for in ever wider boxes so that a remote site still gets a name."""
+    for box in (0.1, 0.3, 1.0):
+        near = Region.objects.filter(
+            level=Region.Level.VILLAGE,
+            rep_lat__range=(lat - box, lat + box),
+            rep_lng__range=(lng - box, lng + box),
+        ).select_related("parent")
+        found = min(
+            near,
+            key=lambda r: haversine_km(lat, lng, r.rep_lat, r.rep_lng),
+            default=None,
+        )
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass
+class PlanSite:
+    """A proposed site in words: where it is and what it newly reaches."""
+
+    n: int
+    lat: float
+    lng: float
+    village: Region | None
+    cost: float | None
+    covered_weight: float
+    places: list[Place]
+
+    @property
+    def kecamatan(self) -> Region | None:
+        return self.village.parent if self.village else None
+
+
+def _within(point: dict[str, Any], sites: list[dict[str, Any]], radius: float) -> bool:
+    return any(
+        haversine_km(point["lat"], point["lng"], s["lat"], s["lng"])
+        <= float(s.get("radius_km") or radius)
+        for s in sites
+    )
+
+
+def plan_sites(*, plan: SitingPlan) -> list[PlanSite]:
+    """The plan's new sites, each named by its nearest village and listing the
+    places it newly reaches (not already reached by a tower on air)."""
+    result = plan.result or {}
+    instance = plan.instance or {}
+    radius = float(instance.get("radius_km") or plan.radius_km)
+    existing = instance.get("existing", [])
+    fresh = [d for d in instance.get("demand", []) if not _within(d, existing, radius)]
+    sites = result.get("sites", [])
+    reached: list[list[str]] = [
+        [d["id"] for d in fresh if _within(d, [s], radius)] for s in sites
+    ]
+    pks = {int(i.split(":", 1)[1]) for ids in reached for i in ids}
+    places = Place.objects.in_bulk(pks)
+    priced = instance.get("site_cost") is not None
+    out = []
+    for n, (site, ids) in enumerate(zip(sites, reached, strict=True), start=1):
+        keys = [int(i.split(":", 1)[1]) for i in ids]
+        found = [places[k] for k in keys if k in places]
+        out.append(
+            PlanSite(
+                n=n,
+                lat=site["lat"],
+                lng=site["lng"],
+                village=village_nearest(lat=site["lat"], lng=site["lng"]),
+                cost=float(site["cost"]) if priced else None,
+                covered_weight=float(site["covered_weight"]),
+                places=sorted(found, key=lambda p: (p.kind, p.name)),
+            )
+        )
+    return out
 
 
 def latest_plan(*, region: Region) -> SitingPlan | None:

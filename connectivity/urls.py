@@ -47,6 +47,12 @@ urlpatterns = [
     path("sinyal/perencanaan/<int:pk>/peta.json", views.plan_map, name="plan_map"),
     path("sinyal/perencanaan/<int:pk>/terapkan/", views.plan_adopt, name="plan_adopt"),
     path("sinyal/program/", views.programme_list, name="programmes"),
+    path("sinyal/program/baru/", views.programme_create, name="programme_create"),
     path("sinyal/program/<slug:slug>/", views.programme_detail, name="programme"),
+    path(
+        "sinyal/program/<slug:slug>/ubah/",
+        views.programme_edit,
+        name="programme_edit",
+    ),
     path("sinyal/dem/", views.dem_upload, name="dem"),
 ]

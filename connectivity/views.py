@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -24,6 +25,7 @@ from connectivity.forms import (
     ObservationForm,
     PlaceForm,
     PlanForm,
+    ProgrammeForm,
     ReportForm,
     StatusForm,
     TowerForm,
@@ -267,7 +269,12 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         for p in selectors.programmes_list()
     ]
     return render(
-        request, "connectivity/programme_list.html", {"programmes": programmes}
+        request,
+        "connectivity/programme_list.html",
+        {
+            "programmes": programmes,
+            "may_add": _may(request, "change", "connectivity.programme", None),
+        },
     )
 
 
@@ -288,11 +295,78 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "progress": selectors.programme_progress(programme=programme),
             "statuses": statuses,
             "towers": programme.towers.select_related("region"),
+            "may_edit": _may(
+                request, "change", "connectivity.programme", programme.region_id
+            ),
         },
     )
 
 
 # --- staff and KIM ------------------------------------------------------------
+
+
+def _programme_write(
+    request: HttpRequest, user: User, programme: Programme | None
+) -> HttpResponse:
+    """The programme form: create (``programme`` None) or edit, by the service."""
+    initial: dict[str, Any] = {}
+    if programme is not None:
+        initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields}
+        initial["region"] = programme.region_id
+        initial["villages"] = "\n".join(
+            programme.villages.order_by("kode").values_list("kode", flat=True)
+        )
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if programme is not None:
+        form.fields["slug"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        region = Region.objects.filter(kode=data.pop("region").strip()).first()
+        codes = data.pop("villages")
+        villages = list(Region.objects.filter(kode__in=codes))
+        unknown = sorted(set(codes) - {v.kode for v in villages})
+        if region is None or not in_scope(user, region.kode):
+            form.add_error("region", _("Unknown region or outside your area."))
+        elif unknown:
+            form.add_error(
+                "villages",
+                _("Unknown codes: %(codes)s") % {"codes": ", ".join(unknown)},
+            )
+        elif programme is None and Programme.objects.filter(slug=data["slug"]).exists():
+            form.add_error("slug", _("Another programme already has this short name."))
+        elif saved := form_write(
+            request,
+            form,
+            lambda: services.programme_save(
+                actor=user, region=region, villages=villages, **data
+            ),
+            _("Programme saved."),
+        ):
+            return redirect(saved)
+    return render(
+        request,
+        "connectivity/programme_form.html",
+        {"form": form, "programme": programme},
+    )
+
+
+@login_required
+def programme_create(request: HttpRequest) -> HttpResponse:
+    user = permitted_user(request, "change", "connectivity.programme")
+    return _programme_write(request, user, None)
+
+
+@login_required
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = Programme.objects.filter(slug=slug).first()
+    user = _editor(
+        request,
+        programme.region_id if programme else None,
+        "change",
+        "connectivity.programme",
+    )
+    assert programme is not None
+    return _programme_write(request, user, programme)
 
 
 def _village_for_edit(
@@ -520,6 +594,10 @@ def tower_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(tower)
 
 
+def _money(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = permitted_user(request, "add", "connectivity.plan")
@@ -542,6 +620,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
                 grid_km=data["grid_km"],
                 time_limit=data["time_limit"],
                 extra_points=data["points"],
+                site_cost=_money(data["site_cost"]),
+                money_budget=_money(data["money_budget"]),
             ),
         ):
             return redirect(plan)
@@ -555,6 +635,20 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "map_region": Region.objects.filter(kode=default).first(),
         },
     )
+
+
+def _plan_verdict(result: dict[str, Any]) -> str:
+    """How good the plan is, in words: never the solver's method or status."""
+    if not result.get("sites") and not result.get("n_selected"):
+        return ""
+    if result.get("status") == "optimal":
+        return _("The best possible plan.")
+    gap = result.get("gap")
+    if isinstance(gap, int | float) and 0 < gap < 1:
+        return _(
+            "A good plan, not necessarily the best: at most %(gap)s%% from the best."
+        ) % {"gap": number_format(max(100 * gap, 0.1), 1)}
+    return _("A good plan, not necessarily the best.")
 
 
 def _plan(request: HttpRequest, pk: int) -> tuple[User, SitingPlan]:
@@ -579,7 +673,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "plan": plan,
             "result": plan.result or {},
-            "gap_pct": 100 * float((plan.result or {}).get("gap") or 0),
+            "verdict": _plan_verdict(plan.result or {}),
+            "sites": selectors.plan_sites(plan=plan) if plan.result else [],
+            "site_cost": plan.instance.get("site_cost"),
+            "money_budget": plan.instance.get("money_budget"),
             "may_adopt": can(
                 user, "change", "connectivity.tower", region_code=plan.region_id
             ),

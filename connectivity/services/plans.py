@@ -84,6 +84,8 @@ def plan_instance_build(
     use_grid: bool = True,
     use_offices: bool = True,
     use_towers: bool = True,
+    site_cost: float | None = None,
+    money_budget: float | None = None,
 ) -> dict[str, Any]:
     """The planner's instance for a region from the stored data.
 
@@ -135,12 +137,18 @@ def plan_instance_build(
     for n, (lat, lng) in enumerate(extra_points):
         validate_point(lat, lng, "points")
         candidates.append({"id": f"user:{n + 1}", "lat": lat, "lng": lng})
+    if site_cost is not None:
+        for c in candidates:
+            c["cost"] = site_cost
     return {
         "demand": demand,
         "candidates": candidates,
         "existing": existing,
         "budget": budget,
         "radius_km": radius_km,
+        # Kept for the page: the cost of one new site and the money available.
+        "site_cost": site_cost,
+        "money_budget": money_budget,
     }
 
 
@@ -157,12 +165,18 @@ def plan_create(
     extra_points: Sequence[tuple[float, float]] = (),
     name: str = "",
     run_inline: bool | None = None,
+    site_cost: float | None = None,
+    money_budget: float | None = None,
 ) -> SitingPlan:
     """Store a plan's inputs and solve it: inline when small, else in the worker."""
     _require(actor, "add", "connectivity.plan", region.kode)
     if region.level == Region.Level.VILLAGE:
         raise ValidationError({"region": _("Plan for a kecamatan or a regency.")})
-    if objective == SitingPlan.Objective.MAX_COVER and not budget:
+    if money_budget is not None and not site_cost:
+        raise ValidationError(
+            {"site_cost": _("Give the cost of one site to plan within a money budget.")}
+        )
+    if objective == SitingPlan.Objective.MAX_COVER and not budget and not money_budget:
         raise ValidationError({"budget": _("Give a budget of at least one tower.")})
     if radius_km is None:
         radius_km = round(
@@ -185,6 +199,8 @@ def plan_create(
         radius_km=radius_km,
         grid_km=grid_km,
         extra_points=extra_points,
+        site_cost=site_cost,
+        money_budget=money_budget,
     )
     plan.save()
     _audit(

@@ -103,7 +103,7 @@
         var c = f.geometry.coordinates;
         L.circle([c[1], c[0]], { radius: f.properties.radius_km * 1000, color: "#7b4fa0", weight: 1, fillOpacity: 0.08, interactive: false }).addTo(ps);
         L.circleMarker([c[1], c[0]], { radius: 7, color: "#7b4fa0", weight: 3, fillColor: "#7b4fa0", fillOpacity: 0.9, className: "planned-site" })
-          .bindPopup(text([d.plannedLabel + " " + f.properties.id, d.weightLabel + ": " + f.properties.covered_weight.toFixed(1)])).addTo(ps);
+          .bindPopup(text([d.plannedLabel + " " + (f.properties.label || ""), d.weightLabel + ": " + f.properties.covered_weight.toFixed(1)])).addTo(ps);
         bounds.extend([c[1], c[0]]);
       });
       ps.addTo(map); overlays[d.layerPlanned] = ps;
