@@ -21,7 +21,7 @@ from connectivity.models import (
     VillageStatus,
 )
 from core.exports import CSV_TYPE, attachment, csv_text
-from core.pdf import FONT, stylesheet
+from core.pdf import FONT, a4_document, stylesheet
 from regions.models import Region
 
 VILLAGE_COLUMNS = [
@@ -231,25 +231,16 @@ def parse_places(data: bytes, filename: str) -> list[dict[str, Any]]:
 def pdf_report(*, region: Region) -> bytes:
     """A printable progress report of a region (reportlab, A4)."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
     from reportlab.platypus import (
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
         TableStyle,
     )
 
     styles = stylesheet()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        title=f"Laporan sinyal {region.name}",
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        initialFontName=FONT,
-    )
+    doc = a4_document(buffer, title=f"Laporan sinyal {region.name}")
     p = selectors.progress(region=region)
     with translation.override("id"):
         demo_label = str(SOURCE_LABELS[DEMO_SOURCE])

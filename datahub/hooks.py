@@ -33,7 +33,12 @@ def register() -> None:
         {"view": STAFF_ROLES, "answer": STAFF_ROLES, "report": STAFF_ROLES},
     )
     # The index's weights are the province's choice.
-    register_rules("datahub.vulnerability", {"change": {Role.PROVINCE_ADMIN}})
+    # ...and any staff member turns a suggestion in their area into a draft
+    # (the owning app's own rule is checked again when the record is made).
+    register_rules(
+        "datahub.vulnerability",
+        {"change": {Role.PROVINCE_ADMIN}, "act": STAFF_ROLES},
+    )
     # The charts live on the region's data page, not on the home or region page.
     register_section(
         "datahub.indicators", views.region_indicators_section, order=50, page="data"

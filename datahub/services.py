@@ -375,7 +375,7 @@ def topics_ensure() -> list[Topic]:
     return [topic_ensure(slug=s, title=t, description=d) for s, t, d in TOPICS]
 
 
-def _system_office(region: Region) -> Office:
+def system_office(region: Region) -> Office:
     return office_ensure(
         region=region, kind=Office.Kind.DISKOMINFO, name=f"Diskominfo {region.name}"
     )
@@ -402,7 +402,7 @@ def indicator_refresh(*, key: str, region: Region) -> bool:
             slug=_unique_slug(Dataset, f"indikator {key} {region.name}"),
             title=f"{indicator.title} — {region.name}",
             description=indicator.description,
-            office=_system_office(region),
+            office=system_office(region),
             region=region,
             topic=topics[indicator.topic],
             keywords=["indikator", key, region.name.lower()],
@@ -424,24 +424,34 @@ def indicator_refresh(*, key: str, region: Region) -> bool:
             description="Tabel langsung, dihitung ulang oleh platform.",
             kind=Resource.Kind.LIVE,
         )
+    if not live_table_write(resource=resource, columns=column_dicts, rows=rows):
+        return False
+    dataset.updated_at = resource.updated_at
+    dataset.save(update_fields=["updated_at"])
+    return True
+
+
+def live_table_write(
+    *, resource: Resource, columns: list[dict[str, str]], rows: list[list[Any]]
+) -> bool:
+    """Store ``rows`` as the live table's new version; returns whether it changed
+    (an unchanged table writes nothing)."""
     current = resource.current
-    if current is not None and current.rows == rows and current.columns == column_dicts:
+    if current is not None and current.rows == rows and current.columns == columns:
         return False
     number = (resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ResourceVersion.objects.create(
         resource=resource,
         number=number,
         status=ResourceVersion.Status.VALID,
-        columns=column_dicts,
+        columns=columns,
         rows=rows,
         row_count=len(rows),
     )
     resource.current = version
-    resource.columns = column_dicts
-    resource.updated_at = now
+    resource.columns = columns
+    resource.updated_at = timezone.now()
     resource.save(update_fields=["current", "columns", "updated_at"])
-    dataset.updated_at = now
-    dataset.save(update_fields=["updated_at"])
     return True
 
 

@@ -16,6 +16,16 @@ urlpatterns = [
     path("data/kerawanan/", views.vulnerability_home, name="vulnerability_home"),
     path("data/kerawanan/<str:kode>/", views.vulnerability, name="vulnerability"),
     path(
+        "data/kerawanan/<str:kode>/ringkasan.pdf",
+        views.vulnerability_brief,
+        name="vulnerability_brief",
+    ),
+    path(
+        "staf/data/kerawanan/<str:kode>/tindak/",
+        views.vulnerability_act,
+        name="vulnerability_act",
+    ),
+    path(
         "data/kerawanan/<str:kode>/unduh.<str:fmt>",
         views.vulnerability_export,
         name="vulnerability_export",

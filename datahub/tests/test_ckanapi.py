@@ -4,10 +4,13 @@ action served, and its command line (``ckanapi action`` and ``ckanapi dump``).""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,45 @@ def test_ckanapi_cli_action_and_dump(live_server, catalogue, tmp_path: Path) -> 
     assert sorted(p["name"] for p in lines) == sorted([first.slug, second.slug])
     assert all(len(p["resources"]) == 3 for p in lines)
     assert {p["organization"]["name"] for p in lines} == {"kecamatan-tenggarong"}
+
+
+def test_vulnerability_index_is_a_catalogue_dataset_agreeing_with_the_export(
+    live_server, kaltim
+) -> None:  # type: ignore[no-untyped-def]
+    from datahub import services, vulnerability_services
+    from datahub.models import VulnerabilityScore
+    from regions.models import Region
+
+    services.topics_ensure()
+    for code, index, action in [
+        ("64.02", 55.5, ""),
+        ("64.02.06", 71.25, "train"),
+        ("64.02.07", None, ""),
+    ]:
+        region = Region.objects.get(kode=code)
+        VulnerabilityScore.objects.create(
+            region=region,
+            level=region.level,
+            parent_code=code.rsplit(".", 1)[0],
+            population=20_000,
+            index=index,
+            action=action,
+            action_figures={"trained": 0, "score": 90.0},
+        )
+    assert vulnerability_services.vulnerability_dataset_refresh(province="64")
+    # Idempotent: the same scores change nothing.
+    assert not vulnerability_services.vulnerability_dataset_refresh(province="64")
+
+    site = RemoteCKAN(live_server.url)
+    package = site.action.package_show(id="indeks-kerawanan-informasi")
+    assert package["organization"]["title"].startswith("Diskominfo")
+    csv_resource = next(r for r in package["resources"] if r["format"] == "CSV")
+    with urllib.request.urlopen(csv_resource["url"]) as response:  # noqa: S310
+        table = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
+    by_code = {row[0]: row for row in table[1:]}
+    assert [row[0] for row in table[1:]] == ["64.02", "64.02.06", "64.02.07"]
+    assert by_code["64.02.06"][table[0].index("indeks")] == "71.25"
+    assert by_code["64.02.07"][table[0].index("indeks")] == ""
+    assert by_code["64.02.06"][table[0].index("tindakan")] == "train"
+    province = Region.objects.get(kode="64").name
+    assert package["title"] == f"Indeks Kerawanan Informasi — {province}"

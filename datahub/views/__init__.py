@@ -38,6 +38,8 @@ from datahub.views.info_requests import (
 from datahub.views.vulnerability import (
     region_vulnerability_section,
     vulnerability,
+    vulnerability_act,
+    vulnerability_brief,
     vulnerability_export,
     vulnerability_home,
     vulnerability_weights_edit,
@@ -72,6 +74,8 @@ __all__ = [
     "staff_request",
     "staff_requests",
     "vulnerability",
+    "vulnerability_act",
+    "vulnerability_brief",
     "vulnerability_export",
     "vulnerability_home",
     "vulnerability_weights_edit",
