@@ -20,6 +20,8 @@ from connectivity.models import (
     TowerDossier,
 )
 from core.forms import text_field
+from regions.forms import RegionField
+from regions.models import Region
 
 
 class PointMixin(forms.Form):
@@ -150,10 +152,10 @@ class ReportForm(forms.Form):
 
 class TowerForm(PointMixin):
     name = forms.CharField(label=_("Name"), max_length=150)
-    region = forms.CharField(
-        label=_("Village code"),
-        max_length=13,
-        help_text=_("Kemendagri code, e.g. 64.02.12.2005."),
+    region = RegionField(
+        label=_("Village"),
+        levels=[Region.Level.VILLAGE],
+        help_text=_("Name or code of the village, e.g. Muara Aloh or 64.02.12.2005."),
     )
     owner = forms.ChoiceField(
         label=_("Operator or programme"), choices=Tower.Owner.choices
@@ -194,6 +196,11 @@ class TowerForm(PointMixin):
     )
 
     field_order = ["name", "region", "lat", "lng", "owner", "operator"]
+
+    def clean_region(self) -> str:
+        # The views take the village's code (and check the actor's area).
+        region = self.cleaned_data["region"]
+        return region.kode if region is not None else ""
 
 
 class StatusForm(forms.Form):
