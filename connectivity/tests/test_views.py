@@ -410,3 +410,30 @@ def test_signal_pages_show_labels_not_internal_values(client: Client) -> None:
     # Popups show the technology's label ("Tidak ada sinyal"), never "none".
     labels = {f["properties"]["observed_label"] for f in places}
     assert "none" not in labels and "Tidak ada sinyal" in labels
+
+
+def test_tower_village_typed_by_name(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    v = Region.objects.get(kode=V)
+    form = {
+        "name": "BTS Umaq Dian",
+        "region": "umak dian",
+        "lat": v.rep_lat,
+        "lng": v.rep_lng,
+        "owner": "bakti",
+        "technology": "4g",
+        "height_m": "52",
+        "model": "hata",
+        "environment": "rural",
+        "terrain": "hills",
+        "frequency_mhz": "900",
+        "eirp_dbm": "58",
+        "sensitivity_dbm": "-100",
+    }
+    response = client.post("/sinyal/menara/baru/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Tower.objects.get().region_id == V
+    # A kecamatan is not a village: the form says so and saves nothing.
+    response = client.post("/sinyal/menara/baru/", {**form, "region": "64.02.16"})
+    assert response.status_code == 200
+    assert Tower.objects.count() == 1
