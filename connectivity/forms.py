@@ -155,6 +155,7 @@ class TowerForm(PointMixin):
     region = RegionField(
         label=_("Village"),
         levels=[Region.Level.VILLAGE],
+        codes=True,
         help_text=_("Name or code of the village, e.g. Muara Aloh or 64.02.12.2005."),
     )
     owner = forms.ChoiceField(
@@ -197,11 +198,6 @@ class TowerForm(PointMixin):
 
     field_order = ["name", "region", "lat", "lng", "owner", "operator"]
 
-    def clean_region(self) -> str:
-        # The views take the village's code (and check the actor's area).
-        region = self.cleaned_data["region"]
-        return region.kode if region is not None else ""
-
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Tower.Status.choices)
@@ -228,10 +224,11 @@ class DossierForm(forms.ModelForm):
 
 
 class PlanForm(forms.Form):
-    region = forms.CharField(
-        label=_("Region code"),
-        max_length=13,
-        help_text=_("A regency or kecamatan, e.g. 64.02 (Kutai Kartanegara)."),
+    region = RegionField(
+        label=_("Region"),
+        levels=[Region.Level.REGENCY, Region.Level.DISTRICT],
+        codes=True,
+        help_text=_("A regency or kecamatan, e.g. Kutai Kartanegara or 64.02.16."),
     )
     objective = forms.ChoiceField(
         label=_("Objective"), choices=SitingPlan.Objective.choices

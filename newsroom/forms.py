@@ -122,6 +122,7 @@ class AudienceForm(forms.Form):
     region_codes = RegionField(
         label=_("Regions"),
         multiple=True,
+        codes=True,
         levels=[Region.Level.PROVINCE, Region.Level.REGENCY, Region.Level.DISTRICT],
         help_text=_(
             "Names or codes of regencies or districts, separated by semicolons, "
@@ -144,9 +145,6 @@ class AudienceForm(forms.Form):
         label=_("Urgent: send even during quiet hours (21:00-06:00 WITA)"),
         required=False,
     )
-
-    def clean_region_codes(self) -> list[str]:
-        return [r.kode for r in self.cleaned_data["region_codes"]]
 
 
 class CommentForm(forms.Form):

@@ -137,7 +137,8 @@ class RegionInput(forms.TextInput):
 
 class RegionField(forms.Field):
     """A region typed by name or code; cleans to a Region (a list of them with
-    ``multiple``: names or codes separated by commas or semicolons). ``levels``
+    ``multiple``: names or codes separated by commas or semicolons), or to the
+    code(s) with ``codes`` for views and services that take codes. ``levels``
     limits the kind of region; ``queryset`` (set per actor, e.g. with
     accounts.permissions.code_scope_q) limits where."""
 
@@ -149,10 +150,12 @@ class RegionField(forms.Field):
         levels: Iterable[str] = (),
         queryset: QuerySet[Region] | None = None,
         multiple: bool = False,
+        codes: bool = False,
         **kwargs: Any,
     ) -> None:
         self.levels = list(levels)
         self.multiple = multiple
+        self.codes = codes
         self._queryset = queryset
         kwargs.setdefault("widget", RegionInput(levels=self.levels, multiple=multiple))
         super().__init__(**kwargs)
@@ -188,3 +191,11 @@ class RegionField(forms.Field):
         if errors:
             raise forms.ValidationError(errors)
         return found
+
+    def clean(self, value: Any) -> Any:
+        found = super().clean(value)
+        if not self.codes:
+            return found
+        if self.multiple:
+            return [r.kode for r in found]
+        return found.kode if found is not None else ""

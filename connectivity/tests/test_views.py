@@ -437,3 +437,17 @@ def test_tower_village_typed_by_name(client: Client, make_user) -> None:  # type
     response = client.post("/sinyal/menara/baru/", {**form, "region": "64.02.16"})
     assert response.status_code == 200
     assert Tower.objects.count() == 1
+
+
+def test_planner_region_typed_by_name(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    assert "data-region-picker" in client.get("/sinyal/perencanaan/").content.decode()
+    form = {"objective": "max_cover", "budget": "1", "grid_km": "5", "time_limit": "5"}
+    response = client.post("/sinyal/perencanaan/", {**form, "region": "Samarinda"})
+    assert response.status_code == 200  # another regency
+    assert not SitingPlan.objects.exists()
+    response = client.post(
+        "/sinyal/perencanaan/", {**form, "region": "tenggarong sebrang"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SitingPlan.objects.get().region_id == "64.02.16"

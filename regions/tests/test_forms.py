@@ -96,4 +96,6 @@ def test_the_suggestions_endpoint(client) -> None:  # type: ignore[no-untyped-de
     results = client.get(url, {"q": "muara aloh", "levels": "desa_kel"}).json()
     assert "Muara Aloh, Muara Muntai (64.02.01.2003)" in results["results"]
     only_districts = client.get(url, {"q": "Sebulu", "levels": "kecamatan"}).json()
-    assert only_districts["results"] == ["Sebulu, Kabupaten Kutai Kartanegara (64.02.07)"]
+    assert only_districts["results"] == [
+        "Sebulu, Kabupaten Kutai Kartanegara (64.02.07)"
+    ]
