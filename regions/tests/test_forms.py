@@ -99,3 +99,12 @@ def test_the_suggestions_endpoint(client) -> None:  # type: ignore[no-untyped-de
     assert only_districts["results"] == [
         "Sebulu, Kabupaten Kutai Kartanegara (64.02.07)"
     ]
+
+
+def test_errors_are_in_indonesian() -> None:
+    from django.utils import translation
+
+    field = RegionField(levels=[Region.Level.VILLAGE])
+    with translation.override("id"), pytest.raises(forms.ValidationError) as error:
+        field.clean("Sumber Sari")
+    assert "bisa berarti beberapa wilayah" in error.value.messages[0]
