@@ -9,6 +9,18 @@ from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 V = "64.02.12.2005"
+# The staff tower form's fields besides name, village and point.
+TOWER_FORM = {
+    "owner": "bakti",
+    "technology": "4g",
+    "height_m": "52",
+    "model": "hata",
+    "environment": "rural",
+    "terrain": "hills",
+    "frequency_mhz": "900",
+    "eirp_dbm": "58",
+    "sensitivity_dbm": "-100",
+}
 
 
 def test_public_pages_render(client: Client) -> None:
@@ -212,15 +224,7 @@ def test_tower_create_status_and_dossier_pages(client: Client, make_user) -> Non
             "region": V,
             "lat": v.rep_lat,
             "lng": v.rep_lng,
-            "owner": "bakti",
-            "technology": "4g",
-            "height_m": "52",
-            "model": "hata",
-            "environment": "rural",
-            "terrain": "hills",
-            "frequency_mhz": "900",
-            "eirp_dbm": "58",
-            "sensitivity_dbm": "-100",
+            **TOWER_FORM,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -420,15 +424,7 @@ def test_tower_village_typed_by_name(client: Client, make_user) -> None:  # type
         "region": "umak dian",
         "lat": v.rep_lat,
         "lng": v.rep_lng,
-        "owner": "bakti",
-        "technology": "4g",
-        "height_m": "52",
-        "model": "hata",
-        "environment": "rural",
-        "terrain": "hills",
-        "frequency_mhz": "900",
-        "eirp_dbm": "58",
-        "sensitivity_dbm": "-100",
+        **TOWER_FORM,
     }
     response = client.post("/sinyal/menara/baru/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
