@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.permissions import ASSIGNABLE_ROLES, code_scope_q
+from regions.forms import RegionField
 from regions.models import Region
 
 
@@ -26,24 +27,15 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.kode} · {obj.name}"
-
-
 class UserForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     phone = forms.CharField(label=_("Phone number"), max_length=20, required=False)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = RegionChoiceField(
+    region = RegionField(
         label=_("Region"),
         queryset=Region.objects.none(),
-        to_field_name="kode",
-        widget=forms.TextInput(
-            attrs={"placeholder": "64.02.06", "list": "region-codes"}
-        ),
-        help_text=_("Kemendagri code of the region, e.g. 64.02 or 64.02.06."),
+        help_text=_("Name or code of the region, e.g. Tenggarong Seberang or 64.02."),
     )
     is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
@@ -53,7 +45,7 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         region_field = self.fields["region"]
-        assert isinstance(region_field, forms.ModelChoiceField)
+        assert isinstance(region_field, RegionField)
         region_field.queryset = Region.objects.filter(code_scope_q(actor, "kode"))
         roles = (
             set(Role.values)

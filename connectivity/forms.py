@@ -21,6 +21,8 @@ from connectivity.models import (
     TowerDossier,
 )
 from core.forms import text_field
+from regions.forms import RegionField
+from regions.models import Region
 
 
 class PointMixin(forms.Form):
@@ -151,10 +153,11 @@ class ReportForm(forms.Form):
 
 class TowerForm(PointMixin):
     name = forms.CharField(label=_("Name"), max_length=150)
-    region = forms.CharField(
-        label=_("Village code"),
-        max_length=13,
-        help_text=_("Kemendagri code, e.g. 64.02.12.2005."),
+    region = RegionField(
+        label=_("Village"),
+        levels=[Region.Level.VILLAGE],
+        codes=True,
+        help_text=_("Name or code of the village, e.g. Muara Aloh or 64.02.12.2005."),
     )
     owner = forms.ChoiceField(
         label=_("Operator or programme"), choices=Tower.Owner.choices
@@ -234,10 +237,11 @@ def _rupiah(label: Any, help_text: Any = "") -> forms.DecimalField:
 
 
 class PlanForm(forms.Form):
-    region = forms.CharField(
-        label=_("Region code"),
-        max_length=13,
-        help_text=_("A regency or kecamatan, e.g. 64.02 (Kutai Kartanegara)."),
+    region = RegionField(
+        label=_("Region"),
+        levels=[Region.Level.REGENCY, Region.Level.DISTRICT],
+        codes=True,
+        help_text=_("A regency or kecamatan, e.g. Kutai Kartanegara or 64.02.16."),
     )
     objective = forms.ChoiceField(
         label=_("Objective"), choices=SitingPlan.Objective.choices

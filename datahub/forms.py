@@ -9,6 +9,7 @@ from accounts.models import User
 from core.forms import text_field
 from datahub import selectors
 from datahub.models import Dataset, InfoRequest, Objection, Office, Resource
+from regions.forms import RegionField
 from regions.models import Region
 
 
@@ -109,12 +110,11 @@ class UploadForm(forms.Form):
 class OfficeForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Office.Kind.choices)
-    region = forms.ModelChoiceField(
+    region = RegionField(
         label=_("Region"),
         queryset=Region.objects.none(),
-        to_field_name="kode",
-        widget=forms.TextInput(attrs={"placeholder": "64.02.06"}),
-        help_text=_("Kemendagri code of the region the office serves."),
+        levels=[Region.Level.PROVINCE, Region.Level.REGENCY, Region.Level.DISTRICT],
+        help_text=_("Name or code of the region the office serves."),
     )
     email = forms.EmailField(label=_("Public email"), required=False)
     description = text_field(_("Description"), rows=3, required=False)
@@ -124,10 +124,8 @@ class OfficeForm(forms.Form):
         from accounts.permissions import code_scope_q
 
         field = self.fields["region"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Region.objects.filter(code_scope_q(actor, "kode")).exclude(
-            level=Region.Level.VILLAGE
-        )
+        assert isinstance(field, RegionField)
+        field.queryset = Region.objects.filter(code_scope_q(actor, "kode"))
 
 
 class InfoRequestForm(forms.Form):

@@ -22,6 +22,7 @@ from network.models import (
     Membership,
 )
 from network.services import EVENT_FIELDS, FORUM_FIELDS
+from regions.forms import RegionField
 from regions.models import Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -34,12 +35,6 @@ def _formfield(db_field: Any, **kwargs: Any) -> Any:
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return db_field.formfield(**kwargs)
-
-
-class RegionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        parent = f" ({obj.parent.name})" if obj.parent_id and obj.parent else ""
-        return f"{obj.kode} · {obj.name}{parent}"
 
 
 def _regions(actor: User, levels: list[str]) -> Any:
@@ -110,7 +105,7 @@ class KimForm(forms.Form):
 
 
 KimForm.base_fields = {
-    "region": RegionChoiceField(
+    "region": RegionField(
         label=_("Village or district"), queryset=Region.objects.none()
     ),
     **fields_for_model(
@@ -235,7 +230,7 @@ EventForm.base_fields = {
         fields=EVENT_FORM_FIELDS[:4],
         widgets={"description": forms.Textarea(attrs={"rows": 3})},
     ),
-    "region": RegionChoiceField(
+    "region": RegionField(
         label=_("Held in"),
         queryset=Region.objects.none(),
         help_text=_("Where it takes place (for online events: your region)."),
@@ -394,7 +389,7 @@ class ForumForm(forms.Form):
 
 
 ForumForm.base_fields = {
-    "region": RegionChoiceField(label=_("Region"), queryset=Region.objects.none()),
+    "region": RegionField(label=_("Region"), queryset=Region.objects.none()),
     **fields_for_model(
         Forum,
         formfield_callback=_formfield,

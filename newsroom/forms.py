@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import text_field
 from newsroom.models import Channel, Comment, Kind
+from regions.forms import RegionField
 from regions.models import Region
 
 FORM_STAMP_SALT = "newsroom.comment.stamp"
@@ -33,10 +34,14 @@ class ArticleForm(forms.Form):
             "bold, lists, links)."
         ),
     )
-    regions = forms.CharField(
+    regions = RegionField(
         label=_("Regions concerned"),
         required=False,
-        help_text=_("Kemendagri codes separated by commas, e.g. 64.02.06"),
+        multiple=True,
+        help_text=_(
+            "Names or codes of regions, separated by semicolons, "
+            "e.g. Tenggarong Seberang; Muara Aloh"
+        ),
     )
     tags = forms.CharField(
         label=_("Tags"), required=False, help_text=_("Separated by commas.")
@@ -61,15 +66,6 @@ class ArticleForm(forms.Form):
         field = self.fields["author"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = author_choices
-
-    def clean_regions(self) -> list[Region]:
-        codes = [
-            c.strip() for c in self.cleaned_data["regions"].split(",") if c.strip()
-        ]
-        found = list(Region.objects.filter(kode__in=codes))
-        if len(found) != len(set(codes)):
-            raise forms.ValidationError(_("Unknown region code."))
-        return found
 
     def clean_tags(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data["tags"].split(",") if t.strip()]
@@ -123,9 +119,15 @@ class WorkflowForm(forms.Form):
 
 
 class AudienceForm(forms.Form):
-    region_codes = forms.CharField(
+    region_codes = RegionField(
         label=_("Regions"),
-        help_text=_("Kemendagri codes separated by commas, e.g. 64.02"),
+        multiple=True,
+        codes=True,
+        levels=[Region.Level.PROVINCE, Region.Level.REGENCY, Region.Level.DISTRICT],
+        help_text=_(
+            "Names or codes of regencies or districts, separated by semicolons, "
+            "e.g. Kutai Kartanegara; Tenggarong Seberang"
+        ),
     )
     subscribers = forms.BooleanField(
         label=_("Subscribers of these regions"), required=False, initial=True
@@ -143,11 +145,6 @@ class AudienceForm(forms.Form):
         label=_("Urgent: send even during quiet hours (21:00-06:00 WITA)"),
         required=False,
     )
-
-    def clean_region_codes(self) -> list[str]:
-        return [
-            c.strip() for c in self.cleaned_data["region_codes"].split(",") if c.strip()
-        ]
 
 
 class CommentForm(forms.Form):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from core.viewtools import or_404
+from regions.forms import region_label
 from regions.models import Region
 from regions.pages import Page, render_sections
 from regions.selectors import (
@@ -88,6 +89,17 @@ def region_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     results = list(region_list(q=q)[:20]) if len(q) >= 2 else []
     return render(request, "regions/_search_results.html", {"results": results, "q": q})
+
+
+def region_pick(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the region picker (regions.forms.RegionInput): labels the
+    field resolves back, of the levels asked for."""
+    q = request.GET.get("q", "").strip()[:100]
+    levels = [lv for lv in request.GET.get("levels", "").split(",") if lv]
+    results = region_list(q=q) if len(q) >= 2 else Region.objects.none()
+    if levels:
+        results = results.filter(level__in=levels)
+    return JsonResponse({"results": [region_label(r) for r in results[:15]]})
 
 
 # Zoom levels a map may ask boundaries for (``?z=``); outside them, the nearest.

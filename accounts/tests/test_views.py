@@ -174,3 +174,24 @@ def test_api_token_page_shows_the_key_once(client: Client, make_user) -> None:  
     assert "smp_" in html
     again = client.get("/staf/token/").content.decode()
     assert 'id="new-key"' not in again
+
+
+def test_create_account_with_the_region_typed_by_name(
+    client: Client, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    page = client.get("/staf/pengguna/baru/").content.decode()
+    assert "data-region-picker" in page
+    response = client.post(
+        "/staf/pengguna/baru/",
+        {
+            "email": "operator.tgs@example.org",
+            "full_name": "Operator Tenggarong Seberang",
+            "role": Role.DISTRICT_OPERATOR,
+            "region": "tenggarong sebrang",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="operator.tgs@example.org")
+    assert user.region_id == "64.02.16"

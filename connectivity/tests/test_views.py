@@ -9,6 +9,18 @@ from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 V = "64.02.12.2005"
+# The staff tower form's fields besides name, village and point.
+TOWER_FORM = {
+    "owner": "bakti",
+    "technology": "4g",
+    "height_m": "52",
+    "model": "hata",
+    "environment": "rural",
+    "terrain": "hills",
+    "frequency_mhz": "900",
+    "eirp_dbm": "58",
+    "sensitivity_dbm": "-100",
+}
 
 
 def test_public_pages_render(client: Client) -> None:
@@ -212,15 +224,7 @@ def test_tower_create_status_and_dossier_pages(client: Client, make_user) -> Non
             "region": V,
             "lat": v.rep_lat,
             "lng": v.rep_lng,
-            "owner": "bakti",
-            "technology": "4g",
-            "height_m": "52",
-            "model": "hata",
-            "environment": "rural",
-            "terrain": "hills",
-            "frequency_mhz": "900",
-            "eirp_dbm": "58",
-            "sensitivity_dbm": "-100",
+            **TOWER_FORM,
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -410,3 +414,36 @@ def test_signal_pages_show_labels_not_internal_values(client: Client) -> None:
     # Popups show the technology's label ("Tidak ada sinyal"), never "none".
     labels = {f["properties"]["observed_label"] for f in places}
     assert "none" not in labels and "Tidak ada sinyal" in labels
+
+
+def test_tower_village_typed_by_name(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    v = Region.objects.get(kode=V)
+    form = {
+        "name": "BTS Umaq Dian",
+        "region": "umak dian",
+        "lat": v.rep_lat,
+        "lng": v.rep_lng,
+        **TOWER_FORM,
+    }
+    response = client.post("/sinyal/menara/baru/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Tower.objects.get().region_id == V
+    # A kecamatan is not a village: the form says so and saves nothing.
+    response = client.post("/sinyal/menara/baru/", {**form, "region": "64.02.16"})
+    assert response.status_code == 200
+    assert Tower.objects.count() == 1
+
+
+def test_planner_region_typed_by_name(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    assert "data-region-picker" in client.get("/sinyal/perencanaan/").content.decode()
+    form = {"objective": "max_cover", "budget": "1", "grid_km": "5", "time_limit": "5"}
+    response = client.post("/sinyal/perencanaan/", {**form, "region": "Samarinda"})
+    assert response.status_code == 200  # another regency
+    assert not SitingPlan.objects.exists()
+    response = client.post(
+        "/sinyal/perencanaan/", {**form, "region": "tenggarong sebrang"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert SitingPlan.objects.get().region_id == "64.02.16"

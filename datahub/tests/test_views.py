@@ -312,3 +312,22 @@ def test_downloaded_table_uploads_again_as_the_same_rows(  # type: ignore[no-unt
     assert version.number == before.number + 1
     assert version.columns == before.columns
     assert version.rows == before.rows
+
+
+def test_office_region_typed_by_name(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    from datahub.models import Office
+
+    client.force_login(make_user(Role.DISTRICT_OPERATOR, "64.02.16"))
+    response = client.post(
+        "/staf/data/kantor/baru/",
+        {"name": "Kecamatan TGS", "kind": "kecamatan", "region": "Tenggarong Seberang"},
+    )
+    assert response.status_code == 302
+    assert list(Office.objects.values_list("region_id", flat=True)) == ["64.02.16"]
+    response = client.post(
+        "/staf/data/kantor/baru/",
+        {"name": "Kantor Lain", "kind": "kecamatan", "region": "Sebulu"},
+    )
+    assert response.status_code == 200  # outside the operator's region
+    assert "Sebulu" in response.content.decode()
+    assert Office.objects.count() == 1

@@ -486,3 +486,13 @@ def test_event_list_exports_show_wita_and_indonesian_kinds(
     data = client.get("/acara/", {"format": "xlsx"}).content
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["D2"].value == datetime(2026, 12, 16, 9, 0)  # type: ignore[index]
+
+
+def test_event_place_typed_by_name(client: Client, make_user, kaltim) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    assert "data-region-picker" in client.get("/staf/acara/baru/").content.decode()
+    response = client.post(
+        "/staf/acara/baru/", {**EVENT_FORM, "region": "tenggarong sebrang"}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Event.objects.get().region_id == "64.02.16"

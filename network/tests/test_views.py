@@ -277,3 +277,28 @@ def test_directory_exports_escape_formulas(client: Client, kim) -> None:
     sheet = load_workbook(io.BytesIO(data)).active
     names = [row[1] for row in sheet.iter_rows(min_row=2)]
     assert names[0].value == kim.name and names[0].data_type == "s"
+
+
+def test_kim_and_forum_regions_typed_by_name(client: Client, make_user) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
+    assert "data-region-picker" in client.get("/staf/kim/baru/").content.decode()
+    form = {"name": "KIM Muara Aloh", "status": "active"}
+    response = client.post("/staf/kim/baru/", {**form, "region": "moeara alloh"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Kim.objects.get(name="KIM Muara Aloh").region_id == "64.02.01.2003"
+    # Several villages of that name: the form lists them and stores nothing.
+    response = client.post(
+        "/staf/kim/baru/", {"name": "KIM Sumber Sari", "status": "active",
+                            "region": "Sumber Sari"}
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "64.02.07.2007" in response.content.decode()
+    assert not Kim.objects.filter(name="KIM Sumber Sari").exists()
+    response = client.post(
+        "/staf/forum-kim/baru/",
+        {"region": "Kutai Kartanegara", "name": "Forum KIM Kukar"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from network.models import Forum
+
+    assert Forum.objects.get().region_id == "64.02"

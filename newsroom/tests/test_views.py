@@ -296,3 +296,39 @@ def test_cached_pages_keep_forms_working(published) -> None:  # type: ignore[no-
         .status_code
         == 403
     )
+
+
+def test_article_regions_typed_by_name(client: Client, member, kim) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(member)
+    assert "data-region-picker" in client.get("/kabar/staf/tulis/").content.decode()
+    response = client.post(
+        "/kabar/staf/tulis/",
+        {
+            "author": f"kim:{kim.pk}",
+            "kind": "budaya",
+            "title": "Panen di Muara Aloh",
+            "lead": "Panen raya.",
+            "body": "Paragraf satu.",
+            "regions": "Tenggarong Seberang; muara aloh",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    codes = set(Article.objects.get().regions.values_list("kode", flat=True))
+    assert {"64.02.16", "64.02.01.2003"} <= codes
+
+
+def test_audience_regions_typed_by_name(
+    client: Client, editor, published, channel_settings
+) -> None:  # type: ignore[no-untyped-def]
+    from newsroom.models import Dissemination
+
+    client.force_login(editor)
+    url = f"/kabar/staf/{published.pk}/sebarkan/"
+    assert "data-region-picker" in client.get(url).content.decode()
+    form = {"subscribers": "on", "channels": ["email"]}
+    response = client.post(url, {**form, "region_codes": "Sumber Sari"})
+    assert response.status_code == 200  # a village, and several of that name
+    assert not Dissemination.objects.exists()
+    response = client.post(url, {**form, "region_codes": "Kutai Kartanegara"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Dissemination.objects.get().audience["region_codes"] == ["64.02"]

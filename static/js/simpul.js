@@ -124,4 +124,35 @@
       if (!menu.contains(event.target)) menu.open = false;
     });
   });
+  // Region pickers (regions.forms.RegionInput): while a person types a name, the
+  // datalist offers matching regions from data-pick-url. The server resolves the
+  // typed text itself, so the form works without this.
+  var pickTimer = null;
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.dataset || input.dataset.regionPicker === undefined) return;
+    var list = input.list;
+    var text = input.value;
+    if (input.dataset.multiple !== undefined) text = text.split(";").pop();
+    text = text.trim();
+    if (!list || text.length < 2) return;
+    window.clearTimeout(pickTimer);
+    pickTimer = window.setTimeout(function () {
+      var url = input.dataset.pickUrl + "?q=" + encodeURIComponent(text) +
+        "&levels=" + encodeURIComponent(input.dataset.levels || "");
+      window.fetch(url, { credentials: "same-origin" }).then(function (response) {
+        return response.ok ? response.json() : { results: [] };
+      }).then(function (data) {
+        var prefix = "";
+        if (input.dataset.multiple !== undefined && input.value.indexOf(";") >= 0) {
+          prefix = input.value.slice(0, input.value.lastIndexOf(";") + 1) + " ";
+        }
+        list.replaceChildren.apply(list, data.results.map(function (label) {
+          var option = document.createElement("option");
+          option.value = prefix + label;
+          return option;
+        }));
+      }).catch(function () { /* offline: the server resolves the text */ });
+    }, 200);
+  });
 })();
