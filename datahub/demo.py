@@ -128,6 +128,7 @@ def load() -> list[str]:
     from accounts.models import User
     from datahub import services
     from datahub.models import Dataset, InfoRequest, Office, Topic
+    from datahub.vulnerability_services import vulnerability_recompute
     from regions.models import Region
 
     regions = Region.objects.in_bulk([o[0] for o in OFFICES])
@@ -168,6 +169,8 @@ def load() -> list[str]:
         )
         services.dataset_publish(actor=actor, dataset=dataset)
     services.indicators_refresh()
+    # The index page has rows from the first visit, before the periodic task runs.
+    vulnerability_recompute()
     tenggarong = offices["64.02.06"]
     if not InfoRequest.objects.filter(office=tenggarong).exists():
         operator = User.objects.filter(email="tenggarong@demo.simpul.id").first()
