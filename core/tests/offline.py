@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 # Resolves once the service worker controls the page and keeps its copy of it.
+# On a loaded machine (CI) the worker may still be installing when the page's
+# one "keep" message (static/js/sw-register.js) arrives: the message is asked
+# again every 5 s, as the next visit would, for up to 30 s.
 KEPT = """async () => {
   await navigator.serviceWorker.ready;
-  for (let i = 0; i < 100; i++) {
-    if (navigator.serviceWorker.controller) {
+  for (let i = 0; i < 300; i++) {
+    const worker = navigator.serviceWorker.controller;
+    if (worker) {
       for (const name of await caches.keys()) {
         if (!name.startsWith("simpul-pages")) continue;
         const cache = await caches.open(name);
         if (await cache.match(location.href)) return true;
       }
+      if (i % 50 === 49) worker.postMessage({ type: "keep", url: location.href });
     }
     await new Promise((r) => setTimeout(r, 100));
   }
