@@ -158,6 +158,11 @@ def page(browser, live_server, settings, kaltim):  # type: ignore[no-untyped-def
         ),
     )
     page = context.new_page()
+    # A loaded CI machine (2 cores, service workers installing) can take longer
+    # than Playwright's default 5 s to show what a test waits for.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     page.set_default_timeout(15_000)
     yield page
     context.close()

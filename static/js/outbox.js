@@ -160,11 +160,19 @@
     }
     return put(item);
   }
+  // The page and the service worker (Background Sync) may flush at the same moment:
+  // one Web Lock across both makes them take turns, so the second finds the items
+  // already sent instead of posting them again beside the first.
+  function oneAtATime(work) {
+    var locks = root.navigator && root.navigator.locks;
+    if (!locks) return work();
+    return locks.request("simpul-outbox", work);
+  }
   var flushing = null;
   function flush() {
     if (flushing) return flushing;
     if (root.navigator && navigator.onLine === false) return Promise.resolve();
-    flushing = all().then(function (items) {
+    flushing = oneAtATime(function () { return all().then(function (items) {
       var now = Date.now();
       var chain = Promise.resolve();
       items.forEach(function (item) {
@@ -177,7 +185,7 @@
         }
       });
       return chain;
-    }).then(function () { flushing = null; }, function () { flushing = null; });
+    }); }).then(function () { flushing = null; }, function () { flushing = null; });
     return flushing;
   }
   function requestSync() {
