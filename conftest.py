@@ -6,6 +6,7 @@ tests get Kaltim's regions from the fixture the project ships, and a fresh cache
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,6 +140,37 @@ def browser():  # type: ignore[no-untyped-def]
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time() -> Iterator[None]:
+    """On in-memory SQLite every live-server thread shares the test's one connection,
+    and two requests at once (a page and its service worker warming its cache) fail
+    with "database table is locked", a failure of the test set-up that production,
+    with a connection per thread, never has. There the server answers one request
+    at a time, still on a thread per connection so a kept-alive one blocks nobody."""
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        yield
+        return
+
+    lock = threading.Lock()
+
+    class OneAtATime(ThreadedWSGIServer):
+        def set_app(self, application):  # type: ignore[no-untyped-def]
+            def locked(environ, start_response):  # type: ignore[no-untyped-def]
+                with lock:
+                    return application(environ, start_response)
+
+            super().set_app(locked)
+
+    original = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = original
 
 
 @pytest.fixture

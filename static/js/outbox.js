@@ -305,34 +305,57 @@
       say(form, isQuotaError(err) ? strings.quota : strings.failed, "error");
     });
   }
-  function queued(form, item) {
+  function queued(form, item, sync) {
     return put(Object.assign(item, { status: "waiting", reason: "",
       created: item.created || new Date().toISOString() })).then(function () {
-      requestSync();
+      if (sync !== false) requestSync();
       say(form, strings.saved, "ok");
       form.reset();
       keyField(form);
     });
   }
   // With signal the form goes straight out, but through the outbox, so a
-  // connection lost on the way keeps it.
+  // connection lost on the way keeps it. It takes the outbox's turn like any
+  // flush, and Background Sync is asked for only when this attempt did not
+  // settle it: else the service worker would post the same item beside it.
   function sendNow(form, item) {
-    return queued(form, item).then(function () {
-      var headers = { "Idempotency-Key": item.key, "X-Simpul-Outbox": "1" };
-      var token = cookie("csrftoken");
-      if (token) headers["X-CSRFToken"] = token;
+    function later() {
+      requestSync();
+      say(form, strings.saved, "ok");
+    }
+    return queued(form, item, false).then(function () {
       say(form, strings.sending, "");
-      return fetch(item.url, { method: "POST", body: buildBody(item), headers: headers,
-        credentials: "same-origin" }).then(function (r) {
-        return r.text().then(function (body) {
-          if (r.status >= 500 || r.status === 429 || r.status === 409) {
-            say(form, strings.saved, "ok");
-            return;
-          }
-          // Sent or refused while the person watches: the page shows it as usual.
-          return remove(item.key).then(function () { showAnswer(r, body); });
+      return oneAtATime(function () {
+        return get(item.key).then(function (current) {
+          // Sent (or refused) by another flush while this one waited its turn.
+          if (!current || current.status !== "waiting") return current || null;
+          var headers = { "Idempotency-Key": item.key, "X-Simpul-Outbox": "1" };
+          var token = cookie("csrftoken");
+          if (token) headers["X-CSRFToken"] = token;
+          return fetch(item.url, { method: "POST", body: buildBody(item), headers: headers,
+            credentials: "same-origin" }).then(function (r) {
+            return r.text().then(function (body) {
+              // Settled here is taken out before the turn passes on, so the
+              // next flush cannot post it again.
+              var settled = !(r.status >= 500 || r.status === 429 || r.status === 409);
+              return (settled ? remove(item.key) : Promise.resolve()).then(function () {
+                return { response: r, body: body, settled: settled };
+              });
+            });
+          }, function () { return null; });
         });
-      }, function () { say(form, strings.saved, "ok"); });
+      });
+    }).then(function (answer) {
+      if (!answer) return later();
+      if (answer.response) {
+        if (!answer.settled) return later();
+        // Sent or refused while the person watches: the page shows it as usual.
+        return showAnswer(answer.response, answer.body);
+      }
+      // The item as another flush left it.
+      if (answer.status === "sent" && answer.resultUrl) return location.assign(answer.resultUrl);
+      if (answer.status === "fix") return say(form, answer.reason, "error");
+      return later();
     });
   }
 
