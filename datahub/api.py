@@ -709,19 +709,28 @@ class VulnerabilityOut(Schema):
     action_label: str
     action_reason: str
     computed_at: datetime
+    topic_tips: int | str | None = Field(
+        None, description='Tips on the topic filtered by (topik), "<5" when few.'
+    )
 
 
 @router.get("/kerawanan/{kode}", response=list[VulnerabilityOut])
 @paged(PAGE_SIZE_MAX)
 def list_vulnerability(
-    request: HttpRequest, kode: str, urutkan: str = "index", tindakan: str = ""
+    request: HttpRequest,
+    kode: str,
+    urutkan: str = "index",
+    tindakan: str = "",
+    topik: str = "",
 ) -> list[dict[str, Any]]:
     """The Indeks Kerawanan Informasi of the regions directly under ``kode``,
     ranked as on the page ``/data/kerawanan/{kode}/`` (same filters)."""
     if region_get(kode=kode) is None:
         raise HttpError(404, "Wilayah tidak ditemukan.")
-    sort, action = vulnerability_selectors.clean_filters(urutkan, tindakan)
+    sort, action, topic = vulnerability_selectors.clean_filters(
+        urutkan, tindakan, topik
+    )
     rows = vulnerability_selectors.vulnerability_rows(
-        parent=kode, sort=sort, action=action
+        parent=kode, sort=sort, action=action, topic=topic
     )
     return [row.as_dict() for row in rows]

@@ -10,6 +10,24 @@
     return;
   }
   var map = L.map(el, { zoomSnap: 0.5 });
+  // A choropleth when the page gives values per child region (a JSON script
+  // block named by data-values): {kode: {v: 0-100 or null, label, url}}, drawn
+  // in the classes of the page's legend ([data-map-class], lowest first).
+  var values = null;
+  var source = el.dataset.values && document.getElementById(el.dataset.values);
+  if (source) {
+    try { values = JSON.parse(source.textContent); } catch (e) { values = null; }
+  }
+  var classes = Array.prototype.map.call(
+    document.querySelectorAll("[data-map-class]"),
+    function (item) { return { from: Number(item.dataset.from), color: item.dataset.mapClass }; }
+  );
+  function shade(v) {
+    if (v === null || v === undefined) return "#dddddd";
+    var color = "#dddddd";
+    classes.forEach(function (c) { if (v >= c.from) color = c.color; });
+    return color;
+  }
   var tiles = null;
   var toggle = document.querySelector("[data-map-tiles]");
   var KEY = "simpul.mapTiles";
@@ -48,12 +66,19 @@
         interactive: false,
       }).addTo(map);
       L.geoJSON(data.children, {
-        style: { color: "#2a7fba", weight: 1, fillOpacity: 0.08 },
+        style: function (feature) {
+          if (!values) return { color: "#2a7fba", weight: 1, fillOpacity: 0.08 };
+          var entry = values[feature.properties.kode];
+          return { color: "#555", weight: 1, fillOpacity: 0.7,
+            fillColor: shade(entry ? entry.v : null) };
+        },
         onEachFeature: function (feature, layer) {
+          var entry = values && values[feature.properties.kode];
+          var label = feature.properties.name + (entry ? ": " + entry.label : "");
           var a = document.createElement("a");
-          a.href = feature.properties.url;
-          a.textContent = feature.properties.name;
-          layer.bindTooltip(feature.properties.name);
+          a.href = (entry && entry.url) || feature.properties.url;
+          a.textContent = label;
+          layer.bindTooltip(label);
           layer.bindPopup(a);
         },
       }).addTo(map);
