@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import can, permitted_user
-from datahub import selectors
+from datahub import selectors, vulnerability_selectors
 from datahub.models import (
     Dataset,
 )
@@ -163,6 +163,9 @@ def dashboard_panel(request: HttpRequest) -> str:
             "open_count": selectors.info_requests_for_staff(
                 actor=user, status="open"
             ).count(),
+            "formation_tasks": vulnerability_selectors.kim_formation_tasks(
+                region_code=region
+            ),
         },
         request=request,
     )

@@ -198,7 +198,13 @@ def _member_export(
 @login_required
 def kim_create(request: HttpRequest) -> HttpResponse:
     actor = permitted_user(request, "create", "network.kim")
-    form = KimForm(request.POST or None, request.FILES or None, actor=actor)
+    # ?wilayah= fills the region in (a KIM formation task links here).
+    form = KimForm(
+        request.POST or None,
+        request.FILES or None,
+        actor=actor,
+        initial={"region": request.GET.get("wilayah", "")[:13]},
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         if kim := form_write(
