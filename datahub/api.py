@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_type_hints
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from pydantic import create_model
 
 from accounts.api_auth import api_user, token_or_session
 from accounts.permissions import can
@@ -303,15 +304,8 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, Any]:
     dataset = services.dataset_create(
         actor=actor,
         office=office,
-        title=payload.title,
-        description=payload.description,
         topic=topic,
-        frequency=payload.frequency,
-        licence=payload.licence,
-        keywords=payload.keywords,
-        period_start=payload.period_start,
-        period_end=payload.period_end,
-        unit=payload.unit,
+        **payload.model_dump(exclude={"office", "topic"}),
     )
     return 201, _detail(dataset)
 
@@ -670,18 +664,22 @@ def refuse_request(
     return _request_out(request, found)
 
 
-class ReportRow(Schema):
-    office: str = Field(alias="office.slug")
-    region: str = Field(alias="office.region_id")
-    received: int
-    answered: int
-    refused: int
-    open: int
-    extended: int
-    late: int
-    objections: int
-    average_working_days: float | None = Field(alias="average_days")
-    refusals: dict[str, int]
+# A row of the yearly report: the counts as the selector computes them (one list of
+# them, selectors.OfficeReport), the office flattened to its slug and region, and
+# the mean named for what it counts.
+ReportRow: type[Schema] = create_model(
+    "ReportRow",
+    __base__=Schema,
+    office=(str, Field(alias="office.slug")),
+    region=(str, Field(alias="office.region_id")),
+    **{
+        name: (int, ...)
+        for name, kind in get_type_hints(selectors.OfficeReport).items()
+        if kind is int
+    },
+    average_working_days=(float | None, Field(alias="average_days")),
+    refusals=(dict[str, int], ...),
+)
 
 
 @router.get("/requests-report", response=list[ReportRow], auth=token_or_session)
