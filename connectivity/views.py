@@ -525,14 +525,14 @@ def tower_create(request: HttpRequest) -> HttpResponse:
         region = Region.objects.filter(kode=form.cleaned_data["region"]).first()
         if region is None or not in_scope(user, region.kode):
             form.add_error("region", _("Unknown region or outside your area."))
-    return _tower_form_page(
-        request,
-        form,
-        lambda: services.tower_create(
+
+    def create() -> Tower:
+        assert region is not None  # form_write writes only a valid form
+        return services.tower_create(
             actor=user, region=region, **cleaned_except(form, "region")
-        ),
-        tower=None,
-    )
+        )
+
+    return _tower_form_page(request, form, create, tower=None)
 
 
 def _tower_form_page(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, get_type_hints
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -11,7 +11,6 @@ from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from pydantic import create_model
 
 from accounts.api_auth import api_user, token_or_session
 from accounts.permissions import can
@@ -664,22 +663,18 @@ def refuse_request(
     return _request_out(request, found)
 
 
-# A row of the yearly report: the counts as the selector computes them (one list of
-# them, selectors.OfficeReport), the office flattened to its slug and region, and
-# the mean named for what it counts.
-ReportRow: type[Schema] = create_model(
-    "ReportRow",
-    __base__=Schema,
-    office=(str, Field(alias="office.slug")),
-    region=(str, Field(alias="office.region_id")),
-    **{
-        name: (int, ...)
-        for name, kind in get_type_hints(selectors.OfficeReport).items()
-        if kind is int
-    },
-    average_working_days=(float | None, Field(alias="average_days")),
-    refusals=(dict[str, int], ...),
-)
+class ReportRow(Schema):
+    office: str = Field(alias="office.slug")
+    region: str = Field(alias="office.region_id")
+    received: int
+    answered: int
+    refused: int
+    open: int
+    extended: int
+    late: int
+    objections: int
+    average_working_days: float | None = Field(alias="average_days")
+    refusals: dict[str, int]
 
 
 @router.get("/requests-report", response=list[ReportRow], auth=token_or_session)

@@ -171,7 +171,7 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
         "refuse": RefuseForm(bound if action == "refuse" else None),
         "respond": ObjectionResponseForm(bound if action == "respond" else None),
     }
-    form = forms.get(action)
+    form: Any = forms.get(action)
 
     def respond() -> Objection:
         objection = found.objections.filter(pk=request.POST.get("objection") or 0)
