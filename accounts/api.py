@@ -59,10 +59,5 @@ def user_patch(request: HttpRequest, user_id: int, payload: UserPatch) -> User:
     if payload.region is not None:
         region = get_object_or_404(Region, kode=payload.region)
     return services.user_update(
-        actor=actor,
-        user=user,
-        full_name=payload.full_name,
-        role=payload.role,
-        region=region,
-        is_active=payload.is_active,
+        actor=actor, user=user, region=region, **payload.model_dump(exclude={"region"})
     )

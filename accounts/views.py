@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,6 @@ from accounts.forms import ApiTokenForm, LoginForm, UserForm
 from accounts.models import ApiToken, Role, User
 from accounts.permissions import can, permitted_user
 from accounts.selectors import user_counts_by_role
-from core.forms import add_validation_errors
 from core.viewtools import form_write, or_404
 from regions.selectors import region_summary
 
@@ -97,23 +95,18 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = permitted_user(request, "create", "accounts.user")
     form = UserForm(request.POST or None, actor=actor)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.user_create(actor=actor, **_fields(form.cleaned_data))
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            messages.success(
-                request,
-                _(
-                    "Account created. %(name)s can set a password with "
-                    "“Forgot password”."
-                )
-                % {"name": user.full_name},
-            )
-            return redirect("accounts:user_list")
+    if user := form_write(
+        request,
+        form,
+        lambda: services.user_create(actor=actor, **_fields(form.cleaned_data)),
+        refused=True,
+    ):
+        messages.success(
+            request,
+            _("Account created. %(name)s can set a password with “Forgot password”.")
+            % {"name": user.full_name},
+        )
+        return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "editing": None})
 
 

@@ -592,13 +592,8 @@ def create_plan(request: HttpRequest, payload: PlanIn) -> tuple[int, SitingPlan]
     plan = services.plan_create(
         actor=actor,
         region=region,
-        budget=payload.budget,
-        objective=payload.objective,
-        radius_km=payload.radius_km,
-        grid_km=payload.grid_km,
-        time_limit=payload.time_limit,
         extra_points=payload.points,
-        name=payload.name,
+        **payload.model_dump(exclude={"region", "points"}),
     )
     return 201, plan
 

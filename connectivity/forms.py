@@ -20,6 +20,7 @@ from connectivity.models import (
     Tower,
     TowerDossier,
 )
+from connectivity.services import DOSSIER_FIELDS
 from core.forms import text_field
 from regions.forms import RegionField
 from regions.models import Region
@@ -208,19 +209,7 @@ class StatusForm(forms.Form):
 class DossierForm(forms.ModelForm):
     class Meta:
         model = TowerDossier
-        fields = [
-            "land_status",
-            "land_width_m",
-            "land_length_m",
-            "land_owner",
-            "land_letter",
-            "access",
-            "access_notes",
-            "power_available",
-            "request_letter",
-            "support_letter",
-            "notes",
-        ]
+        fields = list(DOSSIER_FIELDS)
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 

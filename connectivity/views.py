@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +33,7 @@ from connectivity.forms import (
 )
 from connectivity.models import Observation, Programme, SitingPlan, Tower
 from core.forms import add_validation_errors
-from core.viewtools import form_write, or_404
+from core.viewtools import cleaned_except, form_write, or_404
 from regions.models import Region
 from regions.selectors import region_ancestors, village_from_text
 
@@ -519,20 +520,33 @@ def tower_create(request: HttpRequest) -> HttpResponse:
     form = TowerForm(
         request.POST or None, initial={"region": request.GET.get("wilayah", "")}
     )
+    region = None
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        region = Region.objects.filter(kode=data.pop("region")).first()
+        region = Region.objects.filter(kode=form.cleaned_data["region"]).first()
         if region is None or not in_scope(user, region.kode):
             form.add_error("region", _("Unknown region or outside your area."))
-        elif tower := form_write(
-            request,
-            form,
-            lambda: services.tower_create(actor=user, region=region, **data),
-            _("Tower saved."),
-        ):
-            return redirect(tower)
+
+    def create() -> Tower:
+        assert region is not None  # form_write writes only a valid form
+        return services.tower_create(
+            actor=user, region=region, **cleaned_except(form, "region")
+        )
+
+    return _tower_form_page(request, form, create, tower=None)
+
+
+def _tower_form_page(
+    request: HttpRequest,
+    form: TowerForm,
+    write: Callable[[], Tower],
+    *,
+    tower: Tower | None,
+) -> HttpResponse:
+    """The tower form, new or to edit: once written, on to the tower's page."""
+    if saved := form_write(request, form, write, _("Tower saved.")):
+        return redirect(saved)
     return render(
-        request, "connectivity/tower_form.html", {"form": form, "tower": None}
+        request, "connectivity/tower_form.html", {"form": form, "tower": tower}
     )
 
 
@@ -551,18 +565,13 @@ def tower_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(tower, f, None) for f in TowerForm.base_fields}
     initial["region"] = tower.region_id
     form = TowerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("region")
-        if form_write(
-            request,
-            form,
-            lambda: services.tower_update(actor=user, tower=tower, **data),
-            _("Tower saved."),
-        ):
-            return redirect(tower)
-    return render(
-        request, "connectivity/tower_form.html", {"form": form, "tower": tower}
+    return _tower_form_page(
+        request,
+        form,
+        lambda: services.tower_update(
+            actor=user, tower=tower, **cleaned_except(form, "region")
+        ),
+        tower=tower,
     )
 
 
@@ -586,7 +595,7 @@ def tower_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         services.tower_dossier_update(
             actor=user,
             tower=tower,
-            **{k: form.cleaned_data[k] for k in DossierForm.Meta.fields},
+            **{k: form.cleaned_data[k] for k in services.DOSSIER_FIELDS},
         )
         messages.success(request, _("Dossier saved."))
     else:

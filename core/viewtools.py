@@ -10,7 +10,7 @@ looks it up through a selector that answers None for "not there, or not yours":
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -68,6 +68,12 @@ def form_write(
     if success:
         messages.success(request, success)
     return result
+
+
+def cleaned_except(form: forms.BaseForm, *names: str) -> dict[str, Any]:
+    """The form's cleaned data less ``names``: fields the view hands to the service
+    apart (a region it looked up) or not at all (one shown disabled)."""
+    return {k: v for k, v in form.cleaned_data.items() if k not in names}
 
 
 def form_status(form: forms.BaseForm) -> int:

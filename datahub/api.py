@@ -303,15 +303,8 @@ def create_dataset(request: HttpRequest, payload: DatasetIn) -> tuple[int, Any]:
     dataset = services.dataset_create(
         actor=actor,
         office=office,
-        title=payload.title,
-        description=payload.description,
         topic=topic,
-        frequency=payload.frequency,
-        licence=payload.licence,
-        keywords=payload.keywords,
-        period_start=payload.period_start,
-        period_end=payload.period_end,
-        unit=payload.unit,
+        **payload.model_dump(exclude={"office", "topic"}),
     )
     return 201, _detail(dataset)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Sum
@@ -41,15 +42,21 @@ class Indicator:
     title: str  # Indonesian: datasets are content, published as written
     description: str
     chart_title: str
-    topic: str
     unit: str
     columns: list[Column]  # the value columns (after kode_wilayah, nama_wilayah)
-    value_column: str
     compute: Compute  # parent, children → {child code: {column: value}}
+    # The office's own field unless the figures are another's (pemerintahan).
+    topic: str = "komunikasi-informatika"
+    # The column charted: the first value column unless said otherwise.
+    value_column: str = ""
     requires: tuple[str, ...] = field(default=())  # app labels it reads
     levels: tuple[str, ...] = ("provinsi", "kabkota")  # of the parent region
     # Charted as stacked bars: (column, label) parts of value_column.
     segments: tuple[tuple[str, str], ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.value_column:
+            object.__setattr__(self, "value_column", self.columns[0].name)
 
     def available(self) -> bool:
         return all(_installed(app) for app in self.requires)
@@ -70,6 +77,32 @@ def _installed(app: str) -> bool:
     return apps.is_installed(app)
 
 
+_REGISTRY: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> None:
+    _REGISTRY[indicator.key] = indicator
+
+
+def registry() -> dict[str, Indicator]:
+    return dict(_REGISTRY)
+
+
+def available() -> list[Indicator]:
+    return [i for i in _REGISTRY.values() if i.available()]
+
+
+def indicator(**described: Any) -> Callable[[Compute], Compute]:
+    """Register the function below as the ``compute`` of ``Indicator(**described)``:
+    each indicator's description stands over the code that computes it."""
+
+    def decorate(compute: Compute) -> Compute:
+        register(Indicator(compute=compute, **described))
+        return compute
+
+    return decorate
+
+
 def _descendant_villages(children: list[Region]) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {c.kode: {} for c in children}
     if not children:
@@ -87,6 +120,22 @@ def _descendant_villages(children: list[Region]) -> dict[str, dict[str, int]]:
     return counts
 
 
+@indicator(
+    key="desa-kelurahan",
+    title="Jumlah desa dan kelurahan",
+    description=(
+        "Jumlah desa dan kelurahan per wilayah, luas wilayah dan kerapatan desa, "
+        "dihitung dari kode wilayah Kemendagri (Kepmendagri 300.2.2-2430/2025)."
+    ),
+    chart_title="Desa dan kelurahan",
+    topic="pemerintahan",
+    unit="desa/kelurahan",
+    columns=[
+        *integers("jumlah_desa_kelurahan", "jumlah_desa", "jumlah_kelurahan"),
+        Column("luas_km2", DECIMAL),
+        Column("desa_per_100_km2", DECIMAL),
+    ],
+)
 def _villages(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     counts = _descendant_villages(children)
     result: dict[str, dict[str, Cell]] = {}
@@ -106,6 +155,16 @@ def _villages(parent: Region, children: list[Region]) -> dict[str, dict[str, Cel
     return result
 
 
+@indicator(
+    key="kecamatan",
+    title="Jumlah kecamatan",
+    description="Jumlah kecamatan per kabupaten/kota (kode wilayah Kemendagri).",
+    chart_title="Kecamatan",
+    topic="pemerintahan",
+    unit="kecamatan",
+    columns=integers("jumlah_kecamatan"),
+    levels=("provinsi",),
+)
 def _districts(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     rows = (
         Region.objects.filter(parent__in=children)
@@ -118,6 +177,19 @@ def _districts(parent: Region, children: list[Region]) -> dict[str, dict[str, Ce
 # --- providers reading other apps through their selectors ----------------------------
 
 
+@indicator(
+    key="kim",
+    title="Kelompok Informasi Masyarakat (KIM)",
+    description="Jumlah KIM terdaftar dan KIM aktif per wilayah, dari registri KIM "
+    "Simpul.",
+    chart_title="KIM terdaftar",
+    unit="KIM",
+    columns=[
+        *integers("jumlah_kim", "kim_aktif"),
+        Column("persen_aktif", DECIMAL),
+    ],
+    requires=("network",),
+)
 def _kims(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     dashboard = network_selectors.region_dashboard(region=parent)
     return {
@@ -132,6 +204,21 @@ def _kims(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     }
 
 
+@indicator(
+    key="literasi-digital",
+    title="Pelatihan literasi digital",
+    description="Pelatihan literasi digital, peserta yang mengikuti pre-test dan "
+    "post-test, dan rata-rata skor per wilayah, dari kegiatan jaringan KIM.",
+    chart_title="Pelatihan literasi digital",
+    unit="pelatihan",
+    columns=[
+        *integers("pelatihan", "peserta_pre_post_test"),
+        Column("rata_rata_pre_test", DECIMAL),
+        Column("rata_rata_post_test", DECIMAL),
+        Column("rata_rata_kenaikan", DECIMAL),
+    ],
+    requires=("network",),
+)
 def _literacy(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     return {
         f.region_code: {
@@ -146,6 +233,17 @@ def _literacy(parent: Region, children: list[Region]) -> dict[str, dict[str, Cel
     }
 
 
+@indicator(
+    key="kegiatan",
+    title="Kegiatan dan kehadiran",
+    description="Kegiatan (FGD, pelatihan, lokakarya, pelantikan, festival KIM) "
+    "yang diselenggarakan di tiap wilayah dan jumlah kehadiran luring dan daring, "
+    "dari modul jaringan KIM.",
+    chart_title="Kegiatan",
+    unit="kegiatan",
+    columns=integers("kegiatan", "hadir_luring", "hadir_daring"),
+    requires=("network",),
+)
 def _events(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     """Published events held in each child region, with their attendance."""
     rows = (
@@ -169,6 +267,24 @@ def _events(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]
     return result
 
 
+@indicator(
+    key="konektivitas",
+    title="Konektivitas desa dan menara",
+    description="Desa/kelurahan menurut status sinyal seluler yang teramati "
+    "(ada sinyal, blankspot) dan menara per wilayah, dari modul konektivitas.",
+    chart_title="Desa/kelurahan blankspot",
+    unit="desa/kelurahan",
+    columns=integers(
+        "desa_kelurahan",
+        "status_diketahui",
+        "ada_sinyal",
+        "blankspot",
+        "menara_mengudara",
+        "menara_direncanakan",
+    ),
+    value_column="blankspot",
+    requires=("connectivity",),
+)
 def _connectivity(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     result: dict[str, dict[str, Cell]] = {}
     for p in connectivity_selectors.progress_children(region=parent):
@@ -185,6 +301,16 @@ def _connectivity(parent: Region, children: list[Region]) -> dict[str, dict[str,
     return result
 
 
+@indicator(
+    key="cek-fakta",
+    title="Cek fakta per wilayah",
+    description="Cek fakta terbit yang menyangkut tiap wilayah, menurut "
+    "kelompok putusan (keliru/hoaks, benar).",
+    chart_title="Cek fakta",
+    unit="cek fakta",
+    columns=integers("cek_fakta", "keliru_atau_hoaks", "benar"),
+    requires=("factcheck",),
+)
 def _factchecks(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     """Published fact-checks concerning each child region, by verdict group."""
     counts = factcheck_selectors.verdict_counts(region_codes=[c.kode for c in children])
@@ -204,6 +330,28 @@ FACTCHECK_TOPIC_COLUMNS: tuple[tuple[str, str], ...] = tuple(
 )
 
 
+@indicator(
+    key="cek-fakta-topik",
+    title="Aduan dan cek fakta per topik",
+    description="Aduan (pesan yang dikirim warga untuk dicek lewat web, "
+    "WhatsApp, Telegram atau aplikasi KIM) dari tiap wilayah dan cek fakta terbit "
+    "yang menyangkut wilayah itu, menurut topik (politik dan pemilu, penipuan, "
+    "kesehatan, bencana, …). Wilayah aduan adalah desa KIM pengirim atau "
+    "kabupaten/kota yang dipilihnya; topik ditetapkan otomatis dari isi pesan "
+    "dan dapat dikoreksi pemeriksa fakta.",
+    chart_title="Aduan per topik",
+    unit="aduan",
+    columns=[
+        *integers("aduan", "cek_fakta"),
+        *[
+            Column(f"{kind}_{key}", INTEGER)
+            for key, _ in FACTCHECK_TOPIC_COLUMNS
+            for kind in ("aduan", "cek_fakta")
+        ],
+    ],
+    requires=("factcheck",),
+    segments=tuple((f"aduan_{key}", label) for key, label in FACTCHECK_TOPIC_COLUMNS),
+)
 def _factcheck_topics(
     parent: Region, children: list[Region]
 ) -> dict[str, dict[str, Cell]]:
@@ -227,6 +375,21 @@ def _factcheck_topics(
     return result
 
 
+@indicator(
+    key="publikasi",
+    title="Publikasi dan jangkauan",
+    description="Artikel terbit per wilayah, tayangan dan dibagikan dalam 30 hari "
+    "terakhir, dan pesan sebaran yang terkirim, dari modul redaksi.",
+    chart_title="Artikel terbit",
+    unit="artikel",
+    columns=integers(
+        "artikel_terbit",
+        "tayangan_30_hari",
+        "dibagikan_30_hari",
+        "pesan_terkirim",
+    ),
+    requires=("newsroom",),
+)
 def _publications(parent: Region, children: list[Region]) -> dict[str, dict[str, Cell]]:
     result: dict[str, dict[str, Cell]] = {}
     for child in children:
@@ -240,194 +403,3 @@ def _publications(parent: Region, children: list[Region]) -> dict[str, dict[str,
             "pesan_terkirim": reach.sent,
         }
     return result
-
-
-_REGISTRY: dict[str, Indicator] = {}
-
-
-def register(indicator: Indicator) -> None:
-    _REGISTRY[indicator.key] = indicator
-
-
-def registry() -> dict[str, Indicator]:
-    return dict(_REGISTRY)
-
-
-def available() -> list[Indicator]:
-    return [i for i in _REGISTRY.values() if i.available()]
-
-
-register(
-    Indicator(
-        key="desa-kelurahan",
-        title="Jumlah desa dan kelurahan",
-        description=(
-            "Jumlah desa dan kelurahan per wilayah, luas wilayah dan kerapatan desa, "
-            "dihitung dari kode wilayah Kemendagri (Kepmendagri 300.2.2-2430/2025)."
-        ),
-        chart_title="Desa dan kelurahan",
-        topic="pemerintahan",
-        unit="desa/kelurahan",
-        columns=[
-            *integers("jumlah_desa_kelurahan", "jumlah_desa", "jumlah_kelurahan"),
-            Column("luas_km2", DECIMAL),
-            Column("desa_per_100_km2", DECIMAL),
-        ],
-        value_column="jumlah_desa_kelurahan",
-        compute=_villages,
-    )
-)
-register(
-    Indicator(
-        key="kecamatan",
-        title="Jumlah kecamatan",
-        description="Jumlah kecamatan per kabupaten/kota (kode wilayah Kemendagri).",
-        chart_title="Kecamatan",
-        topic="pemerintahan",
-        unit="kecamatan",
-        columns=integers("jumlah_kecamatan"),
-        value_column="jumlah_kecamatan",
-        compute=_districts,
-        levels=("provinsi",),
-    )
-)
-register(
-    Indicator(
-        key="kim",
-        title="Kelompok Informasi Masyarakat (KIM)",
-        description="Jumlah KIM terdaftar dan KIM aktif per wilayah, dari registri KIM "
-        "Simpul.",
-        chart_title="KIM terdaftar",
-        topic="komunikasi-informatika",
-        unit="KIM",
-        columns=[
-            *integers("jumlah_kim", "kim_aktif"),
-            Column("persen_aktif", DECIMAL),
-        ],
-        value_column="jumlah_kim",
-        compute=_kims,
-        requires=("network",),
-    )
-)
-register(
-    Indicator(
-        key="literasi-digital",
-        title="Pelatihan literasi digital",
-        description="Pelatihan literasi digital, peserta yang mengikuti pre-test dan "
-        "post-test, dan rata-rata skor per wilayah, dari kegiatan jaringan KIM.",
-        chart_title="Pelatihan literasi digital",
-        topic="komunikasi-informatika",
-        unit="pelatihan",
-        columns=[
-            *integers("pelatihan", "peserta_pre_post_test"),
-            Column("rata_rata_pre_test", DECIMAL),
-            Column("rata_rata_post_test", DECIMAL),
-            Column("rata_rata_kenaikan", DECIMAL),
-        ],
-        value_column="pelatihan",
-        compute=_literacy,
-        requires=("network",),
-    )
-)
-register(
-    Indicator(
-        key="kegiatan",
-        title="Kegiatan dan kehadiran",
-        description="Kegiatan (FGD, pelatihan, lokakarya, pelantikan, festival KIM) "
-        "yang diselenggarakan di tiap wilayah dan jumlah kehadiran luring dan daring, "
-        "dari modul jaringan KIM.",
-        chart_title="Kegiatan",
-        topic="komunikasi-informatika",
-        unit="kegiatan",
-        columns=integers("kegiatan", "hadir_luring", "hadir_daring"),
-        value_column="kegiatan",
-        compute=_events,
-        requires=("network",),
-    )
-)
-register(
-    Indicator(
-        key="konektivitas",
-        title="Konektivitas desa dan menara",
-        description="Desa/kelurahan menurut status sinyal seluler yang teramati "
-        "(ada sinyal, blankspot) dan menara per wilayah, dari modul konektivitas.",
-        chart_title="Desa/kelurahan blankspot",
-        topic="komunikasi-informatika",
-        unit="desa/kelurahan",
-        columns=integers(
-            "desa_kelurahan",
-            "status_diketahui",
-            "ada_sinyal",
-            "blankspot",
-            "menara_mengudara",
-            "menara_direncanakan",
-        ),
-        value_column="blankspot",
-        compute=_connectivity,
-        requires=("connectivity",),
-    )
-)
-register(
-    Indicator(
-        key="cek-fakta",
-        title="Cek fakta per wilayah",
-        description="Cek fakta terbit yang menyangkut tiap wilayah, menurut "
-        "kelompok putusan (keliru/hoaks, benar).",
-        chart_title="Cek fakta",
-        topic="komunikasi-informatika",
-        unit="cek fakta",
-        columns=integers("cek_fakta", "keliru_atau_hoaks", "benar"),
-        value_column="cek_fakta",
-        compute=_factchecks,
-        requires=("factcheck",),
-    )
-)
-register(
-    Indicator(
-        key="cek-fakta-topik",
-        title="Aduan dan cek fakta per topik",
-        description="Aduan (pesan yang dikirim warga untuk dicek lewat web, "
-        "WhatsApp, Telegram atau aplikasi KIM) dari tiap wilayah dan cek fakta terbit "
-        "yang menyangkut wilayah itu, menurut topik (politik dan pemilu, penipuan, "
-        "kesehatan, bencana, …). Wilayah aduan adalah desa KIM pengirim atau "
-        "kabupaten/kota yang dipilihnya; topik ditetapkan otomatis dari isi pesan "
-        "dan dapat dikoreksi pemeriksa fakta.",
-        chart_title="Aduan per topik",
-        topic="komunikasi-informatika",
-        unit="aduan",
-        columns=[
-            *integers("aduan", "cek_fakta"),
-            *[
-                Column(f"{kind}_{key}", INTEGER)
-                for key, _ in FACTCHECK_TOPIC_COLUMNS
-                for kind in ("aduan", "cek_fakta")
-            ],
-        ],
-        value_column="aduan",
-        compute=_factcheck_topics,
-        requires=("factcheck",),
-        segments=tuple(
-            (f"aduan_{key}", label) for key, label in FACTCHECK_TOPIC_COLUMNS
-        ),
-    )
-)
-register(
-    Indicator(
-        key="publikasi",
-        title="Publikasi dan jangkauan",
-        description="Artikel terbit per wilayah, tayangan dan dibagikan dalam 30 hari "
-        "terakhir, dan pesan sebaran yang terkirim, dari modul redaksi.",
-        chart_title="Artikel terbit",
-        topic="komunikasi-informatika",
-        unit="artikel",
-        columns=integers(
-            "artikel_terbit",
-            "tayangan_30_hari",
-            "dibagikan_30_hari",
-            "pesan_terkirim",
-        ),
-        value_column="artikel_terbit",
-        compute=_publications,
-        requires=("newsroom",),
-    )
-)

@@ -21,7 +21,7 @@ from network.models import (
     Kim,
     Membership,
 )
-from network.services import EVENT_FIELDS, FORUM_FIELDS
+from network.services import EVENT_FIELDS, FORUM_FIELDS, KIM_FORM_FIELDS
 from regions.forms import RegionField
 from regions.models import Region
 
@@ -62,24 +62,6 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-KIM_FORM_FIELDS = [
-    "name",
-    "status",
-    "description",
-    "address",
-    "founded_on",
-    "decree_number",
-    "decree_date",
-    "decree_issuer",
-    "email",
-    "phone",
-    "website",
-    *SOCIAL_NETWORKS,
-    "lat",
-    "lng",
-]
-
-
 class KimForm(forms.Form):
     """A KIM's registry entry (the maturity level is computed, see scoring)."""
 
@@ -111,7 +93,7 @@ KimForm.base_fields = {
     **fields_for_model(
         Kim,
         formfield_callback=_formfield,
-        fields=KIM_FORM_FIELDS,
+        fields=list(KIM_FORM_FIELDS),
         widgets={
             "founded_on": DATE,
             "decree_date": DATE,

@@ -62,6 +62,7 @@ from connectivity.services.status import (
     village_statuses_refresh,
 )
 from connectivity.services.towers import (
+    DOSSIER_FIELDS,
     tower_create,
     tower_dossier_update,
     tower_status_set,
@@ -69,6 +70,7 @@ from connectivity.services.towers import (
 )
 
 __all__ = [
+    "DOSSIER_FIELDS",
     "KUKAR_LIST_SOURCE",
     "KUKAR_PROGRAMME",
     "PLAN_STALE_AFTER",

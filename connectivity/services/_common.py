@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,14 @@ def _require(
         return
     if not can(actor, action, resource, region_code=region_code):
         raise PermissionDenied(_("You may not do this in this region."))
+
+
+def _known_fields(given: Iterable[str], allowed: Iterable[str]) -> None:
+    """Refuse keyword arguments a service does not write: a caller's typo must not
+    pass silently (a TypeError, as for any unexpected keyword)."""
+    unknown = set(given) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {sorted(unknown)}")
 
 
 def _village(region: Region) -> Region:

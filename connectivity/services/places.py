@@ -18,7 +18,7 @@ from connectivity.geo import (
 from connectivity.models import (
     Place,
 )
-from connectivity.services._common import _audit, _require, _village
+from connectivity.services._common import _audit, _known_fields, _require, _village
 from connectivity.services.coverage import place_prediction_refresh
 from connectivity.services.offices import place_default_weight
 from connectivity.services.status import village_status_refresh
@@ -125,9 +125,7 @@ _PLACE_FIELDS = (
 def place_update(*, actor: User | None, place: Place, **changes: Any) -> Place:
     """Correct a place (move it on the map, fix its figures)."""
     _require(actor, "change", "connectivity.place", place.region_id)
-    unknown = set(changes) - set(_PLACE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _known_fields(changes, _PLACE_FIELDS)
     before = {k: getattr(place, k) for k in changes}
     for key, value in changes.items():
         if value is not None or key in ("geometry", "households", "population"):

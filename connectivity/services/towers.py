@@ -19,7 +19,7 @@ from connectivity.models import (
     TowerDossier,
     TowerStatusChange,
 )
-from connectivity.services._common import _audit, _require
+from connectivity.services._common import _audit, _known_fields, _require
 from connectivity.services.coverage import (
     active_dem,
     coverage_refresh_near,
@@ -64,9 +64,7 @@ def tower_create(
     **fields: Any,
 ) -> Tower:
     _require(actor, "change", "connectivity.tower", region.kode)
-    unknown = set(fields) - set(_TOWER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _known_fields(fields, _TOWER_FIELDS)
     validate_point(lat, lng)
     tower = Tower(
         region=region,
@@ -94,9 +92,7 @@ def tower_create(
 @transaction.atomic
 def tower_update(*, actor: User | None, tower: Tower, **changes: Any) -> Tower:
     _require(actor, "change", "connectivity.tower", tower.region_id)
-    unknown = set(changes) - set(_TOWER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _known_fields(changes, _TOWER_FIELDS)
     before = {k: str(getattr(tower, k)) for k in changes}
     for key, value in changes.items():
         if value is not None or key in ("programme", "on_air_at"):
@@ -144,7 +140,9 @@ def tower_status_set(
     return tower
 
 
-_DOSSIER_FIELDS = (
+# What a tower's dossier records (the form connectivity.forms.DossierForm edits
+# these, in this order).
+DOSSIER_FIELDS = (
     "land_status",
     "land_width_m",
     "land_length_m",
@@ -164,9 +162,7 @@ def tower_dossier_update(
     *, actor: User | None, tower: Tower, **changes: Any
 ) -> TowerDossier:
     _require(actor, "change", "connectivity.tower", tower.region_id)
-    unknown = set(changes) - set(_DOSSIER_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
+    _known_fields(changes, DOSSIER_FIELDS)
     dossier, _created = TowerDossier.objects.get_or_create(tower=tower)
     for key, value in changes.items():
         if value is not None:

@@ -53,6 +53,15 @@ def _int(params: dict[str, Any], name: str, default: int) -> int:
     return min(value, INT_MAX)
 
 
+def _required(params: dict[str, Any], *names: str) -> str:
+    """The first of ``names`` given: the object a ``*_show`` action names, which it
+    cannot do without (CKAN's "Missing value", on the last name)."""
+    key = str(next((params[n] for n in names if params.get(n)), "")).strip()
+    if not key:
+        raise Invalid({names[-1]: ["Missing value"]})
+    return key
+
+
 def _bool(params: dict[str, Any], name: str, default: bool = False) -> bool:
     raw = params.get(name, default)
     if isinstance(raw, bool):
@@ -87,9 +96,7 @@ def package_list(request: HttpRequest, params: dict[str, Any]) -> list[str]:
 
 def package_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     """A published dataset by name or id (``id``)."""
-    key = str(params.get("id") or params.get("name_or_id") or "").strip()
-    if not key:
-        raise Invalid({"name_or_id": ["Missing value"]})
+    key = _required(params, "id", "name_or_id")
     dataset = selectors.dataset_get_public(slug_or_id=key)
     if dataset is None:
         raise NotFound()
@@ -97,9 +104,7 @@ def package_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]
 
 
 def resource_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-    key = str(params.get("id") or "").strip()
-    if not key:
-        raise Invalid({"id": ["Missing value"]})
+    key = _required(params, "id")
     for dataset in _packages(
         selectors.published_datasets().filter(resources__isnull=False).distinct()
     ):
@@ -279,17 +284,13 @@ def _show(
 
 
 def organization_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-    key = str(params.get("id") or "").strip()
-    if not key:
-        raise Invalid({"id": ["Missing value"]})
+    key = _required(params, "id")
     office = selectors.office_get(slug_or_id=key)
     return _show(request, params, office, organization_dict, "office")
 
 
 def group_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
-    key = str(params.get("id") or "").strip()
-    if not key:
-        raise Invalid({"id": ["Missing value"]})
+    key = _required(params, "id")
     topic = selectors.topic_get(slug_or_id=key)
     return _show(request, params, topic, group_dict, "topic")
 
@@ -342,9 +343,7 @@ def _words() -> dict[str, list[str]]:
 
 def tag_show(request: HttpRequest, params: dict[str, Any]) -> dict[str, Any]:
     """A keyword by name or id (``id``, ``include_datasets``)."""
-    key = str(params.get("id") or "").strip()
-    if not key:
-        raise Invalid({"id": ["Missing value"]})
+    key = _required(params, "id")
     found = None
     for spellings in _words().values():
         for word in spellings:
@@ -471,9 +470,7 @@ def group_package_show(
 ) -> list[dict[str, Any]]:
     """Published datasets of a topic, most recently modified first (``id``,
     ``limit``)."""
-    key = str(params.get("id") or "").strip()
-    if not key:
-        raise Invalid({"id": ["Missing value"]})
+    key = _required(params, "id")
     topic = selectors.topic_get(slug_or_id=key)
     if topic is None:
         raise NotFound("Group was not found")
@@ -491,9 +488,7 @@ def package_activity_list(
     31): its publication (``new package``) and each accepted table upload after it
     (``changed package``). ``data.package`` holds the dataset's id, name and title;
     earlier metadata is not kept, so it is not offered."""
-    key = str(params.get("id") or "").strip()
-    if not key:
-        raise Invalid({"id": ["Missing value"]})
+    key = _required(params, "id")
     dataset = selectors.dataset_get_public(slug_or_id=key)
     if dataset is None:
         raise NotFound()

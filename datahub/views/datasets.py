@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import (
     HttpRequest,
@@ -16,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can, permitted_user
-from core.forms import add_validation_errors
-from core.viewtools import form_write, or_404
+from core.viewtools import cleaned_except, form_write, or_404
 from datahub import selectors, services
 from datahub.forms import (
     DatasetForm,
@@ -68,16 +69,28 @@ def staff_dataset_create(request: HttpRequest) -> HttpResponse:
     if not selectors.offices_for_staff(actor=actor).exists():
         messages.info(request, _("First add the office that publishes the data."))
         return redirect("datahub:staff_office_create")
-    if dataset := form_write(
+    return _dataset_form_page(
         request,
         form,
         lambda: services.dataset_create(actor=actor, **form.cleaned_data),
         _("Draft saved. Now upload its table (CSV or Excel)."),
-        refused=True,
-    ):
-        return redirect("datahub:staff_dataset", slug=dataset.slug)
+        dataset=None,
+    )
+
+
+def _dataset_form_page(
+    request: HttpRequest,
+    form: DatasetForm,
+    write: Callable[[], Dataset],
+    success: str,
+    *,
+    dataset: Dataset | None,
+) -> HttpResponse:
+    """The dataset form, new or to edit: once written, on to the dataset's page."""
+    if saved := form_write(request, form, write, success, refused=True):
+        return redirect("datahub:staff_dataset", slug=saved.slug)
     return render(
-        request, "datahub/staff_dataset_form.html", {"form": form, "dataset": None}
+        request, "datahub/staff_dataset_form.html", {"form": form, "dataset": dataset}
     )
 
 
@@ -99,19 +112,14 @@ def staff_dataset_edit(request: HttpRequest, slug: str) -> HttpResponse:
     }
     form = DatasetForm(request.POST or None, actor=actor, initial=initial)
     form.fields["office"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.pop("office")
-        if form_write(
-            request,
-            form,
-            lambda: services.dataset_update(actor=actor, dataset=dataset, **data),
-            _("Changes saved."),
-            refused=True,
-        ):
-            return redirect("datahub:staff_dataset", slug=dataset.slug)
-    return render(
-        request, "datahub/staff_dataset_form.html", {"form": form, "dataset": dataset}
+    return _dataset_form_page(
+        request,
+        form,
+        lambda: services.dataset_update(
+            actor=actor, dataset=dataset, **cleaned_except(form, "office")
+        ),
+        _("Changes saved."),
+        dataset=dataset,
     )
 
 
@@ -122,45 +130,42 @@ def staff_dataset(request: HttpRequest, slug: str) -> HttpResponse:
     actor = _user(request)
     dataset = _staff_dataset(request, slug)
     form = UploadForm(request.POST or None, request.FILES or None, dataset=dataset)
-    if request.method == "POST" and form.is_valid():
-        resource = None
-        if form.cleaned_data["resource"]:
-            resource = dataset.resources.filter(
-                pk=form.cleaned_data["resource"]
-            ).first()
-        try:
-            version = services.resource_upload(
-                actor=actor,
-                dataset=dataset,
-                upload=form.cleaned_data["file"],
-                resource=resource,
-                name=form.cleaned_data["name"],
-                columns_text=form.cleaned_data["columns"],
+
+    def upload() -> ResourceVersion:
+        data = form.cleaned_data
+        return services.resource_upload(
+            actor=actor,
+            dataset=dataset,
+            upload=data["file"],
+            resource=(
+                dataset.resources.filter(pk=data["resource"]).first()
+                if data["resource"]
+                else None
+            ),
+            name=data["name"],
+            columns_text=data["columns"],
+        )
+
+    if version := form_write(request, form, upload, refused=True):
+        if version.status == ResourceVersion.Status.VALID:
+            messages.success(
+                request,
+                _("Version %(n)s checked: %(rows)s rows, no errors.")
+                % {"n": version.number, "rows": version.row_count},
             )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
         else:
-            if version.status == ResourceVersion.Status.VALID:
-                messages.success(
-                    request,
-                    _("Version %(n)s checked: %(rows)s rows, no errors.")
-                    % {"n": version.number, "rows": version.row_count},
+            messages.error(
+                request,
+                _(
+                    "Version %(n)s was not accepted: fix the rows listed "
+                    "below and upload the file again."
                 )
-            else:
-                messages.error(
-                    request,
-                    _(
-                        "Version %(n)s was not accepted: fix the rows listed "
-                        "below and upload the file again."
-                    )
-                    % {"n": version.number},
-                )
-            return redirect(
-                reverse("datahub:staff_dataset", kwargs={"slug": dataset.slug})
-                + f"#tabel-{version.resource_id}"
+                % {"n": version.number},
             )
+        return redirect(
+            reverse("datahub:staff_dataset", kwargs={"slug": dataset.slug})
+            + f"#tabel-{version.resource_id}"
+        )
     tables_ = []
     for resource in dataset.resources.all():
         latest = selectors.latest_version(resource=resource)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
 )
@@ -21,7 +22,6 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.permissions import can, permitted_user
 from core import exports
-from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.inputs import parse_year
 from core.viewtools import form_status, form_write, or_404
@@ -171,48 +171,43 @@ def staff_request(request: HttpRequest, pk: int) -> HttpResponse:
         "refuse": RefuseForm(bound if action == "refuse" else None),
         "respond": ObjectionResponseForm(bound if action == "respond" else None),
     }
-    form = forms.get(action)
-    if form is not None and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action == "answer":
-                services.info_request_answer(
-                    actor=actor,
-                    request=found,
-                    answer=data["answer"],
-                    documents=data["documents"],
-                    dataset=data["dataset"],
-                )
-                messages.success(request, _("The answer was recorded."))
-            elif action == "extend":
-                services.info_request_extend(
-                    actor=actor, request=found, reason=data["reason"]
-                )
-                messages.success(request, _("The deadline was extended."))
-            elif action == "refuse":
-                services.info_request_refuse(
-                    actor=actor,
-                    request=found,
-                    reason=data["refusal_reason"],
-                    explanation=data["explanation"],
-                )
-                messages.success(request, _("The refusal was recorded."))
-            elif action == "respond":
-                objection = found.objections.filter(
-                    pk=request.POST.get("objection") or 0
-                ).first()
-                if objection is None:
-                    raise Http404
-                services.objection_respond(
-                    actor=actor, objection=objection, response=data["response"]
-                )
-                messages.success(request, _("The response was recorded."))
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or _("You may not do this."))
-        else:
-            return redirect("datahub:staff_request", pk=found.pk)
+    form: Any = forms.get(action)
+
+    def respond() -> Objection:
+        objection = found.objections.filter(pk=request.POST.get("objection") or 0)
+        return services.objection_respond(
+            actor=actor,
+            objection=or_404(objection.first()),
+            response=form.cleaned_data["response"],
+        )
+
+    # Each form's service call, run on the form's cleaned data, and what it says.
+    writes: dict[str, tuple[Callable[[], Model], str]] = {
+        "answer": (
+            lambda: services.info_request_answer(
+                actor=actor, request=found, **form.cleaned_data
+            ),
+            _("The answer was recorded."),
+        ),
+        "extend": (
+            lambda: services.info_request_extend(
+                actor=actor, request=found, **form.cleaned_data
+            ),
+            _("The deadline was extended."),
+        ),
+        "refuse": (
+            lambda: services.info_request_refuse(
+                actor=actor,
+                request=found,
+                reason=form.cleaned_data["refusal_reason"],
+                explanation=form.cleaned_data["explanation"],
+            ),
+            _("The refusal was recorded."),
+        ),
+        "respond": (respond, _("The response was recorded.")),
+    }
+    if form is not None and form_write(request, form, *writes[action], refused=True):
+        return redirect("datahub:staff_request", pk=found.pk)
     days_left = selectors.working_days_left(due=found.due_on) if found.is_open else None
     return render(
         request,

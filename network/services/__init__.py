@@ -29,7 +29,7 @@ from network.services.forums import (
     forum_create,
     forum_update,
 )
-from network.services.kims import KIM_FIELDS, kim_create, kim_update
+from network.services.kims import KIM_FIELDS, KIM_FORM_FIELDS, kim_create, kim_update
 from network.services.members import (
     member_add,
     member_update,
@@ -49,6 +49,7 @@ __all__ = [
     "FORUM_FIELDS",
     "FORUM_LEVELS",
     "KIM_FIELDS",
+    "KIM_FORM_FIELDS",
     "KIM_LEVELS",
     "MAX_PHOTOS",
     "activity_create",

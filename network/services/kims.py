@@ -27,15 +27,14 @@ from network.services._common import (
 from network.uploads import PDF, check_upload
 from regions.models import Region
 
-KIM_FIELDS = (
+# What a KIM's form edits, in the order the form shows it (network.forms.KimForm);
+# KIM_FIELDS adds what is written apart from that list: the maturity level
+# (computed, see scoring) and the focus areas (a multiple choice on the form).
+KIM_FORM_FIELDS = (
     "name",
-    "address",
-    "lat",
-    "lng",
     "status",
-    "level",
-    "focus_areas",
     "description",
+    "address",
     "founded_on",
     "decree_number",
     "decree_date",
@@ -44,7 +43,10 @@ KIM_FIELDS = (
     "phone",
     "website",
     *SOCIAL_NETWORKS,
+    "lat",
+    "lng",
 )
+KIM_FIELDS = (*KIM_FORM_FIELDS, "level", "focus_areas")
 
 
 def _apply_kim_fields(kim: Kim, fields: dict[str, Any]) -> None:
