@@ -64,16 +64,13 @@ def article_social(request: HttpRequest, pk: int) -> HttpResponse:
             errors.append(_("Publish or schedule the article first: posts link to it."))
         else:
             try:
-                posts = social_services.publish(
+                queued = social_services.publish(
                     actor=user, publication=_publication(article), accounts=picked
                 )
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(
-                    request,
-                    _("%(n)d posts queued.") % {"n": len(posts)},
-                )
+                messages.success(request, _("%(n)d posts queued.") % {"n": len(queued)})
                 return redirect("newsroom:staff_social", pk=article.pk)
     posts = social.posts_of_source(source_key=f"newsroom.article:{article.pk}")
     posted = {p.account_id for p in posts}
