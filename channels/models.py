@@ -231,8 +231,9 @@ class SocialAccount(models.Model):
         _("status"), max_length=20, choices=Status, default=Status.ACTIVE
     )
     status_detail = models.CharField(_("status detail"), max_length=300, blank=True)
-    # Editors of the region may publish to it (an office's own editors always may).
-    shared = models.BooleanField(_("open to the region's editors"), default=True)
+    # Opted in by its owner: the region's editors may publish to it (those who
+    # manage the owner always may).
+    shared = models.BooleanField(_("open to the region's editors"), default=False)
     connected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

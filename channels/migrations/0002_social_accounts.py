@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
                 ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='token expires')),
                 ('status', models.CharField(choices=[('active', 'Active'), ('needs_reconnect', 'Needs reconnecting'), ('revoked', 'Disconnected')], default='active', max_length=20, verbose_name='status')),
                 ('status_detail', models.CharField(blank=True, max_length=300, verbose_name='status detail')),
-                ('shared', models.BooleanField(default=True, verbose_name="open to the region's editors")),
+                ('shared', models.BooleanField(default=False, verbose_name="open to the region's editors")),
                 ('connected_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='connected')),
                 ('refreshed_at', models.DateTimeField(blank=True, null=True)),
                 ('connected_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

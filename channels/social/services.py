@@ -129,6 +129,7 @@ def _upsert(
     token: str,
     expires_at: datetime | None,
     linked_to: SocialAccount | None,
+    shared: bool,
 ) -> SocialAccount:
     account = SocialAccount.objects.filter(
         platform=platform, external_id=external_id
@@ -152,6 +153,7 @@ def _upsert(
     account.region_id = owner.region_code
     account.name, account.username = name[:200], username[:100]
     account.linked_to = linked_to
+    account.shared = shared
     account.token_encrypted = crypto.encrypt(token)
     account.expires_at = expires_at
     account.status, account.status_detail = A.ACTIVE, ""
@@ -172,6 +174,7 @@ def accounts_connect(
     facebook_ids: list[str],
     instagram_ids: list[str],
     lifetime: int | None = None,
+    shared: bool = False,
 ) -> list[SocialAccount]:
     """Connect the chosen Pages and Instagram accounts to the owner (connecting
     one again replaces its token and clears "needs reconnecting")."""
@@ -198,6 +201,7 @@ def accounts_connect(
                     token=page.token,
                     expires_at=expires_at,
                     linked_to=None,
+                    shared=shared,
                 )
                 connected.append(page_account)
             if page.instagram_id and page.instagram_id in instagram_ids:
@@ -212,6 +216,7 @@ def accounts_connect(
                         token=page.token,
                         expires_at=expires_at,
                         linked_to=page_account,
+                        shared=shared,
                     )
                 )
     if not connected:

@@ -106,6 +106,7 @@ def connect_choose(request: HttpRequest) -> HttpResponse:
                 facebook_ids=request.POST.getlist("facebook"),
                 instagram_ids=request.POST.getlist("instagram"),
                 lifetime=pending.get("lifetime"),
+                shared=request.POST.get("shared") == "1",
             )
         except ValidationError as exc:
             errors = exc.messages

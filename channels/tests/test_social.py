@@ -48,6 +48,7 @@ def media(settings: Any, tmp_path: Any) -> Any:
 
 
 def _connect(admin: Any, kim: Any, **kwargs: Any) -> list[SocialAccount]:
+    kwargs.setdefault("shared", True)
     pages = [Page("1010", "KIM Maju Bersama", "page-secret-1010", "1787", "kimmaju")]
     return services.accounts_connect(
         actor=admin,
@@ -106,12 +107,14 @@ def test_oauth_flow_connects_page_and_instagram(
     form = client.get("/sosial/facebook/pilih/")
     assert b"KIM Maju Bersama" in form.content and b"@kimmajubersama" in form.content
     done = client.post(
-        "/sosial/facebook/pilih/", {"facebook": ["1010"], "instagram": ["1787"]}
+        "/sosial/facebook/pilih/",
+        {"facebook": ["1010"], "instagram": ["1787"], "shared": "1"},
     )
     assert done.status_code == 302 and done["Location"] == f"/staf/kim/{kim.pk}/"
     accounts = SocialAccount.objects.filter(owner_kind="kim", owner_id=str(kim.pk))
     assert {a.platform for a in accounts} == {"facebook", "instagram"}
     page = accounts.get(platform="facebook")
+    assert page.shared and accounts.get(platform="instagram").linked_to == page
     # The long-lived exchange happened; its lifetime is kept for the refresh.
     assert page.expires_at is not None
     assert crypto.decrypt(page.token_encrypted) == "page-token-1010"
@@ -143,6 +146,27 @@ def test_someone_outside_the_kim_cannot_connect(
 ) -> None:
     client.force_login(make_user("regency_admin", "64.03"))  # Berau
     assert client.get(f"/sosial/hubungkan/kim/{kim.pk}/").status_code == 403
+
+
+def test_only_accounts_opened_to_editors_are_offered_to_them(
+    admin: Any, kim: Any, make_user: Any
+) -> None:
+    page, ig = _connect(admin, kim, shared=False)
+    kukar_editor = make_user("editor", "64.02")
+    berau_editor = make_user("editor", "64.03")
+    assert selectors.accounts_for_publisher(actor=kukar_editor) == []
+    # Whoever manages the KIM always may post to its accounts.
+    assert set(selectors.accounts_for_publisher(actor=admin)) == {page, ig}
+    services.account_share_set(actor=admin, account=page, shared=True)
+    assert selectors.accounts_for_publisher(actor=kukar_editor) == [page]
+    assert selectors.accounts_for_publisher(actor=berau_editor) == []
+    assert selectors.accounts_for_publisher(
+        actor=kukar_editor, region_code="64.02.06"
+    ) == [page]
+    assert (
+        selectors.accounts_for_publisher(actor=kukar_editor, region_code="64.02.01")
+        == []
+    )
 
 
 def test_revoke_erases_the_token(client: Any, admin: Any, kim: Any) -> None:
