@@ -468,5 +468,7 @@ SOCIAL_FACEBOOK_DIALOG_URL = env_str(
 SOCIAL_TOKEN_KEY = env_str("SOCIAL_TOKEN_KEY")
 # Tokens expiring within this many days are exchanged for fresh ones.
 SOCIAL_REFRESH_DAYS = env_int("SOCIAL_REFRESH_DAYS", 10)
+# Instagram publishes at most 50 posts per account in 24 hours (API limit).
+SOCIAL_INSTAGRAM_DAILY_LIMIT = env_int("SOCIAL_INSTAGRAM_DAILY_LIMIT", 50)
 # Insights are read for posts this many days old at most.
 SOCIAL_INSIGHTS_DAYS = env_int("SOCIAL_INSIGHTS_DAYS", 30)

@@ -10,6 +10,9 @@ publishes the same container instead of making a second one.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -89,9 +92,30 @@ class SocialSender(Sender):
         )
         return post_id
 
+    @staticmethod
+    def _daily_limit(account: SocialAccount) -> None:
+        """Instagram's publishing limit per account and 24 hours: wait until the
+        oldest post of the window is a day old (the outbox tries again then)."""
+        since = timezone.now() - timedelta(hours=24)
+        recent = list(
+            SocialPost.objects.filter(account=account, posted_at__gt=since)
+            .order_by("posted_at")
+            .values_list("posted_at", flat=True)[
+                : settings.SOCIAL_INSTAGRAM_DAILY_LIMIT
+            ]
+        )
+        if len(recent) >= settings.SOCIAL_INSTAGRAM_DAILY_LIMIT:
+            wait = (recent[0] - since).total_seconds() + 60
+            raise TemporaryError(
+                "instagram: 24-hour publishing limit reached",
+                code="limit",
+                retry_after=wait,
+            )
+
     def _instagram(
         self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
     ) -> tuple[str, str]:
+        self._daily_limit(account)
         if not message.image_url:
             self._mark(post, problem=P.IMAGE)
             raise ImageRefused("instagram: a post needs an image", code="image")

@@ -293,6 +293,22 @@ def test_timeout_is_temporary_and_instagram_reuses_its_container(
     assert len(containers) == 1
 
 
+def test_instagram_daily_limit_waits_instead_of_failing(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    settings.SOCIAL_INSTAGRAM_DAILY_LIMIT = 1
+    _page, ig = _connect(admin, kim)
+    services.publish(actor=admin, publication=_publication(), accounts=[ig])
+    services.publish(
+        actor=admin, publication=_publication(source_key="x:2"), accounts=[ig]
+    )
+    _send_all()
+    second = SocialPost.objects.get(source_key="x:2")
+    assert second.outbox.status == "queued" and second.problem == "temporary"
+    assert second.outbox.not_before > timezone.now() + timedelta(hours=23)
+    assert len(fake_graph.calls("/media_publish")) == 1
+
+
 def test_editor_page_publishes_and_a_double_click_posts_once(
     client: Any, admin: Any, kim: Any, fake_graph: Any, media: Any, make_user: Any
 ) -> None:
