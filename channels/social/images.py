@@ -23,6 +23,19 @@ def from_photo(data: bytes) -> bytes:
     return _jpeg(fitted)
 
 
+def padded(data: bytes) -> bytes:
+    """A picture that must stay whole (a verdict card with its text): fitted
+    into the square on a white ground instead of cropped."""
+    with Image.open(io.BytesIO(data)) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+        image.thumbnail(SQUARE, Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", SQUARE, (255, 255, 255))
+    canvas.paste(
+        image, ((SQUARE[0] - image.width) // 2, (SQUARE[1] - image.height) // 2)
+    )
+    return _jpeg(canvas)
+
+
 def text_card(title: str, footer: str) -> bytes:
     """A square card: the title in large type, the author below."""
     image = Image.new("RGB", SQUARE, (11, 110, 79))

@@ -298,6 +298,8 @@ class Publication:
     image_name: str = ""
     tag_names: list[str] = field(default_factory=list)
     not_before: datetime | None = None
+    # "crop": a photo, cropped to fill; "pad": a card whose text must stay whole.
+    image_fit: str = "crop"
 
 
 def _instagram_image(publication: Publication) -> str:
@@ -307,7 +309,12 @@ def _instagram_image(publication: Publication) -> str:
     if publication.image_name:
         try:
             with default_storage.open(publication.image_name, "rb") as f:
-                data = images.from_photo(f.read())
+                raw = f.read()
+            data = (
+                images.padded(raw)
+                if publication.image_fit == "pad"
+                else images.from_photo(raw)
+            )
         except (OSError, ValueError) as exc:  # missing file, not an image
             log.warning("social: photo %s unusable: %s", publication.image_name, exc)
     if not data:

@@ -5,6 +5,9 @@ editors, from the owner's page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -169,5 +172,54 @@ def office_accounts(request: HttpRequest, kode: str) -> HttpResponse:
             "social_accounts": selectors.accounts_of_owner(
                 owner_kind="office", owner_id=kode
             ),
+        },
+    )
+
+
+def publish_page(
+    request: HttpRequest,
+    *,
+    source_key: str,
+    publication: Callable[[], services.Publication],
+    ready: bool,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The "post to social media" page of an app's item (an article, a
+    verdict): the accounts this editor may post to (filtered by region), the
+    item's posts with their status, links and reach. The app has checked that
+    the person may send the item out."""
+    region_code = request.GET.get("wilayah", "").strip()[:20]
+    accounts = selectors.accounts_for_publisher(
+        actor=request.user, region_code=region_code
+    )
+    errors: list[str] = []
+    if request.method == "POST":
+        chosen = {int(v) for v in request.POST.getlist("account") if v.isdigit()}
+        picked = [a for a in accounts if a.pk in chosen]
+        if not ready:
+            errors.append(_("Publish or schedule it first: posts link to it."))
+        else:
+            try:
+                queued = services.publish(
+                    actor=request.user, publication=publication(), accounts=picked
+                )
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(request, _("%(n)d posts queued.") % {"n": len(queued)})
+                return redirect(request.get_full_path())
+    posts = selectors.posts_of_source(source_key=source_key)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "accounts": accounts,
+            "posted": {p.account_id for p in posts},
+            "posts": posts,
+            "errors": errors,
+            "ready": ready,
+            "region_code": region_code,
         },
     )

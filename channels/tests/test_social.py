@@ -420,3 +420,42 @@ def test_photo_becomes_a_4_to_5_jpeg() -> None:
     Image.new("RGB", (2000, 1200)).save(wide, "JPEG")
     with Image.open(io.BytesIO(images.from_photo(wide.getvalue()))) as out:
         assert out.size == (1080, 1080)
+
+
+def test_a_published_verdict_is_posted_with_its_whole_card(
+    client: Any, admin: Any, kim: Any, fake_graph: Any, media: Any, make_user: Any
+) -> None:
+    from factcheck.models import FactCheck
+
+    accounts = _connect(admin, kim)
+    checker = make_user("fact_checker", "64.02")
+    factcheck = FactCheck.objects.create(
+        title="Video banjir bandang di Tenggarong hari ini",
+        verdict="hoaks",
+        publisher="Diskominfo Kukar",
+        status="published",
+        is_own=True,
+        published_on=timezone.localdate(),
+    )
+    factcheck.regions.add("64.02")  # a Kukar verdict: Kukar's desk may send it
+    client.force_login(checker)
+    url = f"/staf/cek-fakta/fakta/{factcheck.pk}/sosial/"
+    assert client.get(url).status_code == 200
+    client.post(url, {"account": [str(a.pk) for a in accounts]})
+    client.post(url, {"account": [str(a.pk) for a in accounts]})
+    assert (
+        SocialPost.objects.filter(
+            source_key=f"factcheck.factcheck:{factcheck.pk}"
+        ).count()
+        == 2
+    )
+    _send_all()
+    feed = fake_graph.calls("/feed")[0].params
+    assert feed["message"].startswith(factcheck.verdict_label)
+    assert "#CekFakta" in feed["message"]
+    ig = SocialPost.objects.get(account__platform="instagram")
+    with Image.open(media / ig.image) as picture:
+        assert picture.size == (1080, 1080)
+        # The 1200x630 card is letterboxed whole, not cropped: white bands.
+        assert picture.getpixel((540, 5)) == (255, 255, 255)
+    assert ig.permalink

@@ -5,16 +5,13 @@ through the outbox, and the page shows each post's link, status and reach."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from accounts.permissions import can
-from channels.social import selectors as social
 from channels.social import services as social_services
+from channels.social import views as social_views
 from core.links import site_url
 from newsroom.models import Article
 from newsroom.views.common import _user
@@ -54,36 +51,11 @@ def article_social(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article_or_404(user, pk)
     if not can(user, "create", "newsroom.dissemination", region_code=article.region_id):
         raise PermissionDenied
-    region_code = request.GET.get("wilayah", "").strip()
-    accounts = social.accounts_for_publisher(actor=user, region_code=region_code)
-    errors: list[str] = []
-    if request.method == "POST":
-        chosen = {int(v) for v in request.POST.getlist("account") if v.isdigit()}
-        picked = [a for a in accounts if a.pk in chosen]
-        if article.status not in READY:
-            errors.append(_("Publish or schedule the article first: posts link to it."))
-        else:
-            try:
-                queued = social_services.publish(
-                    actor=user, publication=_publication(article), accounts=picked
-                )
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(request, _("%(n)d posts queued.") % {"n": len(queued)})
-                return redirect("newsroom:staff_social", pk=article.pk)
-    posts = social.posts_of_source(source_key=f"newsroom.article:{article.pk}")
-    posted = {p.account_id for p in posts}
-    return render(
+    return social_views.publish_page(
         request,
-        "newsroom/social.html",
-        {
-            "article": article,
-            "accounts": accounts,
-            "posted": posted,
-            "posts": posts,
-            "errors": errors,
-            "ready": article.status in READY,
-            "region_code": region_code,
-        },
+        source_key=f"newsroom.article:{article.pk}",
+        publication=lambda: _publication(article),
+        ready=article.status in READY,
+        template="newsroom/social.html",
+        context={"article": article},
     )
