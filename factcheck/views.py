@@ -518,7 +518,7 @@ def _verdict_publication(factcheck: FactCheck) -> Publication:
         summary=factcheck.summary,
         link=site_url(factcheck.get_absolute_url()),
         author=factcheck.publisher,
-        image_name=factcheck.card.name if factcheck.card else "",
+        image_name=(factcheck.card.name or "") if factcheck.card else "",
         image_fit="pad",
         tag_names=[
             "Cek Fakta",

@@ -97,13 +97,15 @@ class SocialSender(Sender):
         """Instagram's publishing limit per account and 24 hours: wait until the
         oldest post of the window is a day old (the outbox tries again then)."""
         since = timezone.now() - timedelta(hours=24)
-        recent = list(
-            SocialPost.objects.filter(account=account, posted_at__gt=since)
+        recent = [
+            when
+            for when in SocialPost.objects.filter(account=account, posted_at__gt=since)
             .order_by("posted_at")
             .values_list("posted_at", flat=True)[
                 : settings.SOCIAL_INSTAGRAM_DAILY_LIMIT
             ]
-        )
+            if when is not None
+        ]
         if len(recent) >= settings.SOCIAL_INSTAGRAM_DAILY_LIMIT:
             wait = (recent[0] - since).total_seconds() + 60
             raise TemporaryError(
