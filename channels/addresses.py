@@ -49,6 +49,11 @@ def normalize(channel: str, raw: str) -> str:
         except ValidationError as exc:
             raise InvalidAddress("email: not an address") from exc
         return text
+    if channel in ("facebook", "instagram"):
+        # A connected social account (``SocialAccount`` id): no person's address.
+        if not text.isdigit():
+            raise InvalidAddress(f"{channel}: not a social account id")
+        return text
     raise InvalidAddress(f"unknown channel {channel!r}")
 
 

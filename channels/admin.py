@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from channels.models import Consent, OutboxMessage
+from channels.models import Consent, OutboxMessage, SocialAccount, SocialPost
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -50,3 +50,18 @@ class ConsentAdmin(ReadOnly):
     ]
     list_filter = ["channel", "status"]
     exclude = ["address_hash"]
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(ReadOnly):
+    list_display = ["platform", "name", "owner_name", "region", "status", "expires_at"]
+    list_filter = ["platform", "status"]
+    search_fields = ["name", "owner_name", "external_id"]
+    exclude = ["token_encrypted"]
+
+
+@admin.register(SocialPost)
+class SocialPostAdmin(ReadOnly):
+    list_display = ["account", "source_key", "problem", "permalink", "posted_at"]
+    list_filter = ["account__platform", "problem"]
+    search_fields = ["source_key", "platform_post_id"]

@@ -7,9 +7,20 @@ from datetime import timedelta
 
 
 def register() -> None:
+    from channels.social.owners import register_defaults
+    from channels.social.tasks import social_insights_task, social_tokens_refresh_task
     from channels.tasks import outbox_due_task
     from core.schedule import register_periodic
 
     register_periodic(
         "channels.outbox_due", outbox_due_task, every=timedelta(minutes=1)
     )
+    register_periodic(
+        "channels.social_tokens_refresh",
+        social_tokens_refresh_task,
+        every=timedelta(days=1),
+    )
+    register_periodic(
+        "channels.social_insights", social_insights_task, every=timedelta(hours=6)
+    )
+    register_defaults()

@@ -8,6 +8,7 @@ comparing numbers in clear.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,9 @@ class Channel(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
     SMS = "sms", "SMS"
     EMAIL = "email", _("Email")
+    # Posts to a connected social account (``to`` is the SocialAccount id).
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
 
 
 class OutboxMessage(models.Model):
@@ -176,3 +180,162 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} {self.event_key}"
+
+
+# --- social accounts (channels/social) ----------------------------------------------
+class Platform(models.TextChoices):
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    # X and TikTok plug in the same way: a platform here, a client in
+    # channels/social, a sender registered for its outbox channel.
+
+
+class SocialAccount(models.Model):
+    """An organisation's account on a social platform, connected through the
+    platform's OAuth flow: a Facebook Page or an Instagram professional account.
+
+    The owner is a KIM or a Diskominfo office, named by ``owner_kind`` and
+    ``owner_id`` (channels imports no domain app: the owner kinds are registered
+    by the apps, see ``channels.social.owners``). The token is kept encrypted
+    (Fernet, ``channels.social.crypto``)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        NEEDS_RECONNECT = "needs_reconnect", _("Needs reconnecting")
+        REVOKED = "revoked", _("Disconnected")
+
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform)
+    owner_kind = models.CharField(_("owner kind"), max_length=20)
+    owner_id = models.CharField(_("owner id"), max_length=40)
+    owner_name = models.CharField(_("owner"), max_length=200)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    external_id = models.CharField(_("account id on the platform"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    username = models.CharField(_("username"), max_length=100, blank=True)
+    # The Facebook Page an Instagram account is linked to.
+    linked_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="linked",
+    )
+    token_encrypted = models.TextField(blank=True, editable=False)
+    expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.ACTIVE
+    )
+    status_detail = models.CharField(_("status detail"), max_length=300, blank=True)
+    # Opted in by its owner: the region's editors may publish to it (those who
+    # manage the owner always may).
+    shared = models.BooleanField(_("open to the region's editors"), default=False)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    connected_at = models.DateTimeField(_("connected"), default=timezone.now)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["owner_name", "platform", "name"]
+        verbose_name = _("social account")
+        verbose_name_plural = _("social accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "external_id"], name="social_account_once"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | ~models.Q(token_encrypted=""),
+                name="social_account_active_has_token",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner_kind", "owner_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.name}"
+
+
+class SocialPost(models.Model):
+    """One item (an article, a verdict) posted to one account, through one
+    outbox row. ``(account, source_key)`` is unique: publishing twice posts once."""
+
+    class Problem(models.TextChoices):
+        NONE = "", _("None")
+        TOKEN = "token", _("The account must be reconnected")
+        IMAGE = "image", _("The platform refused the image")
+        REFUSED = "refused", _("The platform refused the post")
+        TEMPORARY = "temporary", _("The platform is not answering; trying again")
+
+    account = models.ForeignKey(
+        SocialAccount, on_delete=models.CASCADE, related_name="posts"
+    )
+    # The app's item: "newsroom.article:12" (channels imports no domain app).
+    source_key = models.CharField(max_length=100, db_index=True)
+    source_title = models.CharField(max_length=200)
+    link = models.URLField(max_length=500)
+    caption = models.TextField()
+    image = models.CharField(max_length=300, blank=True)  # storage name of the JPEG
+    outbox = models.OneToOneField(
+        OutboxMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="social_post",
+    )
+    # Instagram: the media container, kept so that a retry publishes it again
+    # rather than creating a second one.
+    container_id = models.CharField(max_length=64, blank=True)
+    platform_post_id = models.CharField(max_length=100, blank=True)
+    permalink = models.URLField(max_length=500, blank=True)
+    problem = models.CharField(max_length=10, choices=Problem, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("social media post")
+        verbose_name_plural = _("social media posts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "source_key"], name="social_post_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.source_key}"
+
+
+class SocialInsight(models.Model):
+    """The latest figures the platform gives for one post (read by a task)."""
+
+    post = models.OneToOneField(
+        SocialPost, on_delete=models.CASCADE, related_name="insight"
+    )
+    impressions = models.PositiveIntegerField(default=0)
+    reach = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    comments = models.PositiveIntegerField(default=0)
+    fetched_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("social media insight")
+        verbose_name_plural = _("social media insights")
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: {self.reach}"

@@ -542,6 +542,11 @@ SENDERS: dict[str, type[Sender]] = {
 
 
 def sender_for(channel: str) -> Sender:
+    if channel in ("facebook", "instagram"):
+        # Posts to connected social accounts (channels/social).
+        from channels.social.senders import SocialSender
+
+        return SocialSender(channel)
     return SENDERS[channel]()
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from channels import views
+from channels.social import views as social
 
 app_name = "channels"
 
@@ -11,4 +12,16 @@ urlpatterns = [
     path("hooks/whatsapp/", views.whatsapp_hook, name="whatsapp"),
     path("hooks/sms/", views.sms_hook, name="sms"),
     path("berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Social accounts (the OAuth redirect URI is sosial/facebook/kembali/).
+    path(
+        "sosial/hubungkan/<str:kind>/<str:owner_id>/",
+        social.connect_start,
+        name="social_connect",
+    ),
+    path("sosial/facebook/kembali/", social.connect_callback, name="social_callback"),
+    path("sosial/facebook/pilih/", social.connect_choose, name="social_choose"),
+    path("sosial/gagal/", social.connect_failed, name="social_failed"),
+    path("sosial/akun/<int:pk>/putuskan/", social.account_revoke, name="social_revoke"),
+    path("sosial/akun/<int:pk>/berbagi/", social.account_share, name="social_share"),
+    path("sosial/kantor/<str:kode>/", social.office_accounts, name="social_office"),
 ]

@@ -72,6 +72,7 @@ ROBOTS_DISALLOW = [
     "/hooks/",
     "/tipline/",
     "/berhenti/",
+    "/sosial/",
     "/masuk/",
     "/keluar/",
     "/lupa-sandi/",

@@ -29,6 +29,9 @@ urlpatterns = [
     ),
     path("staf/cek-fakta/fakta/<int:pk>/ubah/", views.factcheck_edit, name="edit"),
     path(
+        "staf/cek-fakta/fakta/<int:pk>/sosial/", views.factcheck_social, name="social"
+    ),
+    path(
         "staf/cek-fakta/fakta/<int:pk>/tarik/",
         views.factcheck_withdraw,
         name="withdraw",

@@ -26,9 +26,12 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can, permitted_user
 from accounts.phones import phone_text
 from accounts.services import audit_record
+from channels.social import views as social_views
+from channels.social.services import Publication
 from core.exports import table_response
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
+from core.links import site_url
 from core.viewtools import form_write, or_404
 from factcheck import messages as texts
 from factcheck import selectors, services
@@ -505,6 +508,41 @@ def _factcheck_for_edit(request: HttpRequest, pk: int) -> tuple[User, FactCheck]
         selectors.factcheck_get_for_edit(actor=user, pk=pk), _("Fact-check not found.")
     )
     return user, factcheck
+
+
+def _verdict_publication(factcheck: FactCheck) -> Publication:
+    factcheck = services.factcheck_card_ensure(factcheck=factcheck)
+    return Publication(
+        source_key=f"factcheck.factcheck:{factcheck.pk}",
+        title=f"{factcheck.verdict_label}: {factcheck.title}",
+        summary=factcheck.summary,
+        link=site_url(factcheck.get_absolute_url()),
+        author=factcheck.publisher,
+        image_name=(factcheck.card.name or "") if factcheck.card else "",
+        image_fit="pad",
+        tag_names=[
+            "Cek Fakta",
+            *(r.name for r in factcheck.regions.all()),
+            "Simpul",
+        ],
+    )
+
+
+@login_required
+def factcheck_social(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post a published verdict (its card, the verdict and the link) to the
+    social media accounts the person may post to."""
+    user, factcheck = _factcheck_for_edit(request, pk)
+    if not can(user, "create", "newsroom.dissemination"):
+        raise PermissionDenied
+    return social_views.publish_page(
+        request,
+        source_key=f"factcheck.factcheck:{factcheck.pk}",
+        publication=lambda: _verdict_publication(factcheck),
+        ready=factcheck.is_published,
+        template="factcheck/social.html",
+        context={"factcheck": factcheck},
+    )
 
 
 def _render_edit(

@@ -13,6 +13,7 @@ def register() -> None:
     from network import rules
     from network.demo import load_demo
     from network.panels import dashboard_panel, home_section, region_section
+    from network.social import register as register_social_owner
     from network.tasks import maturity_recompute_task
     from regions.pages import register_section
 
@@ -27,3 +28,4 @@ def register() -> None:
     register_section("network", region_section, order=20)
     register_section("network.home", home_section, order=10, page="home")
     register_panel("network", dashboard_panel, order=20)
+    register_social_owner()

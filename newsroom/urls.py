@@ -54,6 +54,7 @@ urlpatterns = [
     ),
     path("kabar/staf/<int:pk>/pratinjau/", views.article_preview, name="staff_preview"),
     path("kabar/staf/<int:pk>/sebarkan/", views.disseminate, name="disseminate"),
+    path("kabar/staf/<int:pk>/sosial/", views.article_social, name="staff_social"),
     path(
         "kabar/staf/sebaran/<int:pk>/", views.dissemination_detail, name="dissemination"
     ),

@@ -453,3 +453,22 @@ CHANNELS_SEND_LEASE_SECONDS = env_int("CHANNELS_SEND_LEASE_SECONDS", 300)
 CHANNELS_HOOK_RATE = env_str("CHANNELS_HOOK_RATE", "1200/m")
 CHANNELS_HOOK_MAX_BYTES = env_int("CHANNELS_HOOK_MAX_BYTES", 512 * 1024)
 CHANNELS_RAW_RETENTION_DAYS = env_int("CHANNELS_RAW_RETENTION_DAYS", 7)
+
+# --- Social accounts (channels/social): Facebook Pages, Instagram professional ----
+# A Meta app with Facebook Login for Business; tests point both URLs at a fake.
+FACEBOOK_APP_ID = env_str("FACEBOOK_APP_ID")
+FACEBOOK_APP_SECRET = env_str("FACEBOOK_APP_SECRET")
+SOCIAL_GRAPH_API_BASE = env_str(
+    "SOCIAL_GRAPH_API_BASE", "https://graph.facebook.com/v21.0"
+).rstrip("/")
+SOCIAL_FACEBOOK_DIALOG_URL = env_str(
+    "SOCIAL_FACEBOOK_DIALOG_URL", "https://www.facebook.com/v21.0/dialog/oauth"
+)
+# Key of the stored access tokens (Fernet); empty: derived from SECRET_KEY.
+SOCIAL_TOKEN_KEY = env_str("SOCIAL_TOKEN_KEY")
+# Tokens expiring within this many days are exchanged for fresh ones.
+SOCIAL_REFRESH_DAYS = env_int("SOCIAL_REFRESH_DAYS", 10)
+# Instagram publishes at most 50 posts per account in 24 hours (API limit).
+SOCIAL_INSTAGRAM_DAILY_LIMIT = env_int("SOCIAL_INSTAGRAM_DAILY_LIMIT", 50)
+# Insights are read for posts this many days old at most.
+SOCIAL_INSIGHTS_DAYS = env_int("SOCIAL_INSIGHTS_DAYS", 30)

@@ -5,6 +5,7 @@ import pytest
 from channels.tests.fixtures import (  # noqa: F401 (fixtures)
     _routes,
     _unlimited,
+    fake_graph,
     fake_sms,
     fake_telegram,
     fake_whatsapp,

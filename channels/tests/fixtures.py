@@ -108,3 +108,17 @@ def keep(into: list[Any], what: Any = None) -> Any:
         return True
 
     return handler
+
+
+@pytest.fixture
+def fake_graph(settings: Any) -> Iterator[Any]:
+    """Meta's Graph API and login dialog (``channels.social.testing.FakeGraph``)."""
+    from channels.social.testing import FakeGraph
+
+    fake = FakeGraph()
+    settings.SOCIAL_GRAPH_API_BASE = fake.url + "/v21.0"
+    settings.SOCIAL_FACEBOOK_DIALOG_URL = fake.url + "/dialog/oauth"
+    settings.FACEBOOK_APP_ID = "simpul-app"
+    settings.FACEBOOK_APP_SECRET = "simpul-app-secret"
+    yield fake
+    fake.close()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can, permitted_user
 from accounts.services import audit_record
+from channels.social import selectors as social_selectors
 from core.viewtools import form_write, or_404
 from network import selectors, services
 from network.forms import (
@@ -291,6 +292,9 @@ def kim_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor, kim_id=kim.pk
             ).prefetch_related("photos")[:20],
             "scores": kim.scores.order_by("-month")[:6],
+            "social_accounts": social_selectors.accounts_of_owner(
+                owner_kind="kim", owner_id=str(kim.pk)
+            ),
         },
     )
 

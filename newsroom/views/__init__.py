@@ -23,6 +23,7 @@ from newsroom.views.portal import (
     tag_page,
     unsubscribe,
 )
+from newsroom.views.social import article_social
 from newsroom.views.staff import (
     article_action,
     article_edit,
@@ -40,6 +41,7 @@ __all__ = [
     "article_edit",
     "article_new",
     "article_preview",
+    "article_social",
     "comment_post",
     "count",
     "disseminate",

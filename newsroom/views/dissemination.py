@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, User
 from accounts.permissions import can, in_scope, permitted_user
 from accounts.services import audit_record
+from channels.social import selectors as social_selectors
 from core.links import site_url
 from core.viewtools import form_write, or_404
 from network import selectors as network
@@ -136,6 +137,12 @@ def reach(request: HttpRequest) -> HttpResponse:
             "region": region,
             "kim": kim,
             "figures": figures,
+            # Posts on the region's (or the KIM's) connected social accounts.
+            "social": social_selectors.social_reach(
+                region_code=region.kode if region.kode != PROVINCE else "",
+                owner_kind="kim" if kim else "",
+                owner_id=str(kim.pk) if kim else "",
+            ),
             "view_bars": selectors.chart_bars(views),
             "click_bars": selectors.chart_bars(clicks),
             "first_day": figures.daily[0][0] if figures.daily else None,

@@ -166,6 +166,11 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": selectors.can_article(user, "review", article),
             "can_publish": selectors.can_article(user, "publish", article),
             "can_send": services.user_can_disseminate(user, article),
+            "can_social": article.status
+            in (Article.Status.PUBLISHED, Article.Status.SCHEDULED)
+            and can(
+                user, "create", "newsroom.dissemination", region_code=article.region_id
+            ),
             "image_form": ImageForm(),
             "workflow_form": WorkflowForm(),
             "notes": article.review_notes.select_related("author")[:20],

@@ -1,0 +1,93 @@
+"""Reads of social accounts, posts and their reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from accounts.permissions import code_scope_q
+from channels.models import SocialAccount, SocialInsight, SocialPost
+from channels.social import owners
+from regions.selectors import subtree_q
+
+
+def accounts_of_owner(*, owner_kind: str, owner_id: str) -> QuerySet[SocialAccount]:
+    return SocialAccount.objects.filter(
+        owner_kind=owner_kind, owner_id=str(owner_id)
+    ).select_related("linked_to")
+
+
+def accounts_for_publisher(*, actor: Any, region_code: str = "") -> list[SocialAccount]:
+    """Active accounts an editor may publish to: those of owners they manage,
+    and those in their region that their owners opened to the region's editors."""
+    rows = SocialAccount.objects.filter(status=SocialAccount.Status.ACTIVE).filter(
+        code_scope_q(actor, "region__kode")
+    )
+    if region_code:
+        rows = rows.filter(subtree_q(region_code))
+    return [
+        a
+        for a in rows.select_related("region")
+        if a.shared or owners.may_manage(actor, a.owner_kind, a.owner_id)
+    ]
+
+
+def account_get_for_manager(*, actor: Any, pk: int) -> SocialAccount | None:
+    account = SocialAccount.objects.filter(pk=pk).first()
+    if account and owners.may_manage(actor, account.owner_kind, account.owner_id):
+        return account
+    return None
+
+
+def posts_of_source(*, source_key: str) -> QuerySet[SocialPost]:
+    return (
+        SocialPost.objects.filter(source_key=source_key)
+        .select_related("account", "outbox", "insight")
+        .order_by("account__platform", "account__name")
+    )
+
+
+@dataclass
+class SocialReach:
+    posts: int = 0
+    impressions: int = 0
+    reach: int = 0
+    reactions: int = 0
+    shares: int = 0
+    comments: int = 0
+    by_platform: dict[str, int] = field(default_factory=dict)  # reach
+
+
+def social_reach(
+    *, region_code: str = "", owner_kind: str = "", owner_id: str = ""
+) -> SocialReach:
+    """Posts and insight totals of the accounts of a region (or one owner)."""
+    posts = SocialPost.objects.exclude(platform_post_id="")
+    if region_code:
+        posts = posts.filter(subtree_q(region_code, "account__region__kode"))
+    if owner_kind:
+        posts = posts.filter(
+            account__owner_kind=owner_kind, account__owner_id=str(owner_id)
+        )
+    result = SocialReach(posts=posts.count())
+    insights = SocialInsight.objects.filter(post__in=posts.values("pk"))
+    totals = insights.aggregate(
+        impressions=Sum("impressions"),
+        reach=Sum("reach"),
+        reactions=Sum("reactions"),
+        shares=Sum("shares"),
+        comments=Sum("comments"),
+    )
+    for name, value in totals.items():
+        setattr(result, name, value or 0)
+    for row in insights.values("post__account__platform").annotate(
+        n=Sum("reach"), c=Count("pk")
+    ):
+        result.by_platform[row["post__account__platform"]] = row["n"] or 0
+    return result
+
+
+def broken_accounts_q() -> Q:
+    return Q(status=SocialAccount.Status.NEEDS_RECONNECT)
