@@ -9,9 +9,6 @@ of each app stay beside that app.
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -121,7 +118,9 @@ def test_citizen_checks_a_hoax_registers_reports_no_signal_and_asks_ppid(
     page.wait_for_selector("#report-status.ok")
     _fits(page)
     expect(page.locator("#report-waiting")).to_have_text("")
-    obs = _eventually(lambda: Observation.objects.get(note="Di dermaga tidak ada sinyal sama sekali"))
+    obs = _eventually(
+        lambda: Observation.objects.get(note="Di dermaga tidak ada sinyal sama sekali")
+    )
     assert obs.region_id == "64.02.12.2005" and obs.status == "unconfirmed"
 
     # 4. Asks the kecamatan for public information (PPID).
@@ -141,3 +140,158 @@ def test_citizen_checks_a_hoax_registers_reports_no_signal_and_asks_ppid(
     request = InfoRequest.objects.get(requester_email="siti.warga@example.org")
     assert request.tracking_number.startswith("PPID-64.02.06-")
     assert request.tracking_number in page.inner_text("main")
+
+
+def test_kim_member_reports_an_activity_and_writes_a_story(
+    page, live_server, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import User
+    from network.demo import MEMBER_EMAIL, load_demo
+    from network.models import Activity, Kim
+    from newsroom.models import Article
+
+    _demo_accounts()
+    load_demo()
+    kim = Kim.objects.get(name="KIM Jahab Informatif")
+    page.set_viewport_size(PHONE)
+
+    # 1. Reports what the KIM did, from the staff home's KIM panel.
+    sign_in(MEMBER_EMAIL)
+    page.click("#member-of >> text=laporkan kegiatan")
+    page.wait_for_url(f"**/staf/kim/{kim.pk}/kegiatan/baru/")
+    _fits(page)
+    page.select_option("select[name=kind]", "diseminasi")
+    page.fill("input[name=title]", "Sosialisasi cek fakta di balai desa Jahab")
+    page.fill("input[name=date]", timezone.localdate().isoformat())
+    page.fill("input[name=place]", "Balai Kelurahan Jahab")
+    page.fill("input[name=participants]", "27")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/staf/")
+    assert "Kegiatan dilaporkan" in page.inner_text(".messages")
+    activity = Activity.objects.get(title="Sosialisasi cek fakta di balai desa Jahab")
+    assert activity.kim == kim and activity.status == Activity.Status.SUBMITTED
+    assert activity.reported_by == User.objects.get(email=MEMBER_EMAIL)
+    assert activity.participants == 27
+
+    # 2. Writes a story for the KIM and submits it for review.
+    page.goto(live_server.url + "/kabar/staf/tulis/")
+    _fits(page)
+    page.select_option("select[name=author]", f"kim:{kim.pk}")
+    page.select_option("select[name=kind]", "umkm")
+    page.fill("input[name=title]", "Amplang Ikan Pipih dari Jahab")
+    page.fill("textarea[name=lead]", "Ibu-ibu Jahab membuat amplang ikan pipih.")
+    page.fill("textarea[name=body]", "Amplang digoreng tiap pagi.\n\nDijual di pasar.")
+    page.click("#article-form button[type=submit]")
+    page.wait_for_selector("#article-status")
+    page.click("button[value=submit]")
+    page.wait_for_selector("text=Diajukan untuk ditinjau")
+    article = Article.objects.get(title="Amplang Ikan Pipih dari Jahab")
+    assert article.kim == kim and article.status == Article.Status.SUBMITTED
+
+
+def test_fact_checker_and_reviewer_publish_a_verdict_to_the_kim_network(
+    page, live_server, sign_in, make_user
+) -> None:  # type: ignore[no-untyped-def]
+    from factcheck.demo import demo_ensure
+    from factcheck.models import Claim
+    from factcheck.tests.conftest import NEW_RUMOUR
+    from newsroom.models import Dissemination
+
+    _demo_accounts()
+    demo_ensure()
+    make_user("fact_checker", "64", email="peninjau@example.org")
+
+    # A citizen asks about a new rumour (phone).
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/cek-fakta/")
+    page.fill("textarea[name=text]", NEW_RUMOUR)
+    page.select_option("select[name=region]", "64.02")
+    page.click("#tip-box button[type=submit]")
+    page.wait_for_selector("#tip-result")
+    claim = _eventually(lambda: Claim.objects.get(text__contains="Kota Bangun"))
+
+    # The fact-checker drafts the verdict (desktop).
+    page.set_viewport_size(DESKTOP)
+    sign_in("cekfakta@demo.simpul.id")
+    page.goto(live_server.url + "/staf/cek-fakta/")
+    # The demo desk is busy: she searches for the new rumour.
+    page.fill("input[name=q]", "Kota Bangun")
+    page.click(f"#claim-rows a[href='/staf/cek-fakta/klaim/{claim.pk}/']")
+    page.wait_for_url(f"**/staf/cek-fakta/klaim/{claim.pk}/")
+    form = page.locator("form#draft")
+    form.locator("input[name=title]").fill("Jembatan Kota Bangun tidak ditutup")
+    form.locator("select[name=verdict]").select_option("hoaks")
+    form.locator("textarea[name=explanation]").fill(
+        "Dinas PU memastikan jembatan tetap dibuka; tidak ada retak."
+    )
+    form.locator("textarea[name=conclusion]").fill(
+        "Kabar penutupan permanen jembatan Kota Bangun adalah hoaks."
+    )
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("#second-person")
+    assert page.locator("#review").count() == 0
+
+    # A second person reviews and publishes it, also to the KIM network.
+    sign_in("peninjau@example.org")
+    page.goto(live_server.url + f"/staf/cek-fakta/klaim/{claim.pk}/")
+    page.click("#review")
+    page.wait_for_selector("form#publish")
+    page.check("form#publish input[name=to_network]")
+    page.click("form#publish button[type=submit]")
+    page.wait_for_url("**/staf/cek-fakta/jaringan/*/")
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.PUBLISHED
+    assert claim.reviewed_by.email == "peninjau@example.org"
+    assert claim.drafted_by.email == "cekfakta@demo.simpul.id"
+    factcheck = claim.factcheck
+    assert factcheck.is_published
+    sending = Dissemination.objects.get(item_ref=f"factcheck:{factcheck.pk}")
+    assert "64.02" in str(sending.audience)
+    # The page shows where it went, by region name.
+    expect(page.locator(".network-regions").first).to_contain_text("Kutai Kartanegara")
+
+    # The public sees the verdict.
+    page.context.clear_cookies()
+    page.goto(live_server.url + factcheck.get_absolute_url())
+    assert "Jembatan Kota Bangun tidak ditutup" in page.inner_text("h1")
+
+
+def test_editor_writes_publishes_and_disseminates_an_article(
+    page, live_server, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    from newsroom.demo import load_demo
+    from newsroom.models import Article, Dissemination
+
+    _demo_accounts()
+    load_demo()
+    page.set_viewport_size(DESKTOP)
+    sign_in("redaksi@demo.simpul.id")
+    page.goto(live_server.url + "/kabar/staf/tulis/")
+    page.select_option("select[name=kind]", index=1)
+    page.fill("input[name=title]", "Jadwal Layanan Adminduk Keliling Kukar")
+    page.fill("textarea[name=lead]", "Disdukcapil membuka layanan keliling.")
+    page.fill("textarea[name=body]", "Layanan dibuka di kantor camat.\n\nBawa KK.")
+    page.click("#article-form button[type=submit]")
+    page.wait_for_selector("#article-status")
+    article = Article.objects.get(title="Jadwal Layanan Adminduk Keliling Kukar")
+    for action in ("submit", "approve", "publish"):
+        page.click(f"button[value={action}]")
+        page.wait_for_load_state()
+        page.wait_for_selector("#article-status")
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+
+    page.click("text=Sebarkan ke sasaran")
+    page.wait_for_url(f"**/kabar/staf/{article.pk}/sebarkan/")
+    page.check("input[name=channels][value=email]")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/kabar/staf/**")
+    sending = Dissemination.objects.get(item_ref=f"article:{article.pk}")
+    assert sending.channels == ["email"]
+    assert sending.audience["region_codes"] == ["64.02"]
+    # The editor sees the sending and its progress.
+    assert "Jadwal Layanan Adminduk Keliling Kukar" in page.inner_text("main")
+
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/kabar/")
+    assert "Jadwal Layanan Adminduk Keliling Kukar" in page.inner_text("main")
