@@ -46,11 +46,7 @@ def dashboard_panel(request: HttpRequest) -> str:
     member_of = list(
         selectors.kims_reporting_for(user).exclude(pk__in=kims.values("pk"))[:5]
     )
-    if (
-        not kims.exists()
-        and not member_of
-        and not can(user, "create", "network.kim")
-    ):
+    if not kims.exists() and not member_of and not can(user, "create", "network.kim"):
         return ""
     return render_to_string(
         "network/_dashboard_panel.html",
