@@ -46,5 +46,9 @@ RULES: dict[str, dict[str, Iterable[str]]] = {
         "create": STAFF_ROLES,
         "change": STAFF_ROLES,
         "export": STAFF_ROLES,
+        # Checking participants in at the door: the organisers, and the
+        # coordinators of the KIMs where the event is held (see
+        # ``network.selectors.can_check_in``).
+        "checkin": STAFF_ROLES | {COORDINATOR_OWN},
     },
 }

@@ -442,6 +442,21 @@ def can_manage_event(actor: AnyUser, event: Event) -> bool:
     return can(actor, "change", "network.event", region_code=event.organiser_region_id)
 
 
+def can_check_in(actor: AnyUser, event: Event) -> bool:
+    """Whether ``actor`` may check participants in: the organisers, and the
+    coordinator of a KIM in the region where the event is held (or in the
+    kecamatan of the village where it is held), who helps at the door."""
+    if can_manage_event(actor, event):
+        return True
+    held = event.region_id or ""
+    kecamatan = held[:8]
+    own = bool(held) and any(
+        code.startswith(held) or code.startswith(kecamatan)
+        for code in kims_coordinated_by(actor).values_list("region_id", flat=True)
+    )
+    return can(actor, "checkin", "network.event", is_own=own)
+
+
 def event_participants(*, actor: AnyUser, event: Event) -> QuerySet[Participant]:
     """Participants with personal data and attendance, for the organiser."""
     if not can_manage_event(actor, event):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.services import audit_record, audited_create
-from network import venue_code
+from network import selectors, venue_code
 from network.models import (
     Attendance,
     Event,
@@ -285,9 +285,11 @@ def attendance_record(
 
     Only during the event (``Event.checkin_open``), except attendance copied
     from the records (``Method.RECORD``, by the organiser's office)."""
-    if method == Attendance.Method.ORGANISER or (
-        method == Attendance.Method.RECORD and actor is not None
+    if method == Attendance.Method.ORGANISER and not (
+        actor is not None and selectors.can_check_in(actor, participant.event)
     ):
+        raise PermissionDenied(_("You may not do this here."))
+    if method == Attendance.Method.RECORD and actor is not None:
         _require(
             actor,
             "change",

@@ -81,7 +81,7 @@ def test_seats_are_counted_by_who_is_present(invited: Event, organiser) -> None:
     )
     # … but a seat is free at the door.
     services.participant_walk_in(actor=organiser, event=invited, full_name="Tamu")
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="penuh"):
         services.participant_walk_in(actor=organiser, event=invited, full_name="Lagi")
     assert Attendance.objects.filter(event=invited).count() == 2
 

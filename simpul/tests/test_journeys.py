@@ -9,6 +9,8 @@ of each app stay beside that app.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -47,6 +49,12 @@ def _eventually(check, timeout: float = 10.0):  # type: ignore[no-untyped-def]
             if value or time.monotonic() > deadline:
                 return value
         time.sleep(0.2)
+
+
+def _e164(phone: str) -> str:
+    from network.services._common import clean_phone
+
+    return clean_phone(phone) or ""
 
 
 def _fits(page) -> None:  # type: ignore[no-untyped-def]
@@ -295,3 +303,135 @@ def test_editor_writes_publishes_and_disseminates_an_article(
     page.context.clear_cookies()
     page.goto(live_server.url + "/kabar/")
     assert "Jadwal Layanan Adminduk Keliling Kukar" in page.inner_text("main")
+
+
+def test_regency_admin_reads_the_dashboard_exports_and_reimports_members(
+    page, live_server, sign_in, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from network.demo import load_demo
+    from network.models import Kim, Membership
+
+    _demo_accounts()
+    load_demo()
+    kukar_kims = Kim.objects.filter(region__kode__startswith="64.02.").count()
+    members = Membership.objects.count()
+    page.set_viewport_size(DESKTOP)
+    sign_in("kukar@demo.simpul.id")
+
+    # 1. The KIM dashboard of the regency: the same count as the registry.
+    page.click("text=Angka wilayah Anda")
+    page.wait_for_url("**/kim/statistik/64.02/")
+    first_stat = page.locator("ul.stats li strong").first
+    assert first_stat.inner_text().strip() == str(kukar_kims)
+
+    # 2. Downloads the member list (Excel) from the staff KIM list.
+    page.goto(live_server.url + "/staf/kim/")
+    with page.expect_download() as download:
+        page.click("a[href='/staf/kim/anggota-ekspor/?format=xlsx']")
+    sheet_path = tmp_path / "anggota.xlsx"
+    download.value.save_as(sheet_path)
+    book = load_workbook(sheet_path)
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    name_col = header.index("nama_anggota") + 1
+    phone_col = header.index("telepon") + 1
+    row = 2
+    old_name = sheet.cell(row, name_col).value
+    phone = sheet.cell(row, phone_col).value
+    assert isinstance(phone, str) and not phone.startswith("'")  # text, as typed
+    sheet.cell(row, name_col).value = f"{old_name} Perbaikan"
+    book.save(sheet_path)
+
+    # 3. Corrects a name and imports the sheet again: updated, nothing doubled.
+    page.goto(live_server.url + "/staf/kim/impor/")
+    page.set_input_files("input[name=file]", str(sheet_path))
+    page.click("main form button[type=submit]")
+    result = page.locator("#import-result")
+    expect(result).to_be_visible()
+    assert page.locator("#import-errors").count() == 0
+    assert Membership.objects.count() == members
+    assert Membership.objects.filter(person__full_name=f"{old_name} Perbaikan").exists()
+    assert Membership.objects.filter(
+        person__phone=_e164(phone)
+    ).get().person.full_name == (f"{old_name} Perbaikan")
+
+
+def test_planner_plans_sites_for_a_kecamatan_and_saves_a_programme(
+    page, live_server, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    from connectivity import hooks
+    from connectivity.models import Programme, SitingPlan
+
+    _demo_accounts()
+    hooks.demo()
+    page.set_viewport_size(DESKTOP)
+    sign_in("kukar@demo.simpul.id")
+
+    page.goto(live_server.url + "/sinyal/perencanaan/")
+    page.fill("input[name=region]", "Tabang, Kabupaten Kutai Kartanegara (64.02.12)")
+    page.fill("input[name=budget]", "3")
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_url("**/sinyal/perencanaan/*/")
+    plan = SitingPlan.objects.get()
+    # The finished plan speaks plain Indonesian: villages, not grid cells.
+    expect(page.locator("#plan-to-programme")).to_be_visible(timeout=60_000)
+    body = page.inner_text("main")
+    assert "grid:" not in body
+    assert plan.status == "done"
+
+    page.click("#plan-to-programme")
+    page.wait_for_url(f"**/sinyal/program/baru/?rencana={plan.pk}")
+    assert page.input_value("input[name=region]").startswith("Tabang, ")
+    page.fill("input[name=slug]", "menara-tabang-2027")
+    page.fill("input[name=name]", "Menara Tabang 2027")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/sinyal/program/menara-tabang-2027/")
+    assert "Menara Tabang 2027" in page.inner_text("h1")
+    programme = Programme.objects.get(slug="menara-tabang-2027")
+    assert programme.region_id == "64.02.12"
+    assert programme.villages.exists()
+    assert programme.villages.count() == programme.target_villages
+
+
+def test_kim_coordinator_checks_in_participants_at_the_door(
+    page, live_server, sign_in
+) -> None:  # type: ignore[no-untyped-def]
+    from network import services
+    from network.demo import COORDINATOR_EMAIL, load_demo
+    from network.models import Attendance, Event
+
+    _demo_accounts()
+    load_demo()
+    # The day of the demo's coming training: it has just begun.
+    event = Event.objects.get(title="Pelatihan Literasi Digital Angkatan II")
+    event.starts_at = timezone.now() - timedelta(minutes=10)
+    event.ends_at = timezone.now() + timedelta(hours=3)
+    event.save(update_fields=["starts_at", "ends_at"])
+    people = [
+        services.participant_register(
+            actor=None, event=event, full_name=name, phone=phone
+        )
+        for name, phone in (
+            ("Rahmat Peserta", "0812 6666 0001"),
+            ("Wulan Peserta", "0812 6666 0002"),
+        )
+    ]
+    page.set_viewport_size(PHONE)
+    sign_in(COORDINATOR_EMAIL)
+    for participant in people:
+        # Scanning the participant's QR code opens this link.
+        page.goto(live_server.url + f"/acara/hadir/{participant.token}/")
+        assert participant.person.full_name in page.inner_text("main")
+        _fits(page)
+        page.click("#organiser-checkin")
+        expect(page.locator("#checked-in")).to_be_visible()
+    attendances = Attendance.objects.filter(event=event)
+    assert attendances.count() == 2
+    assert {a.checked_in_by.email for a in attendances} == {COORDINATOR_EMAIL}
+    assert {a.method for a in attendances} == {Attendance.Method.ORGANISER}
+    # A participant opening their own QR link from home changes nothing.
+    page.context.clear_cookies()
+    page.goto(live_server.url + f"/acara/hadir/{people[0].token}/")
+    assert page.locator("#organiser-checkin").count() == 0
