@@ -448,6 +448,8 @@ def can_check_in(actor: AnyUser, event: Event) -> bool:
     kecamatan of the village where it is held), who helps at the door."""
     if can_manage_event(actor, event):
         return True
+    if getattr(actor, "role", "") != Role.KIM_COORDINATOR:
+        return False  # staff check in within their area only (above)
     held = event.region_id or ""
     kecamatan = held[:8]
     own = bool(held) and any(
