@@ -313,10 +313,14 @@ class ProgrammeForm(forms.Form):
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Type"), choices=Programme.Kind.choices)
-    region = forms.CharField(
-        label=_("Region code"),
-        max_length=13,
-        help_text=_("The regency or kecamatan it covers, e.g. 64.02."),
+    # Picked by name (issue 15: no typed codes); cleans to the code.
+    region = RegionField(
+        label=_("Region"),
+        levels=[Region.Level.PROVINCE, Region.Level.REGENCY, Region.Level.DISTRICT],
+        codes=True,
+        help_text=_(
+            "The regency or kecamatan it covers, e.g. Kutai Kartanegara or Tenggarong."
+        ),
     )
     owner = forms.CharField(label=_("Run by"), max_length=150, required=False)
     year = forms.IntegerField(

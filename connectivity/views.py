@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -307,10 +308,29 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _programme_write(
-    request: HttpRequest, user: User, programme: Programme | None
+    request: HttpRequest,
+    user: User,
+    programme: Programme | None,
+    *,
+    plan: SitingPlan | None = None,
 ) -> HttpResponse:
-    """The programme form: create (``programme`` None) or edit, by the service."""
+    """The programme form: create (``programme`` None) or edit, by the service.
+    A new programme from a siting plan starts with the plan's region and the
+    villages its proposed sites are nearest to (issue 15: plan, then save)."""
     initial: dict[str, Any] = {}
+    if plan is not None and plan.result:
+        codes = sorted(
+            {s.village.kode for s in selectors.plan_sites(plan=plan) if s.village}
+        )
+        initial = {
+            "name": _("Tower sites of %(region)s (plan #%(n)s)")
+            % {"region": plan.region.name, "n": plan.pk},
+            "region": plan.region_id,
+            "year": timezone.localdate().year,
+            "target_villages": len(codes),
+            "villages": "\n".join(codes),
+            "source": _("Siting plan #%(n)s") % {"n": plan.pk},
+        }
     if programme is not None:
         initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields}
         initial["region"] = programme.region_id
@@ -354,7 +374,11 @@ def _programme_write(
 @login_required
 def programme_create(request: HttpRequest) -> HttpResponse:
     user = permitted_user(request, "change", "connectivity.programme")
-    return _programme_write(request, user, None)
+    plan_id = request.GET.get("rencana", "")
+    plan = (
+        selectors.plan_get(actor=user, pk=int(plan_id)) if plan_id.isdigit() else None
+    )
+    return _programme_write(request, user, None, plan=plan)
 
 
 @login_required
@@ -688,6 +712,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "money_budget": plan.instance.get("money_budget"),
             "may_adopt": can(
                 user, "change", "connectivity.tower", region_code=plan.region_id
+            ),
+            "may_programme": can(
+                user, "change", "connectivity.programme", region_code=plan.region_id
             ),
         },
     )

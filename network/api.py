@@ -367,9 +367,10 @@ class EventOut(PlacedOut):
 
 
 class EventDetail(EventOut):
+    # No online meeting link here: it is for registered participants only, on
+    # their own participant page (``online`` says whether there is one).
     description: str
     opened_by: str
-    online_url: str
     minutes: str
     speakers: list[SpeakerOut]
     invited_region_codes: list[str]

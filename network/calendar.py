@@ -36,6 +36,8 @@ def event_ics(event: Event, *, url: str) -> bytes:
     item.add("dtstart", event.starts_at)
     item.add("dtend", event.ends_at or event.starts_at + DEFAULT_LENGTH)
     item.add("summary", event.title)
+    # Never the online meeting link: it is for registered participants only,
+    # reached through their own participant page.
     description = "\n\n".join(p for p in (event.theme, event.description, url) if p)
     item.add("description", description)
     if location := _location(event):
@@ -70,7 +72,9 @@ def event_jsonld(event: Event, *, url: str) -> dict[str, Any]:
             }
         )
     if event.online_url:
-        locations.append({"@type": "VirtualLocation", "url": event.online_url})
+        # The meeting link is for registered participants only (their own page
+        # records their attendance); the public learns where to register.
+        locations.append({"@type": "VirtualLocation", "url": url})
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",

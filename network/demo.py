@@ -34,6 +34,7 @@ from regions.models import Region
 
 WITA = ZoneInfo("Asia/Makassar")
 COORDINATOR_EMAIL = "koordinator@demo.simpul.id"
+MEMBER_EMAIL = "anggota@demo.simpul.id"
 
 # (village/district code, KIM name, status, level, focus areas)
 KIMS: list[tuple[str, str, str, str, list[str]]] = [
@@ -230,6 +231,7 @@ def load_demo() -> list[str]:
     with transaction.atomic():
         kims = _kims()
         _coordinator(kims["KIM Jahab Informatif"])
+        _member(kims["KIM Jahab Informatif"])
         forum = _forums(kims)
         _fgd(forum)
         _activities(kims)
@@ -299,6 +301,21 @@ def _coordinator(kim: Kim) -> None:
     chair = kim.memberships.filter(role=Membership.Role.KETUA).first()
     if chair is not None:
         services.person_link_user(actor=None, person=chair.person, user=user)
+
+
+def _member(kim: Kim) -> None:
+    """The demo member account is one of the KIM's members (without a linked
+    person it could neither report an activity nor write for its KIM)."""
+    user = User.objects.filter(email=MEMBER_EMAIL).first()
+    if user is None or Person.objects.filter(user=user).exists():
+        return
+    member = (
+        kim.memberships.filter(role=Membership.Role.ANGGOTA, person__user__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    if member is not None:
+        services.person_link_user(actor=None, person=member.person, user=user)
 
 
 def _forums(kims: dict[str, Kim]) -> Forum:

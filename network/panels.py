@@ -41,13 +41,19 @@ def dashboard_panel(request: HttpRequest) -> str:
     """The staff dashboard's KIM panel: own KIMs, reviews waiting, links."""
     user = request.user
     kims = selectors.kim_list_for_actor(actor=user)
-    if not kims.exists() and not can(user, "create", "network.kim"):
+    coordinated = selectors.kims_coordinated_by(user)
+    # The KIMs a member belongs to (not coordinates): where they report activities.
+    member_of = list(
+        selectors.kims_reporting_for(user).exclude(pk__in=kims.values("pk"))[:5]
+    )
+    if not kims.exists() and not member_of and not can(user, "create", "network.kim"):
         return ""
     return render_to_string(
         "network/_dashboard_panel.html",
         {
             "kim_count": kims.count(),
-            "own_kims": list(selectors.kims_coordinated_by(user)[:5]),
+            "own_kims": list(coordinated[:5]),
+            "member_of": member_of,
             "pending": selectors.pending_reviews_for_actor(actor=user),
             "can_create": can(user, "create", "network.kim"),
             "can_events": can(user, "view", "network.event"),

@@ -13,6 +13,8 @@ from accounts.models import Role
 from accounts.permissions import STAFF_ROLES
 
 COORDINATOR_OWN = f"{Role.KIM_COORDINATOR}:own"
+# A member acts on the KIM they belong to (issue 15: members report activities).
+MEMBER_OWN = f"{Role.KIM_MEMBER}:own"
 ADMINS = frozenset({Role.PROVINCE_ADMIN, Role.REGENCY_ADMIN})
 
 RULES: dict[str, dict[str, Iterable[str]]] = {
@@ -30,7 +32,8 @@ RULES: dict[str, dict[str, Iterable[str]]] = {
         "export": STAFF_ROLES | {COORDINATOR_OWN},
     },
     "network.activity": {
-        "create": STAFF_ROLES | {COORDINATOR_OWN},
+        # "own" here: the KIM the account coordinates or belongs to.
+        "create": STAFF_ROLES | {COORDINATOR_OWN, MEMBER_OWN},
         "review": STAFF_ROLES,
     },
     "network.forum": {
@@ -43,5 +46,9 @@ RULES: dict[str, dict[str, Iterable[str]]] = {
         "create": STAFF_ROLES,
         "change": STAFF_ROLES,
         "export": STAFF_ROLES,
+        # Checking participants in at the door: the organisers, and the
+        # coordinators of the KIMs where the event is held (see
+        # ``network.selectors.can_check_in``).
+        "checkin": STAFF_ROLES | {COORDINATOR_OWN},
     },
 }

@@ -31,6 +31,17 @@ def region_label(region: Region) -> str:
     return f"{region.name}{parent} ({region.kode})"
 
 
+_FULL_CODE = re.compile(r"^\d{2}(?:\.\d{2}){0,2}(?:\.\d{4})?$")
+
+
+def _label_of(value: Region | str) -> str:
+    """A region (or a code) as the picker writes it; an unknown code as is."""
+    if isinstance(value, Region):
+        return region_label(value)
+    region = Region.objects.select_related("parent").filter(kode=value).first()
+    return region_label(region) if region is not None else str(value)
+
+
 def _code_in(text: str) -> str | None:
     match = _TAIL_CODE.search(text) or _LEAD_CODE.match(text)
     return match.group(1) if match else None
@@ -128,10 +139,15 @@ class RegionInput(forms.TextInput):
         return context
 
     def format_value(self, value: Any) -> str | None:
+        # An edit form's initial value is often the code ("64.02.06"): it shows
+        # as the region's name, which the field reads back (issue 15).
         if isinstance(value, Region):
             return region_label(value)
         if isinstance(value, (list, tuple)):
-            return ", ".join(v.kode if isinstance(v, Region) else str(v) for v in value)
+            labels = [_label_of(v) for v in value]
+            return "; ".join(labels)
+        if isinstance(value, str) and _FULL_CODE.match(value.strip()):
+            return _label_of(value.strip())
         return super().format_value(value)
 
 
@@ -175,8 +191,15 @@ class RegionField(forms.Field):
         text = str(value or "").strip()
         if not self.multiple:
             return region_from_text(text, self.queryset) if text else None
-        # The list writes "Name, Parent (code)", so ";" separates when present.
-        parts = [p.strip() for p in text.split(";" if ";" in text else ",")]
+        # The list writes "Name, Parent (code)", so ";" separates when present,
+        # else the comma after a "(code)"; plain names and codes by commas.
+        if ";" in text:
+            parts = text.split(";")
+        elif _TAIL_CODE.search(text):
+            parts = re.split(r"(?<=\))\s*,\s*", text)
+        else:
+            parts = text.split(",")
+        parts = [p.strip() for p in parts]
         parts = [p for p in parts if p]
         found: list[Region] = []
         errors: list[forms.ValidationError] = []

@@ -23,6 +23,7 @@ from network.selectors.activities import (
 )
 from network.selectors.dashboards import RegionDashboard, region_dashboard
 from network.selectors.events import (
+    can_check_in,
     can_manage_event,
     event_get,
     event_list,
@@ -46,6 +47,7 @@ from network.selectors.kims import (
     kim_reach_by_region,
     kims_coordinated_by,
     kims_of_user,
+    kims_reporting_for,
 )
 from network.selectors.members import (
     CoordinatorContact,
@@ -73,6 +75,7 @@ __all__ = [
     "activity_list",
     "activity_list_for_actor",
     "activity_region_q",
+    "can_check_in",
     "can_manage_event",
     "can_see_members",
     "event_get",
@@ -97,6 +100,7 @@ __all__ = [
     "kim_reach_by_region",
     "kims_coordinated_by",
     "kims_of_user",
+    "kims_reporting_for",
     "literacy_figures",
     "member_region_by_phone",
     "participant_by_token",

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from accounts.models import Role
 from accounts.permissions import can, code_scope_q
 from network.models import Attendance, Event, Participant
 from network.selectors._common import region_q
+from network.selectors.kims import kims_coordinated_by
 
 if TYPE_CHECKING:
     from network.selectors._common import AnyUser
@@ -80,6 +82,23 @@ def event_list_for_actor(*, actor: AnyUser, **filters: Any) -> QuerySet[Event]:
 
 def can_manage_event(actor: AnyUser, event: Event) -> bool:
     return can(actor, "change", "network.event", region_code=event.organiser_region_id)
+
+
+def can_check_in(actor: AnyUser, event: Event) -> bool:
+    """Whether ``actor`` may check participants in: the organisers, and the
+    coordinator of a KIM in the region where the event is held (or in the
+    kecamatan of the village where it is held), who helps at the door."""
+    if can_manage_event(actor, event):
+        return True
+    if getattr(actor, "role", "") != Role.KIM_COORDINATOR:
+        return False  # staff check in within their area only (above)
+    held = event.region_id or ""
+    kecamatan = held[:8]
+    own = bool(held) and any(
+        code.startswith(held) or code.startswith(kecamatan)
+        for code in kims_coordinated_by(actor).values_list("region_id", flat=True)
+    )
+    return can(actor, "checkin", "network.event", is_own=own)
 
 
 def event_participants(*, actor: AnyUser, event: Event) -> QuerySet[Participant]:

@@ -96,6 +96,16 @@ def kim_list_for_actor(*, actor: AnyUser, **filters: Any) -> QuerySet[Kim]:
     return kims.none()
 
 
+def kims_reporting_for(actor: AnyUser) -> QuerySet[Kim]:
+    """The KIMs whose activities an account may report: those it manages, and
+    for KIM members and coordinators the KIMs they belong to."""
+    managed = kim_list_for_actor(actor=actor)
+    if getattr(actor, "role", "") not in (Role.KIM_MEMBER, Role.KIM_COORDINATOR):
+        return managed
+    own = kims_of_user(actor).values("pk")
+    return Kim.objects.filter(Q(pk__in=managed.values("pk")) | Q(pk__in=own))
+
+
 def kim_get_for_actor(*, actor: AnyUser, pk: int) -> Kim | None:
     return kim_list_for_actor(actor=actor).filter(pk=pk).first()
 

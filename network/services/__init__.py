@@ -20,6 +20,7 @@ from network.services.events import (
     event_when_label,
     material_add,
     participant_register,
+    participant_walk_in,
     speaker_add,
 )
 from network.services.forums import (
@@ -74,6 +75,7 @@ __all__ = [
     "member_add",
     "member_update",
     "participant_register",
+    "participant_walk_in",
     "person_find_or_create",
     "person_link_user",
     "question_add",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.services import audit_record, audited_update
+from network import selectors
 from network.models import (
     Activity,
     ActivityPhoto,
@@ -22,7 +23,6 @@ from network.services._common import (
     _check_links,
     _check_not_future,
     _require,
-    _require_kim,
     _save,
 )
 from network.uploads import IMAGE, check_upload
@@ -45,9 +45,17 @@ def activity_create(
     links: Sequence[str] = (),
     photos: Sequence[Any] = (),
 ) -> Activity:
-    """Report what a KIM did (its coordinator, or staff in scope). Photos are checked
-    by content (JPEG/PNG/WebP, ≤ 10 MB each); a bad one stores nothing."""
-    _require_kim(actor, "create", "network.activity", kim)
+    """Report what a KIM did (its coordinator or members, or staff in scope).
+    Photos are checked by content (JPEG/PNG/WebP, ≤ 10 MB each); a bad one stores
+    nothing."""
+    if actor is not None:
+        _require(
+            actor,
+            "create",
+            "network.activity",
+            region_code=kim.region_id,
+            is_own=selectors.kims_reporting_for(actor).filter(pk=kim.pk).exists(),
+        )
     _check_not_future(date, "date")
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AuditEntry, User
 from accounts.services import audit_record, audited_create
-from network import venue_code
+from network import selectors, venue_code
 from network.models import (
     Attendance,
     Event,
@@ -193,6 +193,65 @@ def participant_register(
     return participant
 
 
+@transaction.atomic
+def participant_walk_in(
+    *,
+    actor: User,
+    event: Event,
+    full_name: str,
+    phone: str | None = None,
+    email: str = "",
+    kim: Kim | None = None,
+    origin: str = "",
+    now: datetime | None = None,
+) -> Participant:
+    """Someone turns up at the door: the organiser registers them and checks
+    them in at once, during the event's check-in window, for any event (an
+    invitation-only one, or one whose registration has closed).
+
+    Capacity is the venue's: at the door it counts the people checked in on
+    site, not those registered, so no-shows free their seats; a walk-in is
+    refused only when as many people as the capacity are already there. Someone
+    already registered (same phone) is checked in, not registered twice."""
+    _require(actor, "change", "network.event", region_code=event.organiser_region_id)
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter your name.")})
+    e164 = clean_phone(phone)
+    event = _locked(event)
+    _check_window(event, now)
+    participant = (
+        event.participants.filter(person__phone=e164).first() if e164 else None
+    )
+    if participant is None:
+        present = Attendance.objects.filter(
+            event=event, mode=Attendance.Mode.ONSITE
+        ).count()
+        if event.capacity is not None and present >= event.capacity:
+            raise ValidationError(
+                {"__all__": _("The venue is full: no seat is left for a walk-in.")}
+            )
+        person, _created = person_find_or_create(
+            full_name=full_name, phone=e164, email=email
+        )
+        participant = Participant(
+            event=event,
+            person=person,
+            kim=kim,
+            origin=origin.strip() or _("walk-in"),
+            invited=False,
+        )
+        _save(participant)
+    attendance_record(
+        participant=participant,
+        mode=Attendance.Mode.ONSITE,
+        method=Attendance.Method.ORGANISER,
+        actor=actor,
+        now=now,
+    )
+    return participant
+
+
 def _check_window(event: Event, now: datetime | None) -> None:
     if event.checkin_open(now):
         return
@@ -226,9 +285,11 @@ def attendance_record(
 
     Only during the event (``Event.checkin_open``), except attendance copied
     from the records (``Method.RECORD``, by the organiser's office)."""
-    if method == Attendance.Method.ORGANISER or (
-        method == Attendance.Method.RECORD and actor is not None
+    if method == Attendance.Method.ORGANISER and not (
+        actor is not None and selectors.can_check_in(actor, participant.event)
     ):
+        raise PermissionDenied(_("You may not do this here."))
+    if method == Attendance.Method.RECORD and actor is not None:
         _require(
             actor,
             "change",

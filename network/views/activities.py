@@ -27,14 +27,16 @@ from network.models import (
 )
 from network.uploads import MAX_UPLOAD_BYTES
 from network.views._common import PER_PAGE, _fmt, _user
-from network.views.kims import _managed_kim
 
 
 @login_required
 @idempotent
 def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
     actor = _user(request)
-    kim = _managed_kim(actor, pk)
+    # Members report for their own KIM too (issue 15), not only those who manage it.
+    kim = or_404(
+        selectors.kims_reporting_for(actor).filter(pk=pk).first(), _("KIM not found.")
+    )
     form = ActivityForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -46,6 +48,8 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
             _("Activity reported. Staff will review it."),
             refused=True,
         ):
+            if selectors.kim_get_for_actor(actor=actor, pk=kim.pk) is None:
+                return redirect("accounts:dashboard")  # a member: back home
             return redirect("network:kim_manage", pk=kim.pk)
     return render(
         request,

@@ -256,6 +256,7 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         "material": MaterialForm(prefix="mat"),
         "question": QuestionForm(prefix="q"),
         "participant": StaffRegistrationForm(prefix="p"),
+        "walkin": StaffRegistrationForm(prefix="w"),
     }
     if request.method == "POST":
         which = request.POST.get("form", "")
@@ -320,6 +321,14 @@ def _event_post(
                     actor=actor, event=event, invited=True, **form.cleaned_data
                 )
                 messages.success(request, _("Participant added."))
+                return True
+        elif which == "walkin":
+            form = forms["walkin"] = StaffRegistrationForm(request.POST, prefix="w")
+            if form.is_valid():
+                services.participant_walk_in(
+                    actor=actor, event=event, **form.cleaned_data
+                )
+                messages.success(request, _("Walk-in registered and checked in."))
                 return True
         elif which == "checkin":
             participant = event.participants.filter(
