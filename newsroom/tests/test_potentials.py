@@ -162,7 +162,7 @@ def test_same_workflow_and_rules_as_articles(  # type: ignore[no-untyped-def]
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
 
 
-# --- staff pages --------------------------------------------------------------------------
+# --- staff pages ----------------------------------------------------------------------
 def _form(place: str = "Jahab", **overrides: str) -> dict[str, str]:
     data = {
         "category": "wisata",
@@ -243,7 +243,7 @@ def test_form_shows_clear_errors_and_stores_nothing(  # type: ignore[no-untyped-
     assert not Article.objects.exists() and not Potential.objects.exists()
 
 
-# --- public directory and pages -------------------------------------------------------------
+# --- public directory and pages -------------------------------------------------------
 @pytest.fixture
 def kaltim_potential(member, kim, editor, make_user) -> dict[str, Article]:  # type: ignore[no-untyped-def]
     admin = make_user("province_admin", "64")
@@ -361,7 +361,9 @@ def test_directory_is_linked_from_region_page_home_and_news(  # type: ignore[no-
     assert 'id="link-potensi"' in news and 'href="/kabar/potensi/"' in news
 
 
-def test_directory_and_story_pages_fit_a_phone(client: Client, kaltim_potential) -> None:  # type: ignore[no-untyped-def]
+def test_directory_and_story_pages_fit_a_phone(  # type: ignore[no-untyped-def]
+    client: Client, kaltim_potential
+) -> None:
     for url in ("/kabar/potensi/", kaltim_potential["tourism"].get_absolute_url()):
         response = client.get(url)
         html = response.content.decode()
@@ -437,7 +439,7 @@ def test_json_ld_cannot_be_broken_out_of(member, kim, editor, client: Client) ->
 
 
 def test_feeds_list_potential_stories(client: Client, kaltim_potential) -> None:  # type: ignore[no-untyped-def]
-    rss = ElementTree.fromstring(client.get("/kabar/potensi/rss/").content)
+    rss = ElementTree.fromstring(client.get("/kabar/potensi/rss/").content)  # noqa: S314
     titles = [t.text for t in rss.iter("title")]
     assert "Pulau Derawan" in titles and "Masih draf" not in titles
     atom = client.get("/kabar/potensi/64.03/atom/")
@@ -448,7 +450,7 @@ def test_feeds_list_potential_stories(client: Client, kaltim_potential) -> None:
     assert b"Pulau Derawan" in client.get("/kabar/jenis/wisata/rss/").content
 
 
-# --- API ----------------------------------------------------------------------------------
+# --- API ------------------------------------------------------------------------------
 def test_api_lists_and_details_potential(client: Client, kaltim_potential) -> None:  # type: ignore[no-untyped-def]
     data = client.get("/api/v1/potentials").json()
     assert set(data) == {"count", "page", "page_size", "pages", "items"}
@@ -475,7 +477,7 @@ def test_api_lists_and_details_potential(client: Client, kaltim_potential) -> No
     assert client.get(f"/api/v1/potentials/{draft.article_id}").status_code == 404
 
 
-# --- demo -----------------------------------------------------------------------------------
+# --- demo -----------------------------------------------------------------------------
 def test_demo_loads_kaltim_local_potential_once(kaltim) -> None:  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
