@@ -47,6 +47,7 @@ def test_potential_story_from_map_to_phone_directory(  # type: ignore[no-untyped
     article = Article.objects.get()
     potential = Potential.objects.get(article=article)
     assert potential.place_id == "64.03.07.2004"
+    assert potential.lat is not None and potential.lng is not None
     assert abs(potential.lat - lat) < 1e-4 and abs(potential.lng - lng) < 1e-4
     page.click("button[value=submit]")
     expect(page.locator("#article-status")).to_have_text("Diajukan untuk ditinjau")

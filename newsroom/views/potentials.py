@@ -28,10 +28,10 @@ from regions.selectors import region_ancestors, region_get
 
 #: The length of a child's code under a region of each level (64 → 64.02 →
 #: 64.02.06 → 64.02.06.1001).
-_CHILD_CODE_LENGTH = {
-    Region.Level.PROVINCE: 5,
-    Region.Level.REGENCY: 8,
-    Region.Level.DISTRICT: 13,
+_CHILD_CODE_LENGTH: dict[str, int] = {
+    Region.Level.PROVINCE.value: 5,
+    Region.Level.REGENCY.value: 8,
+    Region.Level.DISTRICT.value: 13,
 }
 
 
