@@ -5,7 +5,7 @@ aliases of channels' webhooks, in ``newsroom/urls.py``."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from django.conf import settings
@@ -20,8 +20,10 @@ from core.api import found_or_404
 from core.pagination import paged
 from network import selectors as network
 from newsroom import selectors, services
-from newsroom.models import Article, Kind
+from newsroom.models import Article, Kind, Potential, PotentialCategory
+from newsroom.potential_ld import potential_json_ld
 from regions.models import Region
+from regions.selectors import region_ancestors
 
 router = Router(tags=["newsroom"])
 
@@ -357,3 +359,89 @@ def get_dissemination(request: HttpRequest, dissemination_id: int) -> dict[str, 
     if not found.exists():
         raise HttpError(404, "Penyebaran tidak ditemukan.")
     return _dissemination_out(dissemination_id)
+
+
+# --- local potential (Potensi Daerah) ------------------------------------------------
+class PotentialItem(Schema):
+    id: int = Field(alias="article_id")
+    slug: str = Field(alias="article.slug")
+    category: str
+    name: str
+    title: str = Field(alias="article.title")
+    lead: str = Field(alias="article.lead")
+    author: str = Field(alias="article.author_name")
+    region: str = Field(alias="place_id")
+    region_name: str = Field(alias="place.name")
+    lat: float | None
+    lng: float | None
+    price_range: str
+    opening_hours: str
+    starts_on: date | None
+    ends_on: date | None
+    published_at: datetime | None = Field(alias="article.published_at")
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Potential) -> str:
+        return settings.SITE_URL + obj.article.get_absolute_url()
+
+
+class PotentialDetail(PotentialItem):
+    address: str
+    phone: str
+    body: str = Field(alias="article.body")
+    regions: list[str]
+    schema_org: dict[str, Any]
+
+    @staticmethod
+    def resolve_regions(obj: Potential) -> list[str]:
+        """The place's regions from the province down (codes)."""
+        return [*(r.kode for r in region_ancestors(region=obj.place)), obj.place_id]
+
+    @staticmethod
+    def resolve_schema_org(obj: Potential) -> dict[str, Any]:
+        url = PotentialItem.resolve_url(obj)
+        return potential_json_ld(
+            obj,
+            chain=[*region_ancestors(region=obj.place), obj.place],
+            url=url,
+            description=obj.article.lead,
+            author_name=obj.article.author_name,
+        )
+
+
+class PotentialFilters(Schema):
+    region: str = Field("", max_length=13)
+    category: str = Field("", max_length=20)
+
+
+@router.get("/potentials", response=list[PotentialItem])
+@paged(20)
+def list_potentials(
+    request: HttpRequest, filters: Query[PotentialFilters]
+) -> QuerySet[Potential]:
+    """Published local-potential stories (Potensi Daerah), newest first:
+    ``region`` (a Kemendagri code: the place lies in it), ``category``
+    (produk_lokal, wisata, budaya)."""
+    if filters.category and filters.category not in PotentialCategory.values:
+        raise HttpError(
+            400, "Kategori tidak dikenal: pilih produk_lokal, wisata atau budaya."
+        )
+    if filters.region and not Region.objects.filter(kode=filters.region).exists():
+        raise HttpError(400, "Kode wilayah tidak dikenal.")
+    return selectors.potential_list_public(
+        region_code=filters.region, category=filters.category
+    )
+
+
+@router.get("/potentials/{key}", response=PotentialDetail)
+def get_potential(request: HttpRequest, key: str) -> Potential:
+    """A published local-potential story by its slug (or its article id), with
+    its schema.org markup (the same as on its page)."""
+    found = selectors.potential_list_public().select_related("place__parent")
+    potential = found.filter(article__slug=key).first()
+    if potential is None and key.isdigit():
+        potential = found.filter(article_id=int(key)).first()
+    if potential is None:
+        raise HttpError(404, "Potensi daerah tidak ditemukan.")
+    return potential

@@ -7,7 +7,7 @@ fictional (+62812000000xx, example.org).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -125,6 +125,107 @@ ARTICLES: list[dict[str, Any]] = [
     },
 ]
 
+# Local-potential stories (Potensi Daerah), written for Simpul's demo: the
+# phone numbers are fictional, the event dates an illustration.
+POTENTIALS: list[dict[str, Any]] = [
+    {
+        "title": "Amplang Samarinda, Kerupuk Ikan Oleh-Oleh dari Tepi Mahakam",
+        "category": "produk_lokal",
+        "name": "Amplang ikan pipih Samarinda",
+        "place": "64.72.04",
+        "lead": (
+            "Kerupuk amplang dari ikan pipih dan tenggiri dibuat di dapur-dapur "
+            "rumah tangga Samarinda Ilir dan jadi oleh-oleh wajib dari ibu kota "
+            "provinsi."
+        ),
+        "body": (
+            "<p>Adonan ikan, tepung tapioka, telur dan bawang putih diuleni, "
+            "dipotong kecil lalu digoreng dua kali sampai mengembang dan renyah. "
+            "Bentuknya yang melengkung membuat amplang mudah dikenali di etalase "
+            "toko oleh-oleh.</p><p>Para pembuat amplang di Samarinda Ilir "
+            "menjual dalam kemasan 100 sampai 500 gram, dengan rasa original, "
+            "pedas dan udang. Pesanan untuk acara kantor dan hajatan diterima "
+            "beberapa hari sebelumnya.</p>"
+        ),
+        "office": "64",
+        "phone": "+62 812 0000 0031",
+        "price_range": "Rp15.000-Rp60.000 per kemasan",
+        "opening_hours": "Setiap hari 08.00-21.00 WITA",
+        "tags": ["UMKM", "kuliner", "Samarinda"],
+    },
+    {
+        "title": "Pulau Derawan: Penyu Hijau, Air Jernih dan Kampung di Atas Laut",
+        "category": "wisata",
+        "name": "Pulau Derawan",
+        "place": "64.03.07.2004",
+        "lat": 2.2870,
+        "lng": 118.2440,
+        "lead": (
+            "Pulau kecil di Kabupaten Berau ini dikenal dengan penyu hijau yang "
+            "berenang di bawah dermaga dan rumah-rumah warga di atas air."
+        ),
+        "body": (
+            "<p>Dari Tanjung Batu, perahu cepat membawa pengunjung ke Derawan "
+            "dalam waktu kurang dari satu jam. Pulau ini cukup kecil untuk "
+            "dikelilingi dengan berjalan kaki.</p><p>Penyu hijau sering terlihat "
+            "di sekitar dermaga pada pagi dan sore hari. Pengunjung diminta tidak "
+            "menyentuh atau memberi makan penyu, tidak menginjak karang, dan "
+            "membawa pulang sampahnya.</p><p>Penginapan milik warga tersedia di "
+            "atas air maupun di darat; KIM setempat membantu mengabarkan jadwal "
+            "perahu saat cuaca buruk.</p>"
+        ),
+        "office": "64",
+        "phone": "+62 812 0000 0032",
+        "price_range": "Perahu dan penginapan: tarif disepakati dengan pemiliknya",
+        "opening_hours": "Setiap hari; perahu berangkat pagi sampai sore",
+        "tags": ["wisata", "Berau", "penyu"],
+    },
+    {
+        "title": "Erau, Pesta Adat Kesultanan Kutai di Tenggarong",
+        "category": "budaya",
+        "name": "Festival Erau Tenggarong",
+        "place": "64.02.06",
+        "starts_on": date(2026, 9, 20),
+        "ends_on": date(2026, 9, 27),
+        "lead": (
+            "Seminggu upacara adat, seni dan permainan rakyat di tepi Mahakam: "
+            "Erau merayakan tradisi Kesultanan Kutai Kartanegara Ing Martadipura."
+        ),
+        "body": (
+            "<p>Erau berasal dari kata <em>eroh</em> yang berarti ramai. Selama "
+            "festival, Tenggarong dipenuhi tarian, musik tradisional, kuliner dan "
+            "permainan rakyat, sementara kerabat kesultanan menjalankan upacara "
+            "adat di Kedaton.</p><p>Puncaknya adalah prosesi di Sungai Mahakam, "
+            "ketika warga dan pengunjung saling memercikkan air sebagai tanda "
+            "kebersamaan.</p><p>Tanggal pada cerita contoh ini adalah ilustrasi: "
+            "jadwal resmi diumumkan panitia dan Diskominfo Kukar.</p>"
+        ),
+        "office": "64.02",
+        "phone": "+62 812 0000 0033",
+        "price_range": "Gratis untuk umum",
+        "tags": ["budaya", "Kukar", "Erau"],
+    },
+    {
+        "title": "Ulap Doyo, Tenun Serat Daun dari Tanjung Isuy",
+        "category": "budaya",
+        "name": "Tenun ulap doyo",
+        "place": "64.07.11.2008",
+        "lead": (
+            "Perempuan Dayak Benuaq di Tanjung Isuy menenun kain dari serat daun "
+            "doyo dengan motif yang diwariskan turun-temurun."
+        ),
+        "body": (
+            "<p>Daun doyo direndam, dikeringkan dan dipintal menjadi benang, lalu "
+            "diwarnai dengan pewarna dari tumbuhan sekitar kampung. Satu lembar "
+            "kain bisa memakan waktu berminggu-minggu.</p><p>Motifnya "
+            "menggambarkan alam dan kehidupan sehari-hari. Kain ulap doyo kini "
+            "juga dibuat menjadi tas, dompet dan hiasan dinding.</p>"
+        ),
+        "office": "64",
+        "tags": ["budaya", "Kutai Barat", "tenun"],
+    },
+]
+
 SUBSCRIBERS: list[dict[str, Any]] = [
     {"name": "Rahmawati", "channel": "whatsapp", "phone": "+6281200000011",
      "region": "64.02.06", "topics": []},
@@ -139,6 +240,47 @@ SUBSCRIBERS: list[dict[str, Any]] = [
 
 def _user(email: str) -> User | None:
     return User.objects.filter(email=email).first()
+
+
+def _load_potentials(*, editor: User | None, admin: User | None) -> int:
+    created = 0
+    for spec in POTENTIALS:
+        if Article.objects.filter(title=spec["title"]).exists():
+            continue
+        writer = admin if spec["office"] == "64" else editor
+        place = Region.objects.filter(kode=spec["place"]).first()
+        if writer is None or place is None:
+            continue
+        facts = {
+            k: spec[k]
+            for k in (
+                "lat",
+                "lng",
+                "phone",
+                "price_range",
+                "opening_hours",
+                "starts_on",
+                "ends_on",
+            )
+            if k in spec
+        }
+        article = services.potential_create(
+            actor=writer,
+            office=Region.objects.get(kode=spec["office"]),
+            category=spec["category"],
+            name=spec["name"],
+            place=place,
+            title=spec["title"],
+            lead=spec["lead"],
+            body=spec["body"],
+            tags=spec["tags"],
+            **facts,
+        )
+        services.article_submit(actor=writer, article=article)
+        services.article_approve(actor=writer, article=article)
+        services.article_publish(actor=writer, article=article)
+        created += 1
+    return created
 
 
 @transaction.atomic
@@ -178,6 +320,7 @@ def load_demo() -> list[str]:
             article.published_at = timezone.make_aware(spec["published_at"])
         services.article_publish(actor=reviewer, article=article)
         created += 1
+    created += _load_potentials(editor=editor, admin=admin)
     for spec in SUBSCRIBERS:
         address = {"phone": spec.get("phone", ""), "email": spec.get("email", "")}
         if Subscriber.objects.filter(channel=spec["channel"], **address).exists():

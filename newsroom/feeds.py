@@ -132,6 +132,37 @@ class KindFeed(_ArticleFeed):
         return selectors.article_list_public(kind=obj)
 
 
+class PotentialFeed(_ArticleFeed):
+    """Published local-potential stories of a region (the province at
+    ``/kabar/potensi/``), newest first."""
+
+    def get_object(self, request: HttpRequest, kode: str = "") -> Any:
+        region = region_get(kode=kode or settings.HOME_REGION)
+        if region is None:
+            raise Http404
+        return region
+
+    def title(self, obj: Any) -> str:
+        return _("Local potential of %(region)s") % {"region": obj.name}
+
+    def link(self, obj: Any) -> str:
+        if obj.kode == settings.HOME_REGION:
+            return reverse("newsroom:potential")
+        return reverse("newsroom:potential_region", kwargs={"kode": obj.kode})
+
+    def description(self, obj: Any) -> str:
+        return _("Local products, tourism and culture of %(region)s") % {
+            "region": obj.name
+        }
+
+    def items(self, obj: Any) -> list[Article]:
+        found = selectors.potential_list_public(region_code=obj.kode)[:FEED_SIZE]
+        return [p.article for p in found]
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [str(item.get_kind_display()), item.potential.place.name]
+
+
 def atom(feed: type[Feed]) -> type[Feed]:
     return type(
         f"Atom{feed.__name__}",

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import text_field
-from newsroom.models import Channel, Comment, Kind
+from newsroom.models import Channel, Comment, Kind, PotentialCategory
+from newsroom.services.potentials import MAX_BODY_CHARS
 from regions.forms import RegionField
 from regions.models import Region
 
@@ -83,6 +85,106 @@ class ArticleForm(forms.Form):
             paragraphs = [p.strip() for p in body.replace("\r", "").split("\n\n")]
             body = "".join(f"<p>{p}</p>" for p in paragraphs if p)
         return body
+
+
+def _number(label: Any, attr: str) -> forms.FloatField:
+    # No browser min/max: the server says what is wrong (a swap, outside
+    # Indonesia) in words, which a browser's bare range message does not.
+    return forms.FloatField(
+        label=label,
+        required=False,
+        widget=forms.NumberInput(
+            attrs={"step": "any", "inputmode": "decimal", attr: ""}
+        ),
+    )
+
+
+class PotentialForm(ArticleForm):
+    """A local-potential story: the article's text and its structured facts.
+    The kind is the category, so the article form's kind is not asked."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=PotentialCategory)
+    name = forms.CharField(
+        label=_("What"),
+        max_length=150,
+        help_text=_("The product, the place or the tradition, e.g. Amplang Udang."),
+    )
+    place = RegionField(
+        label=_("Where (region)"),
+        help_text=_("The village, district or regency, e.g. Pulau Derawan, Berau"),
+    )
+    lat = _number(_("Latitude (optional)"), "data-point-lat")
+    lng = _number(_("Longitude (optional)"), "data-point-lng")
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        required=False,
+        help_text=_("Street, landmark or directions (optional)."),
+    )
+    phone = forms.CharField(
+        label=_("Contact phone (published)"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "A business contact shown to everyone: the shop, the site's manager "
+            "or the committee. Do not enter a private person's number without "
+            "their consent."
+        ),
+    )
+    price_range = forms.CharField(
+        label=_("Price range"),
+        max_length=100,
+        required=False,
+        help_text=_("e.g. Rp25.000-Rp60.000 per pack, or ticket Rp10.000"),
+    )
+    opening_hours = forms.CharField(
+        label=_("Opening hours"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Every day 08.00-17.00 WITA"),
+    )
+    starts_on = forms.DateField(
+        label=_("Event starts on (culture)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a festival or ceremony on set days; empty otherwise."),
+    )
+    ends_on = forms.DateField(
+        label=_("Event ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    field_order = [
+        "author",
+        "category",
+        "name",
+        "place",
+        "lat",
+        "lng",
+        "address",
+        "phone",
+        "price_range",
+        "opening_hours",
+        "starts_on",
+        "ends_on",
+        "title",
+        "lead",
+        "body",
+        "regions",
+        "tags",
+        "source_links",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        del self.fields["factcheck_url"]
+        body = self.fields["body"]
+        assert isinstance(body, forms.CharField)
+        body.max_length = MAX_BODY_CHARS
+        body.validators.append(MaxLengthValidator(MAX_BODY_CHARS))
+        self.order_fields(self.field_order)
 
 
 class ImageForm(forms.Form):

@@ -13,7 +13,7 @@ def register() -> None:
     from core.schedule import register_periodic
     from newsroom import rules
     from newsroom.demo import load_demo
-    from newsroom.panels import dashboard_panel, region_section
+    from newsroom.panels import dashboard_panel, potential_section, region_section
     from newsroom.services import delivery_status_mirror, subscribe_command
     from newsroom.tasks import articles_publish_due_task, disseminations_stalled_task
     from regions.pages import register_section
@@ -39,4 +39,8 @@ def register() -> None:
     register_demo("newsroom", load_demo, order=60)
     register_section("newsroom", region_section, order=30)
     register_section("newsroom.home", region_section, order=30, page="home")
+    register_section("newsroom.potential", potential_section, order=32)
+    register_section(
+        "newsroom.potential.home", potential_section, order=32, page="home"
+    )
     register_panel("newsroom", dashboard_panel, order=25)

@@ -13,13 +13,17 @@ a worker was killed) adds only the rows that are missing.
 
 from __future__ import annotations
 
+import math
+import re
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import optional_link, staff_link
@@ -190,6 +194,143 @@ class Article(models.Model):
         if self.kim_id:
             return self.kim.name if self.kim else ""
         return f"Diskominfo {self.office.name}" if self.office else ""
+
+
+#: Indonesia's extent with a margin (Sabang to Merauke, Rote to Miangas): a
+#: local-potential point outside it is a typo or swapped coordinates.
+INDONESIA_LAT = (-11.0, 6.5)
+INDONESIA_LNG = (94.0, 141.5)
+
+
+class PotentialCategory(models.TextChoices):
+    """What a local-potential story is about. The values are the article kinds
+    of the same name, so a potential story is an ordinary article of that kind
+    (feeds per kind, subscribers' topics and cross-posting apply unchanged)."""
+
+    PRODUCT = Kind.PRODUCT.value, _("Local product")
+    TOURISM = Kind.TOURISM.value, _("Tourism")
+    CULTURE = Kind.CULTURE.value, _("Culture")
+
+
+class Potential(models.Model):
+    """The structured facts of a local-potential story (``potensi lokal``): what,
+    where (a region and, optionally, a point), a contact, and price or opening
+    hours. It lives beside its article and follows the article's workflow: it
+    is public exactly when the article is published.
+
+    ``phone`` is a business contact (a shop, a site's manager, an organising
+    committee) that the author chooses to publish; it is shown on the public
+    page, so the form says not to enter a private person's number."""
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="potential",
+        verbose_name=_("article"),
+    )
+    category = models.CharField(_("category"), max_length=20, choices=PotentialCategory)
+    name = models.CharField(
+        _("name"),
+        max_length=150,
+        help_text=_("What it is: the product, the place or the tradition."),
+    )
+    place = region_link("+", _("where"))
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    price_range = models.CharField(_("price range"), max_length=100, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    # A cultural event's days (e.g. a festival); empty for a tradition or a site.
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-article__published_at", "-pk"]
+        verbose_name = _("local potential")
+        verbose_name_plural = _("local potential")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(lat__isnull=True) & Q(lng__isnull=True))
+                | Q(
+                    lat__gte=INDONESIA_LAT[0],
+                    lat__lte=INDONESIA_LAT[1],
+                    lng__gte=INDONESIA_LNG[0],
+                    lng__lte=INDONESIA_LNG[1],
+                ),
+                name="potential_point_in_indonesia",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True) | Q(category="budaya"),
+                name="potential_dates_only_culture",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=False, ends_on__gte=models.F("starts_on")),
+                name="potential_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=r"^\+?[0-9][0-9 ()-]{5,24}$"),
+                name="potential_phone_chars",
+            ),
+        ]
+        indexes = [models.Index(fields=["category", "place"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """The constraints' rules, with a message for each (in the person's
+        language) before the database would refuse the row."""
+        errors: dict[str, str] = {}
+        if (self.lat is None) != (self.lng is None):
+            errors["lat"] = gettext("Give both latitude and longitude, or neither.")
+        elif self.lat is not None and self.lng is not None:
+            problem = point_problem(self.lat, self.lng)
+            if problem:
+                errors["lat"] = problem
+        if self.starts_on and self.category != PotentialCategory.CULTURE:
+            errors["starts_on"] = gettext("Only a culture story has event dates.")
+        if self.ends_on and not self.starts_on:
+            errors["starts_on"] = gettext("Give the day the event starts.")
+        elif self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = gettext("The event cannot end before it starts.")
+        if self.phone and not re.fullmatch(r"\+?[0-9][0-9 ()-]{5,24}", self.phone):
+            errors["phone"] = gettext(
+                "Write the phone number with digits only (spaces, dashes, brackets "
+                "and a leading + are allowed), e.g. 0541 123456 or +62 812 3456 7890."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_point(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
+def point_problem(lat: float, lng: float) -> str | None:
+    """Why (lat, lng) cannot be a place in Indonesia, or None when it can."""
+    if not (math.isfinite(lat) and math.isfinite(lng)):
+        return gettext("Latitude and longitude must be numbers.")
+
+    def inside(y: float, x: float) -> bool:
+        return (
+            INDONESIA_LAT[0] <= y <= INDONESIA_LAT[1]
+            and INDONESIA_LNG[0] <= x <= INDONESIA_LNG[1]
+        )
+
+    if inside(lat, lng):
+        return None
+    if inside(lng, lat):
+        return gettext(
+            "Latitude and longitude look swapped: in Indonesia the latitude is "
+            "between -11 and 6.5 and the longitude between 94 and 141.5 "
+            "(e.g. lat -0.42, lng 116.99)."
+        )
+    return gettext(
+        "This point is outside Indonesia (latitude -11 to 6.5, longitude 94 to 141.5)."
+    )
 
 
 class ArticleRevision(models.Model):

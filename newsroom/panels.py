@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
@@ -20,6 +21,24 @@ def region_section(request: HttpRequest, region: Region) -> str:
         )
 
     return cache.cached("region-section", (region.kode,), build)
+
+
+def potential_section(request: HttpRequest, region: Region) -> str:
+    """The region's local potential (the newest four) and a link to its
+    directory, on the region's public page and the home page."""
+
+    def build() -> str:
+        potentials = list(selectors.potential_list_public(region_code=region.kode)[:4])
+        return render_to_string(
+            "newsroom/_potential_section.html",
+            {
+                "region": region,
+                "potentials": potentials,
+                "HOME_REGION": settings.HOME_REGION,
+            },
+        )
+
+    return cache.cached("potential-section", (region.kode,), build)
 
 
 def dashboard_panel(request: HttpRequest) -> str:

@@ -26,6 +26,7 @@ from newsroom.models import (
     DailyStat,
     Delivery,
     Dissemination,
+    Potential,
     ShortLink,
 )
 from regions.models import Region
@@ -148,6 +149,33 @@ def related_articles(*, article: Article, limit: int = 4) -> list[Article]:
         )
         found += list(more)
     return found
+
+
+def potential_list_public(
+    *, region_code: str = "", category: str = ""
+) -> QuerySet[Potential]:
+    """Published local-potential stories whose place lies in ``region_code``
+    (the whole province when empty), of one ``category`` or all, newest first."""
+    potentials = (
+        Potential.objects.filter(article__status=Article.Status.PUBLISHED)
+        .select_related("article", "article__kim", "article__office", "place")
+        .prefetch_related("article__images")
+        .order_by("-article__published_at", "-pk")
+    )
+    if region_code and region_code != settings.HOME_REGION:
+        potentials = potentials.filter(subtree_q(region_code, "place__kode"))
+    if category:
+        potentials = potentials.filter(category=category)
+    return potentials
+
+
+def potential_of(article: Article) -> Potential | None:
+    """The facts of a local-potential story (None for other articles)."""
+    return (
+        Potential.objects.select_related("place", "place__parent")
+        .filter(article=article)
+        .first()
+    )
 
 
 def search_config() -> str:

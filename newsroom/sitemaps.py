@@ -38,8 +38,15 @@ class PortalSitemap(Sitemap):
                 Region.Level.DISTRICT,
             ]
         ).values_list("kode", flat=True)
+        # Potensi Daerah: the directory of the province and of each regency
+        # (districts and villages are reached from there).
+        regencies = [c for c in regions if c.count(".") == 1]
         return (
-            [reverse("newsroom:home")]
+            [reverse("newsroom:home"), reverse("newsroom:potential")]
+            + [
+                reverse("newsroom:potential_region", kwargs={"kode": c})
+                for c in regencies
+            ]
             + [reverse("newsroom:kind", kwargs={"kind": k}) for k in Kind.values]
             + [reverse("newsroom:region", kwargs={"kode": c}) for c in regions]
         )

@@ -32,6 +32,16 @@ urlpatterns = [
     *listing("kabar/kim/<int:pk>/", views.kim_page, feeds.KimFeed, "kim"),
     *listing("kabar/jenis/<str:kind>/", views.kind_page, feeds.KindFeed, "kind"),
     path("kabar/tag/<slug:slug>/", views.tag_page, name="tag"),
+    # Potensi Daerah: the directory of published local-potential stories.
+    *listing(
+        "kabar/potensi/", views.potential_directory, feeds.PotentialFeed, "potential"
+    ),
+    *listing(
+        "kabar/potensi/<str:kode>/",
+        views.potential_directory,
+        feeds.PotentialFeed,
+        "potential_region",
+    ),
     path("kabar/langganan/", views.subscribe, name="subscribe"),
     path("kabar/berhenti/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("s/<str:code>", views.short_link, name="short_link"),
@@ -44,6 +54,7 @@ urlpatterns = [
     # Staff
     path("kabar/staf/", views.staff_home, name="staff"),
     path("kabar/staf/tulis/", views.article_new, name="staff_new"),
+    path("kabar/staf/tulis-potensi/", views.potential_new, name="staff_potential_new"),
     path("kabar/staf/<int:pk>/", views.article_edit, name="staff_article"),
     path("kabar/staf/<int:pk>/aksi/", views.article_action, name="staff_action"),
     path("kabar/staf/<int:pk>/foto/", views.image_upload, name="staff_image"),

@@ -39,6 +39,11 @@ from newsroom.services.dissemination import (
     quiet_hours_end,
     user_can_disseminate,
 )
+from newsroom.services.potentials import (
+    MAX_BODY_CHARS,
+    potential_create,
+    potential_update,
+)
 from newsroom.services.reach import (
     short_link_follow,
     stat_increment,
@@ -56,6 +61,7 @@ from newsroom.services.subscribers import (
 
 __all__ = [
     "KEY_CHANNELS",
+    "MAX_BODY_CHARS",
     "MAX_COMMENT_LINKS",
     "MIN_FILL_SECONDS",
     "OPT_OUT_SALT",
@@ -88,6 +94,8 @@ __all__ = [
     "opt_out_token",
     "opt_out_url",
     "outbox_key",
+    "potential_create",
+    "potential_update",
     "quiet_hours_end",
     "short_link_follow",
     "stat_increment",

@@ -32,6 +32,7 @@ from newsroom.models import (
     Article,
     ArticleImage,
     ArticleRevision,
+    Potential,
     ReviewNote,
     Tag,
 )
@@ -210,6 +211,17 @@ def article_update(
     if not can_article(actor, "change", article):
         raise PermissionDenied(_("You may not edit this article now."))
     before = {"title": article.title, "kind": article.kind}
+    potential = Potential.objects.filter(article=article).first()
+    if potential is not None and kind is not None and kind != potential.category:
+        # Its facts (event dates, the schema.org type) depend on the category.
+        raise ValidationError(
+            {
+                "kind": _(
+                    "A local-potential story keeps its category; change it on "
+                    "the story's own form."
+                )
+            }
+        )
     _apply_text(
         article,
         {

@@ -249,14 +249,15 @@ def test_slugs_stay_unique(member, kim) -> None:  # type: ignore[no-untyped-def]
 def test_demo_data_is_idempotent(kaltim) -> None:  # type: ignore[no-untyped-def]
     from accounts.services import demo_accounts_ensure
     from network.demo import load_demo as network_demo
-    from newsroom.demo import FGD_TITLE, load_demo
+    from newsroom.demo import FGD_TITLE, POTENTIALS, load_demo
     from newsroom.models import Subscriber
 
     demo_accounts_ensure()
     network_demo()
     load_demo()
     load_demo()
-    assert Article.objects.filter(status=S.PUBLISHED).count() == 4
+    # Four articles and the local-potential stories (newsroom.demo.POTENTIALS).
+    assert Article.objects.filter(status=S.PUBLISHED).count() == 4 + len(POTENTIALS)
     fgd = Article.objects.get(title=FGD_TITLE)
     assert fgd.published_at.date().isoformat() == "2022-07-12"
     assert Article.objects.filter(kim__name="KIM Jahab Informatif").exists()

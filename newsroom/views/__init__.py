@@ -23,6 +23,7 @@ from newsroom.views.portal import (
     tag_page,
     unsubscribe,
 )
+from newsroom.views.potentials import potential_directory, potential_new
 from newsroom.views.social import article_social
 from newsroom.views.staff import (
     article_action,
@@ -52,6 +53,8 @@ __all__ = [
     "kim_page",
     "kind_page",
     "moderation",
+    "potential_directory",
+    "potential_new",
     "reach",
     "region_home",
     "report",

@@ -33,6 +33,7 @@ from newsroom.forms import (
     SubscribeForm,
 )
 from newsroom.models import Article, ArticleImage, DailyStat, Kind
+from newsroom.potential_ld import potential_json_ld
 from newsroom.views.common import PROVINCE, _page
 from regions.models import Region
 from regions.selectors import region_ancestors, region_get
@@ -193,6 +194,21 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         images = list(article.images.all())
         lead_image = images[0] if images else None
         url = request.build_absolute_uri(article.get_absolute_url())
+        json_ld = _json_ld(request, article, lead_image)
+        potential = selectors.potential_of(article)
+        potential_ld = None
+        chain: list[Region] = []
+        if potential is not None:
+            chain = [*region_ancestors(region=potential.place), potential.place]
+            potential_ld = potential_json_ld(
+                potential,
+                chain=chain,
+                url=url,
+                description=article.lead,
+                author_name=article.author_name,
+                image_url=json_ld["image"][0] if "image" in json_ld else "",
+            )
+            json_ld["about"] = {"@id": potential_ld["@id"]}
         context = {
             "article": article,
             "images": images,
@@ -202,7 +218,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "regions": list(article.regions.all()),
             "related": selectors.related_articles(article=article),
             "comments": list(selectors.approved_comments(article=article)),
-            "json_ld": _json_ld(request, article, lead_image),
+            "json_ld": json_ld,
+            "potential": potential,
+            "potential_chain": chain,
+            "potential_ld": potential_ld,
             "og_image": request.build_absolute_uri(lead_image.url(960))
             if lead_image
             else "",

@@ -29,11 +29,12 @@ from newsroom.forms import (
     ArticleForm,
     ImageForm,
     ModerationForm,
+    PotentialForm,
     WorkflowForm,
 )
 from newsroom.models import Article, Comment
 from newsroom.views.common import _user
-from regions.selectors import region_get
+from regions.selectors import region_ancestors, region_get
 
 
 # --- staff --------------------------------------------------------------------------
@@ -139,22 +140,39 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "source_links": "\n".join(article.source_links),
         "factcheck_url": article.factcheck_url,
     }
-    form = ArticleForm(
-        request.POST or None,
-        initial=initial,
-        author_choices=[(author, article.author_name)],
-    )
+    potential = selectors.potential_of(article)
+    form: ArticleForm
+    if potential is not None:
+        # A local-potential story: the same page, with its facts in the form.
+        from newsroom.views.potentials import potential_initial, potential_save
+
+        initial.update(potential_initial(potential))
+        form = PotentialForm(
+            request.POST or None,
+            initial=initial,
+            author_choices=[(author, article.author_name)],
+        )
+    else:
+        form = ArticleForm(
+            request.POST or None,
+            initial=initial,
+            author_choices=[(author, article.author_name)],
+        )
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        if form_write(
-            request,
-            form,
-            lambda: services.article_update(
-                actor=user, article=article, **_article_fields(form.cleaned_data)
-            ),
-            _("Changes saved."),
-        ):
+        if isinstance(form, PotentialForm):
+            saved = potential_save(request, form, article)
+        else:
+            saved = form_write(
+                request,
+                form,
+                lambda: services.article_update(
+                    actor=user, article=article, **_article_fields(form.cleaned_data)
+                ),
+                _("Changes saved."),
+            )
+        if saved:
             return redirect("newsroom:staff_article", pk=article.pk)
     return render(
         request,
@@ -177,6 +195,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "revisions": article.revisions.select_related("created_by")[:10],
             "images": article.images.all(),
             "channels": _channel_choices(),
+            "potential_form": potential is not None,
         },
     )
 
@@ -281,7 +300,15 @@ def image_delete(request: HttpRequest, pk: int, image_pk: int) -> HttpResponse:
 def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
     article = _article_or_404(_user(request), pk)
     images = list(article.images.all())
+    potential = selectors.potential_of(article)
+    chain = (
+        [*region_ancestors(region=potential.place), potential.place]
+        if potential is not None
+        else []
+    )
     context = {
+        "potential": potential,
+        "potential_chain": chain,
         "article": article,
         "images": images,
         "lead_image": images[0] if images else None,
