@@ -47,7 +47,11 @@ def _grid_candidates(region: Region, grid_km: float) -> list[dict[str, Any]]:
         .first()
     )
     box = geometry_bbox(geometry)
+    if box is None and (region.rep_lat is None or region.rep_lng is None):
+        # Neither a boundary nor a point (outside Kaltim): no grid to lay out.
+        return []
     if box is None:
+        assert region.rep_lat is not None and region.rep_lng is not None
         pad = 0.2
         box = (
             region.rep_lat - pad,
