@@ -63,6 +63,8 @@ class Command(BaseCommand):
         self._summary(region_file.path, result, int(options["verbosity"]))
 
     def _summary(self, path: Path, result: RegionImportResult, verbosity: int) -> None:
+        if verbosity == 0:
+            return
         levels = ", ".join(f"{k}: {v}" for k, v in result.by_level.items())
         lines = [
             f"Regions from {path}: {result.regions} ({levels}); "
