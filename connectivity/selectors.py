@@ -466,7 +466,7 @@ def village_nearest(*, lat: float, lng: float) -> Region | None:
         ).select_related("parent")
         found = min(
             near,
-            key=lambda r: haversine_km(lat, lng, r.rep_lat, r.rep_lng),
+            key=lambda r: haversine_km(lat, lng, *r.point),
             default=None,
         )
         if found is not None:

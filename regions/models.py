@@ -116,6 +116,14 @@ class Region(models.Model):
     def has_point(self) -> bool:
         return self.rep_lat is not None and self.rep_lng is not None
 
+    @property
+    def point(self) -> tuple[float, float]:
+        """The representative point, for code that only handles regions having one
+        (found by a coordinate range, Kaltim's demo data); ValueError otherwise."""
+        if self.rep_lat is None or self.rep_lng is None:
+            raise ValueError(f"region {self.kode} has no coordinates")
+        return (self.rep_lat, self.rep_lng)
+
     @cached_property
     def map_point(self) -> tuple[float, float] | None:
         """Where a map of the region centres: its own point, else the nearest
@@ -124,12 +132,12 @@ class Region(models.Model):
             return (self.rep_lat, self.rep_lng)
         parts = self.kode.split(".")
         codes = [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
-        points = {
-            kode: (lat, lng)
-            for kode, lat, lng in Region.objects.filter(
-                kode__in=codes, rep_lat__isnull=False, rep_lng__isnull=False
-            ).values_list("kode", "rep_lat", "rep_lng")
-        }
+        points: dict[str, tuple[float, float]] = {}
+        for kode, lat, lng in Region.objects.filter(
+            kode__in=codes, rep_lat__isnull=False, rep_lng__isnull=False
+        ).values_list("kode", "rep_lat", "rep_lng"):
+            if lat is not None and lng is not None:
+                points[kode] = (lat, lng)
         return next((points[c] for c in codes if c in points), None)
 
     @property

@@ -224,9 +224,9 @@ def _retire(
         name = relation.field.name
         count = 0
         for start in range(0, len(gone), BATCH):
-            count += model._default_manager.filter(  # type: ignore[union-attr]
+            count += model._default_manager.filter(
                 Q(**{f"{name}__in": gone[start : start + BATCH]})
             ).count()
         if count:
-            label = str(model._meta.verbose_name_plural)  # type: ignore[union-attr]
+            label = str(model._meta.verbose_name_plural)
             result.retired_with_records[label] = count

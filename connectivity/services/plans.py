@@ -184,7 +184,11 @@ def plan_create(
         raise ValidationError({"budget": _("Give a budget of at least one tower.")})
     if radius_km is None:
         radius_km = round(
-            tower_range_km(Tower(lat=region.rep_lat, lng=region.rep_lng))[0], 2
+            # Without a DEM the range depends on the tower's kind, not its place.
+            tower_range_km(Tower(lat=region.map_lat or 0.0, lng=region.map_lng or 0.0))[
+                0
+            ],
+            2,
         )
     plan = SitingPlan(
         region=region,
