@@ -100,3 +100,52 @@ def test_province_fact_check_desk_sees_only_claims_from_their_province(
         client.get(reverse("factcheck:claim", args=[claims[theirs].pk])).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(("mine", "theirs"), [("64", "11"), ("11", "64")])
+def test_newsroom_editor_cannot_write_or_edit_the_other_provinces_articles(
+    client, make_user, two_provinces: dict[str, Kim], mine: str, theirs: str
+) -> None:
+    from newsroom.models import Kind
+    from newsroom.services.articles import (
+        article_approve,
+        article_create,
+        article_submit,
+        article_update,
+    )
+
+    editors = {code: make_user(Role.EDITOR, code) for code in ("11", "64")}
+    articles = {
+        code: article_create(
+            actor=editors[code],
+            kind=Kind.PUBLIC_INFO,
+            title=f"Kabar dari provinsi {code}",
+            lead="Ringkasan kabar untuk warga.",
+            body="Isi kabar yang cukup panjang untuk satu artikel berita.",
+            office=Region.objects.get(kode=code),
+        )
+        for code in ("11", "64")
+    }
+    me = editors[mine]
+    other = articles[theirs]
+    with pytest.raises(PermissionDenied):
+        article_create(
+            actor=me,
+            kind=Kind.PUBLIC_INFO,
+            title="Kabar seberang",
+            lead="Ringkasan.",
+            body="Isi kabar yang cukup panjang untuk satu artikel berita.",
+            office=Region.objects.get(kode=theirs),
+        )
+    with pytest.raises(PermissionDenied):
+        article_update(actor=me, article=other, title="Diambil alih")
+    article_submit(actor=editors[theirs], article=other)
+    with pytest.raises(PermissionDenied):
+        article_approve(actor=me, article=other)
+    other.refresh_from_db()
+    assert other.title == f"Kabar dari provinsi {theirs}"
+    client.force_login(me)
+    staff = client.get(reverse("newsroom:staff")).content.decode()
+    assert articles[mine].title in staff and other.title not in staff
+    page = client.get(reverse("newsroom:staff_article", args=[other.pk]))
+    assert page.status_code in (403, 404)
