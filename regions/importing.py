@@ -91,7 +91,7 @@ def read_source(directory: Path) -> RegionFile:
         path = _find(directory, NATIONAL_CSV_NAME)
     if path is None:
         raise RegionFileError(
-            f"{CSV_NAME} (or {NATIONAL_CSV_NAME}) not found in {directory}"
+            f"{CSV_NAME} not found in {directory} (nor {NATIONAL_CSV_NAME})"
         )
     parse = _national_record if national else _record
     records: list[RegionRecord] = []
