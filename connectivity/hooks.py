@@ -103,12 +103,10 @@ def demo() -> list[str]:
     # Existing sites: one per kecamatan capital area, away from the listed villages.
     blank_regions = [v for v in villages if v.kode in blank]
     for kec in Region.objects.filter(parent=kukar).order_by("kode"):
-        lat, lng = kec.rep_lat, kec.rep_lng
+        lat, lng = kec.point
         from connectivity.geo import haversine_km
 
-        if any(
-            haversine_km(lat, lng, b.rep_lat, b.rep_lng) < 14 for b in blank_regions
-        ):
+        if any(haversine_km(lat, lng, *b.point) < 14 for b in blank_regions):
             continue
         home = services.village_for_point(lat=lat, lng=lng)
         if home is None:
@@ -137,8 +135,8 @@ def demo() -> list[str]:
             actor=None,
             region=village,
             name=("Repeater " if repeater else "BTS BAKTI ") + village.name,
-            lat=village.rep_lat + rng.uniform(-0.01, 0.01),
-            lng=village.rep_lng + rng.uniform(-0.01, 0.01),
+            lat=village.point[0] + rng.uniform(-0.01, 0.01),
+            lng=village.point[1] + rng.uniform(-0.01, 0.01),
             owner=Tower.Owner.REPEATER if repeater else Tower.Owner.BAKTI,
             programme=programme,
             height_m=32 if repeater else rng.choice([42, 52, 62, 72]),
@@ -216,11 +214,11 @@ def _demo_places(village: Region, rng: random.Random) -> list[Any]:
 
     def near(spread_km: float) -> tuple[float, float]:
         for _ in range(30):
-            lat = village.rep_lat + rng.uniform(-spread_km, spread_km) / 111.0
-            lng = village.rep_lng + rng.uniform(-spread_km, spread_km) / 111.0
+            lat = village.point[0] + rng.uniform(-spread_km, spread_km) / 111.0
+            lng = village.point[1] + rng.uniform(-spread_km, spread_km) / 111.0
             if boundary is None or geometry_contains(boundary, lat, lng):
                 return round(lat, 5), round(lng, 5)
-        return village.rep_lat, village.rep_lng
+        return village.point
 
     places = []
     for n in range(rng.randint(1, 3)):

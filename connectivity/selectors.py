@@ -294,11 +294,17 @@ def programme_progress(*, programme: Programme) -> Progress:
 # --- map layers ---------------------------------------------------------------
 
 
-def _point(lat: float, lng: float) -> dict[str, Any]:
+def _point(lat: float | None, lng: float | None) -> dict[str, Any] | None:
+    # A village without coordinates (outside Kaltim) is a feature without
+    # geometry, as GeoJSON allows: listed in exports, not drawn.
+    if lat is None or lng is None:
+        return None
     return {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]}
 
 
-def _feature(fid: str, lat: float, lng: float, **props: Any) -> dict[str, Any]:
+def _feature(
+    fid: str, lat: float | None, lng: float | None, **props: Any
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": fid,
@@ -460,7 +466,7 @@ def village_nearest(*, lat: float, lng: float) -> Region | None:
         ).select_related("parent")
         found = min(
             near,
-            key=lambda r: haversine_km(lat, lng, r.rep_lat, r.rep_lng),
+            key=lambda r: haversine_km(lat, lng, *r.point),
             default=None,
         )
         if found is not None:

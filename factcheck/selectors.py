@@ -157,10 +157,11 @@ def feed_get(*, actor: User, pk: int) -> FeedSource | None:
 
 
 def _claim_scope(actor: User) -> Q:
-    """Fact-checkers of a regency see the claims sent from it and those without
-    a region; the province sees everything."""
+    """Fact-checkers see the claims sent from their region (a regency, or a whole
+    province) and those without a region. A province desk is scoped too: on a
+    deployment serving several provinces it must not see another's claims."""
     scope = scope_code(actor)
-    if scope is None or "." not in scope:
+    if scope is None:
         return Q()
     tips_in_scope = Tip.objects.filter(claim=OuterRef("pk")).filter(
         code_scope_q(actor, "region__kode")

@@ -82,14 +82,17 @@ class KimOut(PlacedOut):
     status: str
     level: str
     focus_areas: list[str]
-    point: Point
+    # The KIM's own point, else its region's; None where neither is known.
+    point: Point | None
     member_count: int
     social: dict[str, str]
 
     @staticmethod
-    def resolve_point(obj: Kim) -> dict[str, float]:
+    def resolve_point(obj: Kim) -> dict[str, float] | None:
         if obj.lat is not None and obj.lng is not None:
             return {"lat": obj.lat, "lng": obj.lng}
+        if obj.region.rep_lat is None or obj.region.rep_lng is None:
+            return None
         return {"lat": obj.region.rep_lat, "lng": obj.region.rep_lng}
 
     @staticmethod

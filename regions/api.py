@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from django.db.models import QuerySet
@@ -39,12 +40,15 @@ class RegionRef(Schema):
 class RegionItem(RegionRef):
     kind: str
     parent: str | None = Field(alias="parent_id")
-    rep_point: Point
+    # None where the region has no coordinates (outside Kaltim, the national list).
+    rep_point: Point | None
     area_km2: float | None
     postal_code: str
 
     @staticmethod
-    def resolve_rep_point(obj: Region) -> dict[str, float]:
+    def resolve_rep_point(obj: Region) -> dict[str, float] | None:
+        if obj.rep_lat is None or obj.rep_lng is None:
+            return None
         return {"lat": obj.rep_lat, "lng": obj.rep_lng}
 
 
@@ -59,7 +63,7 @@ class ChildrenCounts(Schema):
 class RegionDetail(RegionRef):
     kind: str
     parent: str | None
-    rep_point: Point
+    rep_point: Point | None
     area_km2: float | None
     postal_code: str
     parent_region: RegionRef | None
@@ -68,6 +72,9 @@ class RegionDetail(RegionRef):
     children: int
     children_counts: ChildrenCounts
     url: str
+    # When Kemendagri's list stopped having the code (kept, never deleted).
+    retired_at: datetime | None
+    former_names: list[str]
 
 
 class RegionFilters(Schema):
@@ -111,7 +118,7 @@ def get_region(request: HttpRequest, kode: str) -> dict[str, Any]:
             if parent
             else None
         ),
-        "rep_point": {"lat": region.rep_lat, "lng": region.rep_lng},
+        "rep_point": RegionItem.resolve_rep_point(region),
         "centroid": (
             {"lat": region.lat, "lng": region.lng} if region.lat is not None else None
         ),
@@ -125,6 +132,8 @@ def get_region(request: HttpRequest, kode: str) -> dict[str, Any]:
             "kelurahan": summary.kelurahan,
         },
         "url": request.build_absolute_uri(region.get_absolute_url()),
+        "retired_at": region.retired_at,
+        "former_names": [item["name"] for item in region.former_names],
     }
 
 

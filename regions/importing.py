@@ -1,6 +1,9 @@
-"""Readers for the Kaltim region files (CSV + GeoJSON, plain or gzipped).
+"""Readers for the region files (CSV + GeoJSON, plain or gzipped).
 
-Plain Python: turns files into plain records for ``services.regions_import``.
+Two CSV formats: Kaltim's (``kaltim_wilayah_2025.csv``, with coordinates and
+boundaries beside it) and the national list (``indonesia_wilayah_2025.csv``: every
+province, no coordinates). Plain Python: turns files into plain records for
+``services.regions_import``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,13 @@ from pathlib import Path
 from typing import IO, Any
 
 CSV_NAME = "kaltim_wilayah_2025.csv"
+NATIONAL_CSV_NAME = "indonesia_wilayah_2025.csv"
+_KINDS = {
+    "provinsi": ("provinsi",),
+    "kabkota": ("kabupaten", "kota"),
+    "kecamatan": ("kecamatan",),
+    "desa_kel": ("desa", "kelurahan"),
+}
 GEOJSON_NAMES = ("kaltim_kabkota", "kaltim_kecamatan", "kaltim_desa_kel")
 KODE_RE = re.compile(r"^[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
 PROVINCE = {"kode": "64", "name": "Kalimantan Timur"}
@@ -37,8 +47,8 @@ class RegionRecord:
     parent: str | None
     lat: float | None
     lng: float | None
-    rep_lat: float
-    rep_lng: float
+    rep_lat: float | None
+    rep_lng: float | None
     area_km2: float | None
     postal_code: str
     population: int | None
@@ -61,22 +71,97 @@ def _float(value: str) -> float | None:
     return float(value) if value.strip() else None
 
 
-def read_records(directory: Path) -> list[RegionRecord]:
-    """Read the CSV of kab/kota, kecamatan and desa/kelurahan, plus the province."""
+@dataclass(frozen=True)
+class RegionFile:
+    """The records of one region file and what was wrong with it without stopping
+    the import: ``duplicates`` are repeated codes (the first row is kept)."""
+
+    path: Path
+    records: list[RegionRecord]
+    duplicates: list[str]
+
+
+def read_source(directory: Path) -> RegionFile:
+    """The region file in ``directory``: Kaltim's CSV when present, else the
+    national one. Malformed rows stop the reading (RegionFileError lists them by
+    line); a repeated code is reported and its first row kept."""
     path = _find(directory, CSV_NAME)
+    national = path is None
+    if national:
+        path = _find(directory, NATIONAL_CSV_NAME)
     if path is None:
-        raise RegionFileError(f"{CSV_NAME} not found in {directory}")
+        raise RegionFileError(
+            f"{CSV_NAME} not found in {directory} (nor {NATIONAL_CSV_NAME})"
+        )
+    parse = _national_record if national else _record
     records: list[RegionRecord] = []
     errors: list[str] = []
+    duplicates: list[str] = []
+    first_line: dict[str, int] = {}
     with _open_text(path) as handle:
         for line, row in enumerate(csv.DictReader(handle), start=2):
             try:
-                records.append(_record(row))
-            except (KeyError, ValueError) as exc:
+                record = parse(row)
+            except (KeyError, ValueError, AttributeError) as exc:
                 errors.append(f"line {line}: {exc}")
+                continue
+            if record.kode in first_line:
+                duplicates.append(
+                    f"line {line}: kode {record.kode} ({record.name}) repeats line "
+                    f"{first_line[record.kode]}; the first is kept"
+                )
+                continue
+            first_line[record.kode] = line
+            records.append(record)
     if errors:
         raise RegionFileError(f"{len(errors)} bad rows in {path.name}", errors)
-    return [_province(records), *records]
+    if not national:
+        records = [_province(records), *records]
+    return RegionFile(path=path, records=records, duplicates=duplicates)
+
+
+def read_records(directory: Path) -> list[RegionRecord]:
+    """The records of the region file in ``directory`` (see ``read_source``)."""
+    return read_source(directory).records
+
+
+def _national_record(row: dict[str, str]) -> RegionRecord:
+    """A row of the national list: kode, nama, level, jenis, induk, penduduk."""
+    kode = row["kode"].strip()
+    if not KODE_RE.match(kode):
+        raise ValueError(f"kode {kode!r} is not a Kemendagri code")
+    name = row["nama"].strip()
+    if not name:
+        raise ValueError("nama is empty")
+    level, kind = row["level"].strip(), row["jenis"].strip()
+    if level not in _KINDS:
+        raise ValueError(f"level {level!r} is unknown")
+    if kind not in _KINDS[level]:
+        raise ValueError(f"jenis {kind!r} does not fit level {level}")
+    parent = row["induk"].strip() or None
+    depth = {"provinsi": 1, "kabkota": 2, "kecamatan": 3, "desa_kel": 4}[level]
+    if kode.count(".") + 1 != depth:
+        raise ValueError(f"kode {kode} is not a code of level {level}")
+    if level == "provinsi":
+        if parent:
+            raise ValueError(f"province {kode} has a parent {parent}")
+    elif parent is None or not kode.startswith(parent + "."):
+        raise ValueError(f"kode {kode} does not lie under its parent {parent}")
+    population = row.get("penduduk", "").strip()
+    return RegionRecord(
+        kode=kode,
+        name=name,
+        level=level,
+        kind=kind,
+        parent=parent,
+        lat=None,
+        lng=None,
+        rep_lat=None,
+        rep_lng=None,
+        area_km2=None,
+        postal_code="",
+        population=int(float(population)) if population else None,
+    )
 
 
 def _record(row: dict[str, str]) -> RegionRecord:
@@ -126,11 +211,12 @@ def _province(records: list[RegionRecord]) -> RegionRecord:
     """The province row, which the CSV lacks, derived from its kabupaten/kota."""
     kabs = [r for r in records if r.level == "kabkota"]
     area = sum(r.area_km2 or 0 for r in kabs) or 1.0
-    lat = sum((r.lat or r.rep_lat) * (r.area_km2 or 0) for r in kabs) / area
-    lng = sum((r.lng or r.rep_lng) * (r.area_km2 or 0) for r in kabs) / area
+    points = [(r, r.rep_lat or 0.0, r.rep_lng or 0.0) for r in kabs]
+    lat = sum((r.lat or rl) * (r.area_km2 or 0) for r, rl, _ in points) / area
+    lng = sum((r.lng or rg) * (r.area_km2 or 0) for r, _, rg in points) / area
     # The area-weighted centroid may fall outside a concave province; a kabupaten's
     # representative point never does.
-    nearest = min(kabs, key=lambda r: (r.rep_lat - lat) ** 2 + (r.rep_lng - lng) ** 2)
+    nearest = min(points, key=lambda p: (p[1] - lat) ** 2 + (p[2] - lng) ** 2)[0]
     return RegionRecord(
         kode=PROVINCE["kode"],
         name=PROVINCE["name"],
@@ -145,6 +231,12 @@ def _province(records: list[RegionRecord]) -> RegionRecord:
         postal_code="",
         population=sum(r.population or 0 for r in kabs) or None,
     )
+
+
+def has_boundaries(directory: Path) -> bool:
+    """Whether ``directory`` holds boundary files (the national list has none)."""
+    stems = ["kaltim_boundaries.json", *(f"{s}.geojson" for s in GEOJSON_NAMES)]
+    return any(_find(directory, stem) is not None for stem in stems)
 
 
 def iter_boundaries(directory: Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from regions.search import normalize, skeleton
@@ -46,13 +47,28 @@ class Region(models.Model):
     )
     lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
     lng = models.FloatField(_("centroid longitude"), null=True, blank=True)
-    rep_lat = models.FloatField(_("representative point latitude"))
-    rep_lng = models.FloatField(_("representative point longitude"))
+    # Null where no geometry is known (the national list has none outside Kaltim):
+    # pages then hide the map, or place it at an ancestor's point (map_point).
+    rep_lat = models.FloatField(
+        _("representative point latitude"), null=True, blank=True
+    )
+    rep_lng = models.FloatField(
+        _("representative point longitude"), null=True, blank=True
+    )
     area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     search_name = models.CharField(max_length=100, db_index=True, editable=False)
     search_key = models.CharField(max_length=100, db_index=True, editable=False)
+    # A code Kemendagri's latest list no longer has: kept with everything that
+    # points at it (KIMs, reports…), never deleted, and offered for no new record.
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    # Names the region had before a rename ([{"name", "until"}], oldest first),
+    # and their search forms, so that an old name still finds it.
+    former_names = models.JSONField(_("former names"), default=list, blank=True)
+    former_search = models.CharField(
+        max_length=255, blank=True, default="", editable=False
+    )
 
     class Meta:
         ordering = ["kode"]
@@ -60,9 +76,12 @@ class Region(models.Model):
         verbose_name_plural = _("regions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(rep_lat__gte=-90, rep_lat__lte=90)
-                & Q(rep_lng__gte=-180, rep_lng__lte=180),
-                name="region_rep_point_valid",
+                condition=Q(rep_lat__isnull=True, rep_lng__isnull=True)
+                | (
+                    Q(rep_lat__gte=-90, rep_lat__lte=90)
+                    & Q(rep_lng__gte=-180, rep_lng__lte=180)
+                ),
+                name="region_rep_point_valid_or_none",
             ),
             models.CheckConstraint(
                 condition=Q(level="provinsi", parent__isnull=True)
@@ -92,6 +111,46 @@ class Region(models.Model):
     @property
     def is_province(self) -> bool:
         return self.level == self.Level.PROVINCE
+
+    @property
+    def has_point(self) -> bool:
+        return self.rep_lat is not None and self.rep_lng is not None
+
+    @property
+    def point(self) -> tuple[float, float]:
+        """The representative point, for code that only handles regions having one
+        (found by a coordinate range, Kaltim's demo data); ValueError otherwise."""
+        if self.rep_lat is None or self.rep_lng is None:
+            raise ValueError(f"region {self.kode} has no coordinates")
+        return (self.rep_lat, self.rep_lng)
+
+    @cached_property
+    def map_point(self) -> tuple[float, float] | None:
+        """Where a map of the region centres: its own point, else the nearest
+        ancestor's (one query); None where no ancestor has one (then no map)."""
+        if self.rep_lat is not None and self.rep_lng is not None:
+            return (self.rep_lat, self.rep_lng)
+        parts = self.kode.split(".")
+        codes = [".".join(parts[:i]) for i in range(len(parts) - 1, 0, -1)]
+        points: dict[str, tuple[float, float]] = {}
+        for kode, lat, lng in Region.objects.filter(
+            kode__in=codes, rep_lat__isnull=False, rep_lng__isnull=False
+        ).values_list("kode", "rep_lat", "rep_lng"):
+            if lat is not None and lng is not None:
+                points[kode] = (lat, lng)
+        return next((points[c] for c in codes if c in points), None)
+
+    @property
+    def map_lat(self) -> float | None:
+        return self.map_point[0] if self.map_point else None
+
+    @property
+    def map_lng(self) -> float | None:
+        return self.map_point[1] if self.map_point else None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
 
     @property
     def map_zoom(self) -> int:

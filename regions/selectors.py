@@ -51,7 +51,11 @@ def region_list(
         return regions.order_by("kode")
     name, key = normalize(q), skeleton(q)
     alias = alias_code(q)
-    match = Q(search_name__contains=name) if name else Q(pk__in=[])
+    match = (
+        Q(search_name__contains=name) | Q(former_search__contains=name)
+        if name
+        else Q(pk__in=[])
+    )
     if key:
         match |= Q(search_key__contains=key)
     if alias:
@@ -82,7 +86,7 @@ class RegionSummary:
 def descendant_counts(*, kode: str) -> dict[str, int]:
     """How many regions of each level lie beneath ``kode`` (one query)."""
     rows = (
-        Region.objects.filter(kode__startswith=kode + ".")
+        Region.objects.filter(kode__startswith=kode + ".", retired_at__isnull=True)
         .values("level", "kind")
         .annotate(n=Count("kode"))
     )
@@ -176,7 +180,9 @@ def village_resolve(*, text: str, within: str | None = None) -> Resolution:
     """The villages that a typed ``text`` names ("Ma. Aloh", "muara aloh, Muara
     Badak"), among those under ``within`` (a kabupaten or kecamatan code) when
     given; the matching itself is regions.names, mirrored on the phone."""
-    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    villages = Region.objects.filter(
+        level=Region.Level.VILLAGE, retired_at__isnull=True
+    )
     if within:
         villages = villages.filter(subtree_q(within, lookup="kode"))
     places = [

@@ -97,6 +97,8 @@ def region_pick(request: HttpRequest) -> JsonResponse:
     q = request.GET.get("q", "").strip()[:100]
     levels = [lv for lv in request.GET.get("levels", "").split(",") if lv]
     results = region_list(q=q) if len(q) >= 2 else Region.objects.none()
+    # A retired code takes no new record.
+    results = results.filter(retired_at__isnull=True)
     if levels:
         results = results.filter(level__in=levels)
     return JsonResponse({"results": [region_label(r) for r in results[:15]]})

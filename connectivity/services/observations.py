@@ -46,7 +46,7 @@ def village_for_point(*, lat: float, lng: float) -> Region | None:
         )
     if not near:
         return None
-    near.sort(key=lambda r: haversine_km(lat, lng, r.rep_lat, r.rep_lng))
+    near.sort(key=lambda r: haversine_km(lat, lng, *r.point))
     shapes = dict(
         RegionBoundary.objects.filter(region__in=near[:40]).values_list(
             "region_id", "geometry"
@@ -56,7 +56,7 @@ def village_for_point(*, lat: float, lng: float) -> Region | None:
         if geometry_contains(shapes.get(village.kode), lat, lng):
             return village
     nearest = near[0]
-    if haversine_km(lat, lng, nearest.rep_lat, nearest.rep_lng) <= 15:
+    if haversine_km(lat, lng, *nearest.point) <= 15:
         return nearest
     return None
 

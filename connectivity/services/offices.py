@@ -29,11 +29,13 @@ def place_default_weight(
     return float(weights.get(kind, weights["other"]))
 
 
-def village_office_ensure(*, region: Region) -> Place:
-    """The village's office place, created at its representative point if missing."""
+def village_office_ensure(*, region: Region) -> Place | None:
+    """The village's office place, created at its representative point if missing;
+    None for a village without a point (the national list has no coordinates):
+    a place guessed elsewhere would skew coverage."""
     _village(region)
     office = Place.objects.filter(region=region, kind=Place.Kind.OFFICE).first()
-    if office is not None:
+    if office is not None or region.rep_lat is None or region.rep_lng is None:
         return office
     office = Place(
         region=region,
@@ -56,6 +58,8 @@ def village_offices_ensure(*, region: Region) -> int:
     villages = Region.objects.filter(
         subtree_q(region.kode, "kode"),
         level=Region.Level.VILLAGE,
+        rep_lat__isnull=False,
+        rep_lng__isnull=False,
     ).exclude(connectivity_places__kind=Place.Kind.OFFICE)
     weight = place_default_weight(kind=Place.Kind.OFFICE)
     new = [
@@ -63,8 +67,8 @@ def village_offices_ensure(*, region: Region) -> int:
             region=v,
             kind=Place.Kind.OFFICE,
             name=_("Office of %(name)s") % {"name": v.name},
-            lat=v.rep_lat,
-            lng=v.rep_lng,
+            lat=v.point[0],
+            lng=v.point[1],
             weight=weight,
             source=SYSTEM_SOURCE_DEFAULT,
             at_default_location=True,

@@ -47,7 +47,11 @@ def _grid_candidates(region: Region, grid_km: float) -> list[dict[str, Any]]:
         .first()
     )
     box = geometry_bbox(geometry)
+    if box is None and (region.rep_lat is None or region.rep_lng is None):
+        # Neither a boundary nor a point (outside Kaltim): no grid to lay out.
+        return []
     if box is None:
+        assert region.rep_lat is not None and region.rep_lng is not None
         pad = 0.2
         box = (
             region.rep_lat - pad,
@@ -180,7 +184,11 @@ def plan_create(
         raise ValidationError({"budget": _("Give a budget of at least one tower.")})
     if radius_km is None:
         radius_km = round(
-            tower_range_km(Tower(lat=region.rep_lat, lng=region.rep_lng))[0], 2
+            # Without a DEM the range depends on the tower's kind, not its place.
+            tower_range_km(Tower(lat=region.map_lat or 0.0, lng=region.map_lng or 0.0))[
+                0
+            ],
+            2,
         )
     plan = SitingPlan(
         region=region,

@@ -123,12 +123,12 @@ def test_staff_add_and_correct_places_in_scope(client: Client, make_user) -> Non
     assert place.weight == 2.0
     response = client.patch(
         f"/api/v1/connectivity/places/{place.pk}",
-        json.dumps({"lat": v.rep_lat + 0.001, "population": 10}),
+        json.dumps({"lat": v.point[0] + 0.001, "population": 10}),
         content_type="application/json",
     )
     assert response.status_code == 200
     place.refresh_from_db()
-    assert place.lat == pytest.approx(v.rep_lat + 0.001)
+    assert place.lat == pytest.approx(v.point[0] + 0.001)
     assert AuditEntry.objects.filter(object_id=str(place.pk), action="update").exists()
     outside = post(
         client,

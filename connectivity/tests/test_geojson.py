@@ -14,7 +14,7 @@ V = "64.02.12.2005"
 
 def test_place_areas_wind_counter_clockwise_as_geo_json(client: Client) -> None:
     region = Region.objects.get(kode=V)
-    lat, lng = region.rep_lat, region.rep_lng
+    lat, lng = region.point
     d = 0.001
     clockwise = [
         [lng - d, lat - d],

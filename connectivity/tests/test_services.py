@@ -68,7 +68,7 @@ def test_office_defaults_to_the_representative_point() -> None:
     assert (office.lat, office.lng) == (v.rep_lat, v.rep_lng)
     assert office.at_default_location
     assert services.village_office_ensure(region=v) == office
-    services.place_update(actor=None, place=office, lat=v.rep_lat + 0.01)
+    services.place_update(actor=None, place=office, lat=v.point[0] + 0.01)
     office.refresh_from_db()
     assert not office.at_default_location
 
@@ -216,7 +216,7 @@ def test_blankspot_list_import_is_idempotent() -> None:
 def test_tower_status_history_and_predicted_coverage() -> None:
     v = village()
     office = services.village_office_ensure(region=v)
-    tower = tower_at(v, "BTS Umaq Dian", lat=v.rep_lat + 0.02)
+    tower = tower_at(v, "BTS Umaq Dian", lat=v.point[0] + 0.02)
     assert 9 < (tower.predicted_range_km or 0) < 10  # Hata suburban, 42 m, 900 MHz
     for status in ["surveyed", "land_ready", "construction", "on_air"]:
         services.tower_status_set(actor=None, tower=tower, status=status)

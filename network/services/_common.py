@@ -56,6 +56,10 @@ def _check_kim_region(region: Region | None) -> None:
         raise ValidationError(
             {"region": _("A KIM belongs to a village (desa/kelurahan) or a district.")}
         )
+    if region.retired_at is not None:
+        raise ValidationError(
+            {"region": _("This region code is no longer in Kemendagri's list.")}
+        )
 
 
 def _check_focus_areas(values: Iterable[str]) -> list[str]:
