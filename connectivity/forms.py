@@ -333,13 +333,15 @@ class ProgrammeForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     source = forms.CharField(label=_("Source"), max_length=300, required=False)
-    villages = forms.CharField(
-        label=_("Village codes"),
+    # Picked by name too (issue 15); codes, one per line, are still read.
+    villages = RegionField(
+        label=_("Villages"),
+        levels=[Region.Level.VILLAGE],
+        multiple=True,
+        codes=True,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One village code per line or separated by commas."),
+        help_text=_(
+            "Type a village's name and pick it from the list; several separated "
+            "by semicolons."
+        ),
     )
-
-    def clean_villages(self) -> list[str]:
-        text = self.cleaned_data.get("villages") or ""
-        return [c for c in text.replace(",", " ").split() if c]

@@ -328,13 +328,13 @@ def _programme_write(
             "region": plan.region_id,
             "year": timezone.localdate().year,
             "target_villages": len(codes),
-            "villages": "\n".join(codes),
+            "villages": codes,
             "source": _("Siting plan #%(n)s") % {"n": plan.pk},
         }
     if programme is not None:
         initial = {f: getattr(programme, f) for f in ProgrammeForm.base_fields}
         initial["region"] = programme.region_id
-        initial["villages"] = "\n".join(
+        initial["villages"] = list(
             programme.villages.order_by("kode").values_list("kode", flat=True)
         )
     form = ProgrammeForm(request.POST or None, initial=initial)

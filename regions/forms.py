@@ -191,10 +191,11 @@ class RegionField(forms.Field):
         text = str(value or "").strip()
         if not self.multiple:
             return region_from_text(text, self.queryset) if text else None
-        # The list writes "Name, Parent (code)", so ";" separates when present,
-        # else the comma after a "(code)"; plain names and codes by commas.
-        if ";" in text:
-            parts = text.split(";")
+        # The list writes "Name, Parent (code)", so ";" (or a new line)
+        # separates when present, else the comma after a "(code)"; plain names
+        # and codes by commas.
+        if ";" in text or "\n" in text:
+            parts = re.split(r"[;\n]", text)
         elif _TAIL_CODE.search(text):
             parts = re.split(r"(?<=\))\s*,\s*", text)
         else:

@@ -39,9 +39,13 @@ def test_plan_is_saved_as_a_programme(client: Client, make_user) -> None:
     assert codes
     region = re.search(r'<input[^>]*name="region"[^>]*value="([^"]*)"', form)
     assert region and html.unescape(region.group(1)).startswith("Tabang, ")
+    villages = re.search(r'<input[^>]*name="villages"[^>]*value="([^"]*)"', form)
+    assert villages, "the villages are picked by name, not typed as codes"
+    shown = html.unescape(villages.group(1))
     for code in codes:
-        assert code in form
-    # The planner names it and saves it as it stands.
+        assert f"({code})" in shown  # "Name, Kecamatan (code)"
+    assert "data-region-picker" in form
+    # The planner names it and saves it as it stands (the picker's text).
     response = client.post(
         "/sinyal/program/baru/",
         {
@@ -50,7 +54,7 @@ def test_plan_is_saved_as_a_programme(client: Client, make_user) -> None:
             "kind": "programme",
             "region": html.unescape(region.group(1)),
             "target_villages": str(len(codes)),
-            "villages": "\n".join(codes),
+            "villages": shown,
         },
     )
     assert response.status_code == 302, response.content.decode()[:500]
