@@ -30,8 +30,8 @@ from core.exports import table_response
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.viewtools import form_write, or_404
+from factcheck import image_matching, imaging, selectors, services
 from factcheck import messages as texts
-from factcheck import selectors, services
 from factcheck.address import tipline_address
 from factcheck.forms import (
     FactCheckForm,
@@ -68,7 +68,7 @@ def _user(request: HttpRequest) -> User:
 @idempotent
 def tip_form(request: HttpRequest) -> HttpResponse:
     """The "Cek dulu sebelum sebar" form: paste a message, learn if it was checked."""
-    form = TipForm(request.POST or None)
+    form = TipForm(request.POST or None, request.FILES or None)
     outcome = None
     status = 200
     if request.method == "POST":
@@ -81,12 +81,28 @@ def tip_form(request: HttpRequest) -> HttpResponse:
                     region=data["region"],
                     contact_channel=Channel.WHATSAPP if data["whatsapp"] else "",
                     contact=data["whatsapp"],
+                    image=_upload_bytes(data.get("image")),
                 )
             except ValidationError as exc:
-                form.add_error("text", exc.message_dict.get("text", exc.messages))
+                errors = getattr(exc, "error_dict", None) or {"text": exc.error_list}
+                for field, messages in errors.items():
+                    form.add_error(
+                        field if field in form.fields else "text",
+                        [m for e in messages for m in e.messages],
+                    )
         if not form.is_valid() or outcome is None:
             status = 400
     return _tip_page(request, {"form": form, "outcome": outcome}, status)
+
+
+def _upload_bytes(upload: Any) -> bytes | None:
+    """An uploaded picture's bytes; one past the limit is refused unread."""
+    if not upload:
+        return None
+    if upload.size > imaging.MAX_BYTES:
+        raise ValidationError({"image": image_matching.refusal("too_large")})
+    upload.seek(0)
+    return bytes(upload.read())
 
 
 def _tip_page(
