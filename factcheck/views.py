@@ -48,6 +48,7 @@ from factcheck.models import (
     Claim,
     FactCheck,
     FeedSource,
+    Tip,
     Tipster,
     Topic,
     Verdict,
@@ -196,6 +197,20 @@ def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@cache_control(max_age=300, private=True)
+def tip_image(request: HttpRequest, pk: int) -> FileResponse:
+    """The picture of a tip, for the desk only (private storage, never under
+    MEDIA_URL)."""
+    user = _desk_view(request)
+    tip = or_404(Tip.objects.select_related("image", "claim").filter(pk=pk).first())
+    _claim(user, tip.claim_id)  # the same rule as the claim's page
+    image = or_404(getattr(tip, "image", None))
+    response = FileResponse(image.file.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @cache_control(max_age=3600, public=True)
 def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
     factcheck = or_404(selectors.factcheck_public_get(pk=pk))
@@ -280,7 +295,9 @@ def _render_claim(
     status: int = 200,
 ) -> HttpResponse:
     tips = list(
-        claim.tips.select_related("tipster", "region").order_by("-received_at")[:100]
+        claim.tips.select_related("tipster", "region", "image").order_by(
+            "-received_at"
+        )[:100]
     )
     return render(
         request,

@@ -20,6 +20,7 @@ from factcheck import image_matching, ocr, services
 from factcheck.models import (
     Claim,
     FactCheck,
+    FactCheckImage,
     ImageSource,
     Tip,
     TipImage,
@@ -392,3 +393,41 @@ def test_health_and_dashboard_say_when_image_text_is_not_read(
     assert check["status"] == "degraded" and check["mode"] == "image text is not read"
     body = client.get("/healthz").content.decode()
     assert "image text is not read" in body
+
+
+# --- the desk ---------------------------------------------------------------------
+
+
+def test_a_picture_attached_at_the_desk_answers_image_tips(
+    client: Client, corpus: list[FactCheck], make_user: Any
+) -> None:
+    from factcheck.tests.test_edit import edit_url, form_data
+
+    fc = FactCheck.objects.get(external_id="t-tower")
+    client.force_login(make_user("fact_checker", "64"))
+    upload = SimpleUploadedFile("hoaks.png", png_bytes(render_chat(STORY, seed=7)))
+    response = client.post(edit_url(fc), form_data(fc, image=upload))
+    assert response.status_code == 302
+    stored = FactCheckImage.objects.get(factcheck=fc)
+    assert stored.source == ImageSource.DESK
+    assert str(Path(settings.FACTCHECK_PRIVATE_DIR)) in stored.file.path
+    hits = image_matching.index().search(stored.phash, stored.signature)
+    assert hits[0].owner == fc.pk and hits[0].near
+
+
+def test_tip_pictures_are_shown_to_the_desk_only(
+    client: Client, corpus: list[FactCheck], make_user: Any
+) -> None:
+    outcome = services.tip_submit(channel="web", text=STORY, image=jpeg((200, 100)))
+    assert outcome.tip is not None and outcome.claim is not None
+    url = f"/staf/cek-fakta/gambar/{outcome.tip.pk}/"
+    assert client.get(url).status_code == 302  # to the login page
+    client.force_login(make_user("kim_member", "64"))
+    assert client.get(url).status_code == 403
+    client.force_login(make_user("fact_checker", "64"))
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content)[:3] == b"\xff\xd8\xff"
+    page = client.get(f"/staf/cek-fakta/klaim/{outcome.claim.pk}/")
+    assert url in page.content.decode()
+    assert "/media/" not in outcome.tip.image.file.name
