@@ -141,7 +141,7 @@ def _match_input(request: HttpRequest) -> tuple[Any, str | None, bytes | None]:
     if (request.content_type or "").startswith("multipart/"):
         upload = request.FILES.get("image")
         qid = request.POST.get("id")
-        if upload is not None and upload.size > imaging.MAX_BYTES:
+        if upload is not None and (upload.size or 0) > imaging.MAX_BYTES:
             raise DjangoValidationError(
                 {"image": image_matching.refusal("too_large")}, code="too_large"
             )

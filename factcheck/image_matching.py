@@ -125,8 +125,10 @@ def combine(
         decision, ordered = Decision.SUGGEST, image_first + by_text
     else:
         decision, ordered = Decision.NONE, by_text
-    seen: set[str] = set()
-    unique = [h for h in ordered if not (h.id in seen or seen.add(h.id))]
+    first: dict[str, _Hit] = {}
+    for hit in ordered:
+        first.setdefault(hit.id, hit)  # each fact-check once, where it ranks best
+    unique = list(first.values())
     return matching_service.describe(unique[:top], str(decision))
 
 

@@ -82,7 +82,7 @@ def tip_form(request: HttpRequest) -> HttpResponse:
                     region=data["region"],
                     contact_channel=Channel.WHATSAPP if data["whatsapp"] else "",
                     contact=data["whatsapp"],
-                    image=_upload_bytes(data.get("image")),
+                    image=_upload_read(data.get("image")),
                 )
             except ValidationError as exc:
                 errors = getattr(exc, "error_dict", None) or {"text": exc.error_list}
@@ -96,14 +96,15 @@ def tip_form(request: HttpRequest) -> HttpResponse:
     return _tip_page(request, {"form": form, "outcome": outcome}, status)
 
 
-def _upload_bytes(upload: Any) -> bytes | None:
-    """An uploaded picture's bytes; one past the limit is refused unread."""
+def _upload_read(upload: Any) -> image_matching.ImageRead | None:
+    """An uploaded picture, checked and read (OCR) before the tip's
+    transaction; one past the limit is refused unread."""
     if not upload:
         return None
     if upload.size > imaging.MAX_BYTES:
         raise ValidationError({"image": image_matching.refusal("too_large")})
     upload.seek(0)
-    return bytes(upload.read())
+    return image_matching.image_read(bytes(upload.read()))
 
 
 def _tip_page(

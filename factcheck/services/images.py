@@ -30,7 +30,8 @@ def _stored(row: FactCheckImage | TipImage, read: ImageRead, prefix: str) -> Non
         with transaction.atomic():
             row.save()
     except Exception:
-        row.file.storage.delete(row.file.name)
+        if row.file.name:
+            row.file.storage.delete(row.file.name)
         raise
 
 

@@ -217,7 +217,7 @@ def tip_submit(
     region: Region | None = None,
     send_reply: bool = False,
     ask: bool | None = None,
-    image: bytes | None = None,
+    image: bytes | image_matching.ImageRead | None = None,
 ) -> TipOutcome:
     """Receive a tip: match it, group it into a claim, and prepare the answer.
 
@@ -234,8 +234,10 @@ def tip_submit(
     as its caption (may be empty). It is refused with
     ``ValidationError({"image": …})`` before anything is stored; else matched
     by its picture and the text read in it, and kept privately with the tip.
+    Reading takes a second or two (OCR): a caller may pass the ``ImageRead``
+    done before its transaction began (SQLite locks from the first write).
     """
-    read = image_matching.image_read(image) if image is not None else None
+    read = image_matching.image_read(image) if isinstance(image, bytes) else image
     if read is None:
         cleaned = tip_text_clean(text)
         signature = clustering.minhash(cleaned)

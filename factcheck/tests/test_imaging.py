@@ -119,7 +119,7 @@ def test_transparent_png_is_flattened_and_large_ones_shrunk() -> None:
 
 def test_the_same_picture_is_near_and_another_is_not() -> None:
     photo, other = picture(1), picture(2)
-    rows = [
+    rows: list[tuple[int, str, list[int]]] = [
         (1, imaging.phash(photo), []),
         (2, imaging.phash(other), []),
     ]
