@@ -78,18 +78,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=300, help="screenshots (default 300)")
     parser.add_argument("--lexical", action="store_true", help="no embedding model")
+    parser.add_argument("--misses", action="store_true", help="print each miss")
     args = parser.parse_args()
     if not (CORPUS.is_file() and QUERIES.is_file()):
         print(f"claim images: skipped, data not found in {DATA}")
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="simpul-bench-images-"))
     try:
-        return run(tmp, args.n, lexical=args.lexical)
+        return run(tmp, args.n, lexical=args.lexical, misses=args.misses)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def run(tmp: Path, n: int, *, lexical: bool) -> int:
+def run(tmp: Path, n: int, *, lexical: bool, misses: bool = False) -> int:
     setup(tmp, lexical=lexical)
     from django.core.management import call_command
 
@@ -150,6 +151,13 @@ def run(tmp: Path, n: int, *, lexical: bool) -> int:
         top3_strict[kind].append(q["expected"] in ranked[:3])
         if kind == "indexed":
             rank1_indexed.append(bool(ranked) and ranked[0] == q["expected"])
+        if misses and not (ranked[:1] == [q["expected"]] or kind == "new"):
+            hits = image_matching.image_hits(read, top=3)
+            print(
+                f"miss {q['id']} ({kind}): got {ranked[:3]}, "
+                f"image hits {[(h.owner, h.distance, h.text_similarity) for h in hits]}"
+                f", {len(read.text)} chars read"
+            )
         decisions[result["decision"]] = decisions.get(result["decision"], 0) + 1
 
     def rate(values: list[bool]) -> float:
