@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 
 @dataclass
@@ -44,6 +45,8 @@ class FakeProvider:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self.queued: list[Answer] = []
+        # Files people "sent" (pictures), by the provider's id: served on GET.
+        self.media: dict[str, bytes] = {}
         # Called with each request before it is answered (e.g. to stop a worker).
         self.on_request: Callable[[Recorded], None] | None = None
         self._lock = threading.Lock()
@@ -73,6 +76,17 @@ class FakeProvider:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_GET(self) -> None:
+                fake.requests.append(
+                    Recorded("GET", self.path, dict(self.headers), None)
+                )
+                status, kind, data = fake.get(self.path, dict(self.headers))
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -90,6 +104,14 @@ class FakeProvider:
 
     def ok(self, request: Recorded, n: int) -> Answer:
         raise NotImplementedError
+
+    def get(self, path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """A GET (media downloads): 404 unless a subclass serves it."""
+        return 404, "application/json", b"{}"
+
+    @staticmethod
+    def _json(status: int, body: dict[str, Any]) -> tuple[int, str, bytes]:
+        return status, "application/json", json.dumps(body).encode()
 
     def fail_next(
         self,
@@ -122,6 +144,38 @@ class FakeTelegram(FakeProvider):
         return Answer(
             200, {"ok": True, "result": {"message_id": n, "chat": {"id": chat}}}
         )
+
+    def get(self, path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """``getFile?file_id=`` and ``/file/bot<token>/<file_path>`` for the
+        pictures in ``media``."""
+        parsed = urlsplit(path)
+        if parsed.path.endswith("/getFile"):
+            file_id = parse_qs(parsed.query).get("file_id", [""])[0]
+            if file_id not in self.media:
+                return self._json(
+                    400,
+                    {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": "Bad Request: invalid file_id",
+                    },
+                )
+            return self._json(
+                200,
+                {
+                    "ok": True,
+                    "result": {
+                        "file_id": file_id,
+                        "file_size": len(self.media[file_id]),
+                        "file_path": f"photos/{file_id}.jpg",
+                    },
+                },
+            )
+        if "/file/bot" in parsed.path and parsed.path.startswith("/file/"):
+            name = parsed.path.rsplit("/", 1)[-1].removesuffix(".jpg")
+            if name in self.media:
+                return 200, "image/jpeg", self.media[name]
+        return 404, "application/json", b"{}"
 
     def flood(self, retry_after: int = 3) -> None:
         """The next request gets Telegram's 429 with ``parameters.retry_after``."""
@@ -176,6 +230,30 @@ class FakeWhatsApp(FakeProvider):
                 "messaging_product": "whatsapp",
                 "contacts": [{"input": to, "wa_id": to}],
                 "messages": [{"id": f"wamid.fake{n}"}],
+            },
+        )
+
+    def get(self, path: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+        """``/<media id>`` (its URL, with the token) and that URL, for the
+        pictures in ``media``."""
+        if not headers.get("Authorization", "").startswith("Bearer "):
+            return self._json(401, {"error": {"code": 190, "message": "no token"}})
+        parts = urlsplit(path).path.strip("/").split("/")
+        media_id = parts[-1]
+        if media_id not in self.media:
+            return self._json(
+                404, {"error": {"code": 100, "message": "Invalid media id"}}
+            )
+        if parts[0] == "media-download":
+            return 200, "image/jpeg", self.media[media_id]
+        return self._json(
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "url": f"{self.url}/media-download/{media_id}",
+                "mime_type": "image/jpeg",
+                "file_size": len(self.media[media_id]),
+                "id": media_id,
             },
         )
 
@@ -307,4 +385,37 @@ def telegram_callback(update_id: int, chat_id: int, data: str) -> dict[str, Any]
             "chat_instance": "1",
             "data": data,
         },
+    }
+
+
+def telegram_photo(
+    update_id: int, chat_id: int, file_id: str, caption: str = ""
+) -> dict[str, Any]:
+    """A photo sent to the bot (Telegram lists sizes, the largest last)."""
+    message: dict[str, Any] = {
+        "message_id": update_id,
+        "date": 1767225600,
+        "chat": {"id": chat_id, "type": "private"},
+        "photo": [
+            {"file_id": f"{file_id}-small", "file_unique_id": "s", "width": 90},
+            {"file_id": file_id, "file_unique_id": "l", "width": 720},
+        ],
+    }
+    if caption:
+        message["caption"] = caption
+    return {"update_id": update_id, "message": message}
+
+
+def whatsapp_image(
+    sender: str, media_id: str, message_id: str, caption: str = ""
+) -> dict[str, Any]:
+    image: dict[str, Any] = {"id": media_id, "mime_type": "image/jpeg"}
+    if caption:
+        image["caption"] = caption
+    return {
+        "from": sender,
+        "id": message_id,
+        "timestamp": "1767225600",
+        "type": "image",
+        "image": image,
     }

@@ -3,15 +3,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from accounts.api_auth import api_user, token_or_session
 from core.api import found_or_404
 from core.pagination import Mapped, paged
-from factcheck import matching_service, selectors, services
+from factcheck import image_matching, imaging, matching_service, selectors, services
 from factcheck.models import Channel, Claim, FactCheck, Topic, Verdict
 from regions.models import Region
 
@@ -114,17 +116,62 @@ def _matches(result: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/factcheck/match", response=MatchOut)
-def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
-    """Has this message been fact-checked? The same object as a line of
-    ``manage.py match_claims``: ``{"id", "decision", "matches"}``."""
-    text = services.tip_text_clean(payload.text)
-    result = matching_service.match(text, top=10)
-    return {
-        "id": payload.id,
-        "decision": result["decision"],
-        "matches": _matches(result),
+_MATCH_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": MatchIn.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string"},
+                        "id": {"type": "string", "maxLength": 200},
+                        "image": {"type": "string", "format": "binary"},
+                    },
+                }
+            },
+        },
     }
+}
+
+
+def _match_input(request: HttpRequest) -> tuple[Any, str | None, bytes | None]:
+    """``(text, id, image bytes)`` from a JSON body or a multipart form."""
+    if (request.content_type or "").startswith("multipart/"):
+        upload = request.FILES.get("image")
+        qid = request.POST.get("id")
+        if upload is not None and (upload.size or 0) > imaging.MAX_BYTES:
+            raise DjangoValidationError(
+                {"image": image_matching.refusal("too_large")}, code="too_large"
+            )
+        image = bytes(upload.read()) if upload is not None else None
+        return request.POST.get("text"), qid[:200] if qid else None, image
+    try:
+        payload = MatchIn.model_validate_json(request.body or b"{}")
+    except PydanticValidationError as exc:
+        raise ValidationError(
+            [{"loc": ["body", *e["loc"]], "msg": e["msg"]} for e in exc.errors()]
+        ) from exc
+    return payload.text, payload.id, None
+
+
+@router.post("/factcheck/match", response=MatchOut, openapi_extra=_MATCH_BODY)
+def match(request: HttpRequest) -> dict[str, Any]:
+    """Has this message been fact-checked? The same object as a line of
+    ``manage.py match_claims``: ``{"id", "decision", "matches"}``.
+
+    JSON ``{"text", "id"}``, or a multipart form with ``image`` (JPEG, PNG or
+    WebP, at most 10 MB) beside or instead of ``text``: a near-duplicate of a
+    fact-check's picture is a ``match``; the text read in it is matched too."""
+    text, qid, image = _match_input(request)
+    if image is None:
+        result = matching_service.match(services.tip_text_clean(text), top=10)
+    else:
+        read = image_matching.image_read(image)
+        caption = text if isinstance(text, str) else ""
+        result = image_matching.match_image(read, text=caption, top=10)
+    return {"id": qid, "decision": result["decision"], "matches": _matches(result)}
 
 
 @router.post("/factcheck/tips", response=TipOut)

@@ -19,6 +19,7 @@ class TipForm(forms.Form):
     text = forms.CharField(
         label=_("The message you received"),
         widget=forms.Textarea(attrs={"rows": 6, "autofocus": True}),
+        required=False,
         # Longer texts get the tipline's own clear answer, not a form error.
         max_length=settings.TIPLINE_MAX_CHARS * 5,
         strip=False,
@@ -28,6 +29,12 @@ class TipForm(forms.Form):
                 "This looks like a file or binary data, not a text message."
             )
         },
+    )
+    image = forms.FileField(
+        label=_("Or a screenshot or picture (JPEG, PNG or WebP, at most 10 MB)"),
+        required=False,
+        # The content is checked by factcheck.imaging, not by this widget.
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
     )
     region = forms.ModelChoiceField(
         label=_("Your regency/city"),
@@ -45,6 +52,15 @@ class TipForm(forms.Form):
             "request (reply HAPUS)."
         ),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        empty = not (data.get("text") or "").strip() and not data.get("image")
+        if empty and "text" not in self.errors:
+            self.add_error(
+                "text", _("Send the text of the message, or a picture of it.")
+            )
+        return data
 
     def clean_whatsapp(self) -> str:
         raw = self.cleaned_data.get("whatsapp", "").strip()

@@ -42,6 +42,7 @@ def register() -> None:
     register_panel("factcheck", dashboard_panel, order=30)
     register_section("factcheck.home", home_section, order=20, page="home")
     register_check("matching", health_check)
+    register_check("image_text", image_text_check)
     register_demo("factcheck", _demo, order=30)
     # The tipline's bots: routes of the one webhook per provider (channels).
     tipline.register()
@@ -61,6 +62,17 @@ def health_check() -> dict[str, object]:
     return matching_service.status(load=False)
 
 
+def image_text_check() -> dict[str, object]:
+    """Whether text in image tips is read (Tesseract with Indonesian data);
+    without it pictures are still matched by their perceptual hash."""
+    from factcheck import ocr
+
+    ok, reason = ocr.available()
+    if ok:
+        return {"status": "ok", "mode": "image text is read (tesseract ind+eng)"}
+    return {"status": "degraded", "mode": "image text is not read", "reason": reason}
+
+
 def dashboard_panel(request: HttpRequest) -> str:
     from accounts.permissions import can
     from factcheck import matching_service
@@ -75,6 +87,7 @@ def dashboard_panel(request: HttpRequest) -> str:
             "counts": desk_counts(actor=user),  # type: ignore[arg-type]
             "engine": matching_service.status(),
             "quality": decision_quality(actor=user),  # type: ignore[arg-type]
+            "image_text": image_text_check(),
         },
         request=request,
     )

@@ -425,6 +425,12 @@ def _describe(hits: Sequence[Any], decision: str) -> dict[str, Any]:
     return {"decision": decision, "matches": matches}
 
 
+def describe(hits: Sequence[Any], decision: str) -> dict[str, Any]:
+    """The result for ranked hits (each with ``id`` and ``score``): image tips
+    rank their own candidates and describe them here."""
+    return _describe(hits, decision)
+
+
 def match(text: str, *, top: int = 10) -> dict[str, Any]:
     """``{"decision": "match"|"suggest"|"none", "matches": [{"id",
     "external_id", "score", "verdict", "title", "url"}, …]}``."""

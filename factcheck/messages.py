@@ -23,10 +23,14 @@ CHECKING = (
     "sini begitu hasilnya terbit. Sementara itu, mohon jangan disebarkan dulu."
 )
 RATE_LIMITED = "Terlalu banyak pesan dalam waktu singkat. Coba lagi sebentar lagi."
-NOT_TEXT = (
-    "Maaf, saat ini kami hanya dapat memeriksa pesan teks. Salin teks atau "
-    "tautannya lalu kirim ke sini."
+# An image tip: how it reads at the desk, and the answer when we cannot fetch it.
+IMAGE_PREFIX = "[Gambar] "
+IMAGE_NO_TEXT = "[Gambar tanpa teks]"
+IMAGE_UNREADABLE = (
+    "Maaf, gambar Anda tidak dapat kami ambil. Coba kirim ulang, atau salin "
+    "teksnya lalu kirim ke sini."
 )
+IMAGE_REFUSED = "Maaf, gambar ini tidak dapat kami periksa. {reason}"
 GONE = "Maaf, hasil cek fakta itu tidak lagi tersedia."
 SHOW_BUTTON = "Lihat hasilnya"  # a reply button: at most 20 characters
 DATA_TIPS = "Cek Fakta: {n} pesan yang Anda kirim untuk diperiksa"

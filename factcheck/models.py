@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -519,3 +520,81 @@ class IndexChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.generation}: {self.factcheck_id}"
+
+
+def private_images() -> FileSystemStorage:
+    """Where images of tips and fact-checks are kept: outside MEDIA_ROOT, never
+    served by the web server; staff see them through a permission-checked view."""
+    return FileSystemStorage(location=settings.FACTCHECK_PRIVATE_DIR, base_url=None)
+
+
+class ImageSource(models.TextChoices):
+    IMPORTED = "imported", _("Imported with the fact-check")
+    DESK = "desk", _("Attached at the desk")
+
+
+class FactCheckImage(models.Model):
+    """A picture that circulated with the hoax a fact-check answers: tips with
+    the same picture (or its text) are matched to that fact-check. Stored
+    re-encoded (no EXIF) in private storage, with its perceptual hash and the
+    MinHash signature of the text read in it."""
+
+    factcheck = models.ForeignKey(
+        FactCheck,
+        on_delete=models.CASCADE,
+        related_name="images",
+        verbose_name=_("fact-check"),
+    )
+    file = models.FileField(
+        _("file"), storage=private_images, upload_to="factchecks/%Y/%m/"
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=ImageSource, default=ImageSource.DESK
+    )
+    phash = models.CharField(_("perceptual hash"), max_length=16)
+    text = models.TextField(_("text read in the image"), blank=True)
+    signature = models.JSONField(default=list, editable=False)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("fact-check image")
+        verbose_name_plural = _("fact-check images")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["factcheck", "phash"], name="factcheck_image_unique_hash"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=ImageSource.values),
+                name="factcheck_image_source_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factcheck_id}:{self.phash}"
+
+
+class TipImage(models.Model):
+    """The picture a tip was (or came with): kept privately as long as the tip,
+    EXIF removed. Once the tip's claim is answered by a fact-check, later tips
+    with the same picture match that fact-check."""
+
+    tip = models.OneToOneField(
+        Tip, on_delete=models.CASCADE, related_name="image", verbose_name=_("tip")
+    )
+    file = models.FileField(_("file"), storage=private_images, upload_to="tips/%Y/%m/")
+    phash = models.CharField(_("perceptual hash"), max_length=16)
+    text = models.TextField(_("text read in the image"), blank=True)
+    signature = models.JSONField(default=list, editable=False)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tip image")
+        verbose_name_plural = _("tip images")
+        indexes = [models.Index(fields=["phash"])]
+
+    def __str__(self) -> str:
+        return f"{self.tip_id}:{self.phash}"

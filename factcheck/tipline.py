@@ -23,9 +23,10 @@ from django.utils import translation
 from django_ratelimit.core import is_ratelimited
 
 from channels.inbound import START as OPT_IN_WORDS
+from channels.media import MediaError, media_download
 from channels.routes import Inbound
+from factcheck import image_matching, imaging, services
 from factcheck import messages as texts
-from factcheck import services
 from factcheck.models import Channel, FactCheck
 from factcheck.services import confirmations
 
@@ -63,8 +64,8 @@ def _answer(event: Inbound, text: str) -> None:
     services.tipster_message(tipster=tipster, text=text, key=f"event:{event.id}")
 
 
-def _tip(event: Inbound, text: str) -> bool:
-    if _limited(event):
+def _tip(event: Inbound, text: str, image: bytes | None = None) -> bool:
+    if image is None and _limited(event):
         log.info("tipline %s: rate limited", event.channel)
         return True
     try:
@@ -75,10 +76,14 @@ def _tip(event: Inbound, text: str) -> bool:
                 contact_channel=event.channel,
                 contact=event.address,
                 send_reply=True,
+                image=image,
             )
     except ValidationError as exc:
         reason = " ".join(exc.messages)
-        _answer(event, f"Maaf, pesan ini tidak dapat kami periksa. {reason}")
+        if image is not None and "image" in getattr(exc, "error_dict", {}):
+            _answer(event, texts.IMAGE_REFUSED.format(reason=reason))
+        else:
+            _answer(event, f"Maaf, pesan ini tidak dapat kami periksa. {reason}")
     return True
 
 
@@ -112,14 +117,31 @@ def handle_text(event: Inbound) -> bool:
 
 
 def handle_image(event: Inbound) -> bool:
-    """A picture: its caption is the tip; without one we ask for the text."""
+    """A picture (with its caption, if any): fetched from the provider and
+    matched by the picture and the text in it. A picture that cannot be fetched
+    or is refused gets a polite answer; with a caption, the caption is still
+    checked."""
     if not _ours(event):
         return False
     with translation.override("id"):
-        if not event.text.strip():
-            _answer(event, texts.NOT_TEXT)
+        if _limited(event):
+            log.info("tipline %s: rate limited", event.channel)
             return True
-        return _tip(event, event.text)
+        try:
+            image = media_download(
+                channel=event.channel, data=event.data, limit=imaging.MAX_BYTES
+            )
+        except MediaError as exc:
+            log.info("tipline %s: picture not fetched (%s)", event.channel, exc)
+            if exc.code == "too_large":
+                reason = image_matching.refusal("too_large")
+                _answer(event, texts.IMAGE_REFUSED.format(reason=reason))
+                return True
+            if event.text.strip():
+                return _tip(event, event.text)
+            _answer(event, texts.IMAGE_UNREADABLE)
+            return True
+        return _tip(event, event.text, image)
 
 
 def handle_start(event: Inbound) -> bool:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tipline/whatsapp/", channel_views.whatsapp_hook, name="whatsapp_webhook"),
     path("staf/cek-fakta/", views.desk, name="desk"),
     path("staf/cek-fakta/klaim/<int:pk>/", views.claim_detail, name="claim"),
+    path("staf/cek-fakta/gambar/<int:pk>/", views.tip_image, name="tip_image"),
     path(
         "staf/cek-fakta/klaim/<int:pk>/<str:action>/",
         views.claim_action,

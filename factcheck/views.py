@@ -33,8 +33,8 @@ from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.links import site_url
 from core.viewtools import form_write, or_404
+from factcheck import image_matching, imaging, selectors, services
 from factcheck import messages as texts
-from factcheck import selectors, services
 from factcheck.address import tipline_address
 from factcheck.forms import (
     FactCheckForm,
@@ -51,6 +51,7 @@ from factcheck.models import (
     Claim,
     FactCheck,
     FeedSource,
+    Tip,
     Tipster,
     Topic,
     Verdict,
@@ -71,7 +72,7 @@ def _user(request: HttpRequest) -> User:
 @idempotent
 def tip_form(request: HttpRequest) -> HttpResponse:
     """The "Cek dulu sebelum sebar" form: paste a message, learn if it was checked."""
-    form = TipForm(request.POST or None)
+    form = TipForm(request.POST or None, request.FILES or None)
     outcome = None
     status = 200
     if request.method == "POST":
@@ -84,12 +85,29 @@ def tip_form(request: HttpRequest) -> HttpResponse:
                     region=data["region"],
                     contact_channel=Channel.WHATSAPP if data["whatsapp"] else "",
                     contact=data["whatsapp"],
+                    image=_upload_read(data.get("image")),
                 )
             except ValidationError as exc:
-                form.add_error("text", exc.message_dict.get("text", exc.messages))
+                errors = getattr(exc, "error_dict", None) or {"text": exc.error_list}
+                for field, messages in errors.items():
+                    form.add_error(
+                        field if field in form.fields else "text",
+                        [m for e in messages for m in e.messages],
+                    )
         if not form.is_valid() or outcome is None:
             status = 400
     return _tip_page(request, {"form": form, "outcome": outcome}, status)
+
+
+def _upload_read(upload: Any) -> image_matching.ImageRead | None:
+    """An uploaded picture, checked and read (OCR) before the tip's
+    transaction; one past the limit is refused unread."""
+    if not upload:
+        return None
+    if upload.size > imaging.MAX_BYTES:
+        raise ValidationError({"image": image_matching.refusal("too_large")})
+    upload.seek(0)
+    return image_matching.image_read(bytes(upload.read()))
 
 
 def _tip_page(
@@ -183,6 +201,20 @@ def factcheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@cache_control(max_age=300, private=True)
+def tip_image(request: HttpRequest, pk: int) -> FileResponse:
+    """The picture of a tip, for the desk only (private storage, never under
+    MEDIA_URL)."""
+    user = _desk_view(request)
+    tip = or_404(Tip.objects.select_related("image", "claim").filter(pk=pk).first())
+    _claim(user, tip.claim_id)  # the same rule as the claim's page
+    image = or_404(getattr(tip, "image", None))
+    response = FileResponse(image.file.open("rb"), content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @cache_control(max_age=3600, public=True)
 def factcheck_card(request: HttpRequest, pk: int) -> FileResponse:
     factcheck = or_404(selectors.factcheck_public_get(pk=pk))
@@ -267,7 +299,9 @@ def _render_claim(
     status: int = 200,
 ) -> HttpResponse:
     tips = list(
-        claim.tips.select_related("tipster", "region").order_by("-received_at")[:100]
+        claim.tips.select_related("tipster", "region", "image").order_by(
+            "-received_at"
+        )[:100]
     )
     return render(
         request,

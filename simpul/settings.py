@@ -394,6 +394,9 @@ TIPLINE_WHATSAPP_NUMBER = env_str("TIPLINE_WHATSAPP_NUMBER")
 TIPLINE_TELEGRAM_BOT = env_str("TIPLINE_TELEGRAM_BOT").lstrip("@")
 # The claim-matching index lives under SIMPUL_DATA_DIR/<this>/<database id>/.
 FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
+# Images of tips and fact-checks: private (never under MEDIA_ROOT), shown to
+# the desk only through a permission-checked view.
+FACTCHECK_PRIVATE_DIR = DATA_DIR / env_str("FACTCHECK_PRIVATE_DIR", "private/factcheck")
 # Off: matching is lexical only (no embedding model is loaded).
 FACTCHECK_SEMANTIC = env_bool("FACTCHECK_SEMANTIC", True)
 FACTCHECK_FEED_EVERY_MINUTES = env_int("FACTCHECK_FEED_EVERY_MINUTES", 60)

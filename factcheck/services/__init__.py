@@ -43,6 +43,7 @@ from factcheck.services.feeds import (
     feed_set_active,
     feed_update,
 )
+from factcheck.services.images import factcheck_image_add, tip_image_store
 from factcheck.services.links import tip_link_read
 from factcheck.services.outgoing import (
     tipster_message,
@@ -79,6 +80,7 @@ __all__ = [
     "factcheck_card_ensure",
     "factcheck_create",
     "factcheck_delete",
+    "factcheck_image_add",
     "factcheck_republish",
     "factcheck_share_to_network",
     "factcheck_update",
@@ -90,6 +92,7 @@ __all__ = [
     "feed_set_active",
     "feed_update",
     "pair_record",
+    "tip_image_store",
     "tip_link_read",
     "tip_submit",
     "tip_text_clean",

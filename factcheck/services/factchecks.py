@@ -22,11 +22,12 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can
 from accounts.services import audit_record, audited_update
 from core.uploads import IMAGE, check_upload
-from factcheck import matching_service, selectors, topics
+from factcheck import image_matching, matching_service, selectors, topics
 from factcheck.cards import render_card
 from factcheck.importing import FactCheckRecord, Parsed
 from factcheck.models import (
     FactCheck,
+    ImageSource,
 )
 from regions.models import Region
 
@@ -162,6 +163,12 @@ def factcheck_update(
     if factcheck.status != FactCheck.Status.DRAFT:
         _check_area(actor, "change", factcheck, regions)
     ext = check_upload(image, kinds={IMAGE}, field="image") if image else ""
+    # The picture also answers image tips (a private copy, hashed, its text
+    # read): refused here, before anything is written, if it cannot be read.
+    read = None
+    if image:
+        read = image_matching.image_read(image.read())
+        image.seek(0)
     before = {name: getattr(factcheck, name) for name in fields}
     for name, value in fields.items():
         if name == "references":
@@ -178,6 +185,12 @@ def factcheck_update(
     elif remove_image:
         factcheck.image = ""
     factcheck.save()
+    if read is not None:
+        from factcheck.services.images import factcheck_image_add
+
+        factcheck_image_add(
+            factcheck=factcheck, data=b"", source=ImageSource.DESK, read=read
+        )
     new_image = factcheck.image.name if factcheck.image else ""
     if old_image and old_image != new_image:
         storage = factcheck.image.storage

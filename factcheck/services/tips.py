@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
-from factcheck import clustering, links, matching_service, topics
+from factcheck import clustering, image_matching, links, matching_service, topics
 from factcheck import messages as texts
 from factcheck.models import (
     Channel,
@@ -35,7 +36,7 @@ from factcheck.personal import (
     contact_hash,
     contact_mask,
 )
-from factcheck.services import confirmations, outgoing
+from factcheck.services import confirmations, images, outgoing
 from regions.models import Region
 
 CLUSTER_WINDOW = timedelta(days=30)
@@ -216,6 +217,7 @@ def tip_submit(
     region: Region | None = None,
     send_reply: bool = False,
     ask: bool | None = None,
+    image: bytes | image_matching.ImageRead | None = None,
 ) -> TipOutcome:
     """Receive a tip: match it, group it into a claim, and prepare the answer.
 
@@ -227,15 +229,29 @@ def tip_submit(
     A likely match (``suggest``) on the web form or a bot asks the sender to
     pick among the candidates (``ask``: default yes on those channels); its
     claim waits for the answer before it goes to the desk.
+
+    ``image``: the bytes of a picture (a screenshot, a poster), with ``text``
+    as its caption (may be empty). It is refused with
+    ``ValidationError({"image": …})`` before anything is stored; else matched
+    by its picture and the text read in it, and kept privately with the tip.
+    Reading takes a second or two (OCR): a caller may pass the ``ImageRead``
+    done before its transaction began (SQLite locks from the first write).
     """
-    cleaned = tip_text_clean(text)
+    read = image_matching.image_read(image) if isinstance(image, bytes) else image
+    if read is None:
+        cleaned = tip_text_clean(text)
+        signature = clustering.minhash(cleaned)
+    else:
+        cleaned, signature = _image_tip_text(text, read)
     tipster, region = _tipster_for_tip(contact_channel, contact, region)
-    found = _tip_match(cleaned)
+    found = _tip_match(cleaned) if read is None else _image_tip_match(read, text)
     if ask is None:
         ask = channel in confirmations.ASKED_ON
     candidates = _candidates(found) if ask else []
     now = timezone.now()
-    claim = _tip_claim(cleaned, found, now, asking=bool(candidates))
+    claim = _tip_claim(
+        cleaned, found, now, asking=bool(candidates), signature=signature
+    )
     decision, factcheck, reply = _tip_answer(claim, found)
     if factcheck is not None or claim.status == Claim.Status.NOT_CHECKABLE:
         candidates = []
@@ -253,6 +269,8 @@ def tip_submit(
     )
     tip.full_clean()
     tip.save()
+    if read is not None:
+        images.tip_image_store(tip=tip, read=read)
     if tip.link_url:
         _tip_link_read_later(tip.pk)
     confirmation = None
@@ -301,8 +319,37 @@ def _tipster_for_tip(
     return tipster, region
 
 
+def _image_tip_text(
+    caption: object, read: image_matching.ImageRead
+) -> tuple[str, list[int]]:
+    """An image tip's text (its caption and the text read in the picture) and
+    its clustering signature; a picture without words gets a placeholder and
+    no signature (it joins no other claim by its text)."""
+    words = "\n".join(
+        part
+        for part in (caption if isinstance(caption, str) else "", read.text)
+        if part.strip()
+    )
+    try:
+        cleaned = tip_text_clean(words[: settings.TIPLINE_MAX_CHARS])
+    except ValidationError:
+        return texts.IMAGE_NO_TEXT, []
+    return texts.IMAGE_PREFIX + cleaned, clustering.minhash(cleaned)
+
+
+def _image_tip_match(read: image_matching.ImageRead, caption: object) -> _Match:
+    return _found(
+        image_matching.match_image(
+            read, text=caption if isinstance(caption, str) else "", top=5
+        )
+    )
+
+
 def _tip_match(cleaned: str) -> _Match:
-    result = matching_service.match(cleaned, top=5)
+    return _found(matching_service.match(cleaned, top=5))
+
+
+def _found(result: dict[str, Any]) -> _Match:
     matches = result["matches"]
     best = (
         FactCheck.objects.filter(pk=matches[0]["id"], status="published").first()
@@ -314,14 +361,20 @@ def _tip_match(cleaned: str) -> _Match:
 
 
 def _tip_claim(
-    cleaned: str, found: _Match, now: datetime, *, asking: bool = False
+    cleaned: str,
+    found: _Match,
+    now: datetime,
+    *,
+    asking: bool = False,
+    signature: list[int] | None = None,
 ) -> Claim:
     """The claim the tip belongs to (the matched fact-check's, a near-duplicate
     seen lately, else a new one), its suggestions and count brought up to date.
     ``asking``: the sender is asked to confirm a candidate, so a new claim waits
     for their answer; a tip nobody is asked about brings a waiting claim to the
-    desk."""
-    signature = clustering.minhash(cleaned)
+    desk. ``signature``: the text's MinHash, when the caller computed it."""
+    if signature is None:
+        signature = clustering.minhash(cleaned)
     matched = found.best if found.decision == Decision.MATCH else None
     claim = _find_claim(signature=signature, factcheck=matched)
     if claim is None:

@@ -189,3 +189,43 @@ def test_a_paraphrase_of_a_demo_hoax_is_confirmed_on_a_phone(page, live_server):
     expect(page.locator("#tip-result")).to_contain_text("SALAH")
     pair = MatchPair.objects.get()
     assert pair.source == "tipster_web" and "Menara BTS" in pair.factcheck.title
+
+
+def test_a_screenshot_of_a_demo_hoax_gets_its_verdict(page, live_server, tmp_path):
+    """An uploaded chat screenshot of a demo hoax: its text is read, the
+    sender confirms the fact-check among the candidates (or it is a sure
+    match), and the verdict shows."""
+    from factcheck import ocr
+    from factcheck.demo import demo_ensure
+    from factcheck.models import TipImage
+    from factcheck.tests.screenshots import degrade, render_chat
+
+    if not ocr.available()[0]:
+        pytest.skip(f"no OCR here: {ocr.available()[1]}")
+    demo_ensure()
+    shot = tmp_path / "wa.jpg"
+    shot.write_bytes(
+        degrade(
+            render_chat(
+                "Awas!! Tower BTS baru di desa-desa Kukar memancarkan radiasi yang "
+                "menyebabkan kanker, warga diminta menolak pembangunannya",
+                seed=4,
+            ),
+            seed=40,
+        )
+    )
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/cek-fakta/")
+    page.set_input_files("input[name=image]", str(shot))
+    page.click("#tip-box button[type=submit]")
+    result = page.locator("#tip-result")
+    expect(result).to_be_visible(timeout=60_000)
+    assert "Belum pernah diperiksa" not in result.inner_text()
+    candidates = result.locator(".fc-candidates li", has_text="Menara BTS")
+    if candidates.count():
+        candidates.first.locator("button").click()
+        expect(page.locator("#tip-result")).to_contain_text(
+            "Hasil cek fakta pesan Anda"
+        )
+    expect(page.locator("#tip-result")).to_contain_text("SALAH")
+    assert TipImage.objects.count() == 1

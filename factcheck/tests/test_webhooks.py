@@ -155,7 +155,8 @@ def test_commands_and_bad_messages_get_polite_replies(
         },
     }
     hooks.telegram(client, photo)
-    assert "hanya dapat memeriksa pesan teks" in tg_texts(fake_telegram)[-1]
+    # The picture is not on the (fake) server: a polite answer, nothing stored.
+    assert "gambar Anda tidak dapat kami ambil" in tg_texts(fake_telegram)[-1]
     photo["update_id"] = 201
     photo["message"]["caption"] = KNOWN_HOAX  # type: ignore[index]
     hooks.telegram(client, photo)

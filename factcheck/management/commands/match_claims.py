@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -9,17 +10,51 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from factcheck import matching_service
+from factcheck import image_matching, imaging, matching_service
 from factcheck.services import tip_text_clean
 
 BATCH = 256
 
 
+@dataclass(frozen=True)
+class ImageInput:
+    """A line's picture, read when its batch is matched (not all at once)."""
+
+    path: str
+    caption: str
+
+
+Row = tuple[str, "str | ImageInput | None", str]
+
+
+def _image_input(path: object, caption: object) -> tuple[ImageInput | None, str]:
+    if not isinstance(path, str) or not path:
+        return None, "image: not a file path"
+    text = caption[: settings.TIPLINE_MAX_CHARS] if isinstance(caption, str) else ""
+    return ImageInput(path, text), ""
+
+
+def _image_match(item: ImageInput, top: int) -> tuple[dict[str, Any] | None, str]:
+    """The picture's result, or why it cannot be read."""
+    file = Path(item.path)
+    try:
+        if file.stat().st_size > imaging.MAX_BYTES:
+            return None, "image: " + image_matching.refusal("too_large")
+        data = file.read_bytes()
+    except OSError as exc:
+        return None, f"image: {exc.strerror or exc.__class__.__name__}"
+    try:
+        read = image_matching.image_read(data)
+    except ValidationError as exc:
+        return None, "image: " + " ".join(exc.messages)
+    return image_matching.match_image(read, text=item.caption, top=top), ""
+
+
 class Command(BaseCommand):
     help = (
-        'Match messages against the fact-checks: input lines {"id", "text"}, output '
-        'lines {"id", "decision", "matches": [{"external_id", "score", "verdict", '
-        '"title"}]} in input order.'
+        'Match messages against the fact-checks: input lines {"id", "text"} and/or '
+        '"image": "<file path>", output lines {"id", "decision", "matches": '
+        '[{"external_id", "score", "verdict", "title"}]} in input order.'
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -37,15 +72,16 @@ class Command(BaseCommand):
             options["input"].open(encoding="utf-8", errors="replace") as src,
             options["output"].open("w", encoding="utf-8") as out,
         ):
-            batch: list[tuple[str, str | None, str]] = []
+            batch: list[Row] = []
             for number, line in enumerate(src, start=1):
                 if not line.strip():
                     continue
-                qid, text, error = self._read(line)
+                row = self._read(line)
+                error = row[2]
                 if error:
                     bad += 1
                     sys.stderr.write(f"line {number}: {error}\n")
-                batch.append((qid, text, error))
+                batch.append(row)
                 if len(batch) >= BATCH:
                     written += self._flush(batch, out, top)
                     batch = []
@@ -54,7 +90,7 @@ class Command(BaseCommand):
         self.stderr.write(f"{written} results written, {bad} unreadable lines")
 
     @staticmethod
-    def _read(line: str) -> tuple[str, str | None, str]:
+    def _read(line: str) -> Row:
         try:
             data = json.loads(line)
         except json.JSONDecodeError:
@@ -63,6 +99,8 @@ class Command(BaseCommand):
             return "", None, "not an object"
         qid = str(data.get("id", ""))
         text = data.get("text")
+        if data.get("image") is not None:
+            return qid, *_image_input(data["image"], text)
         if isinstance(text, str):  # a batch cuts long texts instead of refusing
             text = text[: settings.TIPLINE_MAX_CHARS]
         try:
@@ -71,11 +109,16 @@ class Command(BaseCommand):
             return qid, None, " ".join(exc.messages)
 
     @staticmethod
-    def _flush(batch: list[tuple[str, str | None, str]], out: Any, top: int) -> int:
-        texts = [text for _, text, _ in batch if text is not None]
+    def _flush(batch: list[Row], out: Any, top: int) -> int:
+        texts = [text for _, text, _ in batch if isinstance(text, str)]
         results = iter(matching_service.match_many(texts, top=top) if texts else [])
         for qid, text, error in batch:
-            if text is None:
+            result: dict[str, Any] | None = None
+            if isinstance(text, ImageInput):
+                result, error = _image_match(text, top)
+            elif text is not None:
+                result = next(results)
+            if result is None:
                 row: dict[str, Any] = {
                     "id": qid,
                     "decision": "invalid",
@@ -83,7 +126,6 @@ class Command(BaseCommand):
                     "error": error,
                 }
             else:
-                result = next(results)
                 row = {
                     "id": qid,
                     "decision": result["decision"],
