@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from factcheck.models import FactCheck
 
@@ -99,7 +100,8 @@ def test_claimreview_points_at_our_page_and_describes_the_claim(
     data = _jsonld(client.get(fc.get_absolute_url()).content.decode())
     assert data["url"] == "http://testserver" + fc.get_absolute_url()
     assert data["isBasedOn"] == "https://cek.example/hoaks-2"
-    assert data["datePublished"] == fc.created_at.date().isoformat()
+    # The deployment's date (WITA), not UTC's: they differ from 16:00 UTC on.
+    assert data["datePublished"] == timezone.localdate(fc.created_at).isoformat()
     item = data["itemReviewed"]
     assert item["author"]["name"] == "Akun Anonim"
     assert [a["url"] for a in item["appearance"]] == [
