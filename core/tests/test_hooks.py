@@ -69,7 +69,12 @@ def test_sections_belong_to_one_page() -> None:
         page: [name for _, name, _ in pages._sections if pages._pages[name] == page]
         for page in pages.PAGES
     }
-    assert names["home"] == ["network.home", "factcheck.home", "newsroom.home"]
+    assert names["home"] == [
+        "network.home",
+        "factcheck.home",
+        "newsroom.home",
+        "newsroom.potential.home",
+    ]
     assert "datahub.indicators" in names["data"]
     assert "datahub.indicators" not in names["region"]
     with pytest.raises(ValueError):
