@@ -32,7 +32,9 @@ def test_kim_activity_with_a_photo_written_offline(
 
     photo = tmp_path / "balai.png"
     photo.write_bytes(png_bytes((40, 30)))
-    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    # Well ahead, so no clock (the browser's, the test's, the server's) near
+    # midnight can read it as today.
+    tomorrow = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     page.select_option("select[name=kind]", "diseminasi")
     page.fill("input[name=title]", "Sosialisasi cek fakta di balai desa")
     page.fill("input[name=date]", tomorrow)  # a mistake the server refuses
