@@ -155,8 +155,8 @@ class PotentialForm(ArticleForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    field_order = [
-        "author",
+    # What the potential services take, in the page's order (after the author).
+    SERVICE_FIELDS = (
         "category",
         "name",
         "place",
@@ -174,7 +174,8 @@ class PotentialForm(ArticleForm):
         "regions",
         "tags",
         "source_links",
-    ]
+    )
+    field_order = ["author", *SERVICE_FIELDS]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

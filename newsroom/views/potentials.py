@@ -98,26 +98,7 @@ def potential_directory(request: HttpRequest, kode: str = "") -> HttpResponse:
 
 
 def _potential_fields(data: dict[str, Any]) -> dict[str, Any]:
-    names = (
-        "category",
-        "name",
-        "place",
-        "lat",
-        "lng",
-        "address",
-        "phone",
-        "price_range",
-        "opening_hours",
-        "starts_on",
-        "ends_on",
-        "title",
-        "lead",
-        "body",
-        "regions",
-        "tags",
-        "source_links",
-    )
-    return {name: data[name] for name in names}
+    return {name: data[name] for name in PotentialForm.SERVICE_FIELDS}
 
 
 @login_required
