@@ -23,7 +23,7 @@ import sys
 import time
 from datetime import timedelta
 
-from _network_env import setup
+from _network_env import setup, trainings_create
 
 KIMS = 2_000
 ACTIVITIES = 50_000
@@ -42,12 +42,7 @@ def main() -> int:
 
     from network.models import (
         Activity,
-        Attendance,
-        Event,
         Kim,
-        Participant,
-        Person,
-        QuizAttempt,
     )
     from regions.models import Region
 
@@ -90,46 +85,18 @@ def main() -> int:
     )
     kukar_districts = [d for d in districts if d.startswith("64.02.")]
     organiser = Region.objects.get(kode="64.02")
-    people = Person.objects.bulk_create(
-        [Person(full_name=f"Peserta {i}") for i in range(TRAININGS * PER_TRAINING)],
-        batch_size=1000,
-    )
-    for t in range(TRAININGS):
-        held_in = (
+    trainings_create(
+        rng,
+        places=[
             kukar_districts[t % len(kukar_districts)]
             if t % 2
             else districts[t % len(districts)]
-        )
-        event = Event.objects.create(
-            kind=Event.Kind.TRAINING,
-            title=f"Pelatihan {t}",
-            region_id=held_in,
-            organiser_region=organiser,
-            venue="Aula",
-            starts_at=timezone.now() - timedelta(days=t * 5),
-        )
-        participants = Participant.objects.bulk_create(
-            [
-                Participant(event=event, person=p)
-                for p in people[t * PER_TRAINING : (t + 1) * PER_TRAINING]
-            ]
-        )
-        Attendance.objects.bulk_create(
-            [
-                Attendance(participant=p, event=event, mode="onsite", method="qr")
-                for p in participants
-            ]
-        )
-        attempts = []
-        for p in participants:
-            pre = rng.randrange(20, 70)
-            for phase, score in (("pre", pre), ("post", min(100, pre + 20))):
-                attempts.append(
-                    QuizAttempt(
-                        participant=p, phase=phase, score=score, correct=0, total=5
-                    )
-                )
-        QuizAttempt.objects.bulk_create(attempts)
+            for t in range(TRAININGS)
+        ],
+        organiser=organiser,
+        per=PER_TRAINING,
+        now=timezone.now(),
+    )
     setup_s = time.perf_counter() - start
     kukar_kims = Kim.objects.filter(regency_code="64.02").count()
     kukar_acts = Activity.objects.filter(regency_code="64.02").count()
