@@ -26,7 +26,11 @@ def register() -> None:
     from core.health import register_check
     from core.schedule import register_periodic
     from factcheck import tipline
-    from factcheck.tasks import confirmations_expire_task, feeds_import_due_task
+    from factcheck.tasks import (
+        confirmations_expire_task,
+        feeds_import_due_task,
+        private_files_sweep_task,
+    )
     from regions.pages import register_section
 
     register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
@@ -53,6 +57,9 @@ def register() -> None:
     )
     register_periodic(
         "factcheck.confirmations", confirmations_expire_task, every=timedelta(hours=1)
+    )
+    register_periodic(
+        "factcheck.private_files", private_files_sweep_task, every=timedelta(hours=6)
     )
 
 

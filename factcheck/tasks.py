@@ -49,6 +49,14 @@ def confirmations_expire_task() -> int:
 
 
 @task()
+def private_files_sweep_task() -> int:
+    """Periodic: pictures whose row never committed leave the disk."""
+    from factcheck.services.images import private_files_sweep
+
+    return private_files_sweep()
+
+
+@task()
 def tip_link_read_task(tip_id: int) -> str:
     """Read the page a tip links to and answer again if it says more
     (idempotent: a tip's link is read once)."""

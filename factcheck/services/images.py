@@ -1,12 +1,17 @@
 """Writes of images: pictures attached to fact-checks (imported, or at the
 desk) and the picture of a tip. Each is checked by its content, re-encoded
 without metadata (``factcheck.imaging``) and stored in private storage; the
-file goes with its row (``factcheck.signals``)."""
+file goes with its row (``factcheck.signals``), and a file whose row never
+committed is swept (``private_files_sweep``)."""
 
 from __future__ import annotations
 
 import secrets
+import time
+from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
@@ -77,3 +82,30 @@ def tip_image_store(*, tip: Tip, read: ImageRead) -> TipImage:
     )
     _stored(row, read, f"tip{tip.pk}")
     return row
+
+
+SWEEP_AFTER = timedelta(hours=1)
+"""A file younger than this may belong to a transaction still open."""
+
+
+def private_files_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
+    """Delete private picture files that no row names: the file of a tip or
+    fact-check image is written before its transaction commits, so an outer
+    transaction that rolls back (a refused tip, a crashed worker) leaves the
+    picture, a tipster's personal data, on disk with nothing pointing at it.
+    Returns how many files went. Idempotent."""
+    root = Path(settings.FACTCHECK_PRIVATE_DIR)
+    if not root.is_dir():
+        return 0
+    named = set(FactCheckImage.objects.values_list("file", flat=True))
+    named |= set(TipImage.objects.values_list("file", flat=True))
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in root.rglob("*"):
+        if not path.is_file() or path.stat().st_mtime > cutoff:
+            continue
+        if path.relative_to(root).as_posix() in named:
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed

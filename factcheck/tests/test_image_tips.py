@@ -431,3 +431,35 @@ def test_tip_pictures_are_shown_to_the_desk_only(
     page = client.get(f"/staf/cek-fakta/klaim/{outcome.claim.pk}/")
     assert url in page.content.decode()
     assert "/media/" not in str(outcome.tip.image.file.name)
+
+
+def test_a_picture_whose_tip_rolled_back_is_swept_and_stored_ones_stay(
+    corpus: list[FactCheck],
+) -> None:
+    """The file is written inside the tip's transaction; when an outer one
+    rolls back, the sweep removes the orphan (a tipster's picture) and keeps
+    every file a row names, and files too young to judge."""
+    from datetime import timedelta
+
+    from django.db import transaction
+
+    from factcheck.services.images import private_files_sweep
+
+    kept = services.tip_submit(channel="web", text="", image=screenshot(seed=3))
+    assert kept.tip is not None
+    kept_path = Path(TipImage.objects.get(tip=kept.tip).file.path)
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        services.tip_submit(channel="web", text="", image=screenshot(seed=5))
+        raise Abort
+    orphans = set(private_files()) - _before - {kept_path}
+    assert len(orphans) == 1 and TipImage.objects.count() == 1
+
+    assert private_files_sweep() == 0  # an hour has not passed
+    assert private_files_sweep(older_than=timedelta(0)) >= 1
+    assert not any(p.exists() for p in orphans)
+    assert kept_path.is_file()
+    assert private_files_sweep(older_than=timedelta(0)) == 0
