@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry, Role, User
 from accounts.permissions import can
 from accounts.services import audit_record
-from factcheck import clustering, image_matching, links, matching_service, topics
+from factcheck import (
+    clustering,
+    image_matching,
+    imaging,
+    links,
+    matching_service,
+    topics,
+)
 from factcheck import messages as texts
 from factcheck.models import (
     Channel,
@@ -29,6 +36,7 @@ from factcheck.models import (
     FactCheck,
     Tip,
     TipConfirmation,
+    TipImage,
     Tipster,
 )
 from factcheck.personal import (
@@ -176,16 +184,18 @@ def _member_region(contact: str) -> Region | None:
     return user.region if user else None
 
 
-def _find_claim(*, signature: list[int], factcheck: FactCheck | None) -> Claim | None:
+def _find_claim(
+    *, signature: list[int], factcheck: FactCheck | None, phash: str = ""
+) -> Claim | None:
     if factcheck is not None:
         claim = (
             Claim.objects.filter(factcheck=factcheck).order_by("-last_seen_at").first()
         )
         if claim is not None:
             return claim
-    if not signature:
-        return None
     since = timezone.now() - CLUSTER_WINDOW
+    if not signature:
+        return _find_claim_by_picture(phash, since) if phash else None
     candidates = (
         Claim.objects.filter(last_seen_at__gte=since)
         .exclude(signature=[])
@@ -196,6 +206,21 @@ def _find_claim(*, signature: list[int], factcheck: FactCheck | None) -> Claim |
     if found is None:
         return None
     return Claim.objects.select_for_update().filter(pk=found[0]).first()
+
+
+def _find_claim_by_picture(phash: str, since: datetime) -> Claim | None:
+    """A picture without words (a photo, a poster of symbols) has no text to
+    group by: it joins the recent claim of a near-identical wordless picture,
+    judged as pictures are matched to fact-checks (``imaging.HashIndex``)."""
+    rows = list(
+        TipImage.objects.filter(signature=[], tip__claim__last_seen_at__gte=since)
+        .order_by("-tip__claim__last_seen_at")
+        .values_list("tip__claim_id", "phash", "signature")[:CLUSTER_CANDIDATES]
+    )
+    hits = imaging.HashIndex(rows).search(phash, limit=1)
+    if not hits or not hits[0].near:
+        return None
+    return Claim.objects.select_for_update().filter(pk=hits[0].owner).first()
 
 
 @dataclass
@@ -250,7 +275,12 @@ def tip_submit(
     candidates = _candidates(found) if ask else []
     now = timezone.now()
     claim = _tip_claim(
-        cleaned, found, now, asking=bool(candidates), signature=signature
+        cleaned,
+        found,
+        now,
+        asking=bool(candidates),
+        signature=signature,
+        phash=read.phash if read is not None else "",
     )
     decision, factcheck, reply = _tip_answer(claim, found)
     if factcheck is not None or claim.status == Claim.Status.NOT_CHECKABLE:
@@ -367,16 +397,18 @@ def _tip_claim(
     *,
     asking: bool = False,
     signature: list[int] | None = None,
+    phash: str = "",
 ) -> Claim:
     """The claim the tip belongs to (the matched fact-check's, a near-duplicate
     seen lately, else a new one), its suggestions and count brought up to date.
     ``asking``: the sender is asked to confirm a candidate, so a new claim waits
     for their answer; a tip nobody is asked about brings a waiting claim to the
-    desk. ``signature``: the text's MinHash, when the caller computed it."""
+    desk. ``signature``: the text's MinHash, when the caller computed it;
+    ``phash``: the picture's hash, for an image tip."""
     if signature is None:
         signature = clustering.minhash(cleaned)
     matched = found.best if found.decision == Decision.MATCH else None
-    claim = _find_claim(signature=signature, factcheck=matched)
+    claim = _find_claim(signature=signature, factcheck=matched, phash=phash)
     if claim is None:
         claim = Claim(
             text=cleaned,

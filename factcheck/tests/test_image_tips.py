@@ -128,6 +128,48 @@ def test_a_picture_without_words_is_stored_with_a_placeholder(
     assert outcome.claim is not None and outcome.claim.signature == []
 
 
+def photo(seed: int, *, scale: float = 1.0, quality: int = 90) -> bytes:
+    """A wordless picture: coloured shapes placed by ``seed``; ``scale`` and
+    ``quality`` make a forwarded copy of it."""
+    import io
+    import random
+
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (480, 360), (rng.randrange(256), 120, 90))
+    draw = ImageDraw.Draw(image)
+    for _ in range(12):
+        x, y = rng.randrange(440), rng.randrange(320)
+        size = rng.randrange(40, 160)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.ellipse((x, y, x + size, y + size), fill=colour)
+    if scale != 1.0:
+        image = image.resize((int(480 * scale), int(360 * scale)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
+
+
+def test_the_same_wordless_picture_forwarded_again_joins_its_claim(
+    corpus: list[FactCheck], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A picture without words has no text to group by; a forwarded copy
+    (smaller, recompressed) joins the first one's claim, another picture
+    starts its own."""
+    monkeypatch.setattr(ocr, "read_text", lambda image, **kw: "")
+    first = services.tip_submit(channel="web", text="", image=photo(1))
+    again = services.tip_submit(
+        channel="web", text="", image=photo(1, scale=0.6, quality=45)
+    )
+    other = services.tip_submit(channel="web", text="", image=photo(2))
+    assert first.claim is not None and again.claim is not None
+    assert again.claim.pk == first.claim.pk
+    assert other.claim is not None and other.claim.pk != first.claim.pk
+    assert Claim.objects.get(pk=first.claim.pk).tip_count == 2
+    assert Claim.objects.count() == 2
+
+
 # --- matching -------------------------------------------------------------------
 
 
