@@ -49,10 +49,14 @@ class FetchError(Exception):
     """A fetch failed; ``str()`` is safe to store and show to staff, in the
     language active when it is read."""
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(
+        self, message: str, *, temporary: bool = False, **params: object
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.params = params
+        # Worth trying again later: the server was slow, down or overloaded.
+        self.temporary = temporary
 
     def __str__(self) -> str:
         text = gettext(self.message)
@@ -111,7 +115,11 @@ def resolve(host: str, port: int) -> str:
     ``FETCH_ALLOWED_HOSTS``)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
+    except socket.gaierror as exc:
+        # A resolver that failed (not "no such name") may answer later.
+        temporary = exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_FAIL", -1))
+        raise FetchError(gettext_noop("host not found"), temporary=temporary) from exc
+    except UnicodeError as exc:
         raise FetchError(gettext_noop("host not found")) from exc
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
@@ -171,7 +179,7 @@ def fetch(
             client.cookies.clear()  # nothing a server sets travels on
             left = deadline - time.monotonic()
             if left <= 0:
-                raise FetchError(gettext_noop("timed out"))
+                raise FetchError(gettext_noop("timed out"), temporary=True)
             try:
                 with client.stream("GET", parsed, timeout=left) as response:
                     if response.is_redirect:
@@ -181,7 +189,10 @@ def fetch(
                         url = urljoin(str(parsed), location)
                         continue
                     if not response.is_success:
-                        raise FetchError("HTTP %(code)d", code=response.status_code)
+                        code = response.status_code
+                        raise FetchError(
+                            "HTTP %(code)d", code=code, temporary=_busy(code)
+                        )
                     body = _read_limited(response, max_bytes, deadline)
                     return Fetched(
                         url=str(parsed),
@@ -194,12 +205,21 @@ def fetch(
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # One message whether refused, unreachable or filtered: port
                 # state stays private.
-                raise FetchError(gettext_noop("connection failed")) from exc
+                raise FetchError(
+                    gettext_noop("connection failed"), temporary=True
+                ) from exc
             except httpx.TimeoutException as exc:
-                raise FetchError(gettext_noop("timed out")) from exc
+                raise FetchError(gettext_noop("timed out"), temporary=True) from exc
             except httpx.HTTPError as exc:
-                raise FetchError(gettext_noop("connection failed")) from exc
+                raise FetchError(
+                    gettext_noop("connection failed"), temporary=True
+                ) from exc
         raise FetchError(gettext_noop("too many redirects"))
+
+
+def _busy(status: int) -> bool:
+    """An answer that may be different later: rate-limited or a server error."""
+    return status in (408, 425, 429) or status >= 500
 
 
 def _read_limited(response: httpx.Response, max_bytes: int, deadline: float) -> bytes:
@@ -215,6 +235,6 @@ def _read_limited(response: httpx.Response, max_bytes: int, deadline: float) -> 
                 gettext_noop("larger than %(bytes)d bytes"), bytes=max_bytes
             )
         if time.monotonic() > deadline:
-            raise FetchError(gettext_noop("timed out"))
+            raise FetchError(gettext_noop("timed out"), temporary=True)
         chunks.append(chunk)
     return b"".join(chunks)

@@ -30,6 +30,7 @@ def register() -> None:
         confirmations_expire_task,
         feeds_import_due_task,
         private_files_sweep_task,
+        tip_links_retry_due_task,
     )
     from regions.pages import register_section
 
@@ -57,6 +58,9 @@ def register() -> None:
     )
     register_periodic(
         "factcheck.confirmations", confirmations_expire_task, every=timedelta(hours=1)
+    )
+    register_periodic(
+        "factcheck.links", tip_links_retry_due_task, every=timedelta(minutes=15)
     )
     register_periodic(
         "factcheck.private_files", private_files_sweep_task, every=timedelta(hours=6)

@@ -57,6 +57,14 @@ def private_files_sweep_task() -> int:
 
 
 @task()
+def tip_links_retry_due_task() -> int:
+    """Periodic: links a temporary failure (or a lost task) left unread."""
+    from factcheck.services.links import tip_links_retry_due
+
+    return tip_links_retry_due()
+
+
+@task()
 def tip_link_read_task(tip_id: int) -> str:
     """Read the page a tip links to and answer again if it says more
     (idempotent: a tip's link is read once)."""

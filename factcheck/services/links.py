@@ -3,13 +3,16 @@
 text and the page's title and description; a better answer than the first
 one (none → likely or known, likely → known) is sent once on the same channel.
 
-A page that cannot be read (a private address, too large, too slow, not a web
-page) leaves the tip as it was, with the reason in ``Tip.link_error``.
+A page that cannot be read (a private address, too large, not a web page)
+leaves the tip as it was, with the reason in ``Tip.link_error``. A server that
+was down, slow or busy is tried again (``tip_links_retry_due``, periodic) for
+``LINK_RETRY_FOR`` after the tip came, then given up the same way.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -30,6 +33,12 @@ IMPROVES = {
 }
 
 
+LINK_RETRY_FOR = timedelta(hours=2)
+LINK_RETRY_AFTER = timedelta(minutes=10)
+"""A link not read this long after its tip came is read again (a failed
+attempt, or a task lost with its worker)."""
+
+
 def link_reply_key(tip_id: int) -> str:
     return f"factcheck:reply:link:{tip_id}"
 
@@ -38,9 +47,14 @@ def tip_link_read(*, tip_id: int) -> str:
     """Read the tip's link and answer again if the page says more.
 
     Returns what happened: ``skipped`` (no link, or read already), ``error``,
-    ``same`` or ``improved``. Safe to run twice: a tip's link is read once, and
-    the better answer has its own dedupe key."""
-    tip = Tip.objects.filter(pk=tip_id).only("link_url", "link_fetched_at").first()
+    ``retry`` (a temporary failure; read again later), ``same`` or
+    ``improved``. Safe to run twice: a tip's link is read once, and the better
+    answer has its own dedupe key."""
+    tip = (
+        Tip.objects.filter(pk=tip_id)
+        .only("link_url", "link_fetched_at", "received_at")
+        .first()
+    )
     if tip is None or not tip.link_url or tip.link_fetched_at is not None:
         return "skipped"
     try:
@@ -48,12 +62,34 @@ def tip_link_read(*, tip_id: int) -> str:
     except FetchError as exc:
         with translation.override("en"):  # stored like the feeds' errors
             error = str(exc)[:200]
+        now = timezone.now()
+        again = exc.temporary and now - tip.received_at < LINK_RETRY_FOR
         Tip.objects.filter(pk=tip_id, link_fetched_at=None).update(
-            link_error=error, link_fetched_at=timezone.now()
+            link_error=error, link_fetched_at=None if again else now
         )
         log.info("factcheck: link of tip %s not read: %s", tip_id, error)
-        return "error"
+        return "retry" if again else "error"
     return _tip_link_store(tip_id, meta)
+
+
+def tip_links_retry_due(*, now: datetime | None = None, batch: int = 500) -> int:
+    """Enqueue the reading of every link still unread a while after its tip
+    came (a temporary failure, or a worker that died with the task); links
+    past ``LINK_RETRY_FOR`` get one last try, which settles them."""
+    from factcheck.tasks import tip_link_read_task
+
+    now = now or timezone.now()
+    ids = list(
+        Tip.objects.filter(
+            link_fetched_at=None, received_at__lte=now - LINK_RETRY_AFTER
+        )
+        .exclude(link_url="")
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for pk in ids:
+        tip_link_read_task.enqueue(pk)
+    return len(ids)
 
 
 @transaction.atomic

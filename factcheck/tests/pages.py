@@ -28,6 +28,7 @@ class PageServer:
     # of a body of that many bytes, streamed (declared, and sent until cut off).
     delays: dict[str, float] = field(default_factory=dict)
     huge: dict[str, int] = field(default_factory=dict)
+    statuses: dict[str, int] = field(default_factory=dict)  # path → error status
 
     @property
     def url(self) -> str:
@@ -53,6 +54,11 @@ def start_page_server() -> PageServer:
                 time.sleep(fake.delays[self.path])
             if self.path in fake.huge:
                 self._stream(fake.huge[self.path])
+                return
+            if self.path in fake.statuses:
+                self.send_response(fake.statuses[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
                 return
             kind, text = fake.pages.get(self.path, ("text/plain", ""))
             body = text.encode() if self.path in fake.pages else b"not found"

@@ -144,7 +144,57 @@ def test_a_page_that_cannot_be_read_leaves_the_tip_as_it_was(
     assert (tip.link_title, tip.link_description, tip.link_site) == ("", "", "")
     assert tip.decision == Decision.NONE and tip.matched is None
     assert not OutboxMessage.objects.filter(dedupe_key=link_reply_key(tip.pk))
+    if setup == "slow":  # may answer later: left unread, to be tried again
+        assert tip.link_fetched_at is None
+    else:
+        assert tip.link_fetched_at is not None
+        assert services.tip_link_read(tip_id=tip.pk) == "skipped"
+
+
+def test_a_site_that_was_down_is_read_again_later_and_answered_once(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from factcheck.services.links import tip_links_retry_due
+
+    site.statuses["/berita"] = 503
+    tip = send_link(django_capture_on_commit_callbacks, f"{site.url}/berita")
+    assert (tip.link_error, tip.link_fetched_at) == ("HTTP 503", None)
+    assert tip_links_retry_due() == 0  # too soon after the tip
+    later = timezone.now() + timedelta(minutes=11)
+    assert tip_links_retry_due(now=later) == 1  # tried again: still down
+    assert Tip.objects.get(pk=tip.pk).link_fetched_at is None
+
+    del site.statuses["/berita"]  # the site is back
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tip_links_retry_due(now=later) == 1
+    tip.refresh_from_db()
+    assert tip.link_fetched_at is not None and tip.link_error == ""
+    assert tip.link_title == TOWER_TITLE
+    assert tip.decision != Decision.NONE
+    assert OutboxMessage.objects.filter(dedupe_key=link_reply_key(tip.pk)).count() == 1
+    assert tip_links_retry_due(now=later) == 0
     assert services.tip_link_read(tip_id=tip.pk) == "skipped"
+
+
+def test_a_site_down_for_hours_is_given_up(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    from datetime import timedelta
+
+    site.statuses["/berita"] = 502
+    tip = send_link(django_capture_on_commit_callbacks, f"{site.url}/berita")
+    assert tip.link_fetched_at is None
+    Tip.objects.filter(pk=tip.pk).update(
+        received_at=tip.received_at - timedelta(hours=3)
+    )
+    assert services.tip_link_read(tip_id=tip.pk) == "error"
+    tip.refresh_from_db()
+    assert tip.link_fetched_at is not None and tip.link_error == "HTTP 502"
+    assert not OutboxMessage.objects.filter(dedupe_key=link_reply_key(tip.pk))
 
 
 def test_the_desk_sees_the_linked_page_or_why_it_was_not_read(
