@@ -8,6 +8,9 @@ app_name = "factcheck"
 urlpatterns = [
     path("cek-fakta/", views.tip_form, name="tip"),
     path("cek-fakta/jawab/", views.tip_confirm, name="tip_confirm"),
+    path(
+        "cek-fakta/tautan/<str:token>/", views.tip_link_result, name="tip_link_result"
+    ),
     path("cek-fakta/arsip/", views.factcheck_list, name="list"),
     path("cek-fakta/<int:pk>/", views.factcheck_detail, name="detail"),
     path("cek-fakta/<int:pk>/kartu.png", views.factcheck_card, name="card"),

@@ -8,6 +8,7 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import (
@@ -17,6 +18,7 @@ from django.http import (
     HttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -96,7 +98,43 @@ def tip_form(request: HttpRequest) -> HttpResponse:
                     )
         if not form.is_valid() or outcome is None:
             status = 400
-    return _tip_page(request, {"form": form, "outcome": outcome}, status)
+    context: dict[str, object] = {"form": form, "outcome": outcome}
+    if outcome is not None and outcome.tip is not None and outcome.tip.link_url:
+        context["link_watch"] = link_watch_token(outcome.tip)
+    return _tip_page(request, context, status)
+
+
+LINK_WATCH = "factcheck.tip-link"
+LINK_WATCH_SECONDS = 120
+"""How long the web form waits for a tip's linked page to be read (the task
+has 5 s per try); after that the page says the answer will come later."""
+
+
+def link_watch_token(tip: Tip) -> str:
+    """What the result box polls with: the tip's id, signed, so nobody reads
+    another person's tip by counting."""
+    return signing.dumps(tip.pk, salt=LINK_WATCH)
+
+
+@ratelimit(key="ip", rate=settings.TIPLINE_RATE, block=True)
+def tip_link_result(request: HttpRequest, token: str) -> HttpResponse:
+    """The result of a web tip whose link is read in the background: the box
+    polls this until the page is read, then shows the better answer (or says
+    none came)."""
+    try:
+        pk = signing.loads(token, salt=LINK_WATCH, max_age=3600)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    tip = or_404(Tip.objects.select_related("matched").filter(pk=pk).first())
+    age = (timezone.now() - tip.received_at).total_seconds()
+    context = {
+        "tip": tip,
+        "token": token,
+        "waiting": tip.link_fetched_at is None and age < LINK_WATCH_SECONDS,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "factcheck/_tip_link_result.html", context)
+    return _tip_page(request, {"form": TipForm(), "link": context})
 
 
 def _upload_read(upload: Any) -> image_matching.ImageRead | None:

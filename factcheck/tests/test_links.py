@@ -218,3 +218,52 @@ def test_a_web_tip_is_matched_again_without_a_message(
     tip = Tip.objects.get(pk=outcome.tip.pk)
     assert tip.decision == Decision.MATCH and tip.link_title == TOWER_TITLE
     assert not OutboxMessage.objects.exists()
+
+
+def test_the_web_form_shows_the_answer_once_the_page_is_read(corpus, site) -> None:
+    """The result box says the link is being read and polls a signed address
+    until the task has read it; then it shows the verdict, and stops."""
+    client = Client()
+    response = client.post(
+        "/cek-fakta/", {"text": f"{site.url}/berita"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Membaca halaman" in body and "Belum pernah diperiksa" not in body
+    tip = Tip.objects.get()
+    assert tip.link_fetched_at is None  # the task runs after the commit
+    poll = body.split('hx-get="', 1)[1].split('"', 1)[0]
+    assert poll.startswith("/cek-fakta/tautan/") and str(tip.pk) not in poll[18:20]
+
+    waiting = client.get(poll, headers={"HX-Request": "true"}).content.decode()
+    assert 'hx-trigger="every 3s"' in waiting
+
+    assert services.tip_link_read(tip_id=tip.pk) == "improved"
+    done = client.get(poll, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in done
+    assert Tip.objects.get().matched.title in done  # type: ignore[union-attr]
+    assert "Sudah pernah diperiksa" in done
+
+    page = client.get(poll)  # without JavaScript: the whole tip page
+    assert page.status_code == 200 and "<html" in page.content.decode()
+
+    forged = poll.rstrip("/").rsplit("/", 1)[0] + "/1:forged/"
+    assert client.get(forged).status_code == 404
+
+
+def test_the_web_form_stops_waiting_for_a_page_that_is_never_read(corpus, site) -> None:
+    from datetime import timedelta
+
+    from factcheck.views import link_watch_token
+
+    client = Client()
+    site.statuses["/berita"] = 503
+    client.post("/cek-fakta/", {"text": f"{site.url}/berita"})
+    tip = Tip.objects.get()
+    Tip.objects.filter(pk=tip.pk).update(
+        received_at=tip.received_at - timedelta(minutes=3)
+    )
+    done = client.get(
+        f"/cek-fakta/tautan/{link_watch_token(tip)}/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "hx-trigger" not in done and "Belum pernah diperiksa" in done
