@@ -81,6 +81,9 @@ class FactCheckRecord:
     # From the publisher's category when it names a subject; else "" and the
     # importer classifies the title and claim (``factcheck.topics``).
     topic: str = ""
+    # The picture of the hoax the publisher shows (a screenshot, a poster):
+    # fetched later, so that image tips of it are matched (``services.images``).
+    image_url: str = ""
 
 
 @dataclass
@@ -222,6 +225,7 @@ def record_from_mapping(data: dict[str, Any]) -> FactCheckRecord:
         claim_author=_text(data.get("claim_author"), 150),
         claim_appearances=_list(data.get("claim_appearances")),
         topic=_category(data),
+        image_url=_image_url(data.get("image")),
     )
 
 
@@ -388,6 +392,7 @@ def record_from_claimreview(node: dict[str, Any]) -> FactCheckRecord:
         language=_text(node.get("inLanguage"), 10) or "id",
         claim_author=_name(item.get("author")),
         claim_appearances=_appearances(item),
+        image_url=_image_url(node.get("image")) or _image_url(item.get("image")),
     )
 
 
@@ -428,10 +433,46 @@ def parse_rss(text: str, *, publisher: str = "") -> Iterator[Parsed]:
                     for tag in entry.get("tags", []) or []
                     if isinstance(tag, dict)
                 ],
+                "image": _entry_image(entry),
             }
             yield Parsed(number, record=record_from_mapping(data))
         except ValueError as exc:
             yield Parsed(number, error=str(exc))
+
+
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.I)
+
+
+def _image_url(value: Any) -> str:
+    """An http(s) image URL from a schema.org ``image`` (a URL, an
+    ImageObject, or a list of either), else ""."""
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl") or ""
+    url = _text(value, 500)
+    return url if url.startswith(("http://", "https://")) else ""
+
+
+def _entry_image(entry: Any) -> str:
+    """A feed entry's picture: Media RSS content or thumbnail, an image
+    enclosure, else the first ``<img>`` of its content or summary."""
+    for media in entry.get("media_content", []) or []:
+        kind = str(media.get("type") or media.get("medium") or "image")
+        if kind.startswith("image") and media.get("url"):
+            return _image_url(media["url"])
+    for media in entry.get("media_thumbnail", []) or []:
+        if media.get("url"):
+            return _image_url(media["url"])
+    for link in entry.get("enclosures", []) or []:
+        if str(link.get("type", "")).startswith("image/") and link.get("href"):
+            return _image_url(link["href"])
+    html = " ".join(
+        [str(c.get("value", "")) for c in entry.get("content", []) or []]
+        + [str(entry.get("summary", ""))]
+    )
+    found = _IMG_SRC.search(html)
+    return _image_url(found.group(1)) if found else ""
 
 
 def _entry_date(entry: Any) -> str:

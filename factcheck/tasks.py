@@ -49,6 +49,15 @@ def confirmations_expire_task() -> int:
 
 
 @task()
+def factcheck_image_fetch_task(factcheck_id: int, url: str) -> str:
+    """Fetch an imported fact-check's picture (idempotent: once it has one,
+    nothing is fetched)."""
+    from factcheck.services.images import factcheck_image_fetch
+
+    return factcheck_image_fetch(factcheck_id=factcheck_id, url=url)
+
+
+@task()
 def private_files_sweep_task() -> int:
     """Periodic: pictures whose row never committed leave the disk."""
     from factcheck.services.images import private_files_sweep

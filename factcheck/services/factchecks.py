@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,7 @@ from factcheck.cards import render_card
 from factcheck.importing import FactCheckRecord, Parsed
 from factcheck.models import (
     FactCheck,
+    FactCheckImage,
     ImageSource,
 )
 from regions.models import Region
@@ -392,6 +394,21 @@ def factchecks_import(
     return result
 
 
+def _pictures_fetch_later(pictures: dict[int, str]) -> None:
+    """The pictures of new or changed imported fact-checks that have none yet
+    are fetched by the worker once the batch is committed."""
+    from factcheck.tasks import factcheck_image_fetch_task
+
+    have = set(
+        FactCheckImage.objects.filter(
+            factcheck_id__in=pictures, source=ImageSource.IMPORTED
+        ).values_list("factcheck_id", flat=True)
+    )
+    for pk, url in pictures.items():
+        if pk not in have:
+            transaction.on_commit(partial(factcheck_image_fetch_task.enqueue, pk, url))
+
+
 def _import_items(
     items: Iterable[Parsed], result: ImportResult, batch_size: int
 ) -> None:
@@ -438,6 +455,8 @@ def _import_batch(
     }
     new: list[tuple[FactCheck, list[str]]] = []
     changed: list[tuple[FactCheck, list[str]]] = []
+    new_records: list[FactCheckRecord] = []
+    changed_records: list[FactCheckRecord] = []
     for line, record in batch:
         candidate = _from_record(record)
         try:
@@ -459,6 +478,7 @@ def _import_batch(
         )
         if current is None:
             new.append((candidate, record.regions))
+            new_records.append(record)
             continue
         if current.is_own:
             result.errors.append((line, "would overwrite one of our own fact-checks"))
@@ -474,6 +494,7 @@ def _import_batch(
         for name in _IMPORTED_FIELDS:
             setattr(current, name, getattr(candidate, name))
         changed.append((current, record.regions))
+        changed_records.append(record)
     FactCheck.objects.bulk_create([fc for fc, _ in new])
     if any(fc.pk is None for fc, _ in new):  # backends without RETURNING
         by_ext = dict(
@@ -498,3 +519,12 @@ def _import_batch(
     touched = [fc.pk for fc, _ in [*new, *changed]]
     if touched:
         matching_service.factchecks_changed(touched)
+    pictures = {
+        fc.pk: record.image_url
+        for (fc, _), record in zip(
+            [*new, *changed], [*new_records, *changed_records], strict=True
+        )
+        if record.image_url
+    }
+    if pictures:
+        _pictures_fetch_later(pictures)

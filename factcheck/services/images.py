@@ -6,18 +6,24 @@ committed is swept (``private_files_sweep``)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
-from factcheck import image_matching
+from core.fetch import FetchError, fetch
+from factcheck import image_matching, imaging
 from factcheck.image_matching import ImageRead
 from factcheck.models import FactCheck, FactCheckImage, ImageSource, Tip, TipImage
+
+log = logging.getLogger(__name__)
 
 
 def _file(read: ImageRead, prefix: str) -> ContentFile[bytes]:
@@ -82,6 +88,38 @@ def tip_image_store(*, tip: Tip, read: ImageRead) -> TipImage:
     )
     _stored(row, read, f"tip{tip.pk}")
     return row
+
+
+def factcheck_image_fetch(*, factcheck_id: int, url: str) -> str:
+    """Fetch the picture an imported fact-check shows (its feed's or
+    ClaimReview's image) and attach it, so that tips of that picture match.
+    Returns ``stored``, ``skipped`` (gone, or it has an imported picture
+    already: safe to run twice), ``error: …`` or ``refused: <code>``."""
+    factcheck = FactCheck.objects.filter(pk=factcheck_id).first()
+    if (
+        factcheck is None
+        or factcheck.images.filter(source=ImageSource.IMPORTED).exists()
+    ):
+        return "skipped"
+    try:
+        fetched = fetch(
+            url,
+            max_bytes=imaging.MAX_BYTES,
+            headers={"User-Agent": "Simpul fact-check importer"},
+        )
+        read = image_matching.image_read(fetched.content)
+    except FetchError as exc:
+        with translation.override("en"):
+            log.info("factcheck: picture of %s not fetched: %s", factcheck_id, exc)
+            return f"error: {exc}"
+    except ValidationError as exc:
+        code = exc.error_dict["image"][0].code if hasattr(exc, "error_dict") else ""
+        log.info("factcheck: picture of %s refused: %s", factcheck_id, code)
+        return f"refused: {code}"
+    factcheck_image_add(
+        factcheck=factcheck, data=b"", source=ImageSource.IMPORTED, read=read
+    )
+    return "stored"
 
 
 SWEEP_AFTER = timedelta(hours=1)

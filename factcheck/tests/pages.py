@@ -23,7 +23,9 @@ class Requested:
 class PageServer:
     server: ThreadingHTTPServer
     requests: list[Requested] = field(default_factory=list)
-    pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → body
+    pages: dict[str, tuple[str, str | bytes]] = field(
+        default_factory=dict
+    )  # path → body
     # Misbehaving pages: path → seconds to wait before answering; path → size
     # of a body of that many bytes, streamed (declared, and sent until cut off).
     delays: dict[str, float] = field(default_factory=dict)
@@ -61,7 +63,8 @@ def start_page_server() -> PageServer:
                 self.end_headers()
                 return
             kind, text = fake.pages.get(self.path, ("text/plain", ""))
-            body = text.encode() if self.path in fake.pages else b"not found"
+            body = text if isinstance(text, bytes) else text.encode()
+            body = body if self.path in fake.pages else b"not found"
             self.send_response(200 if self.path in fake.pages else 404)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
