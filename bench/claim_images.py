@@ -36,6 +36,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _scratch_db import django_sqlite
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO.parent / "shared" / "data"))
 DATA = SHARED / "factchecks"
@@ -56,22 +58,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def setup(tmp: Path, *, lexical: bool) -> None:
-    os.environ.update(
-        {
-            "SIMPUL_DATA_DIR": str(tmp),
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "CACHE_URL": "locmem://",
-            "STATIC_MANIFEST": "0",
-            "DJANGO_SETTINGS_MODULE": "simpul.settings",
-        }
-    )
-    if lexical:
-        os.environ["FACTCHECK_SEMANTIC"] = "0"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    django_sqlite(tmp, **({"FACTCHECK_SEMANTIC": "0"} if lexical else {}))
 
 
 def main() -> int:

@@ -34,6 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from _scratch_db import django_sqlite
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO.parent / "shared" / "data"))
 DATA = SHARED / "factchecks"
@@ -99,20 +101,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_engine(sample: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="simpul-bench-"))
-    os.environ.update(
-        {
-            "SIMPUL_DATA_DIR": str(tmp),
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "CACHE_URL": "locmem://",
-            "STATIC_MANIFEST": "0",
-            "DJANGO_SETTINGS_MODULE": "simpul.settings",
-        }
-    )
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    django_sqlite(tmp)
     from django.core.management import call_command
 
     from factcheck import matching_service
