@@ -34,22 +34,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
+from _factcheck_data import CORPUS, DATA, QUERIES, TWINS, read_jsonl
 from _scratch_db import django_sqlite
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO.parent / "shared" / "data"))
-DATA = SHARED / "factchecks"
-CORPUS = DATA / "corpus_2024.jsonl"
-QUERIES = DATA / "queries_2024.jsonl"
-TWINS = DATA / "twins_2024.json"
 SEED = 13
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def percentile(values: list[float], q: float) -> float:

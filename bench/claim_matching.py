@@ -34,14 +34,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from _factcheck_data import CORPUS, DATA, QUERIES, REPO, TWINS, read_jsonl
 from _scratch_db import django_sqlite
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO.parent / "shared" / "data"))
-DATA = SHARED / "factchecks"
-CORPUS = DATA / "corpus_2024.jsonl"
-QUERIES = DATA / "queries_2024.jsonl"
-TWINS = DATA / "twins_2024.json"
 TOP = 10
 BASELINE_QUERY_CHARS = 600
 
@@ -57,11 +52,6 @@ TARGETS: list[tuple[str, str, float, str]] = [
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def scores(
