@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -13,6 +14,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def django_sqlite(tmp: Path, **env: str) -> None:
+    """Set Django up on a SQLite file in ``tmp``, tasks run at once, for the
+    benchmarks that keep their own folder; ``env`` adds their own settings."""
+    os.environ.update(
+        {
+            "SIMPUL_DATA_DIR": str(tmp),
+            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "CACHE_URL": "locmem://",
+            "STATIC_MANIFEST": "0",
+            "DJANGO_SETTINGS_MODULE": "simpul.settings",
+            **env,
+        }
+    )
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
 
 
 @contextmanager

@@ -34,20 +34,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO.parent / "shared" / "data"))
-DATA = SHARED / "factchecks"
-CORPUS = DATA / "corpus_2024.jsonl"
-QUERIES = DATA / "queries_2024.jsonl"
-TWINS = DATA / "twins_2024.json"
+from _factcheck_data import CORPUS, DATA, QUERIES, TWINS, read_jsonl
+from _scratch_db import django_sqlite
+
 SEED = 13
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -56,22 +47,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def setup(tmp: Path, *, lexical: bool) -> None:
-    os.environ.update(
-        {
-            "SIMPUL_DATA_DIR": str(tmp),
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "CACHE_URL": "locmem://",
-            "STATIC_MANIFEST": "0",
-            "DJANGO_SETTINGS_MODULE": "simpul.settings",
-        }
-    )
-    if lexical:
-        os.environ["FACTCHECK_SEMANTIC"] = "0"
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    django_sqlite(tmp, **({"FACTCHECK_SEMANTIC": "0"} if lexical else {}))
 
 
 def main() -> int:

@@ -34,12 +34,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("SIMPUL_SHARED_DATA", REPO.parent / "shared" / "data"))
-DATA = SHARED / "factchecks"
-CORPUS = DATA / "corpus_2024.jsonl"
-QUERIES = DATA / "queries_2024.jsonl"
-TWINS = DATA / "twins_2024.json"
+from _factcheck_data import CORPUS, DATA, QUERIES, REPO, TWINS, read_jsonl
+from _scratch_db import django_sqlite
+
 TOP = 10
 BASELINE_QUERY_CHARS = 600
 
@@ -55,11 +52,6 @@ TARGETS: list[tuple[str, str, float, str]] = [
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def scores(
@@ -99,20 +91,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_engine(sample: int) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="simpul-bench-"))
-    os.environ.update(
-        {
-            "SIMPUL_DATA_DIR": str(tmp),
-            "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-            "TASKS_BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "CACHE_URL": "locmem://",
-            "STATIC_MANIFEST": "0",
-            "DJANGO_SETTINGS_MODULE": "simpul.settings",
-        }
-    )
-    sys.path.insert(0, str(REPO))
-    import django
-
-    django.setup()
+    django_sqlite(tmp)
     from django.core.management import call_command
 
     from factcheck import matching_service

@@ -26,7 +26,7 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from django.conf import settings
@@ -90,8 +90,31 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+# The process-wide token buckets, one per ``CHANNELS_*_RATE`` setting, made on
+# first use (so a test's settings apply; its fixture empties this map).
+_buckets: dict[str, TokenBucket | KeyedBuckets] = {}
+
+B = TypeVar("B", TokenBucket, KeyedBuckets)
+
+
+def shared_bucket(kind: type[B], setting: str) -> B:
+    """The process-wide bucket (of ``kind``) for the rate in ``setting``."""
+    bucket = _buckets.get(setting)
+    if not isinstance(bucket, kind):
+        bucket = kind(getattr(settings, setting))
+        _buckets[setting] = bucket
+    return bucket
+
+
 class Sender:
     channel = ""
+    # The CHANNELS_*_RATE setting of the provider's process-wide token bucket.
+    rate_setting = ""
+
+    def __init__(self, *, limit: TokenBucket | None = None) -> None:
+        if limit is None:
+            limit = shared_bucket(TokenBucket, self.rate_setting)
+        self.limit = limit
 
     def send(self, message: Outgoing) -> str:
         raise NotImplementedError
@@ -100,8 +123,9 @@ class Sender:
         """Release connections; the sender may still be used afterwards."""
 
 
-class HttpSender(Sender):
-    """A JSON-over-HTTPS provider, one connection pool per sender."""
+class HttpPool:
+    """One httpx connection pool, opened on first use; ``close`` releases it and
+    the owner may still be used afterwards (the next call opens a new one)."""
 
     def __init__(self, *, client: httpx.Client | None = None) -> None:
         self._client = client
@@ -117,6 +141,25 @@ class HttpSender(Sender):
             self._client.close()
             self._client = None
 
+    @staticmethod
+    def json(response: httpx.Response) -> dict[str, Any]:
+        """The response's JSON object, or {} for anything else."""
+        try:
+            data = response.json()
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+
+class HttpSender(HttpPool, Sender):
+    """A JSON-over-HTTPS provider, one connection pool per sender."""
+
+    def __init__(
+        self, *, client: httpx.Client | None = None, limit: TokenBucket | None = None
+    ) -> None:
+        HttpPool.__init__(self, client=client)
+        Sender.__init__(self, limit=limit)
+
     def post(
         self, url: str, payload: dict[str, Any], headers: dict[str, str] | None = None
     ) -> httpx.Response:
@@ -129,20 +172,9 @@ class HttpSender(Sender):
                 f"{self.channel}: {exc.__class__.__name__}", code="network"
             ) from exc
 
-    @staticmethod
-    def json(response: httpx.Response) -> dict[str, Any]:
-        try:
-            data = response.json()
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
-
 
 # --- Telegram -----------------------------------------------------------------------
 # Bot API: ~30 messages a second overall, one a second per chat.
-_telegram_global: TokenBucket | None = None
-_telegram_chats: KeyedBuckets | None = None
-
 _TELEGRAM_PERMANENT = (
     "bot was blocked by the user",
     "user is deactivated",
@@ -158,6 +190,7 @@ class TelegramSender(HttpSender):
     Telegram reports no delivery: "sent" is final."""
 
     channel = "telegram"
+    rate_setting = "CHANNELS_TELEGRAM_RATE"
 
     def __init__(
         self,
@@ -166,17 +199,10 @@ class TelegramSender(HttpSender):
         limit: TokenBucket | None = None,
         per_chat: KeyedBuckets | None = None,
     ) -> None:
-        super().__init__(client=client)
-        global _telegram_global, _telegram_chats
-        if limit is None:
-            if _telegram_global is None:
-                _telegram_global = TokenBucket(settings.CHANNELS_TELEGRAM_RATE)
-            limit = _telegram_global
+        super().__init__(client=client, limit=limit)
         if per_chat is None:
-            if _telegram_chats is None:
-                _telegram_chats = KeyedBuckets(settings.CHANNELS_TELEGRAM_CHAT_RATE)
-            per_chat = _telegram_chats
-        self.limit, self.per_chat = limit, per_chat
+            per_chat = shared_bucket(KeyedBuckets, "CHANNELS_TELEGRAM_CHAT_RATE")
+        self.per_chat = per_chat
 
     @staticmethod
     def keyboard(interactive: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -262,7 +288,6 @@ def telegram_callback_answer(callback_query_id: str) -> bool:
 
 
 # --- WhatsApp Cloud API -------------------------------------------------------------
-_whatsapp_limit: TokenBucket | None = None
 
 # Meta's error codes (developers.facebook.com/docs/whatsapp/cloud-api/support/
 # error-codes): throttling and transient faults are tried again, the rest refused.
@@ -313,17 +338,7 @@ class WhatsAppSender(HttpSender):
     ``CHANNELS_WHATSAPP_FALLBACK_TEMPLATE`` with the text as its one parameter."""
 
     channel = "whatsapp"
-
-    def __init__(
-        self, *, client: httpx.Client | None = None, limit: TokenBucket | None = None
-    ) -> None:
-        super().__init__(client=client)
-        global _whatsapp_limit
-        if limit is None:
-            if _whatsapp_limit is None:
-                _whatsapp_limit = TokenBucket(settings.CHANNELS_WHATSAPP_RATE)
-            limit = _whatsapp_limit
-        self.limit = limit
+    rate_setting = "CHANNELS_WHATSAPP_RATE"
 
     @staticmethod
     def content(message: Outgoing) -> dict[str, Any]:
@@ -430,24 +445,13 @@ class WhatsAppSender(HttpSender):
 
 
 # --- SMS gateway --------------------------------------------------------------------
-_sms_limit: TokenBucket | None = None
 
 
 class SmsSender(HttpSender):
     """The generic HTTP SMS gateway of this module's docstring."""
 
     channel = "sms"
-
-    def __init__(
-        self, *, client: httpx.Client | None = None, limit: TokenBucket | None = None
-    ) -> None:
-        super().__init__(client=client)
-        global _sms_limit
-        if limit is None:
-            if _sms_limit is None:
-                _sms_limit = TokenBucket(settings.CHANNELS_SMS_RATE)
-            limit = _sms_limit
-        self.limit = limit
+    rate_setting = "CHANNELS_SMS_RATE"
 
     def send(self, message: Outgoing) -> str:
         if not settings.SMS_GATEWAY_URL:
@@ -477,7 +481,6 @@ class SmsSender(HttpSender):
 
 
 # --- Email --------------------------------------------------------------------------
-_email_limit: TokenBucket | None = None
 
 
 class EmailSender(Sender):
@@ -486,14 +489,10 @@ class EmailSender(Sender):
     RFC 8058 one-click)."""
 
     channel = "email"
+    rate_setting = "CHANNELS_EMAIL_RATE"
 
     def __init__(self, *, limit: TokenBucket | None = None) -> None:
-        global _email_limit
-        if limit is None:
-            if _email_limit is None:
-                _email_limit = TokenBucket(settings.CHANNELS_EMAIL_RATE)
-            limit = _email_limit
-        self.limit = limit
+        super().__init__(limit=limit)
         self._connection: Any = None
 
     def send(self, message: Outgoing) -> str:

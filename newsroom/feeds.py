@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from core.viewtools import or_404
 from network import selectors as network
 from newsroom import selectors
 from newsroom.models import Article, Kind
@@ -75,10 +76,7 @@ class LatestFeed(_ArticleFeed):
 
 class RegionFeed(_ArticleFeed):
     def get_object(self, request: HttpRequest, kode: str) -> Any:
-        region = region_get(kode=kode)
-        if region is None:
-            raise Http404
-        return region
+        return or_404(region_get(kode=kode))
 
     def title(self, obj: Any) -> str:
         return _("Simpul news: %(region)s") % {"region": obj.name}
@@ -95,10 +93,7 @@ class RegionFeed(_ArticleFeed):
 
 class KimFeed(_ArticleFeed):
     def get_object(self, request: HttpRequest, pk: int) -> Any:
-        kim = network.kim_get(pk=pk)
-        if kim is None:
-            raise Http404
-        return kim
+        return or_404(network.kim_get(pk=pk))
 
     def title(self, obj: Any) -> str:
         return _("Simpul news: %(kim)s") % {"kim": obj.name}
@@ -137,10 +132,7 @@ class PotentialFeed(_ArticleFeed):
     ``/kabar/potensi/``), newest first."""
 
     def get_object(self, request: HttpRequest, kode: str = "") -> Any:
-        region = region_get(kode=kode or settings.HOME_REGION)
-        if region is None:
-            raise Http404
-        return region
+        return or_404(region_get(kode=kode or settings.HOME_REGION))
 
     def title(self, obj: Any) -> str:
         return _("Local potential of %(region)s") % {"region": obj.name}

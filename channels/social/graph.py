@@ -17,7 +17,12 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from channels.senders import PermanentError, TemporaryError, retry_after_seconds
+from channels.senders import (
+    HttpPool,
+    PermanentError,
+    TemporaryError,
+    retry_after_seconds,
+)
 
 
 class TokenError(PermanentError):
@@ -46,21 +51,7 @@ class Page:
     instagram_username: str = ""
 
 
-class Graph:
-    def __init__(self, *, client: httpx.Client | None = None) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=settings.OUTGOING_HTTP_TIMEOUT)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
-
+class Graph(HttpPool):
     def call(
         self, method: str, path: str, *, token: str = "", **params: Any
     ) -> dict[str, Any]:
@@ -76,11 +67,7 @@ class Graph:
             raise TemporaryError(
                 f"graph: {exc.__class__.__name__}", code="network"
             ) from exc
-        try:
-            data = response.json()
-        except ValueError:
-            data = {}
-        data = data if isinstance(data, dict) else {}
+        data = self.json(response)
         if response.status_code < 400 and "error" not in data:
             return data
         raise self.error(response, data)

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from channels.social import owners, selectors, services
 from core.links import site_url
+from core.viewtools import or_404
 
 SESSION_NONCE = "social_oauth_nonce"
 SESSION_PAGES = "social_oauth_pages"
@@ -29,10 +30,7 @@ def _callback_uri() -> str:
 
 
 def _owner_or_404(kind: str, owner_id: str) -> owners.Owner:
-    owner = owners.owner_get(kind, owner_id)
-    if owner is None:
-        raise Http404(_("Owner not found."))
-    return owner
+    return or_404(owners.owner_get(kind, owner_id), _("Owner not found."))
 
 
 @login_required
@@ -136,9 +134,7 @@ def connect_failed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def account_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    account = selectors.account_get_for_manager(actor=request.user, pk=pk)
-    if account is None:
-        raise Http404
+    account = or_404(selectors.account_get_for_manager(actor=request.user, pk=pk))
     services.account_revoke(actor=request.user, account=account)
     messages.success(request, _("%(name)s is disconnected.") % {"name": account.name})
     owner = _owner_or_404(account.owner_kind, account.owner_id)
@@ -148,9 +144,7 @@ def account_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_share(request: HttpRequest, pk: int) -> HttpResponse:
-    account = selectors.account_get_for_manager(actor=request.user, pk=pk)
-    if account is None:
-        raise Http404
+    account = or_404(selectors.account_get_for_manager(actor=request.user, pk=pk))
     services.account_share_set(
         actor=request.user, account=account, shared=request.POST.get("shared") == "1"
     )

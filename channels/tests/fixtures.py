@@ -72,14 +72,7 @@ def _unlimited(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     buckets' own tests use a fake clock)."""
     from channels import senders
 
-    for name in (
-        "_telegram_global",
-        "_telegram_chats",
-        "_whatsapp_limit",
-        "_sms_limit",
-        "_email_limit",
-    ):
-        monkeypatch.setattr(senders, name, None)
+    monkeypatch.setattr(senders, "_buckets", {})
     for name in (
         "CHANNELS_TELEGRAM_RATE",
         "CHANNELS_TELEGRAM_CHAT_RATE",

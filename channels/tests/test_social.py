@@ -332,24 +332,10 @@ def test_editor_page_publishes_and_a_double_click_posts_once(
 
 
 def _article(make_user: Any, kim: Any, editor: Any) -> Any:
-    from network.models import Membership, Person
-    from newsroom import services as newsroom
+    from newsroom.tests.factories import kim_writer, story_published
 
-    member = make_user("kim_member", "64.02.06")
-    Membership.objects.create(
-        kim=kim, person=Person.objects.create(full_name="Nur", user=member)
-    )
-    article = newsroom.article_create(
-        actor=member,
-        kim=kim,
-        kind="umkm",
-        title="Amplang Udang Khas Tenggarong",
-        lead="Kerupuk amplang buatan ibu-ibu KIM laris di pasar Tenggarong.",
-        body="<p>Amplang dibuat dari udang segar setiap pagi.</p>",
-    )
-    newsroom.article_submit(actor=member, article=article)
-    newsroom.article_approve(actor=editor, article=article)
-    return newsroom.article_publish(actor=editor, article=article)
+    member = kim_writer(make_user("kim_member", "64.02.06", full_name="Nur"), kim)
+    return story_published(member=member, editor=editor, kim=kim)
 
 
 # --- refresh and insights -----------------------------------------------------------

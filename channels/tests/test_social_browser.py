@@ -27,8 +27,8 @@ def test_connect_publish_and_see_reach(
     from channels import services as outbox
     from channels.models import SocialAccount, SocialPost
     from channels.social import services
-    from network.models import Kim, Membership, Person
-    from newsroom import services as newsroom
+    from network.models import Kim
+    from newsroom.tests.factories import kim_writer, story_published
 
     settings.SITE_URL = live_server.url.replace("127.0.0.1", "localhost")
     settings.MEDIA_ROOT = tmp_path
@@ -40,21 +40,8 @@ def test_connect_publish_and_see_reach(
     kim = Kim.objects.create(name="KIM Maju Bersama", region_id="64.02.06.1001")
     make_user("regency_admin", "64.02", email="admin@example.org")
     editor = make_user("editor", "64.02", email="redaksi@example.org")
-    member = make_user("kim_member", "64.02.06")
-    Membership.objects.create(
-        kim=kim, person=Person.objects.create(full_name="Nur", user=member)
-    )
-    article = newsroom.article_create(
-        actor=member,
-        kim=kim,
-        kind="umkm",
-        title="Amplang Udang Khas Tenggarong",
-        lead="Kerupuk amplang buatan ibu-ibu KIM laris di pasar Tenggarong.",
-        body="<p>Amplang dibuat dari udang segar setiap pagi.</p>",
-    )
-    newsroom.article_submit(actor=member, article=article)
-    newsroom.article_approve(actor=editor, article=article)
-    newsroom.article_publish(actor=editor, article=article)
+    member = kim_writer(make_user("kim_member", "64.02.06", full_name="Nur"), kim)
+    article = story_published(member=member, editor=editor, kim=kim)
 
     # The admin connects the KIM's Page and Instagram account.
     sign_in("admin@example.org")

@@ -10,24 +10,15 @@ from django.test import Client
 
 from accounts.models import Role
 from connectivity import hooks, selectors
-from connectivity.models import Programme, SitingPlan
+from connectivity.models import Programme
 
 pytestmark = pytest.mark.django_db
 
 
-def test_plan_is_saved_as_a_programme(client: Client, make_user) -> None:
+def test_plan_is_saved_as_a_programme(client: Client, make_user, plan_sites) -> None:
     hooks.demo()
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    data = {
-        "region": "64.02.12",
-        "objective": "max_cover",
-        "budget": "3",
-        "grid_km": "5",
-        "time_limit": "10",
-    }
-    assert client.post("/sinyal/perencanaan/", data).status_code == 302
-    plan = SitingPlan.objects.get()
-    assert plan.status == "done", plan.error
+    plan = plan_sites(region="64.02.12", budget="3")
     page = client.get(f"/sinyal/perencanaan/{plan.pk}/").content.decode()
     link = f"/sinyal/program/baru/?rencana={plan.pk}"
     assert html.escape(link) in page or link in page

@@ -5,7 +5,7 @@ from django.test import Client
 
 from accounts.models import Role
 from connectivity import hooks, selectors
-from connectivity.models import Programme, SitingPlan
+from connectivity.models import Programme
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -17,27 +17,12 @@ def _text(html: str) -> str:
     return re.sub(r"<[^>]+>", " | ", html)
 
 
-def _plan(client: Client, **extra: str) -> SitingPlan:
-    data = {
-        "region": "64.02",
-        "objective": "max_cover",
-        "budget": "4",
-        "grid_km": "5",
-        "time_limit": "10",
-        **extra,
-    }
-    assert client.post("/sinyal/perencanaan/", data).status_code == 302
-    plan = SitingPlan.objects.get()
-    assert plan.status == "done", plan.error
-    return plan
-
-
 def test_plan_page_names_villages_and_places_in_plain_words(
-    client: Client, make_user
+    client: Client, make_user, plan_sites
 ) -> None:
     hooks.demo()
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    plan = _plan(client, site_cost="1500000000", money_budget="5000000000")
+    plan = plan_sites(site_cost="1500000000", money_budget="5000000000")
     html = client.get(plan.get_absolute_url()).content.decode()
     text = _text(html)
     sites = selectors.plan_sites(plan=plan)
@@ -68,10 +53,10 @@ def test_plan_page_names_villages_and_places_in_plain_words(
     )
 
 
-def test_plan_quality_in_indonesian(client: Client, make_user) -> None:
+def test_plan_quality_in_indonesian(client: Client, make_user, plan_sites) -> None:
     hooks.demo()
     client.force_login(make_user(Role.REGENCY_ADMIN, "64.02"))
-    plan = _plan(client)
+    plan = plan_sites()
     assert plan.result is not None
     plan.result = {**plan.result, "status": "optimal", "gap": 0.0}
     plan.save()

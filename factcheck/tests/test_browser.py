@@ -14,6 +14,7 @@ from accounts.models import Role
 from channels.models import OutboxMessage
 from factcheck.models import Claim
 from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR, NEW_RUMOUR_VARIANT
+from factcheck.tests.desk_steps import verdict_draft
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -117,25 +118,16 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
     page.click("text=jembatan Kota Bangun")
     page.wait_for_url(f"**/staf/cek-fakta/klaim/{claim.pk}/")
     assert "+62812•••••890" in page.inner_text("main")  # masked, never in full
-    form = page.locator("form#draft")
-    form.locator("input[name=title]").fill("Jembatan Mahakam tidak ditutup permanen")
-    form.locator("select[name=verdict]").select_option("hoaks")
-    form.locator("textarea[name=explanation]").fill(
-        "Dinas PU Kaltim memastikan jembatan tetap dibuka; tidak ada retak."
+    verdict_draft(
+        page,
+        title="Jembatan Mahakam tidak ditutup permanen",
+        explanation=(
+            "Dinas PU Kaltim memastikan jembatan tetap dibuka; tidak ada retak."
+        ),
+        conclusion="Kabar penutupan permanen Jembatan Mahakam adalah hoaks.",
     )
-    form.locator("textarea[name=conclusion]").fill(
-        "Kabar penutupan permanen Jembatan Mahakam adalah hoaks."
-    )
-    form.locator("button[type=submit]").click()
     # The drafter waits for a second person, who reviews and publishes.
-    page.wait_for_selector("#second-person")
-    assert page.locator("#review").count() == 0
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/masuk/")
-    page.fill("input[name=username]", "pemeriksa@example.org")
-    page.fill("input[name=password]", "rahasia-Kaltim-2026")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/staf/")
+    sign_in("pemeriksa@example.org")
     page.goto(live_server.url + f"/staf/cek-fakta/klaim/{claim.pk}/")
     page.click("#review")
     page.wait_for_selector("form#publish")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -308,19 +308,33 @@ def article_image_delete(*, actor: User, image: ArticleImage) -> None:
         cache.bump()
 
 
+class _Step(NamedTuple):
+    permission: str  # what ``can_article`` must allow the actor
+    allowed_from: tuple[str, ...]
+    to: str
+
+
+# The publishing workflow: each action a person (or the scheduler) takes, from
+# which statuses, and the status it leads to.
+STEPS: dict[str, _Step] = {
+    "submit": _Step("change", (S.DRAFT, S.CHANGES_REQUESTED), S.SUBMITTED),
+    "request_changes": _Step(
+        "review", (S.SUBMITTED, S.APPROVED, S.SCHEDULED), S.CHANGES_REQUESTED
+    ),
+    "approve": _Step("review", (S.SUBMITTED,), S.APPROVED),
+    "schedule": _Step("publish", (S.APPROVED, S.SCHEDULED, S.UNPUBLISHED), S.SCHEDULED),
+    "publish": _Step("publish", (S.APPROVED, S.SCHEDULED, S.UNPUBLISHED), S.PUBLISHED),
+    "unpublish": _Step("publish", (S.PUBLISHED,), S.UNPUBLISHED),
+}
+
+
 def _transition(
-    *,
-    actor: User | None,
-    article: Article,
-    action: str,
-    permission: str,
-    allowed_from: Iterable[str],
-    to: str,
-    note: str = "",
+    *, actor: User | None, article: Article, action: str, note: str = ""
 ) -> Article:
+    permission, allowed_from, to = STEPS[action]
     if actor is not None and not can_article(actor, permission, article):
         raise PermissionDenied(_("You may not do this to this article."))
-    if article.status not in set(allowed_from):
+    if article.status not in allowed_from:
         raise ValidationError(
             {
                 "status": _("This step is not possible from “%(status)s”.")
@@ -354,15 +368,7 @@ def _transition(
 @transaction.atomic
 def article_submit(*, actor: User, article: Article, note: str = "") -> Article:
     article.submitted_at = timezone.now()
-    return _transition(
-        actor=actor,
-        article=article,
-        action="submit",
-        permission="change",
-        allowed_from=[S.DRAFT, S.CHANGES_REQUESTED],
-        to=S.SUBMITTED,
-        note=note,
-    )
+    return _transition(actor=actor, article=article, action="submit", note=note)
 
 
 @transaction.atomic
@@ -370,13 +376,7 @@ def article_request_changes(*, actor: User, article: Article, note: str) -> Arti
     if not note.strip():
         raise ValidationError({"note": _("Tell the author what to change.")})
     return _transition(
-        actor=actor,
-        article=article,
-        action="request_changes",
-        permission="review",
-        allowed_from=[S.SUBMITTED, S.APPROVED, S.SCHEDULED],
-        to=S.CHANGES_REQUESTED,
-        note=note,
+        actor=actor, article=article, action="request_changes", note=note
     )
 
 
@@ -384,15 +384,7 @@ def article_request_changes(*, actor: User, article: Article, note: str) -> Arti
 def article_approve(*, actor: User, article: Article, note: str = "") -> Article:
     article.approved_by = actor
     article.approved_at = timezone.now()
-    return _transition(
-        actor=actor,
-        article=article,
-        action="approve",
-        permission="review",
-        allowed_from=[S.SUBMITTED],
-        to=S.APPROVED,
-        note=note,
-    )
+    return _transition(actor=actor, article=article, action="approve", note=note)
 
 
 def _send_plan(
@@ -428,15 +420,7 @@ def article_schedule(
     article.send_on_publish = _send_plan(actor, send_to, send_channels)
     article.scheduled_by = actor
     article.held_reason = ""
-    return _transition(
-        actor=actor,
-        article=article,
-        action="schedule",
-        permission="publish",
-        allowed_from=[S.APPROVED, S.SCHEDULED, S.UNPUBLISHED],
-        to=S.SCHEDULED,
-        note=note,
-    )
+    return _transition(actor=actor, article=article, action="schedule", note=note)
 
 
 @transaction.atomic
@@ -453,15 +437,7 @@ def article_publish(
         article.send_on_publish = _send_plan(actor, send_to, send_channels)
     article.published_at = article.published_at or timezone.now()
     article.unpublished_at = None
-    _transition(
-        actor=actor,
-        article=article,
-        action="publish",
-        permission="publish",
-        allowed_from=[S.APPROVED, S.SCHEDULED, S.UNPUBLISHED],
-        to=S.PUBLISHED,
-        note=note,
-    )
+    _transition(actor=actor, article=article, action="publish", note=note)
     plan = article.send_on_publish
     if plan:
         from accounts.models import User as UserModel
@@ -487,15 +463,7 @@ def article_publish(
 @transaction.atomic
 def article_unpublish(*, actor: User, article: Article, note: str = "") -> Article:
     article.unpublished_at = timezone.now()
-    return _transition(
-        actor=actor,
-        article=article,
-        action="unpublish",
-        permission="publish",
-        allowed_from=[S.PUBLISHED],
-        to=S.UNPUBLISHED,
-        note=note,
-    )
+    return _transition(actor=actor, article=article, action="unpublish", note=note)
 
 
 def _scheduler(article: Article) -> User | None:

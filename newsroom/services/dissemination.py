@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -269,33 +269,35 @@ def _recipients(dissemination: Dissemination, chunk: int) -> Iterator[Recipient]
             key = recipient_key(phone=phone, email=email, telegram=chat)
             yield key, picked[0], picked[1], "subscriber", region_code, None
     if plan.kim_members:
-        members = (
-            network.kim_members_for_regions(region_codes=codes)
-            .order_by("pk")
-            .values_list("person__phone", "person__email", "kim_id", "kim__region_id")
-            .iterator(chunk_size=chunk)
-        )
-        for raw_phone, raw_email, kim_id, region_code in members:
-            phone, email = raw_phone or "", raw_email or ""
-            picked = _pick("", channel_list, phone, email, "")
-            if picked is None:
-                continue
-            key = recipient_key(phone=phone, email=email)
-            yield key, picked[0], picked[1], "kim_member", region_code, kim_id
+        members = network.kim_members_for_regions(region_codes=codes)
+        yield from _people(members, "kim__region_id", "kim_member", channel_list, chunk)
     if plan.forum_boards:
-        seats = (
-            network.forum_board_members_for_regions(region_codes=codes)
-            .order_by("pk")
-            .values_list("person__phone", "person__email", "kim_id", "forum__region_id")
-            .iterator(chunk_size=chunk)
+        seats = network.forum_board_members_for_regions(region_codes=codes)
+        yield from _people(
+            seats, "forum__region_id", "forum_board", channel_list, chunk
         )
-        for raw_phone, raw_email, kim_id, region_code in seats:
-            phone, email = raw_phone or "", raw_email or ""
-            picked = _pick("", channel_list, phone, email, "")
-            if picked is None:
-                continue
-            key = recipient_key(phone=phone, email=email)
-            yield key, picked[0], picked[1], "forum_board", region_code, kim_id
+
+
+def _people(
+    rows: QuerySet[Any],
+    region_field: str,
+    source: str,
+    channel_list: list[str],
+    chunk: int,
+) -> Iterator[Recipient]:
+    """KIM members or forum board seats: a person reached by phone or email."""
+    values = (
+        rows.order_by("pk")
+        .values_list("person__phone", "person__email", "kim_id", region_field)
+        .iterator(chunk_size=chunk)
+    )
+    for raw_phone, raw_email, kim_id, region_code in values:
+        phone, email = raw_phone or "", raw_email or ""
+        picked = _pick("", channel_list, phone, email, "")
+        if picked is None:
+            continue
+        key = recipient_key(phone=phone, email=email)
+        yield key, picked[0], picked[1], source, region_code, kim_id
 
 
 def dissemination_fan_out(

@@ -22,12 +22,10 @@ def kim(kaltim: None) -> Any:
 @pytest.fixture
 def member(make_user, kim) -> Any:  # type: ignore[no-untyped-def]
     """A KIM member's account, linked to a membership of ``kim``."""
-    from network.models import Membership, Person
+    from newsroom.tests.factories import kim_writer
 
     user = make_user("kim_member", "64.02.06", full_name="Nur Anggota")
-    person = Person.objects.create(full_name="Nur Anggota", user=user)
-    Membership.objects.create(kim=kim, person=person, role="anggota")
-    return user
+    return kim_writer(user, kim, role="anggota")
 
 
 @pytest.fixture
@@ -42,20 +40,15 @@ def berau_editor(make_user) -> Any:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def published(member, editor, kim) -> Any:  # type: ignore[no-untyped-def]
-    from newsroom import services
+    from newsroom.tests.factories import story_published
 
-    article = services.article_create(
-        actor=member,
+    return story_published(
+        member=member,
+        editor=editor,
         kim=kim,
-        kind="umkm",
-        title="Amplang Udang Khas Tenggarong",
-        lead="Kerupuk amplang buatan ibu-ibu KIM laris di pasar Tenggarong.",
         body="<p>Amplang dibuat dari ikan belida dan udang segar setiap pagi.</p>",
         tags=["UMKM", "kuliner"],
     )
-    services.article_submit(actor=member, article=article)
-    services.article_approve(actor=editor, article=article)
-    return services.article_publish(actor=editor, article=article)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from django.test import Client
 
 from newsroom import services
 from newsroom.models import Article, Potential
+from newsroom.tests.factories import story_publish
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +40,6 @@ def _potential(actor: Any, kim: Any, **overrides: Any) -> Article:
     }
     fields.update(overrides)
     return services.potential_create(actor=actor, kim=kim, **fields)
-
-
-def _publish(article: Article, member: Any, editor: Any) -> Article:
-    services.article_submit(actor=member, article=article)
-    services.article_approve(actor=editor, article=article)
-    return services.article_publish(actor=editor, article=article)
 
 
 def _json_ld(html: str) -> list[dict[str, Any]]:
@@ -251,7 +246,7 @@ def kaltim_potential(member, kim, editor, make_user) -> dict[str, Article]:  # t
 
     province = R.objects.get(kode="64")
     stories = {
-        "product": _publish(_potential(member, kim), member, editor),
+        "product": story_publish(_potential(member, kim), member=member, editor=editor),
         "tourism": services.potential_create(
             actor=admin,
             office=province,
@@ -432,7 +427,7 @@ def test_story_page_shows_facts_and_schema_org_per_category(  # type: ignore[no-
 
 def test_json_ld_cannot_be_broken_out_of(member, kim, editor, client: Client) -> None:  # type: ignore[no-untyped-def]
     article = _potential(member, kim, name="</script><script>alert(1)</script>")
-    _publish(article, member, editor)
+    story_publish(article, member=member, editor=editor)
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert(1)" not in html
     assert _json_ld(html)[1]["name"] == "</script><script>alert(1)</script>"

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from newsroom import cache, selectors, services
 from newsroom.forms import PotentialForm
 from newsroom.models import Article, Potential, PotentialCategory
 from newsroom.views.common import PROVINCE, _page, _user
-from newsroom.views.staff import _author, _author_choices
+from newsroom.views.staff import draft_new
 from regions.models import Region
 from regions.selectors import region_ancestors, region_get
 
@@ -103,28 +102,12 @@ def _potential_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 def potential_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    choices = _author_choices(user)
-    if not choices:
-        raise PermissionDenied
-    form = PotentialForm(request.POST or None, author_choices=choices)
-    if article := form_write(
+    return draft_new(
         request,
-        form,
-        lambda: services.potential_create(
-            actor=user,
-            **_potential_fields(form.cleaned_data),
-            **_author(form.cleaned_data["author"]),
-        ),
-        _("Draft saved. Add photos, then submit it."),
-        refused=_("You may not write for this author."),
-        refused_field="author",
-    ):
-        return redirect("newsroom:staff_article", pk=article.pk)
-    return render(
-        request,
-        "newsroom/staff_form.html",
-        {"form": form, "article": None, "potential_form": True},
+        PotentialForm,
+        services.potential_create,
+        _potential_fields,
+        potential_form=True,
     )
 
 

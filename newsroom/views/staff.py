@@ -90,19 +90,27 @@ def _article_fields(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@login_required
-def article_new(request: HttpRequest) -> HttpResponse:
+def draft_new(
+    request: HttpRequest,
+    form_class: type[ArticleForm],
+    create: Callable[..., Article],
+    fields: Callable[[dict[str, Any]], dict[str, Any]],
+    **context: Any,
+) -> HttpResponse:
+    """A new draft (a story, or a local potential's page): its author is chosen
+    here, once, among those the user may write for; ``fields`` turns the form's
+    cleaned data into ``create``'s arguments."""
     user = _user(request)
     choices = _author_choices(user)
     if not choices:
         raise PermissionDenied
-    form = ArticleForm(request.POST or None, author_choices=choices)
+    form = form_class(request.POST or None, author_choices=choices)
     if article := form_write(
         request,
         form,
-        lambda: services.article_create(
+        lambda: create(
             actor=user,
-            **_article_fields(form.cleaned_data),
+            **fields(form.cleaned_data),
             **_author(form.cleaned_data["author"]),
         ),
         _("Draft saved. Add photos, then submit it."),
@@ -110,7 +118,16 @@ def article_new(request: HttpRequest) -> HttpResponse:
         refused_field="author",
     ):
         return redirect("newsroom:staff_article", pk=article.pk)
-    return render(request, "newsroom/staff_form.html", {"form": form, "article": None})
+    return render(
+        request,
+        "newsroom/staff_form.html",
+        {"form": form, "article": None, **context},
+    )
+
+
+@login_required
+def article_new(request: HttpRequest) -> HttpResponse:
+    return draft_new(request, ArticleForm, services.article_create, _article_fields)
 
 
 def _article_or_404(user: User, pk: int) -> Article:

@@ -15,6 +15,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from factcheck.tests.desk_steps import verdict_draft
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 740}
@@ -226,18 +228,12 @@ def test_fact_checker_and_reviewer_publish_a_verdict_to_the_kim_network(
     page.fill("input[name=q]", "Kota Bangun")
     page.click(f"#claim-rows a[href='/staf/cek-fakta/klaim/{claim.pk}/']")
     page.wait_for_url(f"**/staf/cek-fakta/klaim/{claim.pk}/")
-    form = page.locator("form#draft")
-    form.locator("input[name=title]").fill("Jembatan Kota Bangun tidak ditutup")
-    form.locator("select[name=verdict]").select_option("hoaks")
-    form.locator("textarea[name=explanation]").fill(
-        "Dinas PU memastikan jembatan tetap dibuka; tidak ada retak."
+    verdict_draft(
+        page,
+        title="Jembatan Kota Bangun tidak ditutup",
+        explanation="Dinas PU memastikan jembatan tetap dibuka; tidak ada retak.",
+        conclusion="Kabar penutupan permanen jembatan Kota Bangun adalah hoaks.",
     )
-    form.locator("textarea[name=conclusion]").fill(
-        "Kabar penutupan permanen jembatan Kota Bangun adalah hoaks."
-    )
-    form.locator("button[type=submit]").click()
-    page.wait_for_selector("#second-person")
-    assert page.locator("#review").count() == 0
 
     # A second person reviews and publishes it, also to the KIM network.
     sign_in("peninjau@example.org")
