@@ -30,6 +30,12 @@ if TESTING:
         "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
     )
     os.environ.setdefault("SIMPUL_DATA_DIR", tempfile.mkdtemp(prefix="simpul-test-"))
+    # Each pytest-xdist worker writes its own files (private pictures, indexes,
+    # rate-limit counters); otherwise it inherits the controller's folder.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if _worker and os.environ.get("SIMPUL_TEST_WORKER") != _worker:
+        os.environ["SIMPUL_DATA_DIR"] = tempfile.mkdtemp(prefix=f"simpul-{_worker}-")
+        os.environ["SIMPUL_TEST_WORKER"] = _worker
     os.environ.setdefault("CACHE_URL", "locmem://")
     os.environ.setdefault("STATIC_MANIFEST", "0")
     os.environ.setdefault("MAP_TILE_URL", "")  # tests never fetch outside tiles
