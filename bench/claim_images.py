@@ -12,9 +12,11 @@ images. Each degraded screenshot then goes through the tipline's own path
 hash index, text matcher).
 
 Prints: the right fact-check in the top 3 (all, indexed, not indexed; a twin
-counts, strict beside it), rank 1 for the degraded copies of indexed images,
-decisions, and the median and p90 seconds per image. Targets of issue 13:
-top 3 >= 90%, rank 1 of indexed copies >= 99%, median < 2 s on 2 cores.
+counts, and so does the other label of a message the corpus labels twice,
+word for word; strict beside it), rank 1 for the degraded copies of indexed
+images (the same way, strict beside it), decisions, and the median and p90
+seconds per image. Targets of issue 13: top 3 >= 90%, rank 1 of indexed copies
+>= 99%, median < 2 s on 2 cores.
 
 The data lie beside the checkout (``../shared/data/factchecks`` or
 ``SIMPUL_SHARED_DATA``); without them the benchmark says so and exits 0.
@@ -92,6 +94,11 @@ def run(tmp: Path, n: int, *, lexical: bool, misses: bool = False) -> int:
     queries = [q for q in read_jsonl(QUERIES) if q["expected"] in by_external]
     sample = random.Random(SEED).sample(queries, min(n, len(queries)))
     twins = json.loads(TWINS.read_text()) if TWINS.is_file() else {}
+    # The corpus labels some messages, word for word, with two fact-checks
+    # (e.g. one debunk text pasted under two hoaxes): either answer is right.
+    same_text: dict[str, set[str]] = {}
+    for q in queries:
+        same_text.setdefault(q["text"], set()).add(q["expected"])
     indexed = {q["id"] for q in sample[::2]}
 
     started = time.perf_counter()
@@ -113,6 +120,7 @@ def run(tmp: Path, n: int, *, lexical: bool, misses: bool = False) -> int:
     top3: dict[str, list[bool]] = {"indexed": [], "new": []}
     top3_strict: dict[str, list[bool]] = {"indexed": [], "new": []}
     rank1_indexed: list[bool] = []
+    rank1_strict: list[bool] = []
     decisions: dict[str, int] = {}
     for i, q in enumerate(sample):
         data = degrade(originals[q["id"]], seed=SEED * 7000 + i)
@@ -121,13 +129,18 @@ def run(tmp: Path, n: int, *, lexical: bool, misses: bool = False) -> int:
         result = image_matching.match_image(read, top=10)
         seconds.append(time.perf_counter() - started)
         ranked = [m["external_id"] for m in result["matches"]]
-        right = {q["expected"], *twins.get(q["expected"], [])}
+        right = {
+            q["expected"],
+            *twins.get(q["expected"], []),
+            *same_text.get(q["text"], ()),
+        }
         kind = "indexed" if q["id"] in indexed else "new"
         top3[kind].append(bool(right & set(ranked[:3])))
         top3_strict[kind].append(q["expected"] in ranked[:3])
         if kind == "indexed":
-            rank1_indexed.append(bool(ranked) and ranked[0] == q["expected"])
-        if misses and not (ranked[:1] == [q["expected"]] or kind == "new"):
+            rank1_indexed.append(bool(ranked) and ranked[0] in right)
+            rank1_strict.append(bool(ranked) and ranked[0] == q["expected"])
+        if misses and not (set(ranked[:1]) & right or kind == "new"):
             hits = image_matching.image_hits(read, top=3)
             print(
                 f"miss {q['id']} ({kind}): got {ranked[:3]}, "
@@ -149,7 +162,10 @@ def run(tmp: Path, n: int, *, lexical: bool, misses: bool = False) -> int:
     )
     print(f"{'top 3, indexed originals':34}{rate(top3['indexed']):>8.3f}")
     print(f"{'top 3, not indexed (text only)':34}{rate(top3['new']):>8.3f}")
-    print(f"{'rank 1, indexed originals':34}{rate(rank1_indexed):>8.3f}")
+    print(
+        f"{'rank 1, indexed originals':34}{rate(rank1_indexed):>8.3f}"
+        f"   (strict {rate(rank1_strict):.3f})"
+    )
     print(f"decisions: {decisions}")
     print(f"seconds per image: median {median:.2f}, p90 {percentile(seconds, 0.9):.2f}")
     targets = [
