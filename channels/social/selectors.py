@@ -58,6 +58,8 @@ class SocialReach:
     shares: int = 0
     comments: int = 0
     by_platform: dict[str, int] = field(default_factory=dict)  # reach
+    # X and TikTok give no reach (unique viewers), only impressions/views.
+    by_platform_impressions: dict[str, int] = field(default_factory=dict)
 
 
 def social_reach(
@@ -83,9 +85,12 @@ def social_reach(
     for name, value in totals.items():
         setattr(result, name, value or 0)
     for row in insights.values("post__account__platform").annotate(
-        n=Sum("reach"), c=Count("pk")
+        n=Sum("reach"), i=Sum("impressions"), c=Count("pk")
     ):
-        result.by_platform[row["post__account__platform"]] = row["n"] or 0
+        platform = row["post__account__platform"]
+        if platform not in ("x", "tiktok"):
+            result.by_platform[platform] = row["n"] or 0
+        result.by_platform_impressions[platform] = row["i"] or 0
     return result
 
 
