@@ -85,7 +85,10 @@ class TikTokClient(ApiClient):
         if status == 429 or status >= 500 or code in TEMPORARY_CODES:
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             if code == "spam_risk_too_many_posts":
-                wait = max(wait or 0, CAP_WAIT)
+                # The creator's posts per day: shown as waiting for the limit.
+                return TemporaryError(
+                    text, code="limit", retry_after=max(wait or 0, CAP_WAIT)
+                )
             return TemporaryError(text, code=code or str(status), retry_after=wait)
         if code in IMAGE_CODES:
             return ImageRefused(text, code=code)
