@@ -60,6 +60,8 @@ class SocialReach:
     by_platform: dict[str, int] = field(default_factory=dict)  # reach
     # X and TikTok give no reach (unique viewers), only impressions/views.
     by_platform_impressions: dict[str, int] = field(default_factory=dict)
+    # (platform name, reach or None where the platform gives none, impressions)
+    platform_rows: list[tuple[str, int | None, int]] = field(default_factory=list)
 
 
 def social_reach(
@@ -91,6 +93,12 @@ def social_reach(
         if platform not in ("x", "tiktok"):
             result.by_platform[platform] = row["n"] or 0
         result.by_platform_impressions[platform] = row["i"] or 0
+    from channels.models import Platform
+
+    result.platform_rows = [
+        (Platform(p).label, result.by_platform.get(p), impressions)
+        for p, impressions in sorted(result.by_platform_impressions.items())
+    ]
     return result
 
 

@@ -241,6 +241,10 @@ def test_stats_are_read_as_insights_without_reach(
     assert "view_count" in query.query["fields"]
     reach = selectors.social_reach(region_code="64.02")
     assert reach.by_platform == {} and reach.by_platform_impressions == {"tiktok": 2300}
+    # The dashboard shows its views, and no made-up reach.
+    dashboard = client.get("/kabar/staf/jangkauan/", {"wilayah": "64.02"})
+    row = dashboard.content.decode().split('id="reach-social-platforms"')[1]
+    assert "<td>TikTok</td><td><span class=\"muted\"" in row and "2.300" in row
 
 
 def test_disconnecting_revokes_the_token_on_tiktok(
