@@ -512,7 +512,7 @@ class Publication:
 
 # Picture sizes per platform: (photo, card). Instagram picks 4:5 or 1:1 from
 # the photo itself; Facebook takes the link's preview card instead.
-_SIZES = {
+_SIZES: dict[str, tuple[tuple[int, int] | None, tuple[int, int]]] = {
     Platform.INSTAGRAM: (None, images.SQUARE),
     Platform.X: (images.X_SIZE, images.X_SIZE),
     Platform.TIKTOK: (images.TIKTOK_SIZE, images.TIKTOK_SIZE),
@@ -577,12 +577,13 @@ def _adapt(platform: str, publication: Publication, tags: list[str]) -> adapt.Ad
 
 def daily_limit(platform: str) -> int:
     """Posts per account and 24 hours (settings; 0: no limit)."""
-    return {
+    limits: dict[str, int] = {
         Platform.FACEBOOK: settings.SOCIAL_FACEBOOK_DAILY_LIMIT,
         Platform.INSTAGRAM: settings.SOCIAL_INSTAGRAM_DAILY_LIMIT,
         Platform.X: settings.SOCIAL_X_DAILY_LIMIT,
         Platform.TIKTOK: settings.SOCIAL_TIKTOK_DAILY_LIMIT,
-    }.get(platform, 0)
+    }
+    return limits.get(platform, 0)
 
 
 def quiet_hours() -> schedule.Quiet | None:

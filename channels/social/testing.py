@@ -278,8 +278,8 @@ def _multipart(
     files: dict[str, bytes] = {}
     for part in message.iter_parts() if message.is_multipart() else []:
         name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
-        if not isinstance(name, str):
+        payload = part.get_payload(decode=True)
+        if not isinstance(name, str) or not isinstance(payload, bytes):
             continue
         if part.get_filename():
             files[name] = payload

@@ -60,6 +60,7 @@ def test_login_kit_connects_the_account(
     assert (account.external_id, account.username) == ("tt-open-723", "kimmaju.tgr")
     assert crypto.decrypt(account.token_encrypted).startswith("act.tt-")
     assert crypto.decrypt(account.refresh_encrypted).startswith("rft.tt-")
+    assert account.expires_at is not None
     assert account.expires_at > timezone.now() + timedelta(hours=23)
 
 
@@ -244,7 +245,7 @@ def test_stats_are_read_as_insights_without_reach(
     # The dashboard shows its views, and no made-up reach.
     dashboard = client.get("/kabar/staf/jangkauan/", {"wilayah": "64.02"})
     row = dashboard.content.decode().split('id="reach-social-platforms"')[1]
-    assert "<td>TikTok</td><td><span class=\"muted\"" in row and "2.300" in row
+    assert '<td>TikTok</td><td><span class="muted"' in row and "2.300" in row
 
 
 def test_disconnecting_revokes_the_token_on_tiktok(

@@ -63,6 +63,7 @@ def test_oauth_with_pkce_connects_the_account_with_encrypted_tokens(
     assert "x-access" not in account.token_encrypted
     assert crypto.decrypt(account.token_encrypted).startswith("x-access-")
     assert crypto.decrypt(account.refresh_encrypted).startswith("x-refresh-")
+    assert account.expires_at is not None
     assert account.expires_at < timezone.now() + timedelta(hours=2, minutes=1)
     page = client.get(f"/staf/kim/{kim.pk}/")
     assert b"kimmaju" in page.content and b"connect-x" in page.content
@@ -132,6 +133,7 @@ def test_an_expired_access_token_is_refreshed_before_posting(
     assert refresh["refresh_token"] == first_refresh
     # X replaced the refresh token; the new one is kept.
     assert crypto.decrypt(account.refresh_encrypted) != first_refresh
+    assert account.expires_at is not None
     assert account.expires_at > timezone.now() + timedelta(hours=1)
 
 
