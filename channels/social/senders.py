@@ -109,7 +109,13 @@ class SocialSender(Sender):
             self._mark(post, problem=P.UNCERTAIN)
             raise
         except TemporaryError as exc:
-            self._mark(post, problem=P.LIMIT if exc.code == "limit" else P.TEMPORARY)
+            # A TikTok post still processing is already with TikTok: should
+            # the outbox give up on it, the editor is told to look, not that
+            # nothing was posted.
+            problem = {"limit": P.LIMIT, "processing": P.UNCERTAIN}.get(
+                exc.code, P.TEMPORARY
+            )
+            self._mark(post, problem=problem)
             raise
         except PermanentError:
             self._mark(post, problem=P.REFUSED)

@@ -118,7 +118,7 @@ def test_still_processing_asks_the_status_again_instead_of_posting_again(
     services.publish(actor=admin, publication=_publication(), accounts=[account])
     _send()
     post = SocialPost.objects.get(account=account)
-    assert post.outbox.status == "queued" and post.problem == "temporary"
+    assert post.outbox.status == "queued" and post.problem == "uncertain"
     assert post.container_id
     _send(now=timezone.now() + timedelta(minutes=5))
     post.refresh_from_db()
@@ -256,3 +256,19 @@ def test_disconnecting_revokes_the_token_on_tiktok(
     account.refresh_from_db()
     assert account.status == "revoked" and not account.refresh_encrypted
     assert fake_tiktok.calls("/v2/oauth/revoke/")
+
+
+def test_a_post_processing_too_long_is_reported_as_not_confirmed(
+    client: Any, admin: Any, kim: Any, fake_tiktok: Any, media: Any, settings: Any
+) -> None:
+    """TikTok has the post but never said it is up: the outbox gives up, and
+    the editor is told to look at the account, not that nothing went out."""
+    account = _connect_tiktok(client, admin, kim, settings)
+    settings.CHANNELS_MAX_ATTEMPTS = 1
+    fake_tiktok.processing = 10
+    services.publish(actor=admin, publication=_publication(), accounts=[account])
+    _send()
+    post = SocialPost.objects.get(account=account)
+    assert post.outbox.status == "failed" and post.problem == "uncertain"
+    assert "Not confirmed" in _shown(post) or "Belum pasti" in _shown(post)
+    assert len(fake_tiktok.calls("/content/init/")) == 1
