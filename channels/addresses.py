@@ -49,7 +49,7 @@ def normalize(channel: str, raw: str) -> str:
         except ValidationError as exc:
             raise InvalidAddress("email: not an address") from exc
         return text
-    if channel in ("facebook", "instagram"):
+    if channel in ("facebook", "instagram", "x", "tiktok"):
         # A connected social account (``SocialAccount`` id): no person's address.
         if not text.isdigit():
             raise InvalidAddress(f"{channel}: not a social account id")

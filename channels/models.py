@@ -22,6 +22,8 @@ class Channel(models.TextChoices):
     # Posts to a connected social account (``to`` is the SocialAccount id).
     FACEBOOK = "facebook", "Facebook"
     INSTAGRAM = "instagram", "Instagram"
+    X = "x", "X"
+    TIKTOK = "tiktok", "TikTok"
 
 
 class OutboxMessage(models.Model):
@@ -186,8 +188,8 @@ class InboundEvent(models.Model):
 class Platform(models.TextChoices):
     FACEBOOK = "facebook", "Facebook"
     INSTAGRAM = "instagram", "Instagram"
-    # X and TikTok plug in the same way: a platform here, a client in
-    # channels/social, a sender registered for its outbox channel.
+    X = "x", "X"
+    TIKTOK = "tiktok", "TikTok"
 
 
 class SocialAccount(models.Model):
@@ -226,6 +228,9 @@ class SocialAccount(models.Model):
         related_name="linked",
     )
     token_encrypted = models.TextField(blank=True, editable=False)
+    # X and TikTok: access tokens live hours, the refresh token gets new ones
+    # (X rotates it at each use, so the new one replaces it).
+    refresh_encrypted = models.TextField(blank=True, editable=False)
     expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.ACTIVE
@@ -273,6 +278,10 @@ class SocialPost(models.Model):
         IMAGE = "image", _("The platform refused the image")
         REFUSED = "refused", _("The platform refused the post")
         TEMPORARY = "temporary", _("The platform is not answering; trying again")
+        # The connection broke after the post was sent: the platform may have
+        # it. Not sent again (it could appear twice); the editor checks.
+        UNCERTAIN = "uncertain", _("The platform did not confirm the post")
+        LIMIT = "limit", _("Waiting for the platform's posting limit")
 
     account = models.ForeignKey(
         SocialAccount, on_delete=models.CASCADE, related_name="posts"
@@ -291,7 +300,8 @@ class SocialPost(models.Model):
         related_name="social_post",
     )
     # Instagram: the media container, kept so that a retry publishes it again
-    # rather than creating a second one.
+    # rather than creating a second one; X: the uploaded media id; TikTok: the
+    # publish id (a retry asks for its status instead of posting again).
     container_id = models.CharField(max_length=64, blank=True)
     platform_post_id = models.CharField(max_length=100, blank=True)
     permalink = models.URLField(max_length=500, blank=True)

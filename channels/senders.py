@@ -541,7 +541,7 @@ SENDERS: dict[str, type[Sender]] = {
 
 
 def sender_for(channel: str) -> Sender:
-    if channel in ("facebook", "instagram"):
+    if channel in ("facebook", "instagram", "x", "tiktok"):
         # Posts to connected social accounts (channels/social).
         from channels.social.senders import SocialSender
 

@@ -18,7 +18,18 @@ urlpatterns = [
         social.connect_start,
         name="social_connect",
     ),
+    path(
+        "sosial/hubungkan/<str:kind>/<str:owner_id>/<str:platform>/",
+        social.connect_start_oauth2,
+        name="social_connect_oauth2",
+    ),
     path("sosial/facebook/kembali/", social.connect_callback, name="social_callback"),
+    # X and TikTok: register {SITE_URL}/sosial/x/kembali/ and …/tiktok/kembali/.
+    path(
+        "sosial/<str:platform>/kembali/",
+        social.connect_callback_oauth2,
+        name="social_oauth2_callback",
+    ),
     path("sosial/facebook/pilih/", social.connect_choose, name="social_choose"),
     path("sosial/gagal/", social.connect_failed, name="social_failed"),
     path("sosial/akun/<int:pk>/putuskan/", social.account_revoke, name="social_revoke"),

@@ -23,7 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import optional_link, staff_link
@@ -208,7 +208,9 @@ class PotentialCategory(models.TextChoices):
     (feeds per kind, subscribers' topics and cross-posting apply unchanged)."""
 
     PRODUCT = Kind.PRODUCT.value, _("Local product")
-    TOURISM = Kind.TOURISM.value, _("Tourism")
+    # "Tourism" alone is network's KIM topic ("Pariwisata"): one msgid has one
+    # translation in the merged catalogue, so the category has its context.
+    TOURISM = Kind.TOURISM.value, pgettext_lazy("local potential", "Tourism")
     CULTURE = Kind.CULTURE.value, _("Culture")
 
 

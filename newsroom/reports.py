@@ -2,7 +2,9 @@
 
 Aggregate figures only (no personal data): articles published that month by the
 regency's KIMs and office, with their page views, shares, link clicks and
-deliveries.
+deliveries; then the posts made that month on the regency's connected social
+accounts with the figures the platforms gave so far (impressions, reach,
+reactions, shares, comments), per platform, per district and per KIM/office.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from channels.social.selectors import SocialReport, SocialReportRow
 from core.exports import XlsxSheet
 from core.pdf import FONT, FONT_BOLD, stylesheet
 from newsroom.selectors import ReportRow
@@ -25,6 +28,15 @@ HEADERS = [
     "No", "Tanggal", "Judul", "Jenis", "Penulis", "Dilihat", "Dibagikan",
     "Klik tautan", "Terkirim", "Dibaca",
 ]  # fmt: skip
+
+
+SOCIAL_HEADERS = [
+    "", "Unggahan", "Tayangan", "Jangkauan", "Reaksi", "Dibagikan", "Komentar",
+]  # fmt: skip
+SOCIAL_NOTE = (
+    "Unggahan bulan ini dengan angka terakhir dari platform. X dan TikTok tidak "
+    "memberi jangkauan (orang unik), hanya tayangan."
+)
 
 
 def month_label(month: date) -> str:
@@ -78,7 +90,44 @@ def _totals(rows: list[ReportRow]) -> list[object]:
     ]
 
 
-def report_xlsx(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
+def _social_line(row: SocialReportRow) -> list[object]:
+    return [
+        row.label,
+        row.posts,
+        row.impressions,
+        row.reach,
+        row.reactions,
+        row.shares,
+        row.comments,
+    ]
+
+
+def _social_tables(social: SocialReport) -> list[tuple[str, list[list[object]]]]:
+    """(title, lines with the header first) per grouping; none without posts."""
+    if not social.total.posts:
+        return []
+    total = _social_line(social.total)
+    total[0] = "Jumlah"
+    tables = []
+    for title, first, rows in (
+        ("Media sosial per platform", "Platform", social.by_platform),
+        ("Media sosial per kecamatan", "Kecamatan", social.by_district),
+        ("Media sosial per KIM dan kantor", "Pemilik akun", social.by_owner),
+    ):
+        lines: list[list[object]] = [[first, *SOCIAL_HEADERS[1:]]]
+        lines.extend(_social_line(r) for r in rows)
+        lines.append(total)
+        tables.append((title, lines))
+    return tables
+
+
+def report_xlsx(
+    *,
+    region: Region,
+    month: date,
+    rows: list[ReportRow],
+    social: SocialReport | None = None,
+) -> bytes:
     sheet = XlsxSheet(title="Laporan", widths=(5, 12, 60, 28, 30, 10, 10, 11, 10, 10))
     sheet.append([f"Laporan Kabar {region.name}: {month_label(month)}"], bold=True)
     sheet.append([f"Dibuat {timezone.localtime():%d-%m-%Y %H:%M} WITA oleh Simpul"])
@@ -87,10 +136,25 @@ def report_xlsx(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
     for line in _table(rows):
         sheet.append(line)
     sheet.append(_totals(rows), bold=True)
+    for title, lines in _social_tables(social) if social else []:
+        sheet.append([])
+        sheet.append([title], bold=True)
+        sheet.append(lines[0], bold=True)
+        for line in lines[1:-1]:
+            sheet.append(line)
+        sheet.append(lines[-1], bold=True)
+    if social and social.total.posts:
+        sheet.append([SOCIAL_NOTE])
     return sheet.getvalue()
 
 
-def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
+def report_pdf(
+    *,
+    region: Region,
+    month: date,
+    rows: list[ReportRow],
+    social: SocialReport | None = None,
+) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
@@ -150,5 +214,27 @@ def report_pdf(*, region: Region, month: date, rows: list[ReportRow]) -> bytes:
     if not rows:
         story.append(Spacer(1, 0.4 * cm))
         story.append(Paragraph("Tidak ada artikel terbit bulan ini.", styles["Normal"]))
+    for title, lines in _social_tables(social) if social else []:
+        story.append(Spacer(1, 0.5 * cm))
+        story.append(Paragraph(title, styles["Heading3"]))
+        lines = [[Paragraph(str(line[0]), small), *line[1:]] for line in lines]
+        part = Table(lines, colWidths=[8 * cm] + [2.2 * cm] * 6, repeatRows=1)
+        part.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), FONT, 8),
+                    ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+                    ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
+                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                    ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),
+                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
+                ]
+            )
+        )
+        story.append(part)
+    if social and social.total.posts:
+        story.append(Spacer(1, 0.3 * cm))
+        story.append(Paragraph(SOCIAL_NOTE, small))
     doc.build(story)
     return out.getvalue()

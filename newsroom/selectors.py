@@ -439,13 +439,22 @@ class ReportRow:
     read: int
 
 
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    """The first moment of ``month`` and of the next one (local time)."""
+    start = month.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    return (
+        timezone.make_aware(datetime.combine(start, datetime.min.time())),
+        timezone.make_aware(datetime.combine(end, datetime.min.time())),
+    )
+
+
 def monthly_report(*, region: Region, month: date) -> list[ReportRow]:
     """Articles published in ``month`` by the authors of ``region`` (a regency),
     with their figures for that month (four queries)."""
     start = month.replace(day=1)
     end = (start + timedelta(days=32)).replace(day=1)
-    start_dt = timezone.make_aware(datetime.combine(start, datetime.min.time()))
-    end_dt = timezone.make_aware(datetime.combine(end, datetime.min.time()))
+    start_dt, end_dt = month_bounds(start)
     articles = list(
         Article.objects.filter(
             subtree_q(region.kode),

@@ -481,3 +481,34 @@ SOCIAL_REFRESH_DAYS = env_int("SOCIAL_REFRESH_DAYS", 10)
 SOCIAL_INSTAGRAM_DAILY_LIMIT = env_int("SOCIAL_INSTAGRAM_DAILY_LIMIT", 50)
 # Insights are read for posts this many days old at most.
 SOCIAL_INSIGHTS_DAYS = env_int("SOCIAL_INSIGHTS_DAYS", 30)
+
+# X (API v2, OAuth 2.0 with PKCE; a confidential client) and TikTok (Login Kit,
+# Content Posting API). Tests point the URLs at the fakes of channels/social.
+X_CLIENT_ID = env_str("X_CLIENT_ID")
+X_CLIENT_SECRET = env_str("X_CLIENT_SECRET")
+SOCIAL_X_API_BASE = env_str("SOCIAL_X_API_BASE", "https://api.x.com").rstrip("/")
+SOCIAL_X_AUTHORIZE_URL = env_str(
+    "SOCIAL_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize"
+)
+TIKTOK_CLIENT_KEY = env_str("TIKTOK_CLIENT_KEY")
+TIKTOK_CLIENT_SECRET = env_str("TIKTOK_CLIENT_SECRET")
+SOCIAL_TIKTOK_API_BASE = env_str(
+    "SOCIAL_TIKTOK_API_BASE", "https://open.tiktokapis.com"
+).rstrip("/")
+SOCIAL_TIKTOK_AUTHORIZE_URL = env_str(
+    "SOCIAL_TIKTOK_AUTHORIZE_URL", "https://www.tiktok.com/v2/auth/authorize/"
+)
+# An app TikTok has not audited may only post SELF_ONLY (private) posts.
+SOCIAL_TIKTOK_PRIVACY = env_str("SOCIAL_TIKTOK_PRIVACY", "PUBLIC_TO_EVERYONE")
+# A photo post is processed after its init: its status is asked this many
+# times, this many seconds apart, before the outbox tries again later.
+SOCIAL_TIKTOK_STATUS_POLLS = env_int("SOCIAL_TIKTOK_STATUS_POLLS", 3)
+SOCIAL_TIKTOK_STATUS_WAIT = float(env_str("SOCIAL_TIKTOK_STATUS_WAIT", "2"))
+# Posts per account and 24 hours, per platform: Instagram's API limit (50),
+# TikTok's cap per creator (about 15), X's free tier (17 posts per user); a
+# Page gets a modest default so that a region's whole output is not one burst.
+SOCIAL_FACEBOOK_DAILY_LIMIT = env_int("SOCIAL_FACEBOOK_DAILY_LIMIT", 25)
+SOCIAL_X_DAILY_LIMIT = env_int("SOCIAL_X_DAILY_LIMIT", 17)
+SOCIAL_TIKTOK_DAILY_LIMIT = env_int("SOCIAL_TIKTOK_DAILY_LIMIT", 15)
+# No social post goes out at night (local time, WITA): "HH:MM-HH:MM", or empty.
+SOCIAL_QUIET_HOURS = env_str("SOCIAL_QUIET_HOURS", "21:00-06:00")

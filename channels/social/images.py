@@ -1,6 +1,8 @@
-"""Images for Instagram: a JPEG of 1080x1350 (4:5, cropped from the item's
-photo) or 1080x1080 (a text card with the title when there is no photo).
-Instagram refuses ratios outside 4:5 … 1.91:1 and files over 8 MB."""
+"""Images per platform, as JPEGs. Instagram: 1080x1350 (4:5, cropped from the
+item's photo) or 1080x1080 (a text card with the title when there is no photo);
+it refuses ratios outside 4:5 … 1.91:1 and files over 8 MB. X: 1200x675 (16:9,
+shown whole in the timeline; at most 5 MB). TikTok photo posts: 1080x1440
+(3:4; at most 1080p and 20 MB)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps
 WIDTH = 1080
 PORTRAIT = (1080, 1350)
 SQUARE = (1080, 1080)
+X_SIZE = (1200, 675)
+TIKTOK_SIZE = (1080, 1440)
 
 
 def from_photo(data: bytes) -> bytes:
@@ -23,31 +27,39 @@ def from_photo(data: bytes) -> bytes:
     return _jpeg(fitted)
 
 
-def padded(data: bytes) -> bytes:
-    """A picture that must stay whole (a verdict card with its text): fitted
-    into the square on a white ground instead of cropped."""
+def cropped(data: bytes, size: tuple[int, int]) -> bytes:
+    """The photo cropped around its centre to fill ``size``, as a JPEG."""
     with Image.open(io.BytesIO(data)) as source:
         image = ImageOps.exif_transpose(source).convert("RGB")
-        image.thumbnail(SQUARE, Image.Resampling.LANCZOS)
-    canvas = Image.new("RGB", SQUARE, (255, 255, 255))
-    canvas.paste(
-        image, ((SQUARE[0] - image.width) // 2, (SQUARE[1] - image.height) // 2)
-    )
+        fitted = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
+    return _jpeg(fitted)
+
+
+def padded(data: bytes, size: tuple[int, int] = SQUARE) -> bytes:
+    """A picture that must stay whole (a verdict card with its text): fitted
+    into ``size`` on a white ground instead of cropped."""
+    with Image.open(io.BytesIO(data)) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+        image.thumbnail(size, Image.Resampling.LANCZOS)
+    canvas = Image.new("RGB", size, (255, 255, 255))
+    canvas.paste(image, ((size[0] - image.width) // 2, (size[1] - image.height) // 2))
     return _jpeg(canvas)
 
 
-def text_card(title: str, footer: str) -> bytes:
-    """A square card: the title in large type, the author below."""
-    image = Image.new("RGB", SQUARE, (11, 110, 79))
+def text_card(title: str, footer: str, size: tuple[int, int] = SQUARE) -> bytes:
+    """A card: the title in large type (as many lines as the height holds),
+    the author below."""
+    image = Image.new("RGB", size, (11, 110, 79))
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=72)
     small = ImageFont.load_default(size=40)
-    lines = textwrap.wrap(title, width=24)[:7]
-    y = 140
+    room = max(1, (size[1] - 340) // 96)
+    lines = textwrap.wrap(title, width=24)[: min(7, room)]
+    y = 140 if size[1] >= 900 else 90
     for line in lines:
         draw.text((90, y), line, font=font, fill=(255, 255, 255))
         y += 96
-    draw.text((90, SQUARE[1] - 150), footer[:60], font=small, fill=(220, 240, 230))
+    draw.text((90, size[1] - 150), footer[:60], font=small, fill=(220, 240, 230))
     return _jpeg(image)
 
 

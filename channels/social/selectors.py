@@ -58,6 +58,10 @@ class SocialReach:
     shares: int = 0
     comments: int = 0
     by_platform: dict[str, int] = field(default_factory=dict)  # reach
+    # X and TikTok give no reach (unique viewers), only impressions/views.
+    by_platform_impressions: dict[str, int] = field(default_factory=dict)
+    # (platform name, reach or None where the platform gives none, impressions)
+    platform_rows: list[tuple[str, int | None, int]] = field(default_factory=list)
 
 
 def social_reach(
@@ -83,11 +87,98 @@ def social_reach(
     for name, value in totals.items():
         setattr(result, name, value or 0)
     for row in insights.values("post__account__platform").annotate(
-        n=Sum("reach"), c=Count("pk")
+        n=Sum("reach"), i=Sum("impressions"), c=Count("pk")
     ):
-        result.by_platform[row["post__account__platform"]] = row["n"] or 0
+        platform = row["post__account__platform"]
+        if platform not in ("x", "tiktok"):
+            result.by_platform[platform] = row["n"] or 0
+        result.by_platform_impressions[platform] = row["i"] or 0
+    from channels.models import Platform
+
+    result.platform_rows = [
+        (Platform(p).label, result.by_platform.get(p), impressions)
+        for p, impressions in sorted(result.by_platform_impressions.items())
+    ]
     return result
 
 
 def broken_accounts_q() -> Q:
     return Q(status=SocialAccount.Status.NEEDS_RECONNECT)
+
+
+@dataclass
+class SocialReportRow:
+    label: str
+    posts: int = 0
+    impressions: int = 0
+    reach: int = 0
+    reactions: int = 0
+    shares: int = 0
+    comments: int = 0
+
+    def add(self, insight: SocialInsight | None) -> None:
+        self.posts += 1
+        if insight is None:
+            return
+        self.impressions += insight.impressions
+        self.reach += insight.reach
+        self.reactions += insight.reactions
+        self.shares += insight.shares
+        self.comments += insight.comments
+
+
+@dataclass
+class SocialReport:
+    """Posts made in a period on a region's accounts, with the figures read so
+    far (platforms give lifetime totals per post): per platform, per district
+    of the owner, per owner (a KIM, a Diskominfo office)."""
+
+    total: SocialReportRow
+    by_platform: list[SocialReportRow]
+    by_district: list[SocialReportRow]
+    by_owner: list[SocialReportRow]
+
+
+def _district(code: str) -> str:
+    return ".".join(code.split(".")[:3])
+
+
+def social_report(*, region_code: str, start: Any, end: Any) -> SocialReport:
+    """``start`` ≤ posted_at < ``end`` (aware datetimes). Three queries."""
+    from channels.models import Platform
+    from regions.models import Region
+
+    posts = (
+        SocialPost.objects.exclude(platform_post_id="")
+        .filter(posted_at__gte=start, posted_at__lt=end)
+        .filter(subtree_q(region_code, "account__region__kode"))
+        .select_related("account", "insight")
+        .order_by("pk")
+    )
+    total = SocialReportRow("")
+    platforms: dict[str, SocialReportRow] = {}
+    districts: dict[str, SocialReportRow] = {}
+    owners_: dict[tuple[str, str], SocialReportRow] = {}
+    for post in posts:
+        account = post.account
+        insight = getattr(post, "insight", None)
+        total.add(insight)
+        label = Platform(account.platform).label
+        platforms.setdefault(account.platform, SocialReportRow(label)).add(insight)
+        districts.setdefault(
+            _district(account.region_id), SocialReportRow(_district(account.region_id))
+        ).add(insight)
+        owners_.setdefault(
+            (account.owner_kind, account.owner_id), SocialReportRow(account.owner_name)
+        ).add(insight)
+    names = dict(
+        Region.objects.filter(kode__in=list(districts)).values_list("kode", "name")
+    )
+    for code, row in districts.items():
+        row.label = names.get(code, code)
+    return SocialReport(
+        total=total,
+        by_platform=[platforms[p] for p in Platform.values if p in platforms],
+        by_district=[districts[c] for c in sorted(districts)],
+        by_owner=sorted(owners_.values(), key=lambda r: (-r.impressions, r.label)),
+    )

@@ -6,31 +6,53 @@ Facebook: ``POST /<page>/feed`` (message + link). Instagram: a media container
 (``POST /<ig user>/media`` with the JPEG's public URL and the caption), then
 ``media_publish``; the container id is kept, so a retry after a timeout
 publishes the same container instead of making a second one.
+X: the JPEG uploaded (``POST /2/media/upload``; its media id kept), then
+``POST /2/tweets``. TikTok: ``content/init`` with the JPEG's public URL (its
+publish id kept), then its status until TikTok says it is up; a retry while
+it is processing asks the status again rather than posting again.
+X and TikTok tokens are refreshed first when they end within minutes.
+A connection lost after a post was sent (``Uncertain``) is not retried.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
 from channels.models import Platform, SocialAccount, SocialPost
 from channels.senders import Outgoing, PermanentError, Sender, TemporaryError
-from channels.social import crypto
+from channels.social import adapt, crypto
+from channels.social.client import Uncertain
 from channels.social.graph import Graph, ImageRefused, TokenError
+from channels.social.tiktok import TikTokClient
+from channels.social.x import XClient
 
 P = SocialPost.Problem
 
 
 class SocialSender(Sender):
-    def __init__(self, channel: str, *, graph: Graph | None = None) -> None:
+    def __init__(
+        self,
+        channel: str,
+        *,
+        graph: Graph | None = None,
+        x: XClient | None = None,
+        tiktok: TikTokClient | None = None,
+    ) -> None:
         self.channel = channel
         self.graph = graph or Graph()
+        self.x = x or XClient()
+        self.tiktok = tiktok or TikTokClient()
 
     def close(self) -> None:
         self.graph.close()
+        self.x.close()
+        self.tiktok.close()
 
     @staticmethod
     def _mark(post: SocialPost, **fields: object) -> None:
@@ -54,10 +76,16 @@ class SocialSender(Sender):
                 f"{self.channel}: account {account.get_status_display()}", code="190"
             )
         try:
-            token = crypto.decrypt(account.token_encrypted)
-            if account.platform == Platform.INSTAGRAM:
+            self._daily_limit(account)
+            if account.platform == Platform.X:
+                post_id, permalink = self._x(post, account, message)
+            elif account.platform == Platform.TIKTOK:
+                post_id, permalink = self._tiktok(post, account, message)
+            elif account.platform == Platform.INSTAGRAM:
+                token = crypto.decrypt(account.token_encrypted)
                 post_id, permalink = self._instagram(post, account, message, token)
             else:
+                token = crypto.decrypt(account.token_encrypted)
                 post_id = self.graph.page_post(
                     page_id=account.external_id,
                     token=token,
@@ -77,8 +105,17 @@ class SocialSender(Sender):
             # A new image needs a new container.
             self._mark(post, problem=P.IMAGE, container_id="")
             raise
-        except TemporaryError:
-            self._mark(post, problem=P.TEMPORARY)
+        except Uncertain:
+            self._mark(post, problem=P.UNCERTAIN)
+            raise
+        except TemporaryError as exc:
+            # A TikTok post still processing is already with TikTok: should
+            # the outbox give up on it, the editor is told to look, not that
+            # nothing was posted.
+            problem = {"limit": P.LIMIT, "processing": P.UNCERTAIN}.get(
+                exc.code, P.TEMPORARY
+            )
+            self._mark(post, problem=problem)
             raise
         except PermanentError:
             self._mark(post, problem=P.REFUSED)
@@ -94,30 +131,93 @@ class SocialSender(Sender):
 
     @staticmethod
     def _daily_limit(account: SocialAccount) -> None:
-        """Instagram's publishing limit per account and 24 hours: wait until the
-        oldest post of the window is a day old (the outbox tries again then)."""
+        """The platform's posts per account and 24 hours, checked again at
+        sending time (publishing already scheduled each post within it; this
+        catches posts queued around it): wait until the oldest post of the
+        window is a day old (the outbox tries again then)."""
+        from channels.social.services import daily_limit
+
+        limit = daily_limit(account.platform)
+        if limit <= 0:
+            return
         since = timezone.now() - timedelta(hours=24)
         recent = [
             when
             for when in SocialPost.objects.filter(account=account, posted_at__gt=since)
             .order_by("posted_at")
-            .values_list("posted_at", flat=True)[
-                : settings.SOCIAL_INSTAGRAM_DAILY_LIMIT
-            ]
+            .values_list("posted_at", flat=True)[:limit]
             if when is not None
         ]
-        if len(recent) >= settings.SOCIAL_INSTAGRAM_DAILY_LIMIT:
+        if len(recent) >= limit:
             wait = (recent[0] - since).total_seconds() + 60
             raise TemporaryError(
-                "instagram: 24-hour publishing limit reached",
+                f"{account.platform}: 24-hour publishing limit reached",
                 code="limit",
                 retry_after=wait,
             )
 
+    def _x(
+        self, post: SocialPost, account: SocialAccount, message: Outgoing
+    ) -> tuple[str, str]:
+        from channels.social.services import account_token
+
+        token = account_token(account=account, client=self.x)
+        media = post.container_id
+        if not media and post.image:
+            try:
+                with default_storage.open(post.image, "rb") as f:
+                    data = f.read()
+            except OSError as exc:
+                raise ImageRefused("x: the picture is missing", code="image") from exc
+            media = self.x.media_upload(token=token, data=data)
+            # Kept: a retry after a failed post reuses the upload.
+            self._mark(post, container_id=media[:64])
+        post_id = self.x.post(token=token, text=message.body, media_id=media)
+        if not post_id:
+            raise PermanentError("x: no post id in the answer", code="post")
+        return post_id, XClient.permalink(username=account.username, post_id=post_id)
+
+    def _tiktok(
+        self, post: SocialPost, account: SocialAccount, message: Outgoing
+    ) -> tuple[str, str]:
+        from channels.social.services import account_token
+
+        token = account_token(account=account, client=self.tiktok)
+        publish_id = post.container_id
+        if not publish_id:
+            if not message.image_url:
+                raise ImageRefused("tiktok: a photo post needs a picture", code="image")
+            publish_id = self.tiktok.photo_init(
+                token=token,
+                title=adapt.tiktok_title(post.source_title),
+                description=message.body,
+                image_url=message.image_url,
+            )
+            self._mark(post, container_id=publish_id[:64])
+        polls = max(1, settings.SOCIAL_TIKTOK_STATUS_POLLS)
+        for attempt in range(polls):
+            status = self.tiktok.status(token=token, publish_id=publish_id)
+            if status.done:
+                return status.post_id or publish_id, TikTokClient.permalink(
+                    username=account.username, post_id=status.post_id
+                )
+            if status.failed:
+                text = f"tiktok: {status.fail_reason or 'failed'}"
+                if TikTokClient.image_reason(status.fail_reason):
+                    raise ImageRefused(text, code="image")
+                self._mark(post, container_id="")
+                raise PermanentError(text, code="failed")
+            if attempt + 1 < polls:
+                time.sleep(settings.SOCIAL_TIKTOK_STATUS_WAIT)
+        raise TemporaryError(
+            "tiktok: the post is still being processed",
+            code="processing",
+            retry_after=60,
+        )
+
     def _instagram(
         self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
     ) -> tuple[str, str]:
-        self._daily_limit(account)
         if not message.image_url:
             self._mark(post, problem=P.IMAGE)
             raise ImageRefused("instagram: a post needs an image", code="image")

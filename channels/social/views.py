@@ -50,6 +50,75 @@ def connect_start(request: HttpRequest, kind: str, owner_id: str) -> HttpRespons
     return redirect(url)
 
 
+def _oauth2_callback_uri(platform: str) -> str:
+    return site_url(reverse("channels:social_oauth2_callback", args=[platform]))
+
+
+def _oauth2_platform(platform: str) -> str:
+    if platform not in services.OAUTH2:
+        raise Http404
+    return platform
+
+
+@login_required
+def connect_start_oauth2(
+    request: HttpRequest, kind: str, owner_id: str, platform: str
+) -> HttpResponse:
+    """ "Connect X" / "Connect TikTok": to the platform's consent page."""
+    platform = _oauth2_platform(platform)
+    owner = _owner_or_404(kind, owner_id)
+    try:
+        url, pending = services.oauth2_start(
+            actor=request.user,
+            platform=platform,
+            owner_kind=kind,
+            owner_id=owner_id,
+            redirect_uri=_oauth2_callback_uri(platform),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(owner.url)
+    request.session[f"{SESSION_NONCE}_{platform}"] = pending
+    return redirect(url)
+
+
+@login_required
+def connect_callback_oauth2(request: HttpRequest, platform: str) -> HttpResponse:
+    """Back from X or TikTok with ``code`` and ``state`` (or ``error``): the
+    account is connected at once (one account per login)."""
+    platform = _oauth2_platform(platform)
+    pending = request.session.pop(f"{SESSION_NONCE}_{platform}", None) or {}
+    state = request.GET.get("state", "")
+    try:
+        kind, owner_id = services.oauth_state_check(
+            actor=request.user,
+            state=state,
+            nonce=str(pending.get("nonce", "")),
+            platform=platform,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("channels:social_failed")
+    owner = _owner_or_404(kind, owner_id)
+    if request.GET.get("error") or not request.GET.get("code"):
+        messages.error(request, _("The connection was cancelled."))
+        return redirect(owner.url)
+    try:
+        account = services.oauth2_connect(
+            actor=request.user,
+            platform=platform,
+            state=state,
+            pending=pending,
+            code=request.GET["code"],
+            redirect_uri=_oauth2_callback_uri(platform),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(owner.url)
+    messages.success(request, _("Connected: %(names)s.") % {"names": str(account)})
+    return redirect(owner.url)
+
+
 @login_required
 def connect_callback(request: HttpRequest) -> HttpResponse:
     """The platform sends the person back here with ``code`` and ``state``

@@ -84,6 +84,13 @@ def _unlimited(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_quiet_hours(settings: Any) -> None:
+    """Social posts go out at once whatever the hour the tests run at (the
+    quiet hours' own tests set them)."""
+    settings.SOCIAL_QUIET_HOURS = ""
+
+
+@pytest.fixture(autouse=True)
 def _routes() -> Iterator[None]:
     """Routes a test registers are gone after it."""
     from channels import routes
@@ -113,5 +120,34 @@ def fake_graph(settings: Any) -> Iterator[Any]:
     settings.SOCIAL_FACEBOOK_DIALOG_URL = fake.url + "/dialog/oauth"
     settings.FACEBOOK_APP_ID = "simpul-app"
     settings.FACEBOOK_APP_SECRET = "simpul-app-secret"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_x(settings: Any) -> Iterator[Any]:
+    """X API v2 and its consent page (``channels.social.testing.FakeX``)."""
+    from channels.social.testing import FakeX
+
+    fake = FakeX()
+    settings.SOCIAL_X_API_BASE = fake.url
+    settings.SOCIAL_X_AUTHORIZE_URL = fake.url + "/i/oauth2/authorize"
+    settings.X_CLIENT_ID = "simpul-x"
+    settings.X_CLIENT_SECRET = "simpul-x-secret"
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_tiktok(settings: Any) -> Iterator[Any]:
+    """TikTok's APIs and consent page (``channels.social.testing.FakeTikTok``)."""
+    from channels.social.testing import FakeTikTok
+
+    fake = FakeTikTok()
+    settings.SOCIAL_TIKTOK_API_BASE = fake.url
+    settings.SOCIAL_TIKTOK_AUTHORIZE_URL = fake.url + "/v2/auth/authorize/"
+    settings.TIKTOK_CLIENT_KEY = "simpul-tt"
+    settings.TIKTOK_CLIENT_SECRET = "simpul-tt-secret"
+    settings.SOCIAL_TIKTOK_STATUS_WAIT = 0
     yield fake
     fake.close()

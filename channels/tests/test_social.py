@@ -25,28 +25,6 @@ pytestmark = pytest.mark.django_db
 KIM_VILLAGE = "64.02.06.1001"  # Tenggarong, Kutai Kartanegara
 
 
-@pytest.fixture
-def kim(kaltim: None) -> Any:
-    from network.models import Kim
-    from network.social import register
-
-    register()  # the owner kind network registers from its hooks
-    return Kim.objects.create(name="KIM Maju Bersama", region_id=KIM_VILLAGE)
-
-
-@pytest.fixture
-def admin(make_user: Any) -> Any:
-    return make_user("regency_admin", "64.02", full_name="Admin Kukar")
-
-
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> Any:
-    settings.MEDIA_ROOT = tmp_path
-    # The outbox validates image URLs (a dotless host like "testserver" fails).
-    settings.SITE_URL = "http://localhost:8101"
-    return tmp_path
-
-
 def _connect(admin: Any, kim: Any, **kwargs: Any) -> list[SocialAccount]:
     kwargs.setdefault("shared", True)
     pages = [Page("1010", "KIM Maju Bersama", "page-secret-1010", "1787", "kimmaju")]
@@ -302,9 +280,29 @@ def test_instagram_daily_limit_waits_instead_of_failing(
     services.publish(
         actor=admin, publication=_publication(source_key="x:2"), accounts=[ig]
     )
+    # Scheduled past the window when it was published: it waits, untried.
+    second = SocialPost.objects.get(source_key="x:2")
+    assert second.outbox.not_before > timezone.now() + timedelta(hours=23)
+    _send_all()
+    second.refresh_from_db()
+    assert second.outbox.status == "queued" and second.outbox.attempts == 0
+    assert len(fake_graph.calls("/media_publish")) == 1
+
+
+def test_a_post_queued_around_the_limit_waits_at_sending_time(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    """Two posts scheduled before the limit was lowered: the sender checks
+    again and the second waits a day (status "limit" on the editor's page)."""
+    _page, ig = _connect(admin, kim)
+    services.publish(actor=admin, publication=_publication(), accounts=[ig])
+    services.publish(
+        actor=admin, publication=_publication(source_key="x:2"), accounts=[ig]
+    )
+    settings.SOCIAL_INSTAGRAM_DAILY_LIMIT = 1
     _send_all()
     second = SocialPost.objects.get(source_key="x:2")
-    assert second.outbox.status == "queued" and second.problem == "temporary"
+    assert second.outbox.status == "queued" and second.problem == "limit"
     assert second.outbox.not_before > timezone.now() + timedelta(hours=23)
     assert len(fake_graph.calls("/media_publish")) == 1
 

@@ -490,3 +490,16 @@ def test_demo_loads_kaltim_local_potential_once(kaltim) -> None:  # type: ignore
     count = Potential.objects.count()
     call_command("load_demo", verbosity=0)
     assert Potential.objects.count() == count
+
+
+def test_tourism_is_wisata_here_and_pariwisata_as_a_kim_topic() -> None:
+    """One msgid has one translation in the merged catalogue: the potential
+    category has its own context, so network's KIM topic keeps its word."""
+    from django.utils import translation
+
+    from network.models import FocusArea
+    from newsroom.models import PotentialCategory
+
+    with translation.override("id"):
+        assert str(PotentialCategory.TOURISM.label) == "Wisata"
+        assert str(FocusArea.TOURISM.label) == "Pariwisata"

@@ -178,6 +178,10 @@ def report(request: HttpRequest, kode: str, month: str, fmt: str) -> HttpRespons
     except ValueError:
         raise Http404 from None
     rows = selectors.monthly_report(region=region, month=first)
+    start, end = selectors.month_bounds(first)
+    social = social_selectors.social_report(
+        region_code=region.kode, start=start, end=end
+    )
     audit_record(
         actor=user,
         action=AuditEntry.Action.EXPORT,
@@ -187,10 +191,10 @@ def report(request: HttpRequest, kode: str, month: str, fmt: str) -> HttpRespons
     )
     filename = f"laporan-kabar-{region.kode}-{month}.{fmt}"
     if fmt == "pdf":
-        data = reports.report_pdf(region=region, month=first, rows=rows)
+        data = reports.report_pdf(region=region, month=first, rows=rows, social=social)
         content_type = "application/pdf"
     else:
-        data = reports.report_xlsx(region=region, month=first, rows=rows)
+        data = reports.report_xlsx(region=region, month=first, rows=rows, social=social)
         content_type = (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )

@@ -1,0 +1,122 @@
+"""What the X and TikTok clients share: one connection pool, OAuth 2.0 token
+answers, and the errors' meaning for the outbox.
+
+A request that never reached the platform (connection refused, connect
+timeout) or that it answered with 429/5xx is tried again (``TemporaryError``).
+A connection that broke *after* a post was sent is ``Uncertain``: the platform
+may have the post, so it is not sent again (it could appear twice) and the
+editor is told to look at the account.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from django.conf import settings
+
+from channels.senders import PermanentError, TemporaryError
+
+# The Graph client defines the two errors every platform shares.
+from channels.social.graph import ImageRefused, TokenError
+
+__all__ = [
+    "ApiClient",
+    "ImageRefused",
+    "Profile",
+    "TokenError",
+    "Tokens",
+    "Uncertain",
+    "pkce_pair",
+]
+
+
+class Uncertain(PermanentError):
+    """The connection broke after the post was sent: it may be up."""
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access: str
+    refresh: str
+    expires_in: int | None
+    account_id: str = ""  # TikTok's open_id comes with the tokens
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    name: str
+    username: str
+
+
+def pkce_pair() -> tuple[str, str]:
+    """(verifier, S256 challenge) of RFC 7636."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def as_int(value: Any) -> int:
+    return int(value) if isinstance(value, int | float) and value >= 0 else 0
+
+
+class ApiClient:
+    name = ""
+
+    def __init__(self, *, client: httpx.Client | None = None) -> None:
+        self._client = client
+
+    @property
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=settings.OUTGOING_HTTP_TIMEOUT)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def send(
+        self, method: str, url: str, *, creates: bool = False, **kwargs: Any
+    ) -> httpx.Response:
+        """The platform's answer. ``creates``: this request makes a post, so a
+        connection lost after sending it is ``Uncertain``, not temporary."""
+        try:
+            return self.client.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise TemporaryError(
+                f"{self.name}: {exc.__class__.__name__}", code="network"
+            ) from exc
+        except httpx.HTTPError as exc:
+            if creates:
+                raise Uncertain(
+                    f"{self.name}: {exc.__class__.__name__} after sending the post",
+                    code="uncertain",
+                ) from exc
+            raise TemporaryError(
+                f"{self.name}: {exc.__class__.__name__}", code="network"
+            ) from exc
+
+    @staticmethod
+    def json(response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @staticmethod
+    def tokens(data: dict[str, Any], *, account_id: str = "") -> Tokens:
+        expires = data.get("expires_in")
+        return Tokens(
+            access=str(data.get("access_token", "")),
+            refresh=str(data.get("refresh_token", "")),
+            expires_in=int(expires) if isinstance(expires, int | float) else None,
+            account_id=account_id or str(data.get("open_id", "")),
+        )
