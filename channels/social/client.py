@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from django.conf import settings
 
-from channels.senders import PermanentError, TemporaryError
+from channels.senders import HttpPool, PermanentError, TemporaryError
 
 # The Graph client defines the two errors every platform shares.
 from channels.social.graph import ImageRefused, TokenError
@@ -65,22 +64,8 @@ def as_int(value: Any) -> int:
     return int(value) if isinstance(value, int | float) and value >= 0 else 0
 
 
-class ApiClient:
+class ApiClient(HttpPool):
     name = ""
-
-    def __init__(self, *, client: httpx.Client | None = None) -> None:
-        self._client = client
-
-    @property
-    def client(self) -> httpx.Client:
-        if self._client is None:
-            self._client = httpx.Client(timeout=settings.OUTGOING_HTTP_TIMEOUT)
-        return self._client
-
-    def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
 
     def send(
         self, method: str, url: str, *, creates: bool = False, **kwargs: Any
@@ -102,14 +87,6 @@ class ApiClient:
             raise TemporaryError(
                 f"{self.name}: {exc.__class__.__name__}", code="network"
             ) from exc
-
-    @staticmethod
-    def json(response: httpx.Response) -> dict[str, Any]:
-        try:
-            data = response.json()
-        except ValueError:
-            return {}
-        return data if isinstance(data, dict) else {}
 
     @staticmethod
     def tokens(data: dict[str, Any], *, account_id: str = "") -> Tokens:
