@@ -17,7 +17,7 @@ A connection lost after a post was sent (``Uncertain``) is not retried.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -128,6 +128,24 @@ class SocialSender(Sender):
             problem="",
         )
         return post_id
+
+    def retry_at(self, message: Outgoing, earliest: datetime) -> datetime:
+        """A retry is slotted like a first attempt: out of the quiet hours and
+        within the platform's posts per day, counting the account's other
+        posts (this one is "sending" meanwhile, so it does not count itself)."""
+        from channels.social.services import post_slot
+
+        post = (
+            SocialPost.objects.select_related("account")
+            .filter(outbox_id=int(message.reference or 0))
+            .first()
+        )
+        if post is None:
+            return earliest
+        with transaction.atomic():
+            # As in publishing: one slotting at a time per account.
+            SocialAccount.objects.select_for_update().filter(pk=post.account_id).first()
+            return post_slot(account=post.account, earliest=earliest)
 
     @staticmethod
     def _daily_limit(account: SocialAccount) -> None:
