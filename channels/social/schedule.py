@@ -45,7 +45,9 @@ def after_quiet(moment: datetime, quiet: Quiet | None, tz: tzinfo) -> datetime:
     return end
 
 
-def _fits(moment: datetime, slots: list[datetime], limit: int, window: timedelta) -> bool:
+def _fits(
+    moment: datetime, slots: list[datetime], limit: int, window: timedelta
+) -> bool:
     """One more post at ``moment`` keeps every ``window`` at most ``limit``:
     the window ending at it, and those ending at the later posts it falls in
     (a retry or a late publish may land before posts already scheduled)."""

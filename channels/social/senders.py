@@ -112,9 +112,15 @@ class SocialSender(Sender):
             # A TikTok post still processing is already with TikTok: should
             # the outbox give up on it, the editor is told to look, not that
             # nothing was posted.
-            problem = {"limit": P.LIMIT, "processing": P.UNCERTAIN}.get(
-                exc.code, P.TEMPORARY
-            )
+            problem = {
+                "limit": P.LIMIT,
+                "processing": P.UNCERTAIN,
+                "uncertain": P.UNCERTAIN,
+            }.get(exc.code, P.TEMPORARY)
+            if post.problem == P.UNCERTAIN:
+                # Still unknown whether the earlier try made the post: the
+                # next try must look it up first too.
+                problem = P.UNCERTAIN
             self._mark(post, problem=problem)
             raise
         except PermanentError:
@@ -180,6 +186,11 @@ class SocialSender(Sender):
         from channels.social.services import account_token
 
         token = account_token(account=account, client=self.x)
+        if post.problem == P.UNCERTAIN:
+            # An earlier try broke after sending: X may have the post.
+            found = self._x_find(post, account, message, token)
+            if found:
+                return found
         media = post.container_id
         if not media and post.image:
             try:
@@ -190,9 +201,35 @@ class SocialSender(Sender):
             media = self.x.media_upload(token=token, data=data)
             # Kept: a retry after a failed post reuses the upload.
             self._mark(post, container_id=media[:64])
-        post_id = self.x.post(token=token, text=message.body, media_id=media)
+        try:
+            post_id = self.x.post(token=token, text=message.body, media_id=media)
+        except Uncertain as exc:
+            # Tried again after the back-off, looking the post up first.
+            raise TemporaryError(str(exc), code="uncertain") from exc
+        except PermanentError as exc:
+            # X refuses the same text twice (403): after a try that broke, that
+            # is the earlier post, perhaps not in the timeline a moment ago.
+            if post.problem == P.UNCERTAIN and exc.code == "403":
+                found = self._x_find(post, account, message, token)
+                if found:
+                    return found
+            raise
         if not post_id:
             raise PermanentError("x: no post id in the answer", code="post")
+        return post_id, XClient.permalink(username=account.username, post_id=post_id)
+
+    def _x_find(
+        self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
+    ) -> tuple[str, str] | None:
+        post_id = self.x.find_post(
+            token=token,
+            user_id=account.external_id,
+            text=message.body,
+            # A minute of slack for clocks apart.
+            since=post.created_at - timedelta(minutes=1),
+        )
+        if not post_id:
+            return None
         return post_id, XClient.permalink(username=account.username, post_id=post_id)
 
     def _tiktok(

@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -40,6 +41,8 @@ class _Queued:
     body: dict[str, Any]
     hang: float = 0.0
     path_part: str = ""
+    # After the stall, do nothing: the request was lost, not just its answer.
+    drop: bool = False
 
 
 @dataclass
@@ -362,11 +365,16 @@ class _FakeApi:
                 for _ in range(times)
             )
 
-    def hang_next(self, seconds: float, *, path_part: str = "") -> None:
+    def hang_next(
+        self, seconds: float, *, path_part: str = "", drop: bool = False
+    ) -> None:
         """Stall (longer than the client's timeout), then answer as usual: the
-        platform has done the work, the caller did not hear of it."""
+        platform has done the work, the caller did not hear of it. ``drop``:
+        the platform never did the work (a 500 after the stall)."""
         with self._lock:
-            self.queued.append((path_part, _Queued(200, {}, hang=seconds), {}))
+            self.queued.append(
+                (path_part, _Queued(200, {}, hang=seconds, drop=drop), {})
+            )
 
     def calls(self, path_part: str = "", method: str = "") -> list[ApiRequest]:
         return [
@@ -390,6 +398,8 @@ class _FakeApi:
         if queued is not None:
             if queued[1].hang:
                 time.sleep(queued[1].hang)
+                if queued[1].drop:
+                    return _Answer(500, {}, {})
             else:
                 return _Answer(queued[1].status, queued[1].body, queued[2])
         with self._lock:
@@ -417,7 +427,9 @@ class FakeX(_FakeApi):
     replaced at each use, as X does), ``/2/oauth2/revoke``, ``/2/users/me``,
     ``/2/media/upload`` (JPEG only), ``/2/tweets`` (280 weighted characters,
     links counted as 23; the same text twice is refused with 403, as X
-    does) and ``/2/tweets/<id>`` with ``public_metrics``. Tokens expire after
+    does), ``/2/tweets/<id>`` with ``public_metrics`` and
+    ``non_public_metrics``, and ``/2/users/<id>/tweets`` (the account's posts
+    as X shows them: t.co links, HTML-escaped). Tokens expire after
     ``token_lifetime`` seconds; ``expire_tokens()`` ends them all."""
 
     def __init__(self) -> None:
@@ -438,12 +450,33 @@ class FakeX(_FakeApi):
         self.tokens: dict[str, float] = {}  # access token → expiry (epoch)
         self.refresh_tokens: set[str] = set()
         self.posts: dict[str, str] = {}  # id → text
+        self.posted_at: dict[str, float] = {}  # id → epoch
+        self.post_media: dict[str, bool] = {}  # id → has a picture
         self.media: dict[str, bytes] = {}
+        # The account's own posts also carry non_public_metrics (X gives them
+        # for 30 days); False answers that field with an error, as X does
+        # for an older post.
+        self.non_public = True
+        self.non_public_metrics = {
+            "impression_count": 1200,
+            "url_link_clicks": 30,
+            "user_profile_clicks": 4,
+        }
         super().__init__()
 
     def expire_tokens(self) -> None:
         with self._lock:
             self.tokens = {t: 0.0 for t in self.tokens}
+
+    def _shown(self, post_id: str) -> str:
+        """A post's text as X gives it back: ``&<>`` escaped, links as t.co
+        links, the picture's link at the end."""
+        text = self.posts[post_id]
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = _URL.sub(lambda m: f"https://t.co/{abs(hash(m.group())) % 10**8}", text)
+        if self.post_media.get(post_id):
+            text += f" https://t.co/m{post_id[-6:]}"
+        return text
 
     def _issue(self, n: int) -> dict[str, Any]:
         access, refresh = f"x-access-{n}", f"x-refresh-{n}"
@@ -541,22 +574,58 @@ class FakeX(_FakeApi):
                     return _Answer(400, x_error(400, "media id invalid"), {})
             post_id = f"18600{n}"
             self.posts[post_id] = text
+            self.posted_at[post_id] = time.time()
+            self.post_media[post_id] = bool((body.get("media") or {}).get("media_ids"))
             return _Answer(201, {"data": {"id": post_id, "text": text}}, {})
+        if "/2/users/" in path and path.endswith("/tweets"):
+            if path.split("/")[-2] != self.user["id"]:
+                return _Answer(404, x_error(404, "Not Found"), {})
+            since = q.get("start_time", "")
+            start = (
+                datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp()
+                if since
+                else 0.0
+            )
+            rows = [
+                {
+                    "id": post_id,
+                    "text": self._shown(post_id),
+                    "created_at": datetime.fromtimestamp(
+                        self.posted_at[post_id], UTC
+                    ).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                }
+                for post_id in sorted(
+                    self.posts, key=lambda p: self.posted_at[p], reverse=True
+                )
+                if self.posted_at[post_id] >= start
+            ][: int(q.get("max_results") or 10)]
+            answer: dict[str, Any] = {"meta": {"result_count": len(rows)}}
+            if rows:
+                answer["data"] = rows
+            return _Answer(200, answer, {})
         if "/2/tweets/" in path and request.method == "GET":
             post_id = path.rsplit("/", 1)[-1]
             if post_id not in self.posts:
                 return _Answer(404, x_error(404, "Not Found"), {})
-            return _Answer(
-                200,
-                {
-                    "data": {
-                        "id": post_id,
-                        "text": self.posts[post_id],
-                        "public_metrics": dict(self.metrics),
-                    }
-                },
-                {},
-            )
+            fields = q.get("tweet.fields", "").split(",")
+            data: dict[str, Any] = {"id": post_id, "text": self._shown(post_id)}
+            if "public_metrics" in fields:
+                data["public_metrics"] = dict(self.metrics)
+            answer = {"data": data}
+            if "non_public_metrics" in fields:
+                if self.non_public:
+                    data["non_public_metrics"] = dict(self.non_public_metrics)
+                else:
+                    answer["errors"] = [
+                        {
+                            "title": "Field Authorization Error",
+                            "detail": "Sorry, you are not authorized to access "
+                            "'non_public_metrics' on a Tweet.",
+                            "field": "non_public_metrics",
+                            "resource_id": post_id,
+                        }
+                    ]
+            return _Answer(200, answer, {})
         return _Answer(404, x_error(404, "unknown path"), {})
 
 
