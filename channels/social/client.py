@@ -4,8 +4,8 @@ answers, and the errors' meaning for the outbox.
 A request that never reached the platform (connection refused, connect
 timeout) or that it answered with 429/5xx is tried again (``TemporaryError``).
 A connection that broke *after* a post was sent is ``Uncertain``: the platform
-may have the post, so it is not sent again (it could appear twice) and the
-editor is told to look at the account.
+may have the post, so it is not simply sent again (it could appear twice);
+the sender looks it up first where the platform allows it.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 
-from channels.senders import HttpPool, PermanentError, TemporaryError
+from channels.senders import HttpPool, TemporaryError
 
-# The Graph client defines the two errors every platform shares.
-from channels.social.graph import ImageRefused, TokenError
+# The Graph client defines the errors every platform shares.
+from channels.social.graph import ImageRefused, TokenError, Uncertain
 
 __all__ = [
     "ApiClient",
@@ -32,10 +32,6 @@ __all__ = [
     "Uncertain",
     "pkce_pair",
 ]
-
-
-class Uncertain(PermanentError):
-    """The connection broke after the post was sent: it may be up."""
 
 
 @dataclass(frozen=True)

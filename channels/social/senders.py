@@ -11,7 +11,13 @@ X: the JPEG uploaded (``POST /2/media/upload``; its media id kept), then
 publish id kept), then its status until TikTok says it is up; a retry while
 it is processing asks the status again rather than posting again.
 X and TikTok tokens are refreshed first when they end within minutes.
-A connection lost after a post was sent (``Uncertain``) is not retried.
+A connection lost after a post was sent (``Uncertain``): the post is "not
+confirmed" and tried again after the back-off, but first looked up on the
+platform (X: the account's posts with the same text; Facebook: the Page's
+published posts with the same message; Instagram: whether the container was
+published, and its media) and, when found, kept instead of posted again.
+TikTok's answer to ``content/init`` is its only way to the publish id, so a
+lost one is not retried (the editor is told to look at the account).
 """
 
 from __future__ import annotations
@@ -86,12 +92,7 @@ class SocialSender(Sender):
                 post_id, permalink = self._instagram(post, account, message, token)
             else:
                 token = crypto.decrypt(account.token_encrypted)
-                post_id = self.graph.page_post(
-                    page_id=account.external_id,
-                    token=token,
-                    message=message.body,
-                    link=post.link,
-                )
+                post_id = self._facebook(post, account, message, token)
                 permalink = self.graph.permalink(
                     object_id=post_id, token=token, field="permalink_url"
                 )
@@ -270,6 +271,30 @@ class SocialSender(Sender):
             retry_after=60,
         )
 
+    def _facebook(
+        self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
+    ) -> str:
+        if post.problem == P.UNCERTAIN:
+            # An earlier try broke after sending: the Page may have the post.
+            found = self.graph.page_post_find(
+                page_id=account.external_id,
+                token=token,
+                message=message.body,
+                since=post.created_at - timedelta(minutes=1),
+            )
+            if found:
+                return found
+        try:
+            return self.graph.page_post(
+                page_id=account.external_id,
+                token=token,
+                message=message.body,
+                link=post.link,
+            )
+        except Uncertain as exc:
+            # Tried again after the back-off, looking the post up first.
+            raise TemporaryError(str(exc), code="uncertain") from exc
+
     def _instagram(
         self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
     ) -> tuple[str, str]:
@@ -285,9 +310,24 @@ class SocialSender(Sender):
                 caption=message.body,
             )
             self._mark(post, container_id=container[:64])
-        media_id = self.graph.ig_publish(
-            ig_user_id=account.external_id, token=token, container_id=container
-        )
+        media_id = ""
+        if post.problem == P.UNCERTAIN:
+            # An earlier publish broke after sending: it may have gone through.
+            media_id = self.graph.ig_published_find(
+                ig_user_id=account.external_id,
+                token=token,
+                container_id=container,
+                caption=message.body,
+            )
+        if not media_id:
+            try:
+                media_id = self.graph.ig_publish(
+                    ig_user_id=account.external_id,
+                    token=token,
+                    container_id=container,
+                )
+            except Uncertain as exc:
+                raise TemporaryError(str(exc), code="uncertain") from exc
         return media_id, self.graph.permalink(
             object_id=media_id, token=token, field="permalink"
         )

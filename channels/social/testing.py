@@ -4,8 +4,10 @@ app that connects or posts to social accounts (no real platform is called).
 Speaks the endpoints Simpul uses: ``GET /dialog/oauth`` (redirects back with a
 code, as the real dialog does after the person agrees), ``GET
 /oauth/access_token`` (code exchange and ``fb_exchange_token``), ``GET
-/me/accounts``, ``POST /<page>/feed``, ``POST /<ig user>/media`` and
-``/media_publish``, ``GET /<object>`` (permalinks, counts) and
+/me/accounts``, ``POST /<page>/feed`` (kept: ``GET
+/<page>/published_posts`` lists them), ``POST /<ig user>/media`` and
+``/media_publish`` (a container publishes once; ``GET /<ig user>/media``
+lists what was published), ``GET /<object>`` (permalinks, counts) and
 ``GET /<object>/insights``. ``fail_next`` queues error answers (Meta's error
 body), ``hang_next`` a stall longer than the client's timeout. Fixtures:
 ``channels.tests.fixtures.fake_graph``.
@@ -78,6 +80,11 @@ class FakeGraph:
             "comments": 7,
         }
         self.token_lifetime = 60 * 24 * 3600
+        # Page posts made (what ``/<page>/published_posts`` lists).
+        self.feed: list[dict[str, Any]] = []
+        # Instagram containers (id → user, caption, status) and media made.
+        self.containers: dict[str, dict[str, str]] = {}
+        self.ig_media: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._n = 0
         fake = self
@@ -199,13 +206,72 @@ class FakeGraph:
                 data.append(row)
             return 200, {"data": data}, {}
         if method == "POST" and parts[-1] == "feed":
-            return 200, {"id": f"{parts[-2]}_{9000 + n}"}, {}
+            post_id = f"{parts[-2]}_{9000 + n}"
+            self.feed.append(
+                {
+                    "id": post_id,
+                    "page": parts[-2],
+                    "message": params.get("message", ""),
+                    "link": params.get("link", ""),
+                    "created": time.time(),
+                }
+            )
+            return 200, {"id": post_id}, {}
+        if method == "GET" and parts[-1] == "published_posts":
+            since = float(params.get("since") or 0)
+            rows = [
+                {
+                    "id": p["id"],
+                    "message": p["message"],
+                    "created_time": time.strftime(
+                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(p["created"])
+                    ),
+                }
+                for p in reversed(self.feed)
+                if p["page"] == parts[-2] and p["created"] >= since
+            ][: int(params.get("limit") or 25)]
+            return 200, {"data": rows}, {}
         if method == "POST" and parts[-1] == "media":
             if not params.get("image_url"):
                 return 400, graph_error(9004, "image_url is required"), {}
-            return 200, {"id": f"container-{n}"}, {}
+            container = f"container-{n}"
+            self.containers[container] = {
+                "user": parts[-2],
+                "caption": params.get("caption", ""),
+                "status": "FINISHED",
+            }
+            return 200, {"id": container}, {}
         if method == "POST" and parts[-1] == "media_publish":
-            return 200, {"id": f"1790{n}"}, {}
+            published = self.containers.get(params.get("creation_id", ""))
+            if published is None:
+                return 400, graph_error(100, "Invalid creation_id"), {}
+            if published["status"] == "PUBLISHED":
+                # Meta publishes a container once.
+                return 400, graph_error(9007, "The media has been published"), {}
+            media_id = f"1790{n}"
+            published["status"] = "PUBLISHED"
+            self.ig_media.append(
+                {
+                    "id": media_id,
+                    "user": published["user"],
+                    "caption": published["caption"],
+                    "created": time.time(),
+                }
+            )
+            return 200, {"id": media_id}, {}
+        if method == "GET" and parts[-1] == "media":
+            rows = [
+                {
+                    "id": m["id"],
+                    "caption": m["caption"],
+                    "timestamp": time.strftime(
+                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(m["created"])
+                    ),
+                }
+                for m in reversed(self.ig_media)
+                if m["user"] == parts[-2]
+            ][: int(params.get("limit") or 25)]
+            return 200, {"data": rows}, {}
         if parts[-1] == "insights":
             i = self.insights
             if "metric" in params and "post_impressions" in params["metric"]:
@@ -236,6 +302,8 @@ class FakeGraph:
             object_id = parts[-1]
             fields = params.get("fields", "")
             body: dict[str, Any] = {"id": object_id}
+            if "status_code" in fields and object_id in self.containers:
+                body["status_code"] = self.containers[object_id]["status"]
             if "permalink_url" in fields:
                 body["permalink_url"] = f"https://www.facebook.com/{object_id}"
             elif "permalink" in fields:
@@ -608,13 +676,13 @@ class FakeX(_FakeApi):
             if post_id not in self.posts:
                 return _Answer(404, x_error(404, "Not Found"), {})
             fields = q.get("tweet.fields", "").split(",")
-            data: dict[str, Any] = {"id": post_id, "text": self._shown(post_id)}
+            tweet: dict[str, Any] = {"id": post_id, "text": self._shown(post_id)}
             if "public_metrics" in fields:
-                data["public_metrics"] = dict(self.metrics)
-            answer = {"data": data}
+                tweet["public_metrics"] = dict(self.metrics)
+            answer = {"data": tweet}
             if "non_public_metrics" in fields:
                 if self.non_public:
-                    data["non_public_metrics"] = dict(self.non_public_metrics)
+                    tweet["non_public_metrics"] = dict(self.non_public_metrics)
                 else:
                     answer["errors"] = [
                         {
