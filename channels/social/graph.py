@@ -38,6 +38,18 @@ class Uncertain(PermanentError):
     """The connection broke after the post was sent: it may be up."""
 
 
+def transport_error(name: str, exc: httpx.HTTPError, *, creates: bool) -> Exception:
+    """What a request that got no answer means. Never sent (connection refused,
+    connect timeout): try again. Lost after sending a post: ``Uncertain``.
+    Any other request: try again."""
+    kind = exc.__class__.__name__
+    if creates and not isinstance(
+        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+    ):
+        return Uncertain(f"{name}: {kind} after sending the post", code="uncertain")
+    return TemporaryError(f"{name}: {kind}", code="network")
+
+
 # developers.facebook.com/docs/graph-api/guides/error-handling
 # 9007: an Instagram container not ready yet (publish again shortly).
 TEMPORARY_CODES = {1, 2, 4, 17, 32, 341, 368, 613, 9007, 80001, 80002, 80005}
@@ -76,19 +88,8 @@ class Graph(HttpPool):
                 response = self.client.get(url, params=params)
             else:
                 response = self.client.request(method, url, data=params)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise TemporaryError(
-                f"graph: {exc.__class__.__name__}", code="network"
-            ) from exc
         except httpx.HTTPError as exc:
-            if creates:
-                raise Uncertain(
-                    f"graph: {exc.__class__.__name__} after sending the post",
-                    code="uncertain",
-                ) from exc
-            raise TemporaryError(
-                f"graph: {exc.__class__.__name__}", code="network"
-            ) from exc
+            raise transport_error("graph", exc, creates=creates) from exc
         data = self.json(response)
         if response.status_code < 400 and "error" not in data:
             return data

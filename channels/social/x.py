@@ -81,24 +81,12 @@ class XClient(ApiClient):
             return ImageRefused(text, code=str(status))
         return PermanentError(text, code=str(status))
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        token: str = "",
-        creates: bool = False,
-        image: bool = False,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = self.send(
-            method, self.url(path), creates=creates, headers=headers, **kwargs
-        )
-        data = self.json(response)
+    def problem(
+        self, response: httpx.Response, data: dict[str, Any], *, image: bool
+    ) -> Exception | None:
         if response.status_code < 400:
-            return data
-        raise self.error(response, data, image=image)
+            return None
+        return self.error(response, data, image=image)
 
     # --- OAuth ----------------------------------------------------------------------
     @staticmethod
@@ -132,9 +120,6 @@ class XClient(ApiClient):
             redirect_uri=redirect_uri,
             code_verifier=verifier,
         )
-
-    def refresh(self, *, refresh_token: str) -> Tokens:
-        return self._token(grant_type="refresh_token", refresh_token=refresh_token)
 
     def revoke(self, *, token: str) -> None:
         self.call(
