@@ -160,11 +160,20 @@ class LoadContext:
         return count
 
     def finish(self) -> None:
-        """Move the id sequences past the ids the rows brought."""
-        statements = connection.ops.sequence_reset_sql(no_style(), list(self._touched))
+        """Move the id sequences past the ids the rows brought; on PostgreSQL
+        refresh the planner's statistics of the filled tables (autovacuum gets
+        to them minutes later: until then the planner takes millions of rows
+        for a handful and picks nested loops and sorts)."""
+        touched = sorted(self._touched, key=lambda m: m._meta.db_table)
+        statements = connection.ops.sequence_reset_sql(no_style(), touched)
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+            if connection.vendor == "postgresql":
+                for model in touched:
+                    cursor.execute(
+                        f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}"
+                    )
 
 
 @dataclass(frozen=True)
