@@ -49,6 +49,9 @@ def parse() -> argparse.Namespace:
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--seconds", type=float, default=8.0, help="per page")
     p.add_argument("--mixed-seconds", type=float, default=15.0)
+    p.add_argument(
+        "--serial", type=int, default=20, help="requests per page from one client"
+    )
     p.add_argument("--cache-url", default="redis://127.0.0.1:6379/13")
     p.add_argument("--skip-refresh", action="store_true")
     p.add_argument("--skip-import", action="store_true")
@@ -261,14 +264,26 @@ def load(
             latencies.extend(mine)
             errors[0] += bad
 
-    threads = [
-        threading.Thread(target=client, args=(i,)) for i in range(concurrency)
-    ]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     return latencies, errors[0]
+
+
+def serial(port: int, urls: list[str], count: int) -> list[float]:
+    latencies = []
+    for url in urls[:count] * (count // max(len(urls[:count]), 1) + 1):
+        if len(latencies) >= count:
+            break
+        began = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", url)
+        conn.getresponse().read()
+        conn.close()
+        latencies.append(time.monotonic() - began)
+    return latencies
 
 
 def row(label: str, lat: list[float], errors: int, seconds: float) -> bool:
@@ -296,7 +311,10 @@ def main() -> int:
 
     from network.models import Kim
 
-    print(f"Database: {connection.settings_dict['NAME']}, {Kim.objects.count():,} KIMs")
+    print(
+        f"Database: {connection.settings_dict['NAME']}, {Kim.objects.count():,} "
+        f"KIMs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     if not args.skip_import:
         regions_import(args)
     if not args.skip_refresh:
@@ -309,11 +327,23 @@ def main() -> int:
         for urls in pages.values():  # warm each worker's caches and imports
             load(args.port, urls[:5], 1.0, args.workers)
         print(
+            f"\nService time, one client, {args.serial} requests per page (the "
+            "server's own time per request, queueing aside):"
+        )
+        for label, urls in pages.items():
+            lat = serial(args.port, urls, args.serial)
+            print(
+                f"  {label:<26} p50 {statistics.median(lat) * 1000:6.1f} ms  "
+                f"min {min(lat) * 1000:6.1f} ms"
+            )
+        print(
             f"\nPages, gunicorn {args.workers} workers, {args.concurrency} client "
             f"threads, {args.seconds:.0f} s each (target p95 < {TARGET_P95_MS:.0f} ms)"
         )
-        print(f"  {'page':<26} {'reqs':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-              f"{'errs':>5}")
+        print(
+            f"  {'page':<26} {'reqs':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+            f"{'errs':>5}"
+        )
         all_ok = True
         for label, urls in pages.items():
             lat, errors = load(args.port, urls, args.seconds, args.concurrency)

@@ -18,9 +18,9 @@ from core.loadgen import LoadContext
 
 MODELS = ("channels.OutboxMessage",)
 CHANNELS = ["whatsapp"] * 60 + ["telegram"] * 25 + ["email"] * 10 + ["sms"] * 5
-STATUSES = ["read"] * 45 + ["delivered"] * 35 + ["sent"] * 14 + ["failed"] * 5 + [
-    "queued"
-]
+STATUSES = (
+    ["read"] * 45 + ["delivered"] * 35 + ["sent"] * 14 + ["failed"] * 5 + ["queued"]
+)
 
 
 def generate(ctx: LoadContext) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import connection, transaction
+from django.db.models import JSONField, Max, Model
 from django.utils import timezone
 
 #: What scale 1.0 means: a KIM in every village of Indonesia (Kemendagri 2025),
@@ -48,7 +48,7 @@ class RowWriter:
     sequence is moved past them by ``LoadContext.finish``.
     """
 
-    def __init__(self, model: type[models.Model], columns: Sequence[str]) -> None:
+    def __init__(self, model: type[Model], columns: Sequence[str]) -> None:
         self.model = model
         self.columns = list(columns)
         known = {f.attname for f in model._meta.concrete_fields}
@@ -70,7 +70,7 @@ class RowWriter:
         names = self.columns + self.tail_columns
         fields = {f.attname: f for f in model._meta.concrete_fields}
         self._json = [
-            i for i, n in enumerate(names) if isinstance(fields[n], models.JSONField)
+            i for i, n in enumerate(names) if isinstance(fields[n], JSONField)
         ]
         self._names = names
         self.written = 0
@@ -93,7 +93,9 @@ class RowWriter:
     def _copy(self, rows: Iterable[tuple[Any, ...]]) -> int:
         table = connection.ops.quote_name(self.model._meta.db_table)
         fields = {f.attname: f for f in self.model._meta.concrete_fields}
-        cols = ", ".join(connection.ops.quote_name(fields[n].column) for n in self._names)
+        cols = ", ".join(
+            connection.ops.quote_name(str(fields[n].column)) for n in self._names
+        )
         count = 0
         with connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg's own cursor: Django's has no copy()
@@ -106,10 +108,11 @@ class RowWriter:
 
     def _bulk(self, rows: Iterable[tuple[Any, ...]], batch: int) -> int:
         count = 0
-        pending: list[models.Model] = []
+        pending: list[Model] = []
         tail = dict(zip(self.tail_columns, self.tail, strict=True))
         for row in rows:
-            pending.append(self.model(**tail, **dict(zip(self.columns, row))))
+            values = dict(zip(self.columns, row, strict=True))
+            pending.append(self.model(**tail, **values))
             if len(pending) >= batch:
                 self.model._default_manager.bulk_create(pending)
                 count += len(pending)
@@ -130,7 +133,7 @@ class LoadContext:
     seed: int = 1
     say: Callable[[str], None] = lambda message: None
     written: dict[str, int] = field(default_factory=dict)
-    _touched: set[type[models.Model]] = field(default_factory=set)
+    _touched: set[type[Model]] = field(default_factory=set)
 
     def count(self, key: str) -> int:
         """How many of ``key`` (see ``NATIONAL``) at this scale; at least one."""
@@ -139,17 +142,17 @@ class LoadContext:
     def rng(self, name: str) -> random.Random:
         return random.Random(f"{self.seed}:{name}")
 
-    def next_id(self, model: type[models.Model]) -> int:
+    def next_id(self, model: type[Model]) -> int:
         top = model._default_manager.aggregate(top=Max("pk"))["top"]
         return int(top or 0) + 1
 
-    def writer(self, model: type[models.Model], columns: Sequence[str]) -> RowWriter:
+    def writer(self, model: type[Model], columns: Sequence[str]) -> RowWriter:
         self._touched.add(model)
         return RowWriter(model, columns)
 
     def write(
         self,
-        model: type[models.Model],
+        model: type[Model],
         columns: Sequence[str],
         rows: Iterable[tuple[Any, ...]],
     ) -> int:
@@ -187,7 +190,7 @@ class Generator:
     #: Says why it cannot run on this database (regions missing…), else "".
     check: Callable[[], str] | None = None
 
-    def model_classes(self) -> list[type[models.Model]]:
+    def model_classes(self) -> list[type[Model]]:
         return [apps.get_model(label) for label in self.models]
 
 

@@ -37,6 +37,9 @@ def _register_loadgen() -> None:
     from network import loadgen
 
     register_generator(
-        "network", loadgen.generate, models=loadgen.MODELS, order=10,
+        "network",
+        loadgen.generate,
+        models=loadgen.MODELS,
+        order=10,
         check=loadgen.check,
     )

@@ -53,6 +53,9 @@ def _register_loadgen() -> None:
 
     # After the network's: articles are written by its KIMs.
     register_generator(
-        "newsroom", loadgen.generate, models=loadgen.MODELS, order=30,
+        "newsroom",
+        loadgen.generate,
+        models=loadgen.MODELS,
+        order=30,
         check=loadgen.check,
     )

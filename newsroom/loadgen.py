@@ -79,7 +79,9 @@ def _articles(
             f"<p>{synthetic.paragraph(rng, rng.randint(2, 5))}</p>"
             for _ in range(rng.randint(3, 8))
         )
-        bodies.append((html, content.search_document(html), content.reading_minutes(html)))
+        bodies.append(
+            (html, content.search_document(html), content.reading_minutes(html))
+        )
     now = timezone.now()
     for i in range(count):
         pk = first + i

@@ -40,7 +40,11 @@ class PickForm(forms.Form):
 def test_quick_select_writes_the_markup_of_djangos_select() -> None:
     from django.test.html import parse_html
 
-    for data in ({}, {"plain": "64.02", "quick": "64.02"}, {"plain": "x", "quick": "x"}):
+    for data in (
+        {},
+        {"plain": "64.02", "quick": "64.02"},
+        {"plain": "x", "quick": "x"},
+    ):
         form = PickForm(data)
         plain = str(form["plain"]).replace("id_plain", "id_quick")
         plain = plain.replace('name="plain"', 'name="quick"')

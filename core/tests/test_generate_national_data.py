@@ -72,8 +72,8 @@ def test_rows_are_consistent_and_point_at_existing_rows() -> None:
         n=Count("memberships", filter=Q(memberships__role="ketua"))
     ).values_list("n", flat=True)
     assert set(chairs) == {1}
-    assert not Membership.objects.values("person").annotate(n=Count("pk")).filter(
-        n__gt=1
+    assert (
+        not Membership.objects.values("person").annotate(n=Count("pk")).filter(n__gt=1)
     )
     for activity in Activity.objects.select_related("kim")[:200]:
         assert activity.district_code == activity.kim.region_id[:8]
