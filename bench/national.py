@@ -19,6 +19,14 @@ the data hub's indicators, the information-vulnerability index). A refresh that
 would take long is timed on a sample and extrapolated (the output says so).
 
     .venv/bin/python bench/national.py --database postgres://postgres@127.0.0.1:5432/simpul_gen
+
+Measured here (scale 0.1: 8,376 KIMs, 1.74 M rows; 2 cores shared with other
+jobs, load average 7-12): 17 req/s overall before the fixes of issue 16, 24
+after; every page's p95 300-1,200 ms, queueing behind a CPU the load test and
+other jobs share. One request at a time, in process: KIM directory 466 -> 34 ms
+(its filter lists were rendered option by option), region search 80 -> 20 ms
+and hoax archive search 150 -> 25 ms (trigram indexes), home 96 -> 56 ms (the
+generator now ANALYZEs what it loads). The targets need a machine of its own.
 """
 
 from __future__ import annotations
