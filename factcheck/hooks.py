@@ -65,6 +65,14 @@ def register() -> None:
     register_periodic(
         "factcheck.private_files", private_files_sweep_task, every=timedelta(hours=6)
     )
+    _register_loadgen()
+
+
+def _register_loadgen() -> None:
+    from core.loadgen import register_generator
+    from factcheck import loadgen
+
+    register_generator("factcheck", loadgen.generate, models=loadgen.MODELS, order=20)
 
 
 def health_check() -> dict[str, object]:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import code_scope_q
-from core.forms import text_field
+from core.forms import QuickSelect, text_field
 from network.models import (
     SOCIAL_NETWORKS,
     Activity,
@@ -24,6 +24,7 @@ from network.models import (
 from network.services import EVENT_FIELDS, FORUM_FIELDS, KIM_FORM_FIELDS
 from regions.forms import RegionField
 from regions.models import Region
+from regions.selectors import regency_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(
@@ -403,32 +404,37 @@ class BoardMemberForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    kabupaten = forms.ChoiceField(label=_("Regency/city"), required=False)
-    kecamatan = forms.ChoiceField(label=_("District"), required=False)
+    kabupaten = forms.ChoiceField(
+        label=_("Regency/city"), required=False, widget=QuickSelect
+    )
+    kecamatan = forms.ChoiceField(
+        label=_("District"), required=False, widget=QuickSelect
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All statuses")), *Kim.Status.choices],
+        widget=QuickSelect,
     )
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
         choices=[("", _("All levels")), *Kim.Level.choices],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        regencies = Region.objects.filter(level=Region.Level.REGENCY).order_by("kode")
         self.fields["kabupaten"].choices = [  # type: ignore[attr-defined]
             ("", _("All regencies/cities")),
-            *[(r.kode, r.name) for r in regencies],
+            *regency_choices(),
         ]
         kab = (self.data.get("kabupaten") or "") if self.is_bound else ""
         districts = Region.objects.filter(level=Region.Level.DISTRICT)
         districts = districts.filter(parent_id=kab) if kab else districts.none()
         self.fields["kecamatan"].choices = [  # type: ignore[attr-defined]
             ("", _("All districts")),
-            *[(r.kode, r.name) for r in districts.order_by("kode")],
+            *districts.order_by("kode").values_list("kode", "name"),
         ]
 
     def filters(self) -> dict[str, str]:
