@@ -205,8 +205,19 @@ else:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "ratelimit-cache"),
     }
+# Several deployments (or a staging copy) sharing one Redis keep apart by prefix.
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "")
+if CACHE_KEY_PREFIX:
+    _cache["KEY_PREFIX"] = CACHE_KEY_PREFIX
+    _ratelimit["KEY_PREFIX"] = CACHE_KEY_PREFIX
 CACHES = {"default": _cache, "ratelimit": _ratelimit}
 RATELIMIT_USE_CACHE = "ratelimit"
+# Reverse proxies in front of the application that append to X-Forwarded-For
+# (nginx with $proxy_add_x_forwarded_for, a load balancer): the client address
+# is read that many entries from the right; 0 ignores the header, which a client
+# can fill with anything (core.clientip).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 
 # --- Background tasks -----------------------------------------------------------
 TASKS = {
