@@ -341,6 +341,11 @@ LOGGING = {
 # --- Simpul ---------------------------------------------------------------------
 # How long after its last heartbeat a worker is still counted alive (seconds).
 WORKER_HEARTBEAT_TIMEOUT = env_int("WORKER_HEARTBEAT_TIMEOUT", 90)
+# How often a worker beats (and enqueues due periodic tasks, and requeues the
+# tasks of workers that stopped beating).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+# A task whose worker died this many times is failed instead of run again.
+WORKER_TASK_ATTEMPTS = env_int("WORKER_TASK_ATTEMPTS", 3)
 API_PAGE_SIZE_MAX = 200
 # Anonymous callers are counted per IP address, and many phones share one behind
 # a carrier's NAT: the limit is sized for a crowd, not for one person.
