@@ -416,6 +416,9 @@ TIPLINE_WHATSAPP_NUMBER = env_str("TIPLINE_WHATSAPP_NUMBER")
 TIPLINE_TELEGRAM_BOT = env_str("TIPLINE_TELEGRAM_BOT").lstrip("@")
 # The claim-matching index lives under SIMPUL_DATA_DIR/<this>/<database id>/.
 FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
+# Web processes and workers map the saved index read-only (one copy per machine
+# in the page cache) instead of each building its own; off: each holds a copy.
+FACTCHECK_INDEX_MMAP = env_bool("FACTCHECK_INDEX_MMAP", True)
 # Images of tips and fact-checks: private (never under MEDIA_ROOT), shown to
 # the desk only through a permission-checked view.
 FACTCHECK_PRIVATE_DIR = DATA_DIR / env_str("FACTCHECK_PRIVATE_DIR", "private/factcheck")

@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import bm25s
 import numpy as np
@@ -175,10 +176,10 @@ class _Channel:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What ``restore`` needs, for saving."""
-        out = {"idf": self.idf, "df": self.df}
+        out: dict[str, np.ndarray] = {"idf": self.idf, "df": self.df}
         if self.main is not None:
             for key in ("data", "indices", "indptr"):
-                out[key] = self.main.scores[key]
+                out[key] = np.asarray(self.main.scores[key])
         return out
 
     def meta(self) -> dict[str, float | int]:
@@ -478,7 +479,7 @@ class LexicalIndex:
     ) -> LexicalIndex:
         """The index as saved.  With ``mmap`` the arrays stay in the files, read
         only, and the operating system shares their pages between processes."""
-        mode = "r" if mmap else None
+        mode: Literal["r"] | None = "r" if mmap else None
 
         def array(name: str) -> np.ndarray:
             return np.load(directory / f"{name}.npy", mmap_mode=mode)
