@@ -184,7 +184,10 @@ def measure(folder: Path | None, procs: int, mmap: bool, semantic: bool) -> dict
         for _ in range(procs)
     ]
     try:
-        reports = [json.loads(p.stdout.readline()) for p in started]  # type: ignore[union-attr]
+        lines = [p.stdout.readline() for p in started]  # type: ignore[union-attr]
+        if not all(lines):
+            raise SystemExit("a measuring process failed (its error is above)")
+        reports = [json.loads(line) for line in lines]
         mem = [smaps(p.pid) for p in started]
     finally:
         for p in started:

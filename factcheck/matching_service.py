@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
@@ -393,6 +394,35 @@ def save() -> Path:
             # The saver maps what it wrote too: its private copy goes.
             _open(_holder.database_id)
     return path
+
+
+def save_if_behind() -> bool:
+    """Save this machine's copy of the index if it is behind the database (run
+    by every worker's heartbeat, ``core.schedule.register_beat``).
+
+    The save task after a change runs on one worker, on one machine; each other
+    machine's web processes would otherwise keep catching up privately forever.
+    One process per machine saves (a lock file beside the index); the others
+    find the copy current.  Returns whether it saved."""
+    if not settings.FACTCHECK_INDEX_MMAP:
+        return False
+    current = state()
+    path = index_path(str(current.database_id))
+    if current.generation == 0 or _read_generation(path) >= current.generation:
+        return False  # nothing ever indexed, or the copy is current
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (path.parent / f"{path.name}.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # another process of this machine is saving
+        try:
+            if _read_generation(path) >= state().generation:
+                return False
+            save()
+            return True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def rebuild() -> dict[str, Any]:

@@ -201,3 +201,23 @@ def test_a_requeued_task_runs_again_on_another_worker(settings, monkeypatch) -> 
     row = DBTaskResult.objects.get(id=task_id)
     assert row.status == "SUCCESSFUL"
     assert row.worker_ids[0] == "killed" and len(row.worker_ids) == 2
+
+
+@pytest.mark.django_db
+def test_every_beat_runs_the_beat_jobs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import core.schedule
+    from core.management.commands import worker
+
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
+    monkeypatch.setattr(core.schedule, "_on_beat", {})
+    core.schedule.register_beat("tests.broken", broken)
+    core.schedule.register_beat("tests.ok", lambda: ran.append("ok"))
+    worker.Command()._beat_once("w9", timezone.now())
+    worker.Command()._beat_once("w9", timezone.now())
+    assert ran == ["ok", "ok"]  # a failing job does not stop the others
+    assert WorkerHeartbeat.objects.filter(worker_id="w9").exists()

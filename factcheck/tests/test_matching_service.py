@@ -96,3 +96,23 @@ def test_without_mmap_each_process_reads_its_own_copy(corpus, settings) -> None:
     status = matching_service.status()
     assert not status["mapped"] and status["documents"] == len(corpus)
     assert matching_service.match(CORPUS[0]["title"])["matches"]
+
+
+@pytest.mark.django_db
+def test_each_machines_workers_keep_its_copy_current(corpus, settings) -> None:
+    import fcntl
+
+    settings.FACTCHECK_INDEX_MMAP = True
+    path = matching_service.index_path()
+    generation = matching_service.state().generation
+    # Another machine's worker ran the save task: this machine's copy is behind.
+    assert matching_service._read_generation(path) < generation
+    lock = path.parent / f"{path.name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as held:  # a process of this machine is saving
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert matching_service.save_if_behind() is False
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert matching_service.save_if_behind() is True
+    assert matching_service._read_generation(path) == generation
+    assert matching_service.save_if_behind() is False  # current now

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from core.schedule import enqueue_due
+from core.schedule import enqueue_due, run_beat_jobs
 from core.services import (
     worker_heartbeat_beat,
     worker_heartbeat_prune,
@@ -111,6 +111,7 @@ class Command(DbWorkerCommand):
             )
             enqueue_due()
             worker_tasks_requeue_dead()
+            run_beat_jobs()
         except Exception as exc:  # a missed beat must not stop the worker
             self.stderr.write(f"heartbeat failed: {exc}")
             _drop_connection()  # a broken connection would fail every later beat
