@@ -24,8 +24,8 @@ def register() -> None:
     from accounts.permissions import register_rules
     from core.demo import register_demo
     from core.health import register_check
-    from core.schedule import register_periodic
-    from factcheck import tipline
+    from core.schedule import register_beat, register_periodic
+    from factcheck import matching_service, tipline
     from factcheck.tasks import (
         confirmations_expire_task,
         feeds_import_due_task,
@@ -51,6 +51,8 @@ def register() -> None:
     register_demo("factcheck", _demo, order=30)
     # The tipline's bots: routes of the one webhook per provider (channels).
     tipline.register()
+    # Each machine's copy of the matching index, kept current by its workers.
+    register_beat("factcheck.matching_index", matching_service.save_if_behind)
     register_periodic(
         "factcheck.feeds",
         feeds_import_due_task,
