@@ -25,8 +25,14 @@ from core.viewtools import form_write, or_404
 from regions.selectors import region_summary
 
 
+def _login_rate(group: str, request: HttpRequest) -> str:
+    """Read when a request comes, not when this module is imported, so that a
+    changed setting (a test's, a reloaded configuration's) applies."""
+    return settings.LOGIN_RATE
+
+
 @method_decorator(
-    ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True),
+    ratelimit(key="ip", rate=_login_rate, method="POST", block=True),
     name="post",
 )
 class LoginView(auth_views.LoginView):
@@ -36,7 +42,7 @@ class LoginView(auth_views.LoginView):
 
 
 @method_decorator(
-    ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True),
+    ratelimit(key="ip", rate=_login_rate, method="POST", block=True),
     name="post",
 )
 class PasswordResetView(auth_views.PasswordResetView):
