@@ -25,7 +25,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -435,8 +436,7 @@ def _refresh_models(database_id: str) -> None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             loaded = {
-                name: LogisticModel.from_json(m)
-                for name, m in data["models"].items()
+                name: LogisticModel.from_json(m) for name, m in data["models"].items()
             }
             models.update(loaded)
             info = {**data.get("retrained", {}), "kind": "retrained"}
@@ -464,6 +464,8 @@ def model_info() -> dict[str, Any]:
     many pairs), and its thresholds."""
     engine = _holder.engine
     info = dict(_holder.models_info or {"kind": "shipped"})
+    with suppress(KeyError, ValueError):
+        info["when"] = datetime.fromisoformat(str(info["at"]))
     if engine is not None:
         info["match_threshold"] = round(float(engine.match_threshold), 4)
         info["suggest_threshold"] = round(float(engine.suggest_threshold), 4)

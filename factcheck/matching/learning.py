@@ -298,8 +298,8 @@ def calibrate(
     suggest = _suggest_threshold(p1, shown)
     suggest = min(suggest if suggest is not None else current_suggest, match)
     return Calibration(
-        round(match, 4),
-        round(suggest, 4),
+        match,
+        suggest,
         True,
         f"calibrated on {len(p1)} held-out messages ({labelled} labelled pairs)",
     )
@@ -308,10 +308,11 @@ def calibrate(
 def _match_threshold(
     p1: np.ndarray, right1: np.ndarray, precision: float, min_held_out: int
 ) -> float | None:
-    # Candidate thresholds are the distinct scores; a threshold t admits every
-    # message scored >= t (ties go together).
+    # Candidate thresholds are the distinct scores, floored to the 4 decimals
+    # the weights file keeps (so the saved threshold admits exactly the set
+    # measured here); a threshold t admits every message scored >= t.
     best = None
-    for t in np.unique(p1)[::-1]:
+    for t in np.unique(_floor4(p1))[::-1]:
         above = p1 >= t
         k = int(above.sum())
         if k >= min_held_out and right1[above].mean() >= precision:
@@ -319,9 +320,13 @@ def _match_threshold(
     return best
 
 
+def _floor4(values: np.ndarray) -> np.ndarray:
+    return np.floor(values * 1e4) / 1e4
+
+
 def _suggest_threshold(p1: np.ndarray, shown: np.ndarray) -> float | None:
     best = None
-    for t in np.unique(p1):
+    for t in np.unique(_floor4(p1)):
         below = p1 < t
         if not below.any():
             continue
@@ -385,7 +390,10 @@ def retrain(
         current.suggest_threshold,
     )
     if a < b - 1e-9:
-        install, reason = False, f"worse than the current model (MAP@5 {a:.3f} < {b:.3f})"
+        install, reason = (
+            False,
+            f"worse than the current model (MAP@5 {a:.3f} < {b:.3f})",
+        )
     elif a <= b + 1e-9 and same_thresholds:
         install, reason = False, f"no better than the current model (MAP@5 {a:.3f})"
     else:
@@ -417,4 +425,4 @@ def format_table(outcome: Outcome) -> list[str]:
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "-" if value is None else f"{value:.3f}"

@@ -7,7 +7,6 @@ import json
 from io import StringIO
 from pathlib import Path
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 
@@ -204,3 +203,24 @@ def test_an_unreadable_weights_file_means_the_shipped_model(corpus) -> None:
     info = matching_service.model_info()
     assert info["kind"] == "shipped" and "error" in info
     path.unlink()
+
+
+def test_the_dashboard_says_which_model_and_thresholds_are_in_use(
+    client, corpus, no_shared, make_user
+) -> None:
+    from accounts.models import Role
+
+    checker = make_user(Role.FACT_CHECKER, "64")
+    client.force_login(checker)
+    html = client.get("/staf/").content.decode()
+    assert 'id="matcher-model"' in html and "as shipped" in html
+    _pairs()
+    _install_bad_current()
+    _run("--folds", "3")
+    html = client.get("/staf/").content.decode()
+    line = html.split('id="matcher-model"')[1].split("</p>")[0]
+    assert "re-trained on" in line and "from 16 labelled pairs" in line
+    engine = matching_service.engine()
+    shown = str(round(engine.match_threshold, 4)).replace(".", ",")  # id locale
+    assert f"sure match from {shown}" in line
+    assert 'data-decision="suggest"' in html  # beside the 30-day figures

@@ -71,8 +71,7 @@ class Command(BaseCommand):
             out.write(line)
         cal = outcome.calibration
         out.write(
-            f"thresholds: match >= {cal.match}, suggest >= {cal.suggest} "
-            f"({cal.reason})"
+            f"thresholds: match >= {cal.match}, suggest >= {cal.suggest} ({cal.reason})"
         )
         if not outcome.install:
             out.write(f"not installed: {outcome.reason}")
@@ -129,7 +128,7 @@ class Command(BaseCommand):
         embedder = None
         if engine.semantic_available:
             embedder = datasets.CachingEmbedder(engine.embedder, EMBEDDING_CACHE)
-        other = MatchingEngine(semantic=embedder is not None, embedder=embedder)  # type: ignore[arg-type]
+        other = MatchingEngine(semantic=embedder is not None, embedder=embedder)
         other.add_or_update(bench.docs)
         vectors = None
         if embedder is not None:
