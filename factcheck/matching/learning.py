@@ -372,7 +372,10 @@ def retrain(
 
     def by_group(probs: list[np.ndarray], m: float, s: float) -> dict[str, Figures]:
         out = {"all": figures(examples, probs, m, s)}
-        for group in ("deployment", "shared"):
+        groups = [
+            g for g in ("deployment", "shared") if any(e.group == g for e in examples)
+        ]
+        for group in groups if len(groups) > 1 else []:
             idx = [i for i, e in enumerate(examples) if e.group == group]
             if idx:
                 out[group] = figures(
@@ -408,7 +411,7 @@ def format_table(outcome: Outcome) -> list[str]:
     ]
     for group, fig in outcome.new.items():
         cur = outcome.current[group]
-        lines.append(f"{group} ({fig.n} messages, out of fold for 'retrained')")
+        lines.append(f"{group} ({fig.n} messages; the re-trained model out of fold)")
         for key, label in (
             ("R@1", "R@1"),
             ("R@3", "R@3"),

@@ -193,6 +193,7 @@ def test_the_shared_pairs_are_read_when_present(
     out = _run("--dry-run", "--folds", "2")
     assert "2 labelled messages from the shared benchmark" in out
     assert "shared (2 messages" in out and "deployment (16 messages" in out
+    assert "all (18 messages" in out
 
 
 def test_an_unreadable_weights_file_means_the_shipped_model(corpus) -> None:

@@ -150,4 +150,4 @@ def test_retrain_installs_a_better_model_and_refuses_a_worse_one() -> None:
     )
     assert not worse.install and worse.reason.startswith("worse")
     lines = "\n".join(learning.format_table(worse))
-    assert "MAP@5" in lines and "deployment (60 messages" in lines
+    assert "MAP@5" in lines and "all (60 messages" in lines
