@@ -429,3 +429,59 @@ def format_table(outcome: Outcome) -> list[str]:
 
 def _fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+# --- Word associations (experimental; measured by bench/claim_retraining.py) -----
+
+
+class Associations:
+    """Word -> word associations learned from labelled pairs: a message word
+    that the fact-check does not use ("kerja" in a message, "loker" nowhere; a
+    nickname, a slang word) and a word of the right fact-check's headline that
+    the message does not use. Weight: positive PMI of the two across pairs,
+    kept only for pairs seen at least ``min_count`` times."""
+
+    def __init__(self, weights: dict[tuple[str, str], float]) -> None:
+        self.weights = weights
+        self.by_query: dict[str, dict[str, float]] = {}
+        for (q, d), w in weights.items():
+            self.by_query.setdefault(q, {})[d] = w
+
+    @classmethod
+    def learn(
+        cls, pairs: Sequence[tuple[set[str], set[str]]], *, min_count: int = 2
+    ) -> Associations:
+        joint: dict[tuple[str, str], int] = {}
+        q_count: dict[str, int] = {}
+        d_count: dict[str, int] = {}
+        for qwords, dwords in pairs:
+            q_only, d_only = qwords - dwords, dwords - qwords
+            for q in q_only:
+                q_count[q] = q_count.get(q, 0) + 1
+            for d in d_only:
+                d_count[d] = d_count.get(d, 0) + 1
+            for q in q_only:
+                for d in d_only:
+                    joint[(q, d)] = joint.get((q, d), 0) + 1
+        n = max(len(pairs), 1)
+        weights = {}
+        for (q, d), c in joint.items():
+            if c < min_count:
+                continue
+            pmi = float(np.log(c * n / (q_count[q] * d_count[d])))
+            if pmi > 0:
+                weights[(q, d)] = pmi
+        return cls(weights)
+
+    def score(self, qwords: set[str], dwords: set[str]) -> float:
+        """Mean over the fact-check's words missing from the message of their
+        best association with a message word."""
+        missing = dwords - qwords
+        if not missing or not self.by_query:
+            return 0.0
+        best: dict[str, float] = {}
+        for q in qwords - dwords:
+            for d, w in self.by_query.get(q, {}).items():
+                if d in missing and w > best.get(d, 0.0):
+                    best[d] = w
+        return sum(best.values()) / len(dwords)

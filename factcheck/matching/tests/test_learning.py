@@ -151,3 +151,18 @@ def test_retrain_installs_a_better_model_and_refuses_a_worse_one() -> None:
     assert not worse.install and worse.reason.startswith("worse")
     lines = "\n".join(learning.format_table(worse))
     assert "MAP@5" in lines and "all (60 messages" in lines
+
+
+def test_associations_link_slang_to_the_fact_checks_wording() -> None:
+    pairs = [
+        ({"loker", "ikn", "bayar"}, {"lowong", "kerja", "ikn", "biaya"}),
+        ({"loker", "pabrik", "bayar"}, {"lowong", "kerja", "pabrik", "biaya"}),
+        ({"loker", "bank"}, {"lowong", "kerja", "bank"}),
+        ({"tower", "kanker"}, {"menara", "kanker"}),
+    ]
+    assoc = learning.Associations.learn(pairs)
+    near = assoc.score({"loker", "samarinda"}, {"lowong", "kerja", "samarinda"})
+    far = assoc.score({"loker", "samarinda"}, {"menara", "samarinda"})
+    assert near > 0 and far == 0.0
+    # Seen once only: not trusted.
+    assert ("tower", "menara") not in assoc.weights
