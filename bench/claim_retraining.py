@@ -116,11 +116,11 @@ def associations_experiment(
             current_suggest=0.1,
             labelled=len(examples),
         )
-        f = learning.figures(examples, probs, cal.match, cal.suggest)
+        fig = learning.figures(examples, probs, cal.match, cal.suggest)
         print(
-            f"associations experiment, {label}: R@1 {f.r1:.3f} R@3 {f.r3:.3f} "
-            f"MAP@5 {f.map5:.3f} match {f.match_coverage:.3f} @ "
-            f"{f.match_precision or 0:.3f} (threshold {cal.match})"
+            f"associations experiment, {label}: R@1 {fig.r1:.3f} R@3 {fig.r3:.3f} "
+            f"MAP@5 {fig.map5:.3f} match {fig.match_coverage:.3f} @ "
+            f"{fig.match_precision or 0:.3f} (threshold {cal.match})"
         )
 
 
