@@ -117,6 +117,28 @@ def associations_experiment(
             labelled=len(examples),
         )
         fig = learning.figures(examples, probs, cal.match, cal.suggest)
+        # The decision on the gap between the two best scores instead of the
+        # best score alone: a clear winner may be sure at a lower score.
+        gap = np.array(
+            [
+                float(p.max() - np.sort(p)[-2]) if len(p) > 1 else float(p.sum())
+                for p in probs
+            ]
+        )
+        for name, score in (("gap", gap), ("best*gap", np.sqrt(p1 * gap))):
+            alt = learning.calibrate(
+                score,
+                right1,
+                shown,
+                current_match=1.0,
+                current_suggest=0.1,
+                labelled=len(examples),
+            )
+            above = score >= alt.match
+            print(
+                f"  decision on {name}: match {above.mean():.3f} @ "
+                f"{right1[above].mean() if above.any() else 0:.3f}"
+            )
         print(
             f"associations experiment, {label}: R@1 {fig.r1:.3f} R@3 {fig.r3:.3f} "
             f"MAP@5 {fig.map5:.3f} match {fig.match_coverage:.3f} @ "
