@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .ranker import CLIP, LogisticModel
+from .ranker import CLIP, LogisticModel, confidence
 
 MATCH_PRECISION = 0.97
 """``match`` must be at least this often right on held-out labelled messages."""
@@ -89,6 +89,7 @@ class Calibration:
     suggest: float
     calibrated: bool
     reason: str
+    confidence: float | None = None  # set: "match" is decided on confidence()
 
 
 @dataclass(slots=True)
@@ -228,16 +229,29 @@ def tops(
     return np.array(p1), np.array(right1, bool), np.array(shown, bool)
 
 
+def top_confidence(probs: Sequence[np.ndarray]) -> np.ndarray:
+    """Per message: ``confidence()`` of its best candidate."""
+    out = []
+    for p in probs:
+        top2 = np.sort(p)[::-1][:2] if len(p) else np.zeros(0)
+        best = float(top2[0]) if len(top2) else 0.0
+        second = float(top2[1]) if len(top2) > 1 else 0.0
+        out.append(confidence(best, second))
+    return np.array(out)
+
+
 def figures(
     examples: Sequence[Example],
     probs: Sequence[np.ndarray],
     match: float,
     suggest: float,
+    sure: float | None = None,
 ) -> Figures:
+    """With ``sure`` set, ``match`` is decided on ``confidence() >= sure``."""
     n = len(examples)
     ranks = [rank_of_right(e, p) for e, p in zip(examples, probs, strict=True)]
     p1, right1, shown = tops(examples, probs)
-    is_match = p1 >= match
+    is_match = p1 >= match if sure is None else top_confidence(probs) >= sure
     is_suggest = (p1 >= suggest) & ~is_match
     k_match, k_suggest = int(is_match.sum()), int(is_suggest.sum())
     return Figures(
@@ -267,6 +281,7 @@ def calibrate(
     current_match: float,
     current_suggest: float,
     labelled: int,
+    conf: np.ndarray | None = None,
     precision: float = MATCH_PRECISION,
     min_held_out: int = MIN_MATCH_HELD_OUT,
     min_pairs: int = MIN_PAIRS_TO_CALIBRATE,
@@ -277,7 +292,12 @@ def calibrate(
     at least ``precision`` right and number at least ``min_held_out`` (the
     largest such set: maximal coverage).  ``suggest``: the highest top score
     below which the right fact-check is among the three shown for at most
-    ``SUGGEST_FLOOR`` of the messages (never above ``match``)."""
+    ``SUGGEST_FLOOR`` of the messages (never above ``match``).
+
+    With ``conf`` (each message's ``confidence()``), ``match`` may instead be
+    decided on it, when that covers more messages at the same precision (the
+    lead over the runner-up separates right from wrong better than the best
+    score alone: bench/claim_retraining.py)."""
     keep = Calibration(current_match, current_suggest, False, "")
     if labelled < min_pairs:
         keep.reason = (
@@ -289,19 +309,31 @@ def calibrate(
     right1 = np.asarray(right1, dtype=bool)
     shown = np.asarray(shown, dtype=bool)
     match = _match_threshold(p1, right1, precision, min_held_out)
-    if match is None:
+    sure = None
+    if conf is not None:
+        conf = np.asarray(conf, dtype=np.float64)
+        by_conf = _match_threshold(conf, right1, precision, min_held_out)
+        by_best = int((p1 >= match).sum()) if match is not None else 0
+        if by_conf is not None and (conf >= by_conf).sum() > by_best:
+            sure = by_conf
+    if match is None and sure is None:
         keep.reason = (
             f"no threshold keeps 'match' {precision:.0%} right on at least "
             f"{min_held_out} held-out messages: the current thresholds are kept"
         )
         return keep
+    if match is None:  # decided on the lead; the best-score threshold is unused
+        match = current_match
     suggest = _suggest_threshold(p1, shown)
     suggest = min(suggest if suggest is not None else current_suggest, match)
+    rule = "best score" if sure is None else "best score and lead over the next"
     return Calibration(
         match,
         suggest,
         True,
-        f"calibrated on {len(p1)} held-out messages ({labelled} labelled pairs)",
+        f"calibrated on {len(p1)} held-out messages ({labelled} labelled pairs); "
+        f"'match' on the {rule}",
+        sure,
     )
 
 
@@ -365,13 +397,19 @@ def retrain(
         current_match=current.match_threshold,
         current_suggest=current.suggest_threshold,
         labelled=labelled,
+        conf=top_confidence([oof[i] for i in mine]),
     )
+    if not calibration.calibrated:
+        calibration.confidence = current.match_confidence
     model = fit_all(examples, prior, fitter=fitter)
     model.match_threshold = calibration.match
     model.suggest_threshold = calibration.suggest
+    model.match_confidence = calibration.confidence
 
-    def by_group(probs: list[np.ndarray], m: float, s: float) -> dict[str, Figures]:
-        out = {"all": figures(examples, probs, m, s)}
+    def by_group(
+        probs: list[np.ndarray], m: float, s: float, c: float | None
+    ) -> dict[str, Figures]:
+        out = {"all": figures(examples, probs, m, s, c)}
         groups = [
             g for g in ("deployment", "shared") if any(e.group == g for e in examples)
         ]
@@ -379,19 +417,25 @@ def retrain(
             idx = [i for i, e in enumerate(examples) if e.group == group]
             if idx:
                 out[group] = figures(
-                    [examples[i] for i in idx], [probs[i] for i in idx], m, s
+                    [examples[i] for i in idx], [probs[i] for i in idx], m, s, c
                 )
         return out
 
-    new = by_group(oof, calibration.match, calibration.suggest)
-    now = by_group(cur, current.match_threshold, current.suggest_threshold)
+    new = by_group(oof, calibration.match, calibration.suggest, calibration.confidence)
+    now = by_group(
+        cur,
+        current.match_threshold,
+        current.suggest_threshold,
+        current.match_confidence,
+    )
     if not examples:
         return Outcome(model, calibration, new, now, False, "no labelled pairs", notes)
     a, b = new["all"].map5, now["all"].map5
-    same_thresholds = (calibration.match, calibration.suggest) == (
-        current.match_threshold,
-        current.suggest_threshold,
-    )
+    same_thresholds = (
+        calibration.match,
+        calibration.suggest,
+        calibration.confidence,
+    ) == (current.match_threshold, current.suggest_threshold, current.match_confidence)
     if a < b - 1e-9:
         install, reason = (
             False,

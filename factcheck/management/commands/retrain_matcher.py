@@ -70,8 +70,10 @@ class Command(BaseCommand):
         for line in learning.format_table(outcome):
             out.write(line)
         cal = outcome.calibration
+        sure = "" if cal.confidence is None else f", match on lead >= {cal.confidence}"
         out.write(
-            f"thresholds: match >= {cal.match}, suggest >= {cal.suggest} ({cal.reason})"
+            f"thresholds: match >= {cal.match}, suggest >= {cal.suggest}{sure} "
+            f"({cal.reason})"
         )
         if not outcome.install:
             out.write(f"not installed: {outcome.reason}")
@@ -90,6 +92,7 @@ class Command(BaseCommand):
                 "pairs": deployment,
                 "shared": len(examples) - deployment,
                 "thresholds_calibrated": cal.calibrated,
+                "match_confidence": cal.confidence,
                 "figures": outcome.new["all"].row(),
                 "previous": outcome.current["all"].row(),
             },

@@ -166,3 +166,44 @@ def test_associations_link_slang_to_the_fact_checks_wording() -> None:
     assert near > 0 and far == 0.0
     # Seen once only: not trusted.
     assert ("tower", "menara") not in assoc.weights
+
+
+def test_match_may_be_decided_on_the_lead_over_the_runner_up() -> None:
+    # Right messages have a clear winner; wrong ones two close candidates,
+    # whatever their best score.
+    rng = np.random.default_rng(4)
+    best = rng.uniform(0.4, 1.0, 200)
+    right1 = np.arange(200) % 3 != 0
+    second = np.where(right1, best * 0.2, best * 0.95)
+    conf = np.sqrt(best * (best - second))
+    cal = calibrate(
+        best,
+        right1,
+        right1,
+        current_match=0.9,
+        current_suggest=0.1,
+        labelled=200,
+        conf=conf,
+    )
+    assert cal.calibrated and cal.confidence is not None
+    above = conf >= cal.confidence
+    assert right1[above].mean() >= 0.97
+    assert above.sum() > (best >= cal.match).sum()
+    model = _model([1.0, 0.0])
+    model.match_confidence = cal.confidence
+    assert LogisticModel.from_json(model.to_json()).match_confidence == cal.confidence
+
+
+def test_the_engine_decides_on_the_lead_when_the_model_says_so() -> None:
+    from factcheck.matching import Decision, Match, MatchingEngine
+    from factcheck.matching.ranker import load_models
+
+    engine = MatchingEngine(semantic=False)
+    close = [Match("a", 0.95, {}), Match("b", 0.93, {})]
+    clear = [Match("a", 0.7, {}), Match("b", 0.1, {})]
+    models = load_models()
+    models["lexical"].match_confidence = 0.5
+    models["lexical"].suggest_threshold = 0.05
+    engine.models = models
+    assert engine.decide(close) == Decision.SUGGEST  # two close candidates
+    assert engine.decide(clear) == Decision.MATCH  # sqrt(0.7 * 0.6) = 0.65
