@@ -469,6 +469,8 @@ def model_info() -> dict[str, Any]:
     if engine is not None:
         info["match_threshold"] = round(float(engine.match_threshold), 4)
         info["suggest_threshold"] = round(float(engine.suggest_threshold), 4)
+        sure = engine.model.match_confidence
+        info["match_confidence"] = None if sure is None else round(float(sure), 4)
     return info
 
 

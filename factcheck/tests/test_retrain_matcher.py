@@ -225,3 +225,25 @@ def test_the_dashboard_says_which_model_and_thresholds_are_in_use(
     shown = str(round(engine.match_threshold, 4)).replace(".", ",")  # id locale
     assert f"sure match from {shown}" in line
     assert 'data-decision="suggest"' in html  # beside the 30-day figures
+
+
+def test_the_dashboard_names_the_lead_rule_when_it_decides(
+    client, corpus, make_user
+) -> None:
+    from accounts.models import Role
+
+    engine = matching_service.engine()
+    models = {name: m.to_json() for name, m in engine.models.items()}
+    for m in models.values():
+        m["match_confidence"] = 0.61
+    matching_service.weights_install(
+        {
+            "retrained": {"at": "2026-11-30T01:00:00+00:00", "pairs": 52},
+            "models": models,
+        }
+    )
+    client.force_login(make_user(Role.FACT_CHECKER, "64"))
+    html = client.get("/staf/").content.decode()
+    line = html.split('id="matcher-model"')[1].split("</p>")[0]
+    assert "from 52 labelled pairs" in line and "30 Nov 2026" in line
+    assert "leads the next clearly (confidence from 0,61)" in line
