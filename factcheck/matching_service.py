@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -32,7 +33,8 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +60,11 @@ class _Holder:
     load_error: str = ""
     mapped_generation: int = -1  # of the saved index mapped; -1: built in memory
     seen: tuple[int, int] | None = None  # the generation file's inode and mtime
+    # The deployment's re-trained weights in use: which engine they were put
+    # into, and the (mtime, size, inode) of the file they came from.
+    models_engine: Any = None
+    models_key: tuple[int, int, int] | None = None
+    models_info: dict[str, Any] = {}
 
 
 _holder = _Holder()
@@ -283,6 +290,7 @@ def engine() -> Any:
             _open(database_id)
         if _holder.generation < current.generation:
             _catch_up(current)
+        _refresh_models(database_id)
         return _holder.engine
 
 
@@ -466,6 +474,81 @@ def reset_process_state() -> None:
         _holder.generation = _holder.saved_generation = -1
         _holder.mapped_generation = -1
         _holder.seen = None
+        _holder.models_engine, _holder.models_key = None, None
+        _holder.models_info = {}
+
+
+# --- Re-trained weights ---------------------------------------------------------
+
+
+def weights_path(database_id: str | None = None) -> Path:
+    """The deployment's re-trained re-ranker (``manage.py retrain_matcher``),
+    beside its index and named after its database like the index."""
+    return Path(settings.FACTCHECK_INDEX_DIR) / (
+        f"{database_id or state().database_id}.weights.json"
+    )
+
+
+def _file_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _refresh_models(database_id: str) -> None:
+    """Put the deployment's weights into this process's engine when they
+    changed (one stat per match): a re-training reaches every web process
+    without a restart. A missing or unreadable file means the shipped ones."""
+    path = weights_path(database_id)
+    key = _file_key(path)
+    engine = _holder.engine
+    if engine is _holder.models_engine and key == _holder.models_key:
+        return
+    from factcheck.matching.ranker import LogisticModel, load_models
+
+    models, info = load_models(), {"kind": "shipped"}
+    if key is not None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            loaded = {
+                name: LogisticModel.from_json(m) for name, m in data["models"].items()
+            }
+            models.update(loaded)
+            info = {**data.get("retrained", {}), "kind": "retrained"}
+        except (OSError, KeyError, TypeError, ValueError) as exc:
+            log.warning("matching: weights at %s unusable (%s)", path, exc)
+            info = {"kind": "shipped", "error": f"{exc.__class__.__name__}: {exc}"}
+    engine.models = models
+    _holder.models_engine, _holder.models_key = engine, key
+    _holder.models_info = info
+
+
+def weights_install(payload: dict[str, Any], database_id: str | None = None) -> Path:
+    """Write re-trained weights atomically (a reader sees the old file or the
+    new one, never half of one)."""
+    path = weights_path(database_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f"{path.name}.tmp-{time.time_ns()}")
+    staging.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+    os.replace(staging, path)
+    return path
+
+
+def model_info() -> dict[str, Any]:
+    """Which re-ranker this process uses: shipped or re-trained (when, on how
+    many pairs), and its thresholds."""
+    engine = _holder.engine
+    info = dict(_holder.models_info or {"kind": "shipped"})
+    with suppress(KeyError, ValueError):
+        info["when"] = datetime.fromisoformat(str(info["at"]))
+    if engine is not None:
+        info["match_threshold"] = round(float(engine.match_threshold), 4)
+        info["suggest_threshold"] = round(float(engine.suggest_threshold), 4)
+        sure = engine.model.match_confidence
+        info["match_confidence"] = None if sure is None else round(float(sure), 4)
+    return info
 
 
 # --- Matching -------------------------------------------------------------------
@@ -556,4 +639,5 @@ def status(*, load: bool = True) -> dict[str, Any]:
         "mapped": _holder.mapped_generation >= 0,
         "generation": _holder.generation,
         "saved_generation": _holder.saved_generation,
+        "model": model_info(),
     }

@@ -26,7 +26,13 @@ from typing import Any
 import numpy as np
 
 from .lexical import FIELDS, LexicalIndex
-from .ranker import FEATURES_FULL, FEATURES_LEXICAL, LogisticModel, load_models
+from .ranker import (
+    FEATURES_FULL,
+    FEATURES_LEXICAL,
+    LogisticModel,
+    confidence,
+    load_models,
+)
 from .schema import Decision, FactCheckDoc, Match
 from .semantic import Embedder, VectorIndex, load_embedder
 from .text import Normalizer, clean
@@ -424,8 +430,16 @@ class MatchingEngine:
         when it reaches the suggest threshold, else ``none``."""
         if not matches:
             return Decision.NONE
-        best = max(m.score for m in matches)
-        if best >= self.match_threshold:
+        scores = sorted((m.score for m in matches), reverse=True)
+        best = scores[0]
+        sure = self.model.match_confidence
+        if sure is not None:
+            # Re-trained thresholds: the lead over the runner-up counts too
+            # (with a single match given, it has no known rival).
+            second = scores[1] if len(scores) > 1 else 0.0
+            if confidence(best, second) >= sure:
+                return Decision.MATCH
+        elif best >= self.match_threshold:
             return Decision.MATCH
         if best >= self.suggest_threshold:
             return Decision.SUGGEST

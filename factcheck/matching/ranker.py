@@ -11,6 +11,7 @@ trained with the cosine features is not calibrated when they are missing.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,10 @@ class LogisticModel:
     bias: float
     match_threshold: float
     suggest_threshold: float
+    match_confidence: float | None = None
+    """When set (by ``retrain_matcher`` from a deployment's pairs), ``match``
+    is decided on ``confidence()`` (the best score and its lead over the next)
+    instead of on the best score alone; see ``learning.py``."""
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         z = np.clip((x - self.mean) / self.scale, -CLIP, CLIP) @ self.weights
@@ -69,7 +74,11 @@ class LogisticModel:
             "bias": round(float(self.bias), 6),
             "match_threshold": round(float(self.match_threshold), 4),
             "suggest_threshold": round(float(self.suggest_threshold), 4),
-        }
+        } | (
+            {"match_confidence": round(float(self.match_confidence), 4)}
+            if self.match_confidence is not None
+            else {}
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LogisticModel:
@@ -81,7 +90,19 @@ class LogisticModel:
             bias=float(data["bias"]),
             match_threshold=float(data["match_threshold"]),
             suggest_threshold=float(data["suggest_threshold"]),
+            match_confidence=(
+                float(data["match_confidence"])
+                if data.get("match_confidence") is not None
+                else None
+            ),
         )
+
+
+def confidence(best: float, second: float) -> float:
+    """How sure the top fact-check is: the geometric mean of its score and of
+    its lead over the runner-up (a clear winner is sure at a lower score;
+    two close candidates are not, however high)."""
+    return math.sqrt(max(best, 0.0) * max(best - second, 0.0))
 
 
 def fit_logistic(
