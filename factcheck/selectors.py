@@ -633,3 +633,15 @@ def tips_by_region(
     ):
         out.setdefault(row["code"], {})[row["claim__topic"]] = row["n"]
     return out
+
+
+def factchecks_by_province(codes: list[str]) -> dict[str, int]:
+    """The number of published fact-checks about a region of each province."""
+    from regions.tallies import count_by_province
+
+    return count_by_province(
+        FactCheck.objects.filter(status=FactCheck.Status.PUBLISHED),
+        "regions__kode",
+        codes,
+        distinct=True,
+    )
