@@ -73,9 +73,7 @@ def served_q(field: str = "region__kode") -> Q:
 
 
 def served_provinces() -> QuerySet[Region]:
-    return Region.objects.filter(level=Region.Level.PROVINCE).filter(
-        served_q("kode")
-    )
+    return Region.objects.filter(level=Region.Level.PROVINCE).filter(served_q("kode"))
 
 
 def province_param(value: str | None) -> str | None:

@@ -44,7 +44,9 @@ def test_a_list_of_provinces_is_national(kaltara: Region) -> None:
     assert provinces.is_national()
     assert provinces.is_served("65.01.01") and not provinces.is_served("11.01")
     assert not provinces.covers_all("64")
-    kodes = set(Region.objects.filter(provinces.served_q("kode")).values_list("kode", flat=True))
+    kodes = set(
+        Region.objects.filter(provinces.served_q("kode")).values_list("kode", flat=True)
+    )
     assert "65.01.01.2001" in kodes and "64.02" in kodes
     assert list(provinces.served_provinces().values_list("kode", flat=True)) == [
         "64",
