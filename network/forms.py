@@ -22,8 +22,10 @@ from network.models import (
     Membership,
 )
 from network.services import EVENT_FIELDS, FORUM_FIELDS, KIM_FORM_FIELDS
+from regions import provinces
 from regions.forms import RegionField
 from regions.models import Region
+from regions.selectors import subtree_q
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(
@@ -402,7 +404,11 @@ class BoardMemberForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
+    """The public directory's filters: province (where the deployment serves
+    several), regency/city, district, status and level."""
+
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    provinsi = forms.ChoiceField(label=_("Province"), required=False)
     kabupaten = forms.ChoiceField(label=_("Regency/city"), required=False)
     kecamatan = forms.ChoiceField(label=_("District"), required=False)
     status = forms.ChoiceField(
@@ -418,7 +424,21 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        prov = (self.data.get("provinsi") or "") if self.is_bound else ""
+        prov = provinces.province_param(prov) or ""
+        if provinces.is_national():
+            self.fields["provinsi"].choices = [  # type: ignore[attr-defined]
+                ("", _("All provinces")),
+                *[(p.kode, p.name) for p in provinces.served_provinces()],
+            ]
+        else:
+            del self.fields["provinsi"]
         regencies = Region.objects.filter(level=Region.Level.REGENCY).order_by("kode")
+        # Only the served provinces' regencies (the national list may hold
+        # others), and only the chosen province's once one is chosen.
+        regencies = regencies.filter(
+            subtree_q(prov, "kode") if prov else provinces.served_q("kode")
+        )
         self.fields["kabupaten"].choices = [  # type: ignore[attr-defined]
             ("", _("All regencies/cities")),
             *[(r.kode, r.name) for r in regencies],
@@ -435,7 +455,10 @@ class DirectoryFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        region = data.get("kecamatan") or data.get("kabupaten") or ""
+        prov = data.get("provinsi") or ""
+        if prov and data.get("kabupaten", "").split(".")[0] != prov:
+            data = {**data, "kabupaten": "", "kecamatan": ""}
+        region = data.get("kecamatan") or data.get("kabupaten") or prov
         if (
             region
             and data.get("kecamatan")
