@@ -185,7 +185,10 @@ def test_api_members_patch_and_create_stay_in_province(
         auth = _auth(own.admin)
         ok = client.get(f"/api/v1/kims/{own.kim.pk}/members", **auth)
         assert ok.status_code == 200
-        assert client.get(f"/api/v1/kims/{other.kim.pk}/members", **auth).status_code == 404
+        assert (
+            client.get(f"/api/v1/kims/{other.kim.pk}/members", **auth).status_code
+            == 404
+        )
         response = client.patch(
             f"/api/v1/kims/{other.kim.pk}",
             {"name": "Diubah"},
