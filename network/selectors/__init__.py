@@ -37,6 +37,8 @@ from network.selectors.forums import (
     forum_list,
 )
 from network.selectors.kims import (
+    kims_by_province,
+    members_by_province,
     is_kim_coordinator,
     kim_counts_for_region,
     kim_get,
@@ -68,6 +70,8 @@ from network.selectors.trainings import (
 )
 
 __all__ = [
+    "kims_by_province",
+    "members_by_province",
     "CoordinatorContact",
     "LiteracyFigure",
     "RegionDashboard",

@@ -240,3 +240,16 @@ def test_public_directory_filters_by_province(
     assert "Kabupaten Malinau" in html and "Kutai Kartanegara" not in html
     # Statistics of the other province work (no geometry).
     assert client.get("/kim/statistik/65/").status_code == 200
+
+
+def test_statistics_choose_a_province_when_national(
+    client: Client, kaltim_side: Side, kaltara_side: Side, settings
+) -> None:
+    response = client.get("/kim/statistik/")
+    html = response.content.decode()
+    assert 'href="/kim/statistik/65/"' in html and 'href="/kim/statistik/64/"' in html
+    rows = {p.kode: (kims, members) for p, kims, members in response.context["rows"]}
+    assert rows == {"64": (1, 1), "65": (1, 1)}
+    settings.PROVINCES = ["64"]
+    response = client.get("/kim/statistik/")
+    assert response.context["region"].kode == "64"

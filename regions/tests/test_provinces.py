@@ -140,3 +140,16 @@ def test_province_home_works_without_geometry(client: Client, kaltara: Region) -
     for kode in ("65", "65.01", "65.01.01", VILLAGE):
         assert client.get(f"/wilayah/{kode}/").status_code == 200
         assert client.get(f"/wilayah/{kode}/data/").status_code == 200
+
+
+def test_signal_pages_choose_a_province_when_national(
+    client: Client, kaltara: Region, settings
+) -> None:
+    settings.PROVINCES = ["64", "65"]
+    html = client.get("/sinyal/").content.decode()
+    assert 'href="/sinyal/wilayah/65/"' in html and 'href="/sinyal/wilayah/64/"' in html
+    for kode in ("65", "65.01", "65.01.01"):
+        assert client.get(f"/sinyal/wilayah/{kode}/").status_code == 200
+    settings.PROVINCES = ["64"]
+    response = client.get("/sinyal/")
+    assert response.context["region"].kode == "64"
