@@ -37,8 +37,6 @@ from network.selectors.forums import (
     forum_list,
 )
 from network.selectors.kims import (
-    kims_by_province,
-    members_by_province,
     is_kim_coordinator,
     kim_counts_for_region,
     kim_get,
@@ -47,9 +45,11 @@ from network.selectors.kims import (
     kim_list_for_actor,
     kim_map_points,
     kim_reach_by_region,
+    kims_by_province,
     kims_coordinated_by,
     kims_of_user,
     kims_reporting_for,
+    members_by_province,
 )
 from network.selectors.members import (
     CoordinatorContact,
@@ -70,8 +70,6 @@ from network.selectors.trainings import (
 )
 
 __all__ = [
-    "kims_by_province",
-    "members_by_province",
     "CoordinatorContact",
     "LiteracyFigure",
     "RegionDashboard",
@@ -102,11 +100,13 @@ __all__ = [
     "kim_members_for_regions",
     "kim_public_contacts",
     "kim_reach_by_region",
+    "kims_by_province",
     "kims_coordinated_by",
     "kims_of_user",
     "kims_reporting_for",
     "literacy_figures",
     "member_region_by_phone",
+    "members_by_province",
     "participant_by_token",
     "pending_reviews_for_actor",
     "region_dashboard",

@@ -253,3 +253,26 @@ def test_statistics_choose_a_province_when_national(
     settings.PROVINCES = ["64"]
     response = client.get("/kim/statistik/")
     assert response.context["region"].kode == "64"
+
+
+def test_accounts_and_audit_stay_in_province(
+    client: Client, sides: list[tuple[Side, Side]], make_user
+) -> None:
+    users = {
+        "64": make_user(
+            Role.KIM_COORDINATOR, "64.02.06", full_name="Koordinator Kaltim"
+        ),
+        "65": make_user(
+            Role.KIM_COORDINATOR, "65.01.01", full_name="Koordinator Kaltara"
+        ),
+    }
+    for own, other in sides:
+        mine = own.kim.regency_code[:2]
+        theirs = other.kim.regency_code[:2]
+        client.force_login(own.admin)
+        html = client.get("/staf/pengguna/").content.decode()
+        assert users[mine].full_name in html and users[theirs].full_name not in html
+        assert client.get(f"/staf/pengguna/{users[theirs].pk}/").status_code == 404
+        assert client.get(f"/staf/pengguna/{other.admin.pk}/").status_code == 404
+        audit = client.get("/staf/audit/").content.decode()
+        assert other.kim.name not in audit
