@@ -166,3 +166,23 @@ def test_hoax_archive_filters_by_province(
     assert "Hoaks jembatan Kaltim" in html and "Hoaks bandara Kaltara" in html
     assert 'name="provinsi"' in html
     assert selectors.factcheck_public_list(province="65").count() == 1
+
+
+def test_api_claims_stay_in_province(
+    client: Client, desks: dict[str, User], claims: dict[str, Claim]
+) -> None:
+    from accounts.services import api_token_create
+
+    for own, other in (("64", "65"), ("65", "64")):
+        _, key = api_token_create(user=desks[own], name="t")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+        data = client.get("/api/v1/factcheck/claims", **auth).json()
+        ids = {c["id"] for c in data["items"]}
+        assert claims[own].pk in ids and claims[other].pk not in ids
+        response = client.post(
+            f"/api/v1/factcheck/claims/{claims[other].pk}/topic",
+            {"topic": "kesehatan"},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)

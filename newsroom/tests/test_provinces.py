@@ -157,3 +157,46 @@ def test_news_home_is_national(client: Client, desks: dict[str, Desk]) -> None:
     assert "Kabar Kaltim terbit" in html and "Kabar Kaltara terbit" in html
     assert 'href="/kabar/wilayah/65/"' in html and 'href="/kabar/wilayah/64/"' in html
     assert client.get("/kabar/wilayah/11/").status_code == 404
+
+
+def _auth(user: User) -> dict[str, str]:
+    from accounts.services import api_token_create
+
+    _, key = api_token_create(user=user, name="t")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_api_edits_and_sending_stay_in_province(
+    client: Client, desks: dict[str, Desk]
+) -> None:
+    for own, other in PAIRS:
+        auth = _auth(desks[own].editor)
+        target = desks[other].draft
+        response = client.patch(
+            f"/api/v1/articles/{target.pk}",
+            {"title": "Diubah lewat API"},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)
+        response = client.post(
+            f"/api/v1/articles/{target.pk}/workflow",
+            {"action": "approve"},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)
+        target.refresh_from_db()
+        assert target.title != "Diubah lewat API"
+        assert target.status == Article.Status.SUBMITTED
+        response = client.post(
+            "/api/v1/disseminations",
+            {
+                "article_id": desks[other].published.pk,
+                "audience": {"region_codes": [other]},
+                "channels": ["email"],
+            },
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)
