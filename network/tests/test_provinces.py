@@ -276,3 +276,51 @@ def test_accounts_and_audit_stay_in_province(
         assert client.get(f"/staf/pengguna/{other.admin.pk}/").status_code == 404
         audit = client.get("/staf/audit/").content.decode()
         assert other.kim.name not in audit
+
+
+def test_a_person_in_both_provinces_keeps_each_provinces_details(
+    client: Client, kaltim_side: Side, kaltara_side: Side
+) -> None:
+    """A Kaltim member's phone typed into a Kaltara KIM: one phone is one person,
+    but the Kaltara admin neither learns the name and email Kaltim recorded
+    (the add is refused) nor changes the details Kaltim's KIM shows."""
+    from django.core.exceptions import ValidationError
+
+    kaltim_person = kaltim_side.member.person
+    with pytest.raises(ValidationError) as refused:
+        services.member_add(
+            actor=kaltara_side.admin,
+            kim=kaltara_side.kim,
+            full_name="Nama Lain",
+            phone=kaltim_person.phone,
+        )
+    assert "phone" in refused.value.message_dict
+    # Through the page, too: refused, and nothing of Kaltim's shown.
+    client.force_login(kaltara_side.admin)
+    response = client.post(
+        f"/staf/kim/{kaltara_side.kim.pk}/",
+        {
+            "m-full_name": "Nama Lain",
+            "m-phone": kaltim_person.phone,
+            "m-role": "anggota",
+        },
+    )
+    assert kaltim_person.email not in response.content.decode()
+    assert kaltim_person.full_name not in response.content.decode()
+    assert not kaltara_side.kim.memberships.filter(person=kaltim_person).exists()
+    # A person already in both (recorded before): Kaltara's staff cannot change
+    # the details Kaltim's KIM shows.
+    joined = Membership.objects.create(kim=kaltara_side.kim, person=kaltim_person)
+    client.post(
+        f"/staf/kim/anggota/{joined.pk}/",
+        {
+            "full_name": "Diganti Kaltara",
+            "phone": "0812 7777 0001",
+            "email": "ganti@example.org",
+            "role": "anggota",
+        },
+    )
+    kaltim_person.refresh_from_db()
+    assert kaltim_person.full_name == "Anggota Kaltim"
+    assert kaltim_person.email == "anggota.kaltim@example.org"
+    assert kaltim_person.phone == "+6281255550001"
