@@ -6,6 +6,8 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest
 
+from core.clientip import client_ip as _client_ip
+
 current_request: ContextVar[HttpRequest | None] = ContextVar(
     "current_request", default=None
 )
@@ -14,4 +16,4 @@ current_request: ContextVar[HttpRequest | None] = ContextVar(
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return _client_ip(request) or None

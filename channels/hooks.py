@@ -24,3 +24,11 @@ def register() -> None:
         "channels.social_insights", social_insights_task, every=timedelta(hours=6)
     )
     register_defaults()
+    _register_loadgen()
+
+
+def _register_loadgen() -> None:
+    from channels import loadgen
+    from core.loadgen import register_generator
+
+    register_generator("channels", loadgen.generate, models=loadgen.MODELS, order=40)

@@ -119,6 +119,12 @@ class Sender:
     def send(self, message: Outgoing) -> str:
         raise NotImplementedError
 
+    def retry_at(self, message: Outgoing, earliest: datetime) -> datetime:
+        """When a message that failed for now may be tried again, no earlier
+        than ``earliest`` (the back-off). A sender with its own schedule
+        (quiet hours, posts per day) moves it to its next free slot."""
+        return earliest
+
     def close(self) -> None:
         """Release connections; the sender may still be used afterwards."""
 

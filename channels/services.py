@@ -400,8 +400,9 @@ def _send_one(row: OutboxMessage, sender: Sender, now: datetime) -> str:
     if row.origin != ORIGIN and _opted_out(row.channel, [row.address_hash]):
         _finish(row, status=S.HELD, error="opted out")
         return "held"
+    message = outgoing(row, window_open=_window_open(row, now))
     try:
-        provider_id = sender.send(outgoing(row, window_open=_window_open(row, now)))
+        provider_id = sender.send(message)
     except PermanentError as exc:
         _finish(row, status=S.FAILED, error=str(exc)[:300])
         return "failed"
@@ -416,7 +417,7 @@ def _send_one(row: OutboxMessage, sender: Sender, now: datetime) -> str:
             row,
             status=S.QUEUED,
             error=str(exc)[:300],
-            not_before=timezone.now() + delay,
+            not_before=sender.retry_at(message, timezone.now() + delay),
         )
         return "throttled" if exc.retry_after is not None else "retry"
     except Exception as exc:

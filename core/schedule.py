@@ -24,6 +24,7 @@ class Periodic:
 
 
 _periodic: dict[str, Periodic] = {}
+_on_beat: dict[str, Any] = {}
 
 
 def register_periodic(name: str, task: Any, *, every: timedelta) -> None:
@@ -32,6 +33,28 @@ def register_periodic(name: str, task: Any, *, every: timedelta) -> None:
 
 def registered_periodic() -> list[Periodic]:
     return list(_periodic.values())
+
+
+def register_beat(name: str, job: Any) -> None:
+    """``job()`` runs on every heartbeat of every worker, on every machine (work
+    that belongs to a machine rather than to the deployment, such as keeping that
+    machine's copy of the matching index current; a periodic task runs on one
+    worker only).  It must be cheap when there is nothing to do."""
+    _on_beat[name] = job
+
+
+def run_beat_jobs() -> list[str]:
+    """Run the beat jobs; a failing one is logged and the others still run."""
+    import logging
+
+    failed = []
+    for name, job in list(_on_beat.items()):
+        try:
+            job()
+        except Exception:
+            logging.getLogger(__name__).exception("beat job %s failed", name)
+            failed.append(name)
+    return failed
 
 
 def enqueue_due() -> list[str]:

@@ -23,6 +23,8 @@ from django.http import HttpRequest
 from django.utils.connection import ConnectionProxy
 from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
+from core.clientip import client_ip
+
 
 def _account(request: HttpRequest) -> int | None:
     auth = getattr(request, "auth", None)
@@ -57,6 +59,11 @@ class ScopedThrottle(SimpleRateThrottle):
             return None
         ident = f"u{account}" if account is not None else f"ip{self.get_ident(request)}"
         return f"throttle_{self.scope}_{self.rate}_{ident}"
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        # ninja's own reads the whole X-Forwarded-For unless NUM_PROXIES is set:
+        # a new made-up header on each request was a new budget.
+        return client_ip(request) or None
 
 
 def api_throttles() -> list[BaseThrottle]:

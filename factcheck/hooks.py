@@ -26,8 +26,8 @@ def register() -> None:
     from accounts.permissions import register_rules
     from core.demo import register_demo
     from core.health import register_check
-    from core.schedule import register_periodic
-    from factcheck import tipline
+    from core.schedule import register_beat, register_periodic
+    from factcheck import matching_service, tipline
     from factcheck.selectors import factchecks_by_province
     from factcheck.tasks import (
         confirmations_expire_task,
@@ -57,6 +57,8 @@ def register() -> None:
     register_demo("factcheck", _demo, order=30)
     # The tipline's bots: routes of the one webhook per provider (channels).
     tipline.register()
+    # Each machine's copy of the matching index, kept current by its workers.
+    register_beat("factcheck.matching_index", matching_service.save_if_behind)
     register_periodic(
         "factcheck.feeds",
         feeds_import_due_task,
@@ -71,6 +73,14 @@ def register() -> None:
     register_periodic(
         "factcheck.private_files", private_files_sweep_task, every=timedelta(hours=6)
     )
+    _register_loadgen()
+
+
+def _register_loadgen() -> None:
+    from core.loadgen import register_generator
+    from factcheck import loadgen
+
+    register_generator("factcheck", loadgen.generate, models=loadgen.MODELS, order=20)
 
 
 def health_check() -> dict[str, object]:

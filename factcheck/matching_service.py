@@ -11,13 +11,22 @@
   lets the worker do the same and save the index to disk. Any other process
   notices that its generation is behind on its next match and catches up
   incrementally (or reloads/rebuilds if it is too far behind).
+- With ``FACTCHECK_INDEX_MMAP`` (the default) a process maps the saved index
+  (plain ``.npy`` arrays and the documents file) read-only instead of building
+  its own copy: the operating system keeps one copy in the page cache for every
+  process of the machine.  Changes since the save are held privately (the
+  engine's delta); when the worker saves a newer index (seen with one ``stat``
+  of its generation file per match) the process maps that one instead, which
+  gives back the private memory.
 - If the embedding model cannot load, the engine matches lexically and
   ``status()`` says so (for /healthz and the staff dashboard).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import shutil
 import threading
 import time
@@ -47,6 +56,8 @@ class _Holder:
     generation: int = -1  # of the fact-checks the in-memory engine reflects
     saved_generation: int = -1
     load_error: str = ""
+    mapped_generation: int = -1  # of the saved index mapped; -1: built in memory
+    seen: tuple[int, int] | None = None  # the generation file's inode and mtime
 
 
 _holder = _Holder()
@@ -149,7 +160,11 @@ def _new_engine(database_id: str) -> Any:
 def _load_engine(path: Path, database_id: str) -> Any:
     embedder, reason = _embedder()
     engine = _m().MatchingEngine.load(
-        path, index_id=database_id, semantic=embedder is not None, embedder=embedder
+        path,
+        index_id=database_id,
+        semantic=embedder is not None,
+        embedder=embedder,
+        mmap=settings.FACTCHECK_INDEX_MMAP,
     )
     engine.semantic_reason = reason
     return engine
@@ -260,20 +275,47 @@ def engine() -> Any:
     current = state()
     database_id = str(current.database_id)
     with _lock:
-        if _holder.engine is None or _holder.database_id != database_id:
+        if (
+            _holder.engine is None
+            or _holder.database_id != database_id
+            or (settings.FACTCHECK_INDEX_MMAP and _newer_saved(database_id))
+        ):
             _open(database_id)
         if _holder.generation < current.generation:
             _catch_up(current)
         return _holder.engine
 
 
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path / _GENERATION_FILE)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+def _newer_saved(database_id: str) -> bool:
+    """Whether the worker saved an index newer than the one this process maps
+    (a save replaces the folder, so the generation file's inode changes)."""
+    path = index_path(database_id)
+    seen = _stat(path)
+    if seen is None or seen == _holder.seen:
+        return False
+    _holder.seen = seen
+    return _read_generation(path) > _holder.mapped_generation
+
+
 def _open(database_id: str) -> None:
     path = index_path(database_id)
     _holder.engine, _holder.database_id = None, database_id
+    _holder.mapped_generation = -1
     if (path / _GENERATION_FILE).exists():
         try:
+            _holder.seen = _stat(path)
             _holder.engine = _load_engine(path, database_id)
             _holder.generation = _holder.saved_generation = _read_generation(path)
+            if settings.FACTCHECK_INDEX_MMAP:
+                _holder.mapped_generation = _holder.generation
             _holder.load_error = ""
             return
         except Exception as exc:  # a damaged or incompatible index: rebuild it
@@ -344,9 +386,43 @@ def save() -> Path:
         if path.exists():
             path.rename(old)
         staging.rename(path)
+        # Processes that map the old files keep them (unlinked files stay
+        # readable while mapped) until they map the new ones.
         shutil.rmtree(old, ignore_errors=True)
         _holder.saved_generation = _holder.generation
+        if settings.FACTCHECK_INDEX_MMAP:
+            # The saver maps what it wrote too: its private copy goes.
+            _open(_holder.database_id)
     return path
+
+
+def save_if_behind() -> bool:
+    """Save this machine's copy of the index if it is behind the database (run
+    by every worker's heartbeat, ``core.schedule.register_beat``).
+
+    The save task after a change runs on one worker, on one machine; each other
+    machine's web processes would otherwise keep catching up privately forever.
+    One process per machine saves (a lock file beside the index); the others
+    find the copy current.  Returns whether it saved."""
+    if not settings.FACTCHECK_INDEX_MMAP:
+        return False
+    current = state()
+    path = index_path(str(current.database_id))
+    if current.generation == 0 or _read_generation(path) >= current.generation:
+        return False  # nothing ever indexed, or the copy is current
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with (path.parent / f"{path.name}.lock").open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # another process of this machine is saving
+        try:
+            if _read_generation(path) >= state().generation:
+                return False
+            save()
+            return True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def rebuild() -> dict[str, Any]:
@@ -388,6 +464,8 @@ def reset_process_state() -> None:
         _holder.engine = None
         _holder.database_id = ""
         _holder.generation = _holder.saved_generation = -1
+        _holder.mapped_generation = -1
+        _holder.seen = None
 
 
 # --- Matching -------------------------------------------------------------------
@@ -475,6 +553,7 @@ def status(*, load: bool = True) -> dict[str, Any]:
         "mode": "semantic+lexical" if semantic else "lexical",
         "reason": "" if semantic else reason,
         "documents": len(current),
+        "mapped": _holder.mapped_generation >= 0,
         "generation": _holder.generation,
         "saved_generation": _holder.saved_generation,
     }

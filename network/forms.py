@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.permissions import code_scope_q
-from core.forms import text_field
+from core.forms import QuickSelect, text_field
 from network.models import (
     SOCIAL_NETWORKS,
     Activity,
@@ -25,7 +25,7 @@ from network.services import EVENT_FIELDS, FORUM_FIELDS, KIM_FORM_FIELDS
 from regions import provinces
 from regions.forms import RegionField
 from regions.models import Region
-from regions.selectors import subtree_q
+from regions.selectors import regency_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(
@@ -408,18 +408,26 @@ class DirectoryFilterForm(forms.Form):
     several), regency/city, district, status and level."""
 
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    provinsi = forms.ChoiceField(label=_("Province"), required=False)
-    kabupaten = forms.ChoiceField(label=_("Regency/city"), required=False)
-    kecamatan = forms.ChoiceField(label=_("District"), required=False)
+    provinsi = forms.ChoiceField(
+        label=_("Province"), required=False, widget=QuickSelect
+    )
+    kabupaten = forms.ChoiceField(
+        label=_("Regency/city"), required=False, widget=QuickSelect
+    )
+    kecamatan = forms.ChoiceField(
+        label=_("District"), required=False, widget=QuickSelect
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("All statuses")), *Kim.Status.choices],
+        widget=QuickSelect,
     )
     level = forms.ChoiceField(
         label=_("Level"),
         required=False,
         choices=[("", _("All levels")), *Kim.Level.choices],
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -433,22 +441,22 @@ class DirectoryFilterForm(forms.Form):
             ]
         else:
             del self.fields["provinsi"]
-        regencies = Region.objects.filter(level=Region.Level.REGENCY).order_by("kode")
         # Only the served provinces' regencies (the national list may hold
         # others), and only the chosen province's once one is chosen.
-        regencies = regencies.filter(
-            subtree_q(prov, "kode") if prov else provinces.served_q("kode")
-        )
         self.fields["kabupaten"].choices = [  # type: ignore[attr-defined]
             ("", _("All regencies/cities")),
-            *[(r.kode, r.name) for r in regencies],
+            *[
+                (kode, name)
+                for kode, name in regency_choices()
+                if (kode.startswith(f"{prov}.") if prov else provinces.is_served(kode))
+            ],
         ]
         kab = (self.data.get("kabupaten") or "") if self.is_bound else ""
         districts = Region.objects.filter(level=Region.Level.DISTRICT)
         districts = districts.filter(parent_id=kab) if kab else districts.none()
         self.fields["kecamatan"].choices = [  # type: ignore[attr-defined]
             ("", _("All districts")),
-            *[(r.kode, r.name) for r in districts.order_by("kode")],
+            *districts.order_by("kode").values_list("kode", "name"),
         ]
 
     def filters(self) -> dict[str, str]:

@@ -34,3 +34,17 @@ def register() -> None:
     register_tally("network.members", _("Members"), members_by_province, order=20)
     register_panel("network", dashboard_panel, order=20)
     register_social_owner()
+    _register_loadgen()
+
+
+def _register_loadgen() -> None:
+    from core.loadgen import register_generator
+    from network import loadgen
+
+    register_generator(
+        "network",
+        loadgen.generate,
+        models=loadgen.MODELS,
+        order=10,
+        check=loadgen.check,
+    )

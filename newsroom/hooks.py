@@ -48,3 +48,18 @@ def register() -> None:
         "newsroom.potential.home", potential_section, order=32, page="home"
     )
     register_panel("newsroom", dashboard_panel, order=25)
+    _register_loadgen()
+
+
+def _register_loadgen() -> None:
+    from core.loadgen import register_generator
+    from newsroom import loadgen
+
+    # After the network's: articles are written by its KIMs.
+    register_generator(
+        "newsroom",
+        loadgen.generate,
+        models=loadgen.MODELS,
+        order=30,
+        check=loadgen.check,
+    )

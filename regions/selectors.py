@@ -4,6 +4,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
@@ -27,6 +28,24 @@ def subtree_q(code: str, lookup: str = "region__kode") -> Q:
     Kemendagri codes nest (64.02 ⊃ 64.02.06 ⊃ 64.02.06.1001).  The one place
     that spells this out; the apps' region filters call it."""
     return Q(**{lookup: code}) | Q(**{f"{lookup}__startswith": f"{code}."})
+
+
+#: The cache key of ``regency_choices`` (emptied by ``regions_import``).
+REGENCY_CHOICES_KEY = "regions:regency_choices:v1"
+
+
+def regency_choices() -> list[tuple[str, str]]:
+    """(code, name) of every regency/city in code order, for filter lists: 514
+    for the whole country, read from the cache (a region import empties it)."""
+    found = cache.get(REGENCY_CHOICES_KEY)
+    if found is None:
+        found = list(
+            Region.objects.filter(level=Region.Level.REGENCY)
+            .order_by("kode")
+            .values_list("kode", "name")
+        )
+        cache.set(REGENCY_CHOICES_KEY, found, 6 * 3600)
+    return found
 
 
 def region_get(*, kode: str) -> Region | None:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -146,6 +147,10 @@ def regions_import(
     result.regions = len(accepted)
     result.by_level = counts
     result.boundaries = len(shapes)
+    # Filter lists read the regencies from the cache.
+    from regions.selectors import REGENCY_CHOICES_KEY
+
+    transaction.on_commit(lambda: cache.delete(REGENCY_CHOICES_KEY))
     return result
 
 

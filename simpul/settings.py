@@ -211,8 +211,19 @@ else:
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "ratelimit-cache"),
     }
+# Several deployments (or a staging copy) sharing one Redis keep apart by prefix.
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "")
+if CACHE_KEY_PREFIX:
+    _cache["KEY_PREFIX"] = CACHE_KEY_PREFIX
+    _ratelimit["KEY_PREFIX"] = CACHE_KEY_PREFIX
 CACHES = {"default": _cache, "ratelimit": _ratelimit}
 RATELIMIT_USE_CACHE = "ratelimit"
+# Reverse proxies in front of the application that append to X-Forwarded-For
+# (nginx with $proxy_add_x_forwarded_for, a load balancer): the client address
+# is read that many entries from the right; 0 ignores the header, which a client
+# can fill with anything (core.clientip).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "core.clientip.client_ip"
 
 # --- Background tasks -----------------------------------------------------------
 TASKS = {
@@ -336,6 +347,11 @@ LOGGING = {
 # --- Simpul ---------------------------------------------------------------------
 # How long after its last heartbeat a worker is still counted alive (seconds).
 WORKER_HEARTBEAT_TIMEOUT = env_int("WORKER_HEARTBEAT_TIMEOUT", 90)
+# How often a worker beats (and enqueues due periodic tasks, and requeues the
+# tasks of workers that stopped beating).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
+# A task whose worker died this many times is failed instead of run again.
+WORKER_TASK_ATTEMPTS = env_int("WORKER_TASK_ATTEMPTS", 3)
 API_PAGE_SIZE_MAX = 200
 # Anonymous callers are counted per IP address, and many phones share one behind
 # a carrier's NAT: the limit is sized for a crowd, not for one person.
@@ -406,6 +422,9 @@ TIPLINE_WHATSAPP_NUMBER = env_str("TIPLINE_WHATSAPP_NUMBER")
 TIPLINE_TELEGRAM_BOT = env_str("TIPLINE_TELEGRAM_BOT").lstrip("@")
 # The claim-matching index lives under SIMPUL_DATA_DIR/<this>/<database id>/.
 FACTCHECK_INDEX_DIR = DATA_DIR / env_str("FACTCHECK_INDEX_DIR", "matching")
+# Web processes and workers map the saved index read-only (one copy per machine
+# in the page cache) instead of each building its own; off: each holds a copy.
+FACTCHECK_INDEX_MMAP = env_bool("FACTCHECK_INDEX_MMAP", True)
 # Images of tips and fact-checks: private (never under MEDIA_ROOT), shown to
 # the desk only through a permission-checked view.
 FACTCHECK_PRIVATE_DIR = DATA_DIR / env_str("FACTCHECK_PRIVATE_DIR", "private/factcheck")

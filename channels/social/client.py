@@ -4,8 +4,8 @@ answers, and the errors' meaning for the outbox.
 A request that never reached the platform (connection refused, connect
 timeout) or that it answered with 429/5xx is tried again (``TemporaryError``).
 A connection that broke *after* a post was sent is ``Uncertain``: the platform
-may have the post, so it is not sent again (it could appear twice) and the
-editor is told to look at the account.
+may have the post, so it is not simply sent again (it could appear twice);
+the sender looks it up first where the platform allows it.
 """
 
 from __future__ import annotations
@@ -18,10 +18,15 @@ from typing import Any
 
 import httpx
 
-from channels.senders import HttpPool, PermanentError, TemporaryError
+from channels.senders import HttpPool
 
-# The Graph client defines the two errors every platform shares.
-from channels.social.graph import ImageRefused, TokenError
+# The Graph client defines the errors every platform shares.
+from channels.social.graph import (
+    ImageRefused,
+    TokenError,
+    Uncertain,
+    transport_error,
+)
 
 __all__ = [
     "ApiClient",
@@ -32,10 +37,6 @@ __all__ = [
     "Uncertain",
     "pkce_pair",
 ]
-
-
-class Uncertain(PermanentError):
-    """The connection broke after the post was sent: it may be up."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,23 @@ def as_int(value: Any) -> int:
 
 
 class ApiClient(HttpPool):
+    """One platform's API: its base URL (``url``), what its answers mean
+    (``problem``) and its token endpoint (``_token``); the calls, the refresh
+    flow and the token answers are the same for X and TikTok."""
+
     name = ""
+
+    def url(self, path: str) -> str:
+        raise NotImplementedError
+
+    def problem(
+        self, response: httpx.Response, data: dict[str, Any], *, image: bool
+    ) -> Exception | None:
+        """The error an answer means, None when it is a success."""
+        raise NotImplementedError
+
+    def _token(self, **form: str) -> Tokens:
+        raise NotImplementedError
 
     def send(
         self, method: str, url: str, *, creates: bool = False, **kwargs: Any
@@ -74,19 +91,32 @@ class ApiClient(HttpPool):
         connection lost after sending it is ``Uncertain``, not temporary."""
         try:
             return self.client.request(method, url, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise TemporaryError(
-                f"{self.name}: {exc.__class__.__name__}", code="network"
-            ) from exc
         except httpx.HTTPError as exc:
-            if creates:
-                raise Uncertain(
-                    f"{self.name}: {exc.__class__.__name__} after sending the post",
-                    code="uncertain",
-                ) from exc
-            raise TemporaryError(
-                f"{self.name}: {exc.__class__.__name__}", code="network"
-            ) from exc
+            raise transport_error(self.name, exc, creates=creates) from exc
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str = "",
+        creates: bool = False,
+        image: bool = False,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The answer's JSON; ``image``: a refusal means the picture."""
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = self.send(
+            method, self.url(path), creates=creates, headers=headers, **kwargs
+        )
+        data = self.json(response)
+        problem = self.problem(response, data, image=image)
+        if problem is not None:
+            raise problem
+        return data
+
+    def refresh(self, *, refresh_token: str) -> Tokens:
+        return self._token(grant_type="refresh_token", refresh_token=refresh_token)
 
     @staticmethod
     def tokens(data: dict[str, Any], *, account_id: str = "") -> Tokens:

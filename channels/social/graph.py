@@ -12,6 +12,7 @@ refused image is ``ImageRefused``; the rest ``PermanentError``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -31,6 +32,22 @@ class TokenError(PermanentError):
 
 class ImageRefused(PermanentError):
     """The platform would not take the image (size, ratio, format, download)."""
+
+
+class Uncertain(PermanentError):
+    """The connection broke after the post was sent: it may be up."""
+
+
+def transport_error(name: str, exc: httpx.HTTPError, *, creates: bool) -> Exception:
+    """What a request that got no answer means. Never sent (connection refused,
+    connect timeout): try again. Lost after sending a post: ``Uncertain``.
+    Any other request: try again."""
+    kind = exc.__class__.__name__
+    if creates and not isinstance(
+        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+    ):
+        return Uncertain(f"{name}: {kind} after sending the post", code="uncertain")
+    return TemporaryError(f"{name}: {kind}", code="network")
 
 
 # developers.facebook.com/docs/graph-api/guides/error-handling
@@ -53,8 +70,16 @@ class Page:
 
 class Graph(HttpPool):
     def call(
-        self, method: str, path: str, *, token: str = "", **params: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str = "",
+        creates: bool = False,
+        **params: Any,
     ) -> dict[str, Any]:
+        """``creates``: the request makes a post, so a connection lost after
+        sending it is ``Uncertain`` (Meta may have the post), not temporary."""
         url = f"{settings.SOCIAL_GRAPH_API_BASE}/{path.lstrip('/')}"
         if token:
             params["access_token"] = token
@@ -64,9 +89,7 @@ class Graph(HttpPool):
             else:
                 response = self.client.request(method, url, data=params)
         except httpx.HTTPError as exc:
-            raise TemporaryError(
-                f"graph: {exc.__class__.__name__}", code="network"
-            ) from exc
+            raise transport_error("graph", exc, creates=creates) from exc
         data = self.json(response)
         if response.status_code < 400 and "error" not in data:
             return data
@@ -158,9 +181,37 @@ class Graph(HttpPool):
     # --- publishing -----------------------------------------------------------------
     def page_post(self, *, page_id: str, token: str, message: str, link: str) -> str:
         data = self.call(
-            "POST", f"{page_id}/feed", token=token, message=message, link=link
+            "POST",
+            f"{page_id}/feed",
+            token=token,
+            creates=True,
+            message=message,
+            link=link,
         )
         return str(data.get("id", ""))
+
+    def page_post_find(
+        self, *, page_id: str, token: str, message: str, since: datetime
+    ) -> str:
+        """The id of the Page's post made since ``since`` with this message
+        (the one a timed-out request may have made), else ""."""
+        data = self.call(
+            "GET",
+            f"{page_id}/published_posts",
+            token=token,
+            fields="id,message,created_time",
+            since=str(int(since.timestamp())),
+            limit="25",
+        ).get("data")
+        wanted = " ".join(message.split())
+        for row in data if isinstance(data, list) else []:
+            if (
+                isinstance(row, dict)
+                and wanted
+                and " ".join(str(row.get("message", "")).split()) == wanted
+            ):
+                return str(row.get("id", ""))
+        return ""
 
     def ig_container(
         self, *, ig_user_id: str, token: str, image_url: str, caption: str
@@ -179,9 +230,36 @@ class Graph(HttpPool):
             "POST",
             f"{ig_user_id}/media_publish",
             token=token,
+            creates=True,
             creation_id=container_id,
         )
         return str(data.get("id", ""))
+
+    def ig_published_find(
+        self, *, ig_user_id: str, token: str, container_id: str, caption: str
+    ) -> str:
+        """The media a container became, if an earlier ``media_publish``
+        went through (its answer lost); "" when it is not published. The
+        container says whether; the account's recent media with its caption
+        say which (the container does not name it)."""
+        status = self.call("GET", container_id, token=token, fields="status_code")
+        if status.get("status_code") != "PUBLISHED":
+            return ""
+        data = self.call(
+            "GET",
+            f"{ig_user_id}/media",
+            token=token,
+            fields="id,caption,timestamp",
+            limit="25",
+        ).get("data")
+        wanted = " ".join(caption.split())
+        for row in data if isinstance(data, list) else []:
+            if (
+                isinstance(row, dict)
+                and " ".join(str(row.get("caption", "")).split()) == wanted
+            ):
+                return str(row.get("id", ""))
+        return ""
 
     def permalink(self, *, object_id: str, token: str, field: str) -> str:
         """``permalink_url`` of a Page post, ``permalink`` of an Instagram media."""

@@ -45,6 +45,21 @@ def after_quiet(moment: datetime, quiet: Quiet | None, tz: tzinfo) -> datetime:
     return end
 
 
+def _fits(
+    moment: datetime, slots: list[datetime], limit: int, window: timedelta
+) -> bool:
+    """One more post at ``moment`` keeps every ``window`` at most ``limit``:
+    the window ending at it, and those ending at the later posts it falls in
+    (a retry or a late publish may land before posts already scheduled)."""
+    if sum(1 for t in slots if moment - window < t <= moment) >= limit:
+        return False
+    return all(
+        sum(1 for t in slots if later - window < t <= later) < limit
+        for later in slots
+        if moment < later < moment + window
+    )
+
+
 def next_slot(
     *,
     earliest: datetime,
@@ -54,19 +69,24 @@ def next_slot(
     quiet: Quiet | None,
     tz: tzinfo,
 ) -> datetime:
-    """The first moment from ``earliest`` out of the quiet hours at which fewer
-    than ``limit`` of the account's posts (``taken``: sent or scheduled) fall in
-    the ``window`` before it."""
+    """The first moment from ``earliest`` out of the quiet hours at which one
+    more post keeps each ``window`` at no more than ``limit`` of the account's
+    posts (``taken``: sent or scheduled, before or after it)."""
     moment = after_quiet(earliest, quiet, tz)
     if limit <= 0:
         return moment
     slots = sorted(taken)
-    for _ in range(len(slots) + 2):
-        recent = [t for t in slots if moment - window < t <= moment]
-        if len(recent) < limit:
-            return moment
-        # Wait until the oldest of those leaves the window.
-        moment = after_quiet(
-            recent[len(recent) - limit] + window + timedelta(minutes=1), quiet, tz
-        )
-    return moment
+    # A moment becomes free only when a post leaves its window: the first
+    # free one is ``earliest`` or a minute after some post's window ends.
+    candidates = sorted(
+        {moment}
+        | {
+            after_quiet(t + window + timedelta(minutes=1), quiet, tz)
+            for t in slots
+            if t + window + timedelta(minutes=1) > moment
+        }
+    )
+    for candidate in candidates:
+        if _fits(candidate, slots, limit, window):
+            return candidate
+    return candidates[-1]

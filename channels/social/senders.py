@@ -11,13 +11,19 @@ X: the JPEG uploaded (``POST /2/media/upload``; its media id kept), then
 publish id kept), then its status until TikTok says it is up; a retry while
 it is processing asks the status again rather than posting again.
 X and TikTok tokens are refreshed first when they end within minutes.
-A connection lost after a post was sent (``Uncertain``) is not retried.
+A connection lost after a post was sent (``Uncertain``): the post is "not
+confirmed" and tried again after the back-off, but first looked up on the
+platform (X: the account's posts with the same text; Facebook: the Page's
+published posts with the same message; Instagram: whether the container was
+published, and its media) and, when found, kept instead of posted again.
+TikTok's answer to ``content/init`` is its only way to the publish id, so a
+lost one is not retried (the editor is told to look at the account).
 """
 
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -86,12 +92,7 @@ class SocialSender(Sender):
                 post_id, permalink = self._instagram(post, account, message, token)
             else:
                 token = crypto.decrypt(account.token_encrypted)
-                post_id = self.graph.page_post(
-                    page_id=account.external_id,
-                    token=token,
-                    message=message.body,
-                    link=post.link,
-                )
+                post_id = self._facebook(post, account, message, token)
                 permalink = self.graph.permalink(
                     object_id=post_id, token=token, field="permalink_url"
                 )
@@ -112,9 +113,15 @@ class SocialSender(Sender):
             # A TikTok post still processing is already with TikTok: should
             # the outbox give up on it, the editor is told to look, not that
             # nothing was posted.
-            problem = {"limit": P.LIMIT, "processing": P.UNCERTAIN}.get(
-                exc.code, P.TEMPORARY
-            )
+            problem = {
+                "limit": P.LIMIT,
+                "processing": P.UNCERTAIN,
+                "uncertain": P.UNCERTAIN,
+            }.get(exc.code, P.TEMPORARY)
+            if post.problem == P.UNCERTAIN:
+                # Still unknown whether the earlier try made the post: the
+                # next try must look it up first too.
+                problem = P.UNCERTAIN
             self._mark(post, problem=problem)
             raise
         except PermanentError:
@@ -128,6 +135,24 @@ class SocialSender(Sender):
             problem="",
         )
         return post_id
+
+    def retry_at(self, message: Outgoing, earliest: datetime) -> datetime:
+        """A retry is slotted like a first attempt: out of the quiet hours and
+        within the platform's posts per day, counting the account's other
+        posts (this one is "sending" meanwhile, so it does not count itself)."""
+        from channels.social.services import post_slot
+
+        post = (
+            SocialPost.objects.select_related("account")
+            .filter(outbox_id=int(message.reference or 0))
+            .first()
+        )
+        if post is None:
+            return earliest
+        with transaction.atomic():
+            # As in publishing: one slotting at a time per account.
+            SocialAccount.objects.select_for_update().filter(pk=post.account_id).first()
+            return post_slot(account=post.account, earliest=earliest)
 
     @staticmethod
     def _daily_limit(account: SocialAccount) -> None:
@@ -162,6 +187,11 @@ class SocialSender(Sender):
         from channels.social.services import account_token
 
         token = account_token(account=account, client=self.x)
+        if post.problem == P.UNCERTAIN:
+            # An earlier try broke after sending: X may have the post.
+            found = self._x_find(post, account, message, token)
+            if found:
+                return found
         media = post.container_id
         if not media and post.image:
             try:
@@ -172,9 +202,35 @@ class SocialSender(Sender):
             media = self.x.media_upload(token=token, data=data)
             # Kept: a retry after a failed post reuses the upload.
             self._mark(post, container_id=media[:64])
-        post_id = self.x.post(token=token, text=message.body, media_id=media)
+        try:
+            post_id = self.x.post(token=token, text=message.body, media_id=media)
+        except Uncertain as exc:
+            # Tried again after the back-off, looking the post up first.
+            raise TemporaryError(str(exc), code="uncertain") from exc
+        except PermanentError as exc:
+            # X refuses the same text twice (403): after a try that broke, that
+            # is the earlier post, perhaps not in the timeline a moment ago.
+            if post.problem == P.UNCERTAIN and exc.code == "403":
+                found = self._x_find(post, account, message, token)
+                if found:
+                    return found
+            raise
         if not post_id:
             raise PermanentError("x: no post id in the answer", code="post")
+        return post_id, XClient.permalink(username=account.username, post_id=post_id)
+
+    def _x_find(
+        self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
+    ) -> tuple[str, str] | None:
+        post_id = self.x.find_post(
+            token=token,
+            user_id=account.external_id,
+            text=message.body,
+            # A minute of slack for clocks apart.
+            since=post.created_at - timedelta(minutes=1),
+        )
+        if not post_id:
+            return None
         return post_id, XClient.permalink(username=account.username, post_id=post_id)
 
     def _tiktok(
@@ -215,6 +271,30 @@ class SocialSender(Sender):
             retry_after=60,
         )
 
+    def _facebook(
+        self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
+    ) -> str:
+        if post.problem == P.UNCERTAIN:
+            # An earlier try broke after sending: the Page may have the post.
+            found = self.graph.page_post_find(
+                page_id=account.external_id,
+                token=token,
+                message=message.body,
+                since=post.created_at - timedelta(minutes=1),
+            )
+            if found:
+                return found
+        try:
+            return self.graph.page_post(
+                page_id=account.external_id,
+                token=token,
+                message=message.body,
+                link=post.link,
+            )
+        except Uncertain as exc:
+            # Tried again after the back-off, looking the post up first.
+            raise TemporaryError(str(exc), code="uncertain") from exc
+
     def _instagram(
         self, post: SocialPost, account: SocialAccount, message: Outgoing, token: str
     ) -> tuple[str, str]:
@@ -230,9 +310,24 @@ class SocialSender(Sender):
                 caption=message.body,
             )
             self._mark(post, container_id=container[:64])
-        media_id = self.graph.ig_publish(
-            ig_user_id=account.external_id, token=token, container_id=container
-        )
+        media_id = ""
+        if post.problem == P.UNCERTAIN:
+            # An earlier publish broke after sending: it may have gone through.
+            media_id = self.graph.ig_published_find(
+                ig_user_id=account.external_id,
+                token=token,
+                container_id=container,
+                caption=message.body,
+            )
+        if not media_id:
+            try:
+                media_id = self.graph.ig_publish(
+                    ig_user_id=account.external_id,
+                    token=token,
+                    container_id=container,
+                )
+            except Uncertain as exc:
+                raise TemporaryError(str(exc), code="uncertain") from exc
         return media_id, self.graph.permalink(
             object_id=media_id, token=token, field="permalink"
         )

@@ -4,8 +4,10 @@ app that connects or posts to social accounts (no real platform is called).
 Speaks the endpoints Simpul uses: ``GET /dialog/oauth`` (redirects back with a
 code, as the real dialog does after the person agrees), ``GET
 /oauth/access_token`` (code exchange and ``fb_exchange_token``), ``GET
-/me/accounts``, ``POST /<page>/feed``, ``POST /<ig user>/media`` and
-``/media_publish``, ``GET /<object>`` (permalinks, counts) and
+/me/accounts``, ``POST /<page>/feed`` (kept: ``GET
+/<page>/published_posts`` lists them), ``POST /<ig user>/media`` and
+``/media_publish`` (a container publishes once; ``GET /<ig user>/media``
+lists what was published), ``GET /<object>`` (permalinks, counts) and
 ``GET /<object>/insights``. ``fail_next`` queues error answers (Meta's error
 body), ``hang_next`` a stall longer than the client's timeout. Fixtures:
 ``channels.tests.fixtures.fake_graph``.
@@ -22,6 +24,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -40,6 +43,8 @@ class _Queued:
     body: dict[str, Any]
     hang: float = 0.0
     path_part: str = ""
+    # After the stall, do nothing: the request was lost, not just its answer.
+    drop: bool = False
 
 
 @dataclass
@@ -75,6 +80,11 @@ class FakeGraph:
             "comments": 7,
         }
         self.token_lifetime = 60 * 24 * 3600
+        # Page posts made (what ``/<page>/published_posts`` lists).
+        self.feed: list[dict[str, Any]] = []
+        # Instagram containers (id → user, caption, status) and media made.
+        self.containers: dict[str, dict[str, str]] = {}
+        self.ig_media: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._n = 0
         fake = self
@@ -196,13 +206,72 @@ class FakeGraph:
                 data.append(row)
             return 200, {"data": data}, {}
         if method == "POST" and parts[-1] == "feed":
-            return 200, {"id": f"{parts[-2]}_{9000 + n}"}, {}
+            post_id = f"{parts[-2]}_{9000 + n}"
+            self.feed.append(
+                {
+                    "id": post_id,
+                    "page": parts[-2],
+                    "message": params.get("message", ""),
+                    "link": params.get("link", ""),
+                    "created": time.time(),
+                }
+            )
+            return 200, {"id": post_id}, {}
+        if method == "GET" and parts[-1] == "published_posts":
+            since = float(params.get("since") or 0)
+            rows = [
+                {
+                    "id": p["id"],
+                    "message": p["message"],
+                    "created_time": time.strftime(
+                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(p["created"])
+                    ),
+                }
+                for p in reversed(self.feed)
+                if p["page"] == parts[-2] and p["created"] >= since
+            ][: int(params.get("limit") or 25)]
+            return 200, {"data": rows}, {}
         if method == "POST" and parts[-1] == "media":
             if not params.get("image_url"):
                 return 400, graph_error(9004, "image_url is required"), {}
-            return 200, {"id": f"container-{n}"}, {}
+            container = f"container-{n}"
+            self.containers[container] = {
+                "user": parts[-2],
+                "caption": params.get("caption", ""),
+                "status": "FINISHED",
+            }
+            return 200, {"id": container}, {}
         if method == "POST" and parts[-1] == "media_publish":
-            return 200, {"id": f"1790{n}"}, {}
+            published = self.containers.get(params.get("creation_id", ""))
+            if published is None:
+                return 400, graph_error(100, "Invalid creation_id"), {}
+            if published["status"] == "PUBLISHED":
+                # Meta publishes a container once.
+                return 400, graph_error(9007, "The media has been published"), {}
+            media_id = f"1790{n}"
+            published["status"] = "PUBLISHED"
+            self.ig_media.append(
+                {
+                    "id": media_id,
+                    "user": published["user"],
+                    "caption": published["caption"],
+                    "created": time.time(),
+                }
+            )
+            return 200, {"id": media_id}, {}
+        if method == "GET" and parts[-1] == "media":
+            rows = [
+                {
+                    "id": m["id"],
+                    "caption": m["caption"],
+                    "timestamp": time.strftime(
+                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(m["created"])
+                    ),
+                }
+                for m in reversed(self.ig_media)
+                if m["user"] == parts[-2]
+            ][: int(params.get("limit") or 25)]
+            return 200, {"data": rows}, {}
         if parts[-1] == "insights":
             i = self.insights
             if "metric" in params and "post_impressions" in params["metric"]:
@@ -233,6 +302,8 @@ class FakeGraph:
             object_id = parts[-1]
             fields = params.get("fields", "")
             body: dict[str, Any] = {"id": object_id}
+            if "status_code" in fields and object_id in self.containers:
+                body["status_code"] = self.containers[object_id]["status"]
             if "permalink_url" in fields:
                 body["permalink_url"] = f"https://www.facebook.com/{object_id}"
             elif "permalink" in fields:
@@ -362,11 +433,16 @@ class _FakeApi:
                 for _ in range(times)
             )
 
-    def hang_next(self, seconds: float, *, path_part: str = "") -> None:
+    def hang_next(
+        self, seconds: float, *, path_part: str = "", drop: bool = False
+    ) -> None:
         """Stall (longer than the client's timeout), then answer as usual: the
-        platform has done the work, the caller did not hear of it."""
+        platform has done the work, the caller did not hear of it. ``drop``:
+        the platform never did the work (a 500 after the stall)."""
         with self._lock:
-            self.queued.append((path_part, _Queued(200, {}, hang=seconds), {}))
+            self.queued.append(
+                (path_part, _Queued(200, {}, hang=seconds, drop=drop), {})
+            )
 
     def calls(self, path_part: str = "", method: str = "") -> list[ApiRequest]:
         return [
@@ -390,6 +466,8 @@ class _FakeApi:
         if queued is not None:
             if queued[1].hang:
                 time.sleep(queued[1].hang)
+                if queued[1].drop:
+                    return _Answer(500, {}, {})
             else:
                 return _Answer(queued[1].status, queued[1].body, queued[2])
         with self._lock:
@@ -417,7 +495,9 @@ class FakeX(_FakeApi):
     replaced at each use, as X does), ``/2/oauth2/revoke``, ``/2/users/me``,
     ``/2/media/upload`` (JPEG only), ``/2/tweets`` (280 weighted characters,
     links counted as 23; the same text twice is refused with 403, as X
-    does) and ``/2/tweets/<id>`` with ``public_metrics``. Tokens expire after
+    does), ``/2/tweets/<id>`` with ``public_metrics`` and
+    ``non_public_metrics``, and ``/2/users/<id>/tweets`` (the account's posts
+    as X shows them: t.co links, HTML-escaped). Tokens expire after
     ``token_lifetime`` seconds; ``expire_tokens()`` ends them all."""
 
     def __init__(self) -> None:
@@ -438,12 +518,33 @@ class FakeX(_FakeApi):
         self.tokens: dict[str, float] = {}  # access token → expiry (epoch)
         self.refresh_tokens: set[str] = set()
         self.posts: dict[str, str] = {}  # id → text
+        self.posted_at: dict[str, float] = {}  # id → epoch
+        self.post_media: dict[str, bool] = {}  # id → has a picture
         self.media: dict[str, bytes] = {}
+        # The account's own posts also carry non_public_metrics (X gives them
+        # for 30 days); False answers that field with an error, as X does
+        # for an older post.
+        self.non_public = True
+        self.non_public_metrics = {
+            "impression_count": 1200,
+            "url_link_clicks": 30,
+            "user_profile_clicks": 4,
+        }
         super().__init__()
 
     def expire_tokens(self) -> None:
         with self._lock:
             self.tokens = {t: 0.0 for t in self.tokens}
+
+    def _shown(self, post_id: str) -> str:
+        """A post's text as X gives it back: ``&<>`` escaped, links as t.co
+        links, the picture's link at the end."""
+        text = self.posts[post_id]
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        text = _URL.sub(lambda m: f"https://t.co/{abs(hash(m.group())) % 10**8}", text)
+        if self.post_media.get(post_id):
+            text += f" https://t.co/m{post_id[-6:]}"
+        return text
 
     def _issue(self, n: int) -> dict[str, Any]:
         access, refresh = f"x-access-{n}", f"x-refresh-{n}"
@@ -541,22 +642,58 @@ class FakeX(_FakeApi):
                     return _Answer(400, x_error(400, "media id invalid"), {})
             post_id = f"18600{n}"
             self.posts[post_id] = text
+            self.posted_at[post_id] = time.time()
+            self.post_media[post_id] = bool((body.get("media") or {}).get("media_ids"))
             return _Answer(201, {"data": {"id": post_id, "text": text}}, {})
+        if "/2/users/" in path and path.endswith("/tweets"):
+            if path.split("/")[-2] != self.user["id"]:
+                return _Answer(404, x_error(404, "Not Found"), {})
+            since = q.get("start_time", "")
+            start = (
+                datetime.fromisoformat(since.replace("Z", "+00:00")).timestamp()
+                if since
+                else 0.0
+            )
+            rows = [
+                {
+                    "id": post_id,
+                    "text": self._shown(post_id),
+                    "created_at": datetime.fromtimestamp(
+                        self.posted_at[post_id], UTC
+                    ).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                }
+                for post_id in sorted(
+                    self.posts, key=lambda p: self.posted_at[p], reverse=True
+                )
+                if self.posted_at[post_id] >= start
+            ][: int(q.get("max_results") or 10)]
+            answer: dict[str, Any] = {"meta": {"result_count": len(rows)}}
+            if rows:
+                answer["data"] = rows
+            return _Answer(200, answer, {})
         if "/2/tweets/" in path and request.method == "GET":
             post_id = path.rsplit("/", 1)[-1]
             if post_id not in self.posts:
                 return _Answer(404, x_error(404, "Not Found"), {})
-            return _Answer(
-                200,
-                {
-                    "data": {
-                        "id": post_id,
-                        "text": self.posts[post_id],
-                        "public_metrics": dict(self.metrics),
-                    }
-                },
-                {},
-            )
+            fields = q.get("tweet.fields", "").split(",")
+            tweet: dict[str, Any] = {"id": post_id, "text": self._shown(post_id)}
+            if "public_metrics" in fields:
+                tweet["public_metrics"] = dict(self.metrics)
+            answer = {"data": tweet}
+            if "non_public_metrics" in fields:
+                if self.non_public:
+                    tweet["non_public_metrics"] = dict(self.non_public_metrics)
+                else:
+                    answer["errors"] = [
+                        {
+                            "title": "Field Authorization Error",
+                            "detail": "Sorry, you are not authorized to access "
+                            "'non_public_metrics' on a Tweet.",
+                            "field": "non_public_metrics",
+                            "resource_id": post_id,
+                        }
+                    ]
+            return _Answer(200, answer, {})
         return _Answer(404, x_error(404, "unknown path"), {})
 
 

@@ -94,24 +94,11 @@ class TikTokClient(ApiClient):
             return ImageRefused(text, code=code)
         return PermanentError(text, code=code or str(status))
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        token: str = "",
-        creates: bool = False,
-        **kw: Any,
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = self.send(
-            method, self.url(path), creates=creates, headers=headers, **kw
-        )
-        data = self.json(response)
-        problem = self.error(response, data)
-        if problem is not None:
-            raise problem
-        return data
+    def problem(
+        self, response: httpx.Response, data: dict[str, Any], *, image: bool
+    ) -> Exception | None:
+        # TikTok names a refused picture by its error code, whatever the call.
+        return self.error(response, data)
 
     # --- OAuth ----------------------------------------------------------------------
     @staticmethod
@@ -143,9 +130,6 @@ class TikTokClient(ApiClient):
         return self._token(
             grant_type="authorization_code", code=code, redirect_uri=redirect_uri
         )
-
-    def refresh(self, *, refresh_token: str) -> Tokens:
-        return self._token(grant_type="refresh_token", refresh_token=refresh_token)
 
     def revoke(self, *, token: str) -> None:
         self.call(

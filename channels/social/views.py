@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from channels.models import Platform
 from channels.social import owners, selectors, services
 from core.links import site_url
 from core.viewtools import or_404
@@ -82,18 +83,17 @@ def connect_start_oauth2(
     return redirect(url)
 
 
-@login_required
-def connect_callback_oauth2(request: HttpRequest, platform: str) -> HttpResponse:
-    """Back from X or TikTok with ``code`` and ``state`` (or ``error``): the
-    account is connected at once (one account per login)."""
-    platform = _oauth2_platform(platform)
-    pending = request.session.pop(f"{SESSION_NONCE}_{platform}", None) or {}
-    state = request.GET.get("state", "")
+def _returned_owner(
+    request: HttpRequest, *, nonce: str, platform: str
+) -> tuple[str, str, owners.Owner] | HttpResponse:
+    """(kind, id, owner) named by the state a platform sent the person back
+    with, or where to send them instead: a state that is not theirs or has
+    expired, or a consent they cancelled (``error``, no ``code``)."""
     try:
         kind, owner_id = services.oauth_state_check(
             actor=request.user,
-            state=state,
-            nonce=str(pending.get("nonce", "")),
+            state=request.GET.get("state", ""),
+            nonce=nonce,
             platform=platform,
         )
     except ValidationError as exc:
@@ -103,11 +103,26 @@ def connect_callback_oauth2(request: HttpRequest, platform: str) -> HttpResponse
     if request.GET.get("error") or not request.GET.get("code"):
         messages.error(request, _("The connection was cancelled."))
         return redirect(owner.url)
+    return kind, owner_id, owner
+
+
+@login_required
+def connect_callback_oauth2(request: HttpRequest, platform: str) -> HttpResponse:
+    """Back from X or TikTok with ``code`` and ``state`` (or ``error``): the
+    account is connected at once (one account per login)."""
+    platform = _oauth2_platform(platform)
+    pending = request.session.pop(f"{SESSION_NONCE}_{platform}", None) or {}
+    returned = _returned_owner(
+        request, nonce=str(pending.get("nonce", "")), platform=platform
+    )
+    if isinstance(returned, HttpResponse):
+        return returned
+    _kind, _owner_id, owner = returned
     try:
         account = services.oauth2_connect(
             actor=request.user,
             platform=platform,
-            state=state,
+            state=request.GET.get("state", ""),
             pending=pending,
             code=request.GET["code"],
             redirect_uri=_oauth2_callback_uri(platform),
@@ -123,19 +138,14 @@ def connect_callback_oauth2(request: HttpRequest, platform: str) -> HttpResponse
 def connect_callback(request: HttpRequest) -> HttpResponse:
     """The platform sends the person back here with ``code`` and ``state``
     (or ``error`` when they cancelled)."""
-    state = request.GET.get("state", "")
-    nonce = request.session.pop(SESSION_NONCE, "")
-    try:
-        kind, owner_id = services.oauth_state_check(
-            actor=request.user, state=state, nonce=nonce
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("channels:social_failed")
-    owner = _owner_or_404(kind, owner_id)
-    if request.GET.get("error") or not request.GET.get("code"):
-        messages.error(request, _("The connection was cancelled."))
-        return redirect(owner.url)
+    returned = _returned_owner(
+        request,
+        nonce=request.session.pop(SESSION_NONCE, ""),
+        platform=Platform.FACEBOOK,
+    )
+    if isinstance(returned, HttpResponse):
+        return returned
+    kind, owner_id, owner = returned
     try:
         pages, lifetime = services.oauth_pages(
             code=request.GET["code"], redirect_uri=_callback_uri()

@@ -13,7 +13,10 @@ post is 403) ``PermanentError``.
 
 from __future__ import annotations
 
+import html
+import re
 import time
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +34,16 @@ from channels.social.client import (
 )
 
 SCOPES = "tweet.read tweet.write users.read media.write offline.access"
+_URL = re.compile(r"https?://\S+")
+# Posts of the account read back when looking for one that may be up.
+LOOKUP_MAX = 20
+
+
+def text_key(text: str) -> str:
+    """A post's text as X gives it back and as it was sent, made comparable: X
+    escapes ``&<>`` as HTML, writes links as t.co links and appends the
+    picture's link, so links are left out and spaces collapsed."""
+    return " ".join(_URL.sub(" ", html.unescape(text)).split())
 
 
 class XClient(ApiClient):
@@ -68,24 +81,12 @@ class XClient(ApiClient):
             return ImageRefused(text, code=str(status))
         return PermanentError(text, code=str(status))
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        *,
-        token: str = "",
-        creates: bool = False,
-        image: bool = False,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        response = self.send(
-            method, self.url(path), creates=creates, headers=headers, **kwargs
-        )
-        data = self.json(response)
+    def problem(
+        self, response: httpx.Response, data: dict[str, Any], *, image: bool
+    ) -> Exception | None:
         if response.status_code < 400:
-            return data
-        raise self.error(response, data, image=image)
+            return None
+        return self.error(response, data, image=image)
 
     # --- OAuth ----------------------------------------------------------------------
     @staticmethod
@@ -119,9 +120,6 @@ class XClient(ApiClient):
             redirect_uri=redirect_uri,
             code_verifier=verifier,
         )
-
-    def refresh(self, *, refresh_token: str) -> Tokens:
-        return self._token(grant_type="refresh_token", refresh_token=refresh_token)
 
     def revoke(self, *, token: str) -> None:
         self.call(
@@ -171,20 +169,65 @@ class XClient(ApiClient):
     def permalink(*, username: str, post_id: str) -> str:
         return f"https://x.com/{username or 'i/web'}/status/{post_id}"
 
-    # --- insights -------------------------------------------------------------------
-    def metrics(self, *, token: str, post_id: str) -> dict[str, int]:
-        """``public_metrics`` of one post. X gives no unique reach: impressions
-        are counted, reach stays 0."""
+    def find_post(self, *, token: str, user_id: str, text: str, since: datetime) -> str:
+        """The id of the account's post made since ``since`` with this text
+        (the one a timed-out request may have made), else "". X keeps no
+        idempotency key, so the text is the match: X itself refuses the same
+        text twice, so two posts of one account never share it."""
         data = self.call(
             "GET",
-            f"2/tweets/{post_id}",
+            f"2/users/{user_id}/tweets",
             token=token,
-            params={"tweet.fields": "public_metrics"},
+            params={
+                "max_results": LOOKUP_MAX,
+                "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "tweet.fields": "created_at",
+                "exclude": "retweets,replies",
+            },
         ).get("data")
-        metrics = data.get("public_metrics") if isinstance(data, dict) else None
-        m = metrics if isinstance(metrics, dict) else {}
+        wanted = text_key(text)
+        if not wanted:
+            return ""
+        for row in data if isinstance(data, list) else []:
+            if isinstance(row, dict) and text_key(str(row.get("text", ""))) == wanted:
+                return str(row.get("id", ""))
+        return ""
+
+    # --- insights -------------------------------------------------------------------
+    def metrics(self, *, token: str, post_id: str) -> dict[str, int]:
+        """A post's figures. Impressions from ``non_public_metrics`` (the
+        account's own posts, for 30 days), else from ``public_metrics``; X
+        gives no unique reach, so reach stays 0. Likes are reactions, reposts
+        and quotes shares, replies comments."""
+        try:
+            answer = self.call(
+                "GET",
+                f"2/tweets/{post_id}",
+                token=token,
+                params={"tweet.fields": "public_metrics,non_public_metrics"},
+            )
+        except PermanentError:
+            # An older post refuses the private field outright.
+            answer = {}
+        data = answer.get("data")
+        if not isinstance(data, dict) or not isinstance(
+            data.get("public_metrics"), dict
+        ):
+            data = self.call(
+                "GET",
+                f"2/tweets/{post_id}",
+                token=token,
+                params={"tweet.fields": "public_metrics"},
+            ).get("data")
+        data = data if isinstance(data, dict) else {}
+        public = data.get("public_metrics")
+        m = public if isinstance(public, dict) else {}
+        private = data.get("non_public_metrics")
+        impressions = as_int(m.get("impression_count"))
+        if isinstance(private, dict) and "impression_count" in private:
+            impressions = as_int(private.get("impression_count"))
         return {
-            "impressions": as_int(m.get("impression_count")),
+            "impressions": impressions,
             "reach": 0,
             "reactions": as_int(m.get("like_count")),
             "shares": as_int(m.get("retweet_count")) + as_int(m.get("quote_count")),

@@ -6,6 +6,7 @@ local fake Graph API (``channels.social.testing.FakeGraph``)."""
 from __future__ import annotations
 
 import io
+import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -50,6 +51,13 @@ def _publication(**kwargs: Any) -> services.Publication:
     }
     values.update(kwargs)
     return services.Publication(**values)
+
+
+def _wait_for(condition: Any) -> None:
+    """A stalled request the fake finishes after the client gave up."""
+    deadline = time.monotonic() + 5
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def _send_all(now: Any = None) -> None:
@@ -262,13 +270,74 @@ def test_timeout_is_temporary_and_instagram_reuses_its_container(
     _send_all()
     post = SocialPost.objects.get(account=ig)
     assert post.outbox.status == "queued" and post.container_id
+    assert post.problem == "uncertain"
+    _wait_for(lambda: fake_graph.ig_media)  # Meta finished the stalled publish
     _send_all(now=timezone.now() + timedelta(minutes=5))
     post.refresh_from_db()
-    assert post.outbox.status == "sent" and post.permalink
+    assert post.outbox.status == "sent" and post.permalink and post.problem == ""
     containers = [
         c for c in fake_graph.calls("1787/media", "POST") if "image_url" in c.params
     ]
     assert len(containers) == 1
+    # The container said it was published: its media was found, not published
+    # a second time.
+    assert [m["id"] for m in fake_graph.ig_media] == [post.platform_post_id]
+    assert len(fake_graph.calls("media_publish")) == 1
+
+
+def test_an_instagram_publish_lost_on_the_way_is_published_once(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    settings.OUTGOING_HTTP_TIMEOUT = 0.5
+    _page, ig = _connect(admin, kim)
+    services.publish(actor=admin, publication=_publication(), accounts=[ig])
+    # The request never reached Meta (the container stays unpublished).
+    fake_graph.fail_next(
+        500, graph_error(2, "Service temporarily unavailable"), path_part="publish"
+    )
+    _send_all()
+    post = SocialPost.objects.get(account=ig)
+    SocialPost.objects.filter(pk=post.pk).update(problem="uncertain")
+    _send_all(now=timezone.now() + timedelta(minutes=5))
+    post.refresh_from_db()
+    assert post.outbox.status == "sent" and len(fake_graph.ig_media) == 1
+    assert post.platform_post_id == fake_graph.ig_media[0]["id"]
+
+
+def test_a_facebook_post_that_timed_out_is_found_on_the_page(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    settings.OUTGOING_HTTP_TIMEOUT = 0.5
+    page, _ig = _connect(admin, kim)
+    services.publish(actor=admin, publication=_publication(), accounts=[page])
+    fake_graph.hang_next(1.5, path_part="/feed")
+    _send_all()
+    post = SocialPost.objects.select_related("outbox").get(account=page)
+    assert post.outbox.status == "queued" and post.problem == "uncertain"
+    _wait_for(lambda: fake_graph.feed)
+    _send_all(now=timezone.now() + timedelta(minutes=5))
+    post.refresh_from_db()
+    assert post.outbox.status == "sent" and post.problem == ""
+    assert [p["id"] for p in fake_graph.feed] == [post.platform_post_id]
+    assert len(fake_graph.calls("/feed", "POST")) == 1
+    (lookup,) = fake_graph.calls("1010/published_posts")
+    assert int(lookup.params["since"]) <= post.created_at.timestamp()
+
+
+def test_a_facebook_post_lost_on_the_way_is_posted_once(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    page, _ig = _connect(admin, kim)
+    # Another post of the Page: a different message, not a match.
+    fake_graph.feed.append(
+        {"id": "1010_1", "page": "1010", "message": "Lain", "created": time.time()}
+    )
+    services.publish(actor=admin, publication=_publication(), accounts=[page])
+    SocialPost.objects.update(problem="uncertain")
+    _send_all()
+    post = SocialPost.objects.get(account=page)
+    assert post.outbox.status == "sent" and len(fake_graph.feed) == 2
+    assert fake_graph.feed[-1]["id"] == post.platform_post_id
 
 
 def test_instagram_daily_limit_waits_instead_of_failing(

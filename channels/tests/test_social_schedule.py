@@ -140,3 +140,66 @@ def test_posts_over_the_daily_limit_are_spread_over_days(
         actor=admin, publication=_publication(source_key="s:4"), accounts=[page]
     )
     assert SocialPost.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_a_retry_at_night_waits_for_the_morning(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    """A 5xx just before the quiet hours: the back-off (a minute) would land
+    in them; the retry is slotted like a first attempt instead."""
+    settings.SOCIAL_QUIET_HOURS = "21:00-06:00"
+    page, _ig = _connect(admin, kim)
+    evening = timezone.make_aware(
+        datetime.combine(timezone.localdate(), time(20, 59, 30))
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: evening)
+        services.publish(actor=admin, publication=_publication(), accounts=[page])
+        fake_graph.fail_next(503, {"error": {"message": "busy"}}, path_part="/feed")
+        assert outbox.outbox_send_due(channel="facebook", now=evening)["retry"] == 1
+    row = SocialPost.objects.select_related("outbox").get().outbox
+    morning = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=1), time(6))
+    )
+    assert row.status == "queued" and row.not_before == morning
+    assert outbox.outbox_send_due(channel="facebook", now=morning)["sent"] == 1
+    assert len(fake_graph.calls("/feed", method="POST")) == 2
+
+
+@pytest.mark.django_db
+def test_a_retry_does_not_take_a_slot_beyond_the_daily_limit(
+    admin: Any, kim: Any, fake_graph: Any, media: Any, settings: Any
+) -> None:
+    """Two posts a day: the first fails for now while the second waits in the
+    outbox for its slot; the retry may not make a third within 24 hours."""
+    settings.SOCIAL_QUIET_HOURS = ""
+    settings.SOCIAL_FACEBOOK_DAILY_LIMIT = 2
+    page, _ig = _connect(admin, kim)
+    posted = services.publish(
+        actor=admin, publication=_publication(source_key="s:0"), accounts=[page]
+    )
+    services.publish(
+        actor=admin, publication=_publication(source_key="s:1"), accounts=[page]
+    )
+    # Someone posted an hour ago: with the queued one, the day is full.
+    earlier = services.publish(
+        actor=admin, publication=_publication(source_key="s:2"), accounts=[page]
+    )[0]
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    SocialPost.objects.filter(pk=earlier.pk).update(
+        posted_at=an_hour_ago, platform_post_id="1010_1"
+    )
+    earlier.outbox.status = "sent"
+    earlier.outbox.save(update_fields=["status"])
+    second = SocialPost.objects.get(source_key="s:1").outbox
+    second.not_before = timezone.now() + timedelta(hours=2)
+    second.save(update_fields=["not_before"])
+    fake_graph.fail_next(500, {"error": {"message": "oops"}}, path_part="/feed")
+    outbox.outbox_send_due(channel="facebook")
+    row = SocialPost.objects.select_related("outbox").get(pk=posted[0].pk).outbox
+    assert row.status == "queued"
+    # Not in a minute (the back-off): after the post of an hour ago has left
+    # the 24-hour window.
+    assert row.not_before > an_hour_ago + timedelta(hours=24)
+    assert row.not_before < an_hour_ago + timedelta(hours=24, minutes=5)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from channels import services as outbox
 from channels.models import SocialAccount, SocialInsight, SocialPost
-from channels.social import adapt, crypto, selectors, services
+from channels.social import adapt, crypto, selectors, services, x
 from channels.social.testing import x_error
 from channels.tests.test_social import _publication
 
@@ -215,7 +215,14 @@ def test_server_errors_and_rate_limits_are_retried_and_post_once(
     assert len(fake_x.posts) == 1 and len(fake_x.calls("/media/upload")) == 1
 
 
-def test_a_timeout_after_sending_the_post_is_not_retried(
+def _wait_for_posts(fake_x: Any, n: int) -> None:
+    """The fake finishes the stalled post after the client gave up."""
+    deadline = time.monotonic() + 5
+    while len(fake_x.posts) < n and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def test_a_post_that_timed_out_is_found_on_x_and_not_posted_again(
     client: Any, admin: Any, kim: Any, fake_x: Any, media: Any, settings: Any
 ) -> None:
     account = _connect_x(client, admin, kim, settings)
@@ -223,23 +230,83 @@ def test_a_timeout_after_sending_the_post_is_not_retried(
     services.publish(actor=admin, publication=_publication(), accounts=[account])
     fake_x.hang_next(1.5, path_part="/2/tweets")
     _send()
-    post = SocialPost.objects.get(account=account)
-    # X has it (the fake finishes the post after the stall); sending again
-    # would post twice.
-    assert post.outbox.status == "failed" and post.problem == "uncertain"
-    deadline = time.monotonic() + 5
-    while not fake_x.posts and time.monotonic() < deadline:
-        time.sleep(0.1)
-    outbox.outbox_send_due(channel="x", now=timezone.now() + timedelta(hours=1))
-    assert len(fake_x.posts) == 1
+    post = SocialPost.objects.select_related("outbox").get(account=account)
+    # X may have it: not confirmed, tried again after looking it up.
+    assert post.outbox.status == "queued" and post.problem == "uncertain"
     shown = render_to_string(
         "channels/social/_posts.html",
         {"posts": selectors.posts_of_source(source_key=post.source_key)},
     )
-    assert "Not confirmed" in shown or "Belum pasti" in shown
+    assert "Simpul looks for the post" in shown or "Simpul mencari" in shown
+    _wait_for_posts(fake_x, 1)
+    (posted_id,) = fake_x.posts
+    outbox.outbox_send_due(channel="x", now=timezone.now() + timedelta(hours=1))
+    post.refresh_from_db()
+    assert len(fake_x.posts) == 1 and len(fake_x.calls("/2/tweets", "POST")) == 1
+    assert post.outbox.status == "sent" and post.problem == ""
+    assert post.platform_post_id == posted_id
+    assert post.permalink == f"https://x.com/kimmaju/status/{posted_id}"
+    # The lookup asked for the account's posts since the publish request.
+    (lookup,) = fake_x.calls("/2/users/44196397/tweets")
+    assert lookup.query["start_time"].endswith("Z")
 
 
-def test_public_metrics_are_read_as_insights(
+def test_a_post_lost_on_the_way_is_posted_once_after_looking(
+    client: Any, admin: Any, kim: Any, fake_x: Any, media: Any, settings: Any
+) -> None:
+    account = _connect_x(client, admin, kim, settings)
+    settings.OUTGOING_HTTP_TIMEOUT = 0.5
+    # Another post of the account, another text: not a match.
+    fake_x.posts["1"], fake_x.posted_at["1"] = "Kabar lain dari KIM", time.time()
+    services.publish(actor=admin, publication=_publication(), accounts=[account])
+    fake_x.hang_next(1.5, path_part="/2/tweets", drop=True)
+    _send()
+    assert SocialPost.objects.get(account=account).problem == "uncertain"
+    # A lookup that fails for now keeps the post "not confirmed".
+    fake_x.fail_next(503, x_error(503, "busy"), path_part="/2/users/")
+    outbox.outbox_send_due(
+        channel="x", now=timezone.now() + timedelta(hours=1), max_batches=1
+    )
+    post = SocialPost.objects.select_related("outbox").get(account=account)
+    assert post.problem == "uncertain" and post.outbox.status == "queued"
+    assert list(fake_x.posts) == ["1"]
+    outbox.outbox_send_due(channel="x", now=timezone.now() + timedelta(hours=2))
+    post.refresh_from_db()
+    assert post.outbox.status == "sent" and len(fake_x.posts) == 2
+    assert fake_x.posts[post.platform_post_id] == post.caption
+
+
+def test_a_duplicate_refusal_after_a_timeout_is_matched_to_the_post(
+    client: Any, admin: Any, kim: Any, fake_x: Any, media: Any, settings: Any
+) -> None:
+    """X's timeline did not show the post yet at the lookup, but X refuses the
+    same text again: the second lookup finds it."""
+    account = _connect_x(client, admin, kim, settings)
+    settings.OUTGOING_HTTP_TIMEOUT = 0.5
+    services.publish(actor=admin, publication=_publication(), accounts=[account])
+    fake_x.hang_next(1.5, path_part="/2/tweets")
+    _send()
+    _wait_for_posts(fake_x, 1)
+    fake_x.fail_next(200, {"meta": {"result_count": 0}}, path_part="/2/users/")
+    outbox.outbox_send_due(channel="x", now=timezone.now() + timedelta(hours=1))
+    post = SocialPost.objects.select_related("outbox").get(account=account)
+    assert post.outbox.status == "sent" and post.platform_post_id in fake_x.posts
+    assert len(fake_x.posts) == 1 and len(fake_x.calls("/2/users/44196397/tweets")) == 2
+
+
+def test_text_key_matches_the_text_x_gives_back() -> None:
+    sent = "Amplang & kerupuk <Tenggarong>\nhttps://simpul.id/kabar/amplang/ #KIM"
+    shown = (
+        "Amplang &amp; kerupuk &lt;Tenggarong&gt;\nhttps://t.co/abc #KIM "
+        "https://t.co/m1"
+    )
+    assert (
+        x.text_key(sent) == x.text_key(shown) == ("Amplang & kerupuk <Tenggarong> #KIM")
+    )
+    assert x.text_key("Lain") != x.text_key(sent)
+
+
+def test_metrics_are_read_as_insights(
     client: Any, admin: Any, kim: Any, fake_x: Any, media: Any, settings: Any
 ) -> None:
     account = _connect_x(client, admin, kim, settings)
@@ -247,10 +314,30 @@ def test_public_metrics_are_read_as_insights(
     _send()
     assert services.insights_refresh() == {"read": 1, "failed": 0}
     insight = SocialInsight.objects.get(post__account=account)
-    assert (insight.impressions, insight.reach, insight.reactions) == (900, 0, 40)
+    # Impressions from non_public_metrics (the account's own post).
+    assert (insight.impressions, insight.reach, insight.reactions) == (1200, 0, 40)
     assert (insight.shares, insight.comments) == (8, 5)
     reach = selectors.social_reach(owner_kind="kim", owner_id=str(kim.pk))
-    assert reach.impressions == 900 and reach.by_platform_impressions == {"x": 900}
+    assert reach.impressions == 1200 and reach.by_platform_impressions == {"x": 1200}
+    # Past X's 30 days the private figures are refused: the public ones count.
+    fake_x.non_public = False
+    services.insights_refresh()
+    insight.refresh_from_db()
+    assert insight.impressions == 900 and insight.reactions == 40
+
+
+def test_public_metrics_alone_when_x_refuses_the_private_field(
+    client: Any, admin: Any, kim: Any, fake_x: Any, media: Any, settings: Any
+) -> None:
+    account = _connect_x(client, admin, kim, settings)
+    services.publish(actor=admin, publication=_publication(), accounts=[account])
+    _send()
+    fake_x.fail_next(
+        403, x_error(403, "non_public_metrics not authorized"), path_part="/2/tweets/"
+    )
+    assert services.insights_refresh() == {"read": 1, "failed": 0}
+    insight = SocialInsight.objects.get(post__account=account)
+    assert (insight.impressions, insight.shares) == (900, 8)
 
 
 def test_the_daily_refresh_renews_and_a_dead_refresh_token_is_reported(

@@ -35,3 +35,26 @@ def test_security_headers(client) -> None:  # type: ignore[no-untyped-def]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_cache_key_prefix_applies_to_both_caches() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, CACHE_KEY_PREFIX="simpul-a")
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.CACHES['default'].get('KEY_PREFIX'));"
+        "print(s.CACHES['ratelimit'].get('KEY_PREFIX'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", f"import django;django.setup();{code}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "simpul.settings"},
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["simpul-a", "simpul-a"]

@@ -88,7 +88,7 @@ def test_worker_rides_out_a_database_outage(settings, monkeypatch) -> None:  # t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_heartbeat_survives_a_database_outage(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_heartbeat_survives_a_database_outage(monkeypatch, settings) -> None:  # type: ignore[no-untyped-def]
     import threading
 
     from django.db.utils import OperationalError
@@ -110,7 +110,7 @@ def test_heartbeat_survives_a_database_outage(monkeypatch) -> None:  # type: ign
         raise OperationalError("could not connect to server")
 
     monkeypatch.setattr(worker, "worker_heartbeat_beat", beat)
-    monkeypatch.setattr(worker, "HEARTBEAT_SECONDS", 0)
+    settings.WORKER_HEARTBEAT_SECONDS = 0
     command = worker.Command()
     now = timezone.now()
     command._beat_loop("w1", now, stop)  # returns once a beat went through
@@ -120,3 +120,104 @@ def test_heartbeat_survives_a_database_outage(monkeypatch) -> None:  # type: ign
     monkeypatch.setattr(worker, "worker_heartbeat_stop", stop_fails)
     monkeypatch.setattr(command, "_run_through_outages", lambda *a, **k: None)
     command.handle(worker_id="w2")
+
+
+def _running(worker_ids: list[str], *, minutes_ago: int = 10):  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    result = audit_prune_task.enqueue()
+    row = DBTaskResult.objects.get(id=result.id)
+    for worker_id in worker_ids:
+        row.claim(worker_id)
+    DBTaskResult.objects.filter(id=row.id).update(
+        started_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
+    return row.id
+
+
+def _beat(worker_id: str, *, seconds_ago: int) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(
+        worker_id=worker_id,
+        hostname="h",
+        pid=1,
+        started_at=now - timedelta(hours=1),
+        last_seen=now - timedelta(seconds=seconds_ago),
+    )
+
+
+@pytest.mark.django_db
+def test_a_dead_workers_running_task_is_requeued(settings) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    from core.services import worker_tasks_requeue_dead
+
+    settings.TASKS = DB_BACKEND
+    settings.WORKER_HEARTBEAT_TIMEOUT = 90
+    _beat("alive", seconds_ago=5)
+    _beat("dead", seconds_ago=600)
+    of_alive = _running(["alive"])
+    of_dead = _running(["dead"])
+    of_unknown = _running(["never-beat"])
+    just_claimed = _running(["never-beat-2"], minutes_ago=0)
+    assert worker_tasks_requeue_dead() == {"requeued": 2, "failed": 0}
+    status = dict(DBTaskResult.objects.values_list("id", "status"))
+    assert status[of_alive] == "RUNNING"  # its worker is still at it
+    assert status[of_dead] == "READY"
+    assert status[of_unknown] == "READY"
+    assert status[just_claimed] == "RUNNING"  # within the grace period
+    assert DBTaskResult.objects.get(id=of_dead).started_at is None
+
+
+@pytest.mark.django_db
+def test_a_task_that_killed_three_workers_fails(settings) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    from core.services import worker_tasks_requeue_dead
+
+    settings.TASKS = DB_BACKEND
+    settings.WORKER_TASK_ATTEMPTS = 3
+    second = _running(["a", "b"])
+    third = _running(["a", "b", "c"])
+    assert worker_tasks_requeue_dead() == {"requeued": 1, "failed": 1}
+    assert DBTaskResult.objects.get(id=second).status == "READY"
+    row = DBTaskResult.objects.get(id=third)
+    assert row.status == "FAILED"
+    assert "3 attempts" in row.traceback
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_requeued_task_runs_again_on_another_worker(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django_tasks_db.models import DBTaskResult
+
+    import core.schedule
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
+    settings.TASKS = DB_BACKEND
+    _beat("killed", seconds_ago=3600)
+    task_id = _running(["killed"])
+    # The next worker's first beat gives the task back, and the worker runs it.
+    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    row = DBTaskResult.objects.get(id=task_id)
+    assert row.status == "SUCCESSFUL"
+    assert row.worker_ids[0] == "killed" and len(row.worker_ids) == 2
+
+
+@pytest.mark.django_db
+def test_every_beat_runs_the_beat_jobs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import core.schedule
+    from core.management.commands import worker
+
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
+    monkeypatch.setattr(core.schedule, "_on_beat", {})
+    core.schedule.register_beat("tests.broken", broken)
+    core.schedule.register_beat("tests.ok", lambda: ran.append("ok"))
+    worker.Command()._beat_once("w9", timezone.now())
+    worker.Command()._beat_once("w9", timezone.now())
+    assert ran == ["ok", "ok"]  # a failing job does not stop the others
+    assert WorkerHeartbeat.objects.filter(worker_id="w9").exists()

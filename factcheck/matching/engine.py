@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import mmap as _mmap
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +33,10 @@ from .text import Normalizer, clean
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """Bumped whenever the saved layout or the term pipeline changes: an index of
-another version is refused (the caller rebuilds)."""
+another version is refused (the caller rebuilds).  2: plain ``.npy`` arrays
+(BM25 matrices included) that processes memory-map instead of rebuilding."""
 
 QUERY_MAX_CHARS = 2000
 """Characters of a message read by the lexical stage.  Longer forwards are
@@ -64,6 +66,67 @@ class Candidates:
     feature_names: tuple[str, ...]
 
 
+class _DocStore(MutableMapping[str, FactCheckDoc]):
+    """The fact-checks of an engine.  Those of a loaded index stay in the saved
+    ``docs.jsonl`` (memory-mapped, a line parsed when asked for: only edits and
+    saves read them); documents added or edited since are held here."""
+
+    def __init__(self, path: Path | None = None, ids: Sequence[str] = ()) -> None:
+        self._own: dict[str, FactCheckDoc] = {}
+        self._gone: set[str] = set()
+        self._row: dict[str, int] = {}
+        self._offsets = np.zeros(1, dtype=np.int64)
+        self._text: _mmap.mmap | bytes = b""
+        if path is not None:
+            self._offsets = np.load(path / "docs_offsets.npy", mmap_mode="r")
+            with (path / "docs.jsonl").open("rb") as fh:
+                size = fh.seek(0, 2)
+                # An empty file cannot be mapped; there is nothing to read anyway.
+                if size:
+                    self._text = _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_READ)
+            self._row = {d: r for r, d in enumerate(ids)}
+            if len(self._offsets) != len(ids) + 1:
+                raise IndexMismatchError("index is damaged: documents and offsets")
+
+    def _base(self, key: object) -> int | None:
+        row = self._row.get(key) if isinstance(key, str) else None
+        return None if row is None or key in self._gone else row
+
+    def __getitem__(self, key: str) -> FactCheckDoc:
+        own = self._own.get(key)
+        if own is not None:
+            return own
+        row = self._base(key)
+        if row is None:
+            raise KeyError(key)
+        line = self._text[int(self._offsets[row]) : int(self._offsets[row + 1])]
+        return FactCheckDoc.from_json(json.loads(line))
+
+    def __setitem__(self, key: str, value: FactCheckDoc) -> None:
+        if self._base(key) is not None:
+            self._gone.add(key)
+        self._own[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key in self._own:
+            del self._own[key]
+        elif self._base(key) is not None:
+            self._gone.add(key)
+        else:
+            raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._own or self._base(key) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        gone = self._gone
+        yield from (d for d in self._row if d not in gone)
+        yield from list(self._own)
+
+    def __len__(self) -> int:
+        return len(self._row) - len(self._gone) + len(self._own)
+
+
 class IndexMismatchError(ValueError):
     """The saved index belongs to another database or another format."""
 
@@ -89,7 +152,7 @@ class MatchingEngine:
         self.index_id = index_id
         self.normalizer = normalizer or Normalizer()
         self.lexical = LexicalIndex(self.normalizer)
-        self.docs: dict[str, FactCheckDoc] = {}
+        self.docs: MutableMapping[str, FactCheckDoc] = _DocStore()
         # _lock guards the indexes while they are read or swapped; _write_lock
         # serialises writers (tokenising and embedding happen outside _lock so
         # that searches go on meanwhile).
@@ -381,9 +444,13 @@ class MatchingEngine:
             self.lexical.save(path)
             if self.semantic_available:
                 self.vectors.save(path)
-            with (path / "docs.jsonl").open("w", encoding="utf-8") as fh:
+            offsets = [0]
+            with (path / "docs.jsonl").open("wb") as fh:
                 for doc in self.docs.values():
-                    fh.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+                    line = json.dumps(doc.to_json(), ensure_ascii=False) + "\n"
+                    offsets.append(offsets[-1] + fh.write(line.encode("utf-8")))
+            np.save(path / "docs_offsets.npy", np.asarray(offsets, dtype=np.int64))
+            (path / "docs.json").write_text(json.dumps(list(self.docs)))
             manifest = {
                 "format_version": FORMAT_VERSION,
                 "index_id": self.index_id,
@@ -403,11 +470,16 @@ class MatchingEngine:
         index_id: str | None = None,
         semantic: bool = True,
         embedder: Embedder | None = None,
+        mmap: bool = True,
     ) -> MatchingEngine:
         """Open a saved index.  ``index_id``, when given, must equal the saved
         one (two databases never share an index); a wrong format version raises
         ``IndexMismatchError``.  Embeddings missing from the saved index (saved
-        lexical-only, or by another embedding model) are computed now."""
+        lexical-only, or by another embedding model) are computed now.
+
+        With ``mmap`` the arrays and documents are mapped from the files rather
+        than read: every process on the machine that opens the same saved index
+        shares one copy in the page cache.  Without, each holds its own."""
         path = Path(directory)
         manifest = json.loads((path / "manifest.json").read_text())
         if manifest.get("format_version") != FORMAT_VERSION:
@@ -421,21 +493,24 @@ class MatchingEngine:
         engine = cls(
             index_id=manifest.get("index_id", ""), semantic=semantic, embedder=embedder
         )
-        with (path / "docs.jsonl").open(encoding="utf-8") as fh:
-            docs = [
-                FactCheckDoc.from_json(json.loads(line)) for line in fh if line.strip()
-            ]
-        engine.docs = {d.id: d for d in docs}
-        engine.lexical = LexicalIndex.load(path, engine.normalizer)
-        if set(engine.lexical.terms) != set(engine.docs):
+        ids = json.loads((path / "docs.json").read_text(encoding="utf-8"))
+        store = _DocStore(path, ids)
+        engine.docs = store if mmap else {i: store[i] for i in store}
+        try:
+            engine.lexical = LexicalIndex.load(path, engine.normalizer, mmap=mmap)
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexMismatchError(f"index is damaged: {exc}") from exc
+        if len(engine.lexical.terms) != len(ids) or any(
+            i not in engine.lexical.terms for i in ids[:: max(1, len(ids) // 100)]
+        ):
             raise IndexMismatchError("index is damaged: documents and terms disagree")
         if engine.semantic_available:
             same_model = manifest.get("embedding_model") == getattr(
                 engine.embedder, "name", None
             )
             if same_model and (path / "vectors.npy").exists():
-                engine.vectors = VectorIndex.load(path)
-            missing = [d for d in docs if d.id not in engine.vectors]
+                engine.vectors = VectorIndex.load(path, mmap=mmap)
+            missing = [engine.docs[i] for i in ids if i not in engine.vectors]
             if missing:
                 engine.vectors.upsert(
                     [d.id for d in missing], engine._embed_passages(missing)
@@ -488,7 +563,13 @@ def new_engine(*, semantic: bool = True, index_id: str = "") -> MatchingEngine:
 
 
 def load_engine(
-    directory: str | Path, *, semantic: bool = True, index_id: str | None = None
+    directory: str | Path,
+    *,
+    semantic: bool = True,
+    index_id: str | None = None,
+    mmap: bool = True,
 ) -> MatchingEngine:
     """``MatchingEngine.load`` (the Django adapter's entry point)."""
-    return MatchingEngine.load(directory, index_id=index_id, semantic=semantic)
+    return MatchingEngine.load(
+        directory, index_id=index_id, semantic=semantic, mmap=mmap
+    )

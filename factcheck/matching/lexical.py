@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import bm25s
 import numpy as np
@@ -74,6 +75,67 @@ class QueryTerms:
     grams: list[str]
 
 
+class _TermStore(MutableMapping[str, DocTerms]):
+    """Term ids per document.  Those of a loaded index stay in its (memory-mapped)
+    flat arrays and are sliced on demand; documents added or edited since are
+    held here.  Holding 100,000 documents as 500,000 small numpy arrays cost
+    tens of megabytes per process."""
+
+    def __init__(
+        self,
+        base_ids: Sequence[str] = (),
+        arrays: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    ) -> None:
+        self._row: dict[str, int] = {d: r for r, d in enumerate(base_ids)}
+        self._arrays = arrays or {}
+        self._own: dict[str, DocTerms] = {}
+        self._gone: set[str] = set()  # base rows deleted or replaced
+
+    def _base(self, key: str) -> int | None:
+        row = self._row.get(key)
+        return None if row is None or key in self._gone else row
+
+    def __getitem__(self, key: str) -> DocTerms:
+        own = self._own.get(key)
+        if own is not None:
+            return own
+        row = self._base(key)
+        if row is None:
+            raise KeyError(key)
+        return DocTerms(
+            {
+                name: flat[offsets[row] : offsets[row + 1]]
+                for name, (offsets, flat) in self._arrays.items()
+            }
+        )
+
+    def __setitem__(self, key: str, value: DocTerms) -> None:
+        if self._base(key) is not None:
+            self._gone.add(key)
+        self._own[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        if key in self._own:
+            del self._own[key]
+        elif self._base(key) is not None:
+            self._gone.add(key)
+        else:
+            raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._own or (
+            isinstance(key, str) and self._base(key) is not None
+        )
+
+    def __iter__(self) -> Iterator[str]:
+        gone = self._gone
+        yield from (d for d in self._row if d not in gone)
+        yield from list(self._own)
+
+    def __len__(self) -> int:
+        return len(self._row) - len(self._gone) + len(self._own)
+
+
 class _Vocab:
     def __init__(self, terms: Sequence[str] = ()) -> None:
         self.ids: dict[str, int] = {t: i for i, t in enumerate(terms)}
@@ -111,6 +173,44 @@ class _Channel:
         self.avgdl = 1.0
         self.delta_matrix: sp.csr_matrix | None = None
         self._empty_rows = 0
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What ``restore`` needs, for saving."""
+        out: dict[str, np.ndarray] = {"idf": self.idf, "df": self.df}
+        if self.main is not None:
+            for key in ("data", "indices", "indptr"):
+                out[key] = np.asarray(self.main.scores[key])
+        return out
+
+    def meta(self) -> dict[str, float | int]:
+        return {
+            "n_vocab": self.n_vocab,
+            "n_docs": self.n_docs,
+            "avgdl": self.avgdl,
+            "empty_rows": self._empty_rows,
+            "num_docs": self.main.scores["num_docs"] if self.main is not None else 0,
+        }
+
+    def restore(self, meta: dict[str, float], arrays: dict[str, np.ndarray]) -> None:
+        """The main index as saved, without indexing again: the arrays may be
+        memory-mapped (read only) and shared by every process that opens them."""
+        self.n_vocab = int(meta["n_vocab"])
+        self.n_docs = int(meta["n_docs"])
+        self.avgdl = float(meta["avgdl"])
+        self._empty_rows = int(meta["empty_rows"])
+        self.idf, self.df = arrays["idf"], arrays["df"]
+        self.main = None
+        if "data" in arrays:
+            retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
+            retriever.scores = {
+                "data": arrays["data"],
+                "indices": arrays["indices"],
+                "indptr": arrays["indptr"],
+                "num_docs": int(meta["num_docs"]),
+            }
+            # Set by ``index`` for the methods that need it; lucene does not.
+            retriever.nonoccurrence_array = None
+            self.main = retriever
 
     def build(self, docs: Sequence[np.ndarray], n_vocab: int) -> None:
         self.n_vocab = n_vocab
@@ -214,7 +314,7 @@ class LexicalIndex:
         self.normalizer = normalizer
         self.words = _Vocab()
         self.grams = _Vocab()
-        self.terms: dict[str, DocTerms] = {}
+        self.terms: MutableMapping[str, DocTerms] = _TermStore()
         self.channels: dict[str, _Channel] = {c: _Channel() for c in CHANNELS}
         self.main_ids: list[str | None] = []
         self.delta_ids: list[str] = []
@@ -336,24 +436,35 @@ class LexicalIndex:
     # --- Persistence ----------------------------------------------------------
 
     def save(self, directory: Path) -> None:
-        """Term ids and vocabularies; the BM25 matrices are rebuilt on load."""
+        """Term ids, vocabularies and the main BM25 matrices as plain ``.npy``
+        files that ``load`` can memory-map; the delta is re-scored on load."""
         directory.mkdir(parents=True, exist_ok=True)
         ids = list(self.terms)
-        arrays: dict[str, np.ndarray] = {}
         for name in CHANNELS:
             docs = [self.terms[i].channels[name] for i in ids]
             lengths = np.fromiter(
                 (len(d) for d in docs), dtype=np.int64, count=len(docs)
             )
-            arrays[f"{name}_offsets"] = np.concatenate([[0], np.cumsum(lengths)])
-            arrays[f"{name}_ids"] = (
-                np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, np.int32)
+            np.save(
+                directory / f"terms_{name}_offsets.npy",
+                np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
             )
-        np.savez(directory / "lexical.npz", **arrays)  # type: ignore[arg-type]
+            np.save(
+                directory / f"terms_{name}_ids.npy",
+                np.concatenate(docs).astype(np.int32)
+                if docs
+                else np.zeros(0, np.int32),
+            )
+            for key, array in self.channels[name].arrays().items():
+                np.save(directory / f"bm25_{name}_{key}.npy", np.asarray(array))
         (directory / "lexical.json").write_text(
             json.dumps(
                 {
                     "ids": ids,
+                    "main_ids": self.main_ids,
+                    "delta_ids": self.delta_ids,
+                    "stale_main": self._stale_main,
+                    "channels": {n: c.meta() for n, c in self.channels.items()},
                     "words": list(self.words.ids),
                     "grams": list(self.grams.ids),
                 },
@@ -363,20 +474,40 @@ class LexicalIndex:
         )
 
     @classmethod
-    def load(cls, directory: Path, normalizer: Normalizer) -> LexicalIndex:
+    def load(
+        cls, directory: Path, normalizer: Normalizer, *, mmap: bool = True
+    ) -> LexicalIndex:
+        """The index as saved.  With ``mmap`` the arrays stay in the files, read
+        only, and the operating system shares their pages between processes."""
+        mode: Literal["r"] | None = "r" if mmap else None
+
+        def array(name: str) -> np.ndarray:
+            return np.load(directory / f"{name}.npy", mmap_mode=mode)
+
         meta = json.loads((directory / "lexical.json").read_text(encoding="utf-8"))
         index = cls(normalizer)
         index.words = _Vocab(meta["words"])
         index.grams = _Vocab(meta["grams"])
-        with np.load(directory / "lexical.npz") as arrays:
-            per_channel = {
-                name: (arrays[f"{name}_offsets"], arrays[f"{name}_ids"])
+        index.terms = _TermStore(
+            meta["ids"],
+            {
+                name: (array(f"terms_{name}_offsets"), array(f"terms_{name}_ids"))
                 for name in CHANNELS
-            }
-        for row, doc_id in enumerate(meta["ids"]):
-            channels = {}
-            for name, (offsets, flat) in per_channel.items():
-                channels[name] = flat[offsets[row] : offsets[row + 1]]
-            index.terms[doc_id] = DocTerms(channels)
-        index.rebuild()
+            },
+        )
+        for name, channel in index.channels.items():
+            keys = ["idf", "df"]
+            if (directory / f"bm25_{name}_data.npy").exists():
+                keys += ["data", "indices", "indptr"]
+            channel.restore(
+                meta["channels"][name],
+                {key: array(f"bm25_{name}_{key}") for key in keys},
+            )
+        index.main_ids = list(meta["main_ids"])
+        index.delta_ids = list(meta["delta_ids"])
+        index._stale_main = int(meta["stale_main"])
+        live = {d for d in index.main_ids if d is not None} | set(index.delta_ids)
+        if len(live) != len(index.terms):
+            raise ValueError("lexical index is damaged: slots and terms disagree")
+        index._refresh_delta()
         return index

@@ -90,11 +90,16 @@ def load_embedder() -> tuple[Embedder | None, str]:
 class VectorIndex:
     """Row-per-document float32 matrix with id bookkeeping; removed rows are
     recycled.  (float16 would halve the memory but numpy has no fast float16
-    product: a search would cost more than the whole lexical stage.)"""
+    product: a search would cost more than the whole lexical stage.)
+
+    A loaded index keeps its saved rows in ``base`` (memory-mapped copy-on-write
+    when loaded with ``mmap``: shared by every process until one rewrites a
+    row, which copies that page only) and rows added since in ``extra``."""
 
     def __init__(self, dim: int = DIM) -> None:
         self.dim = dim
-        self.matrix = np.zeros((0, dim), dtype=np.float32)
+        self.base = np.zeros((0, dim), dtype=np.float32)
+        self.extra = np.zeros((0, dim), dtype=np.float32)
         self.ids: list[str | None] = []
         self.row_of: dict[str, int] = {}
         self._free: list[int] = []
@@ -105,6 +110,13 @@ class VectorIndex:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.row_of
 
+    def _set(self, row: int, vector: np.ndarray) -> None:
+        n_base = len(self.base)
+        if row < n_base:
+            self.base[row] = vector
+        else:
+            self.extra[row - n_base] = vector
+
     def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         for doc_id, vec in zip(ids, vectors, strict=True):
             row = self.row_of.get(doc_id)
@@ -112,14 +124,15 @@ class VectorIndex:
                 row = self._free.pop() if self._free else self._grow()
                 self.ids[row] = doc_id
                 self.row_of[doc_id] = row
-            self.matrix[row] = vec
+            self._set(row, vec)
 
     def _grow(self) -> int:
         row = len(self.ids)
-        if row >= len(self.matrix):
-            bigger = np.zeros((max(64, 2 * len(self.matrix)), self.dim), np.float32)
-            bigger[: len(self.matrix)] = self.matrix
-            self.matrix = bigger
+        k = row - len(self.base)
+        if k >= len(self.extra):
+            bigger = np.zeros((max(64, 2 * len(self.extra)), self.dim), np.float32)
+            bigger[: len(self.extra)] = self.extra
+            self.extra = bigger
         self.ids.append(None)
         return row
 
@@ -128,7 +141,7 @@ class VectorIndex:
             row = self.row_of.pop(doc_id, None)
             if row is not None:
                 self.ids[row] = None
-                self.matrix[row] = 0
+                self._set(row, np.zeros(self.dim, np.float32))
                 self._free.append(row)
 
     def similarities(self, query: np.ndarray) -> np.ndarray:
@@ -136,23 +149,39 @@ class VectorIndex:
         n = len(self.ids)
         if n == 0:
             return np.zeros(0, dtype=np.float32)
-        return self.matrix[:n] @ query.astype(np.float32, copy=False)
+        query = query.astype(np.float32, copy=False)
+        n_base = min(n, len(self.base))
+        out = self.base[:n_base] @ query
+        if n > n_base:
+            out = np.concatenate([out, self.extra[: n - n_base] @ query])
+        return np.asarray(out)
+
+    def rows(self, rows: Sequence[int]) -> np.ndarray:
+        n_base = len(self.base)
+        idx = np.asarray(rows, dtype=np.int64).reshape(-1)
+        out = np.zeros((len(idx), self.dim), np.float32)
+        in_base = idx < n_base
+        out[in_base] = self.base[idx[in_base]]
+        out[~in_base] = self.extra[idx[~in_base] - n_base]
+        return out
 
     def save(self, directory: Path) -> None:
         live = [i for i in self.ids if i is not None]
-        rows = [self.row_of[i] for i in live]
-        np.save(directory / "vectors.npy", self.matrix[rows])
+        np.save(directory / "vectors.npy", self.rows([self.row_of[i] for i in live]))
         (directory / "vectors.json").write_text(json.dumps(live), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> VectorIndex:
+    def load(cls, directory: Path, *, mmap: bool = True) -> VectorIndex:
         index = cls()
-        matrix = np.load(directory / "vectors.npy")
+        matrix = np.load(directory / "vectors.npy", mmap_mode="c" if mmap else None)
         ids = json.loads((directory / "vectors.json").read_text(encoding="utf-8"))
         if len(ids) != len(matrix):
             raise ValueError("vector index is damaged: ids and rows disagree")
         index.dim = int(matrix.shape[1]) if matrix.ndim == 2 else DIM
-        index.matrix = matrix.astype(np.float32).reshape(len(ids), index.dim)
+        if matrix.dtype != np.float32 or matrix.ndim != 2:
+            matrix = matrix.astype(np.float32).reshape(len(ids), index.dim)
+        index.base = matrix
+        index.extra = np.zeros((0, index.dim), dtype=np.float32)
         index.ids = list(ids)
         index.row_of = {d: r for r, d in enumerate(ids)}
         return index

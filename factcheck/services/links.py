@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from channels.models import OutboxMessage
 from core.fetch import FetchError
 from factcheck import links
-from factcheck.models import Claim, Decision, Tip
+from factcheck.models import Claim, ConfirmationState, Decision, Tip, TipConfirmation
 from factcheck.services import outgoing, tips
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ def _tip_link_store(tip_id: int, meta: links.PageMeta) -> str:
     tip.save()
     if not improved:
         return "same"
+    if found.decision == Decision.MATCH:
+        _question_close(tip)
     if _answered_on_chat(tip) and found.best is not None:
         reply = (
             tips.texts.match_reply(found.best)
@@ -134,6 +136,19 @@ def _tip_link_store(tip_id: int, meta: links.PageMeta) -> str:
             dedupe_key=link_reply_key(tip.pk),
         )
     return "improved"
+
+
+def _question_close(tip: Tip) -> None:
+    """The page settled what the sender was asked to choose: their open
+    question closes unanswered (a later press gets "closed", and cannot move
+    the tip elsewhere), and a claim still waiting for them goes to the desk."""
+    closed = TipConfirmation.objects.filter(
+        tip=tip, state=ConfirmationState.PENDING
+    ).update(state=ConfirmationState.UNKNOWN)
+    if closed:
+        Claim.objects.filter(pk=tip.claim_id, status=Claim.Status.AWAITING).update(
+            status=Claim.Status.NEW
+        )
 
 
 def _answered_on_chat(tip: Tip) -> bool:

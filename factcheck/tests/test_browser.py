@@ -152,6 +152,14 @@ def test_fact_checker_publishes_a_verdict_that_reaches_the_tipsters(
     assert page.locator("meta[property='og:image']").count() == 1
 
 
+def _on_screen(page, selector: str) -> bool:
+    """The element's top is inside the viewport."""
+    top = page.evaluate(
+        f"document.querySelector('{selector}').getBoundingClientRect().top"
+    )
+    return 0 <= top < page.viewport_size["height"]
+
+
 def test_a_paraphrase_of_a_demo_hoax_is_confirmed_on_a_phone(page, live_server):
     """At 360 px: three candidates, "Ya, yang ini" on the right one shows its
     verdict, and the page never says "not checked"."""
@@ -173,12 +181,15 @@ def test_a_paraphrase_of_a_demo_hoax_is_confirmed_on_a_phone(page, live_server):
     expect(choices).to_have_count(3)
     first = result.locator(".fc-candidates li").first
     assert "Menara BTS" in first.inner_text()
-    # Fits the phone: nothing wider than the viewport.
+    # Fits the phone: nothing wider than the viewport, and the answer is
+    # brought into view (the form above it is taller than the screen).
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+    assert _on_screen(page, "#tip-result")
     first.locator("button").click()
     expect(page.locator("#tip-result")).to_contain_text("Hasil cek fakta pesan Anda")
     expect(page.locator("#tip-result")).to_contain_text("SALAH")
+    assert _on_screen(page, "#tip-result")
     pair = MatchPair.objects.get()
     assert pair.source == "tipster_web" and "Menara BTS" in pair.factcheck.title
 

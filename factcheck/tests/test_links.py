@@ -267,3 +267,39 @@ def test_the_web_form_stops_waiting_for_a_page_that_is_never_read(corpus, site) 
         f"/cek-fakta/tautan/{link_watch_token(tip)}/", headers={"HX-Request": "true"}
     ).content.decode()
     assert "hx-trigger" not in done and "Belum pernah diperiksa" in done
+
+
+def test_a_page_that_settles_the_match_closes_the_question_put_to_the_sender(
+    corpus, site, django_capture_on_commit_callbacks
+) -> None:
+    """Asked "is it one of these?" on the text alone, the sender's linked page
+    then makes the match sure: the answer comes, the question closes, and a
+    late press changes nothing."""
+    from factcheck.models import ConfirmationState, TipConfirmation
+    from factcheck.services.confirmations import confirmation_answer
+
+    paraphrase = "katanya tower sinyal baru di kampung bikin kanker, tolak aja"
+    with django_capture_on_commit_callbacks(execute=False):
+        outcome = tip_from(
+            Channel.TELEGRAM,
+            "5550009",
+            text=f"{paraphrase} {site.url}/berita",
+            send_reply=True,
+        )
+    assert outcome.tip is not None and outcome.decision == Decision.SUGGEST
+    question = TipConfirmation.objects.get(tip=outcome.tip)
+    assert question.state == ConfirmationState.PENDING
+
+    assert services.tip_link_read(tip_id=outcome.tip.pk) == "improved"
+    tip = Tip.objects.get(pk=outcome.tip.pk)
+    tower = FactCheck.objects.get(external_id="t-tower")
+    assert tip.decision == Decision.MATCH and tip.matched == tower
+    assert tip.claim.status == Claim.Status.PUBLISHED
+    question.refresh_from_db()
+    assert question.state == ConfirmationState.UNKNOWN
+
+    late = confirmation_answer(
+        token=question.token, choice=2, channel=Channel.TELEGRAM, contact="5550009"
+    )
+    assert late.state == "closed"
+    assert Tip.objects.get(pk=tip.pk).matched == tower

@@ -302,3 +302,29 @@ def test_kim_and_forum_regions_typed_by_name(client: Client, make_user) -> None:
     from network.models import Forum
 
     assert Forum.objects.get().region_id == "64.02"
+
+
+def test_directory_filter_lists_follow_the_regions(
+    client: Client, kim, django_capture_on_commit_callbacks
+) -> None:
+    from regions.models import Region
+
+    html = client.get("/kim/", {"kabupaten": "64.02"}).content.decode()
+    # Every regency is offered, the chosen one selected, and its districts.
+    for kode, name in Region.objects.filter(level=Region.Level.REGENCY).values_list(
+        "kode", "name"
+    ):
+        assert f'value="{kode}"' in html and name in html
+    assert '<option value="64.02" selected>' in html
+    assert '<option value="64.02.06">' in html  # Tenggarong, a district of 64.02
+    assert '<option value="64.03.01">' not in html  # a district of another one
+    # The regency list is cached; an import of regions empties it.
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from regions.selectors import REGENCY_CHOICES_KEY
+
+    assert ("64.02", "Kabupaten Kutai Kartanegara") in cache.get(REGENCY_CHOICES_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_regions", verbosity=0)
+    assert cache.get(REGENCY_CHOICES_KEY) is None

@@ -1,5 +1,7 @@
 """The background worker: django-tasks-db's ``db_worker`` plus a heartbeat thread
-that also enqueues periodic tasks when they are due (``core.schedule``).
+that also enqueues periodic tasks when they are due (``core.schedule``) and
+puts back the tasks of workers that died mid-task
+(``core.services.worker_tasks_requeue_dead``).
 
 Any number of these may run against one PostgreSQL database, on any number of
 machines: the backend claims each task with ``SELECT … FOR UPDATE SKIP LOCKED``.
@@ -19,20 +21,21 @@ import time
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection
 from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from core.schedule import enqueue_due
+from core.schedule import enqueue_due, run_beat_jobs
 from core.services import (
     worker_heartbeat_beat,
     worker_heartbeat_prune,
     worker_heartbeat_stop,
+    worker_tasks_requeue_dead,
 )
 
-HEARTBEAT_SECONDS = 15
 MAX_PAUSE = 30.0
 # Lost or refused connections, server restarts, locks: worth waiting out.
 OUTAGE = (OperationalError, InterfaceError)
@@ -107,6 +110,8 @@ class Command(DbWorkerCommand):
                 started_at=started,
             )
             enqueue_due()
+            worker_tasks_requeue_dead()
+            run_beat_jobs()
         except Exception as exc:  # a missed beat must not stop the worker
             self.stderr.write(f"heartbeat failed: {exc}")
             _drop_connection()  # a broken connection would fail every later beat
@@ -115,7 +120,7 @@ class Command(DbWorkerCommand):
         self, worker_id: str, started: datetime, stop: threading.Event
     ) -> None:
         try:
-            while not stop.wait(HEARTBEAT_SECONDS):
+            while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 self._beat_once(worker_id, started)
         finally:
             _drop_connection()
