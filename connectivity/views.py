@@ -35,6 +35,7 @@ from connectivity.forms import (
 from connectivity.models import Observation, Programme, SitingPlan, Tower
 from core.forms import add_validation_errors
 from core.viewtools import cleaned_except, form_write, or_404
+from regions import provinces
 from regions.models import Region
 from regions.selectors import region_ancestors, village_from_text
 
@@ -70,7 +71,12 @@ def _editor(request: HttpRequest, kode: str | None, action: str, resource: str) 
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    return region_page(request, settings.HOME_REGION)
+    """The home province's connectivity; where the deployment serves several
+    provinces, a chooser of them with each one's blankspot count."""
+    if not provinces.is_national():
+        return region_page(request, settings.HOME_REGION)
+    rows = [selectors.progress(region=p) for p in provinces.served_provinces()]
+    return render(request, "connectivity/provinces.html", {"rows": rows})
 
 
 def region_page(request: HttpRequest, kode: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.phones import InvalidPhoneNumber, normalize_phone
 from core.forms import text_field
 from factcheck.models import Claim, FactCheck, FeedSource, Topic, Verdict
+from regions import provinces
 from regions.models import Region
 
 
@@ -204,9 +205,11 @@ class NetworkSendForm(forms.Form):
         from accounts.permissions import in_scope
 
         super().__init__(*args, **kwargs)
-        home = settings.HOME_REGION
+        # The served provinces and their regencies (another province's desk
+        # sends within its own province).
+        served = provinces.served_codes()
         regions = Region.objects.filter(
-            Q(kode=home) | Q(parent_id=home, level=Region.Level.REGENCY)
+            Q(kode__in=served) | Q(parent_id__in=served, level=Region.Level.REGENCY)
         ).order_by("kode")
         self.fields["region_codes"].choices = [  # type: ignore[attr-defined]
             (r.kode, r.name) for r in regions if in_scope(actor, r.kode)

@@ -20,19 +20,22 @@ DESK_VIEW = DESK | {Role.EDITOR}
 
 
 def register() -> None:
+    from django.utils.translation import gettext_lazy as _
+
     from accounts.dashboard import register_panel
     from accounts.permissions import register_rules
     from core.demo import register_demo
     from core.health import register_check
     from core.schedule import register_beat, register_periodic
     from factcheck import matching_service, tipline
+    from factcheck.selectors import factchecks_by_province
     from factcheck.tasks import (
         confirmations_expire_task,
         feeds_import_due_task,
         private_files_sweep_task,
         tip_links_retry_due_task,
     )
-    from regions.pages import register_section
+    from regions.pages import register_section, register_tally
 
     register_rules("factcheck.claim", {"view": DESK_VIEW, "change": DESK})
     register_rules(
@@ -46,6 +49,9 @@ def register() -> None:
     register_rules("factcheck.network", {"export": DESK})
     register_panel("factcheck", dashboard_panel, order=30)
     register_section("factcheck.home", home_section, order=20, page="home")
+    register_tally(
+        "factcheck.factchecks", _("Fact-checks"), factchecks_by_province, order=30
+    )
     register_check("matching", health_check)
     register_check("image_text", image_text_check)
     register_demo("factcheck", _demo, order=30)

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone, translation
 
 from accounts.models import Role, User
-from accounts.permissions import can, code_scope_q, scope_code
+from accounts.permissions import can, code_scope_q, in_scope, scope_code
 from factcheck.models import (
     Claim,
     ConfirmationState,
@@ -27,6 +26,7 @@ from factcheck.models import (
     Topic,
 )
 from factcheck.verdicts import verdict_rating
+from regions import provinces
 from regions.models import Region
 from regions.selectors import subtree_q
 
@@ -37,9 +37,16 @@ GROWTH_HOURS = 6
 
 
 def factcheck_public_list(
-    *, q: str = "", verdict: str = "", topic: str = ""
+    *, q: str = "", verdict: str = "", topic: str = "", province: str = ""
 ) -> QuerySet[FactCheck]:
+    """Published fact-checks; with ``province``, those concerning a region of it
+    (the national archive's province filter)."""
     items = FactCheck.objects.filter(status=FactCheck.Status.PUBLISHED)
+    if province:
+        through = FactCheck.regions.through.objects.filter(
+            subtree_q(province, "region__kode")
+        ).values("factcheck_id")
+        items = items.filter(pk__in=through)
     if q:
         for word in q.split()[:8]:
             items = items.filter(
@@ -61,10 +68,18 @@ def factcheck_public_get(*, pk: int) -> FactCheck | None:
 
 
 def factcheck_get(*, actor: User, pk: int) -> FactCheck | None:
-    """Any fact-check (drafts too) for the desk."""
+    """A fact-check (drafts too) for the desk, when it concerns a region in the
+    actor's area (one without regions concerns every province served): another
+    province's desk does not see it."""
     if not can(actor, "view", "factcheck.factcheck"):
         return None
-    return FactCheck.objects.filter(pk=pk).first()
+    factcheck = FactCheck.objects.prefetch_related("regions").filter(pk=pk).first()
+    if factcheck is None or not any(
+        can(actor, "view", "factcheck.factcheck", region_code=code)
+        for code in factcheck_area(factcheck=factcheck)
+    ):
+        return None
+    return factcheck
 
 
 def factcheck_withdrawn_get(*, pk: int) -> FactCheck | None:
@@ -73,11 +88,9 @@ def factcheck_withdrawn_get(*, pk: int) -> FactCheck | None:
 
 
 def _provinces() -> list[str]:
-    return list(
-        Region.objects.filter(level=Region.Level.PROVINCE).values_list(
-            "kode", flat=True
-        )
-    )
+    """The provinces this deployment serves (not every province the national
+    region list holds): a fact-check without regions concerns them all."""
+    return provinces.served_codes()
 
 
 def factcheck_area(
@@ -398,9 +411,6 @@ class Contact:
     email: str
 
 
-PROVINCE = settings.HOME_REGION
-
-
 def network_region_codes(*, factcheck: FactCheck) -> list[str]:
     """The kabupaten/kota a verdict concerns (its regions, and where its askers
     wrote from), or the whole province when none is known: where the KIM
@@ -411,10 +421,12 @@ def network_region_codes(*, factcheck: FactCheck) -> list[str]:
         .values_list("kode", flat=True)
         .distinct()
     )
-    return sorted({c for c in (_regency_code(c) for c in codes) if c}) or [PROVINCE]
+    return sorted({c for c in (_regency_code(c) for c in codes) if c}) or _provinces()
 
 
-def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
+def network_contacts(
+    *, factcheck: FactCheck, actor: User | None = None
+) -> list[Contact]:
     """The KIM chairs and coordinators to tell about a verdict: those of the
     kabupaten/kota concerned (its regions, and where its askers wrote from), or
     of the whole province when none is known.
@@ -425,6 +437,13 @@ def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
     from network.selectors import kim_coordinators_contacts
 
     regencies = network_region_codes(factcheck=factcheck)
+    if actor is not None and not actor.is_superuser:
+        # Personal data of the actor's area only: another province's desk never
+        # sees this province's coordinators, whatever the verdict concerns (by
+        # default, where the desk works, as in factcheck_share_to_network).
+        regencies = [c for c in regencies if in_scope(actor, c)] or (
+            [actor.region_id] if actor.region_id else []
+        )
     members = kim_coordinators_contacts(region_codes=regencies)
     # The KIM's kabupaten/kota by name (not the codes asked for: the province
     # when the verdict names no region).
@@ -449,7 +468,7 @@ def network_contacts(*, factcheck: FactCheck) -> list[Contact]:
                 email=c.email,
             )
         )
-    match = Q()
+    match = Q(pk__in=[])
     for code in regencies:
         match |= subtree_q(code)
     users = (
@@ -633,3 +652,15 @@ def tips_by_region(
     ):
         out.setdefault(row["code"], {})[row["claim__topic"]] = row["n"]
     return out
+
+
+def factchecks_by_province(codes: list[str]) -> dict[str, int]:
+    """The number of published fact-checks about a region of each province."""
+    from regions.tallies import count_by_province
+
+    return count_by_province(
+        FactCheck.objects.filter(status=FactCheck.Status.PUBLISHED),
+        "regions__kode",
+        codes,
+        distinct=True,
+    )

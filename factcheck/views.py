@@ -58,6 +58,7 @@ from factcheck.models import (
     Topic,
     Verdict,
 )
+from regions import provinces
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +186,21 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
     verdict = verdict if verdict in Verdict.values else ""
     topic = request.GET.get("topik", "")
     topic = topic if topic in Topic.values else ""
-    items = selectors.factcheck_public_list(q=q, verdict=verdict, topic=topic)
+    province = provinces.province_param(request.GET.get("provinsi")) or ""
+    items = selectors.factcheck_public_list(
+        q=q, verdict=verdict, topic=topic, province=province
+    )
     page = Paginator(items, 20).get_page(request.GET.get("page"))
-    filters = {k: v for k, v in (("q", q), ("verdict", verdict), ("topik", topic)) if v}
+    filters = {
+        k: v
+        for k, v in (
+            ("q", q),
+            ("verdict", verdict),
+            ("topik", topic),
+            ("provinsi", province),
+        )
+        if v
+    }
     return render(
         request,
         "factcheck/list.html",
@@ -198,6 +211,7 @@ def factcheck_list(request: HttpRequest) -> HttpResponse:
             "verdicts": Verdict.choices,
             "topic": topic,
             "topics": Topic.choices,
+            "province": province,
             "query": urlencode(filters),
         },
     )
@@ -531,7 +545,7 @@ def network_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         refused=_("This region is outside your area."),
     ):
         return redirect("factcheck:network_contacts", pk=pk)
-    contacts = selectors.network_contacts(factcheck=factcheck)
+    contacts = selectors.network_contacts(factcheck=factcheck, actor=user)
     if request.GET.get("format") == "csv":
         audit_record(
             actor=user,

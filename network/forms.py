@@ -22,6 +22,7 @@ from network.models import (
     Membership,
 )
 from network.services import EVENT_FIELDS, FORUM_FIELDS, KIM_FORM_FIELDS
+from regions import provinces
 from regions.forms import RegionField
 from regions.models import Region
 from regions.selectors import regency_choices
@@ -403,7 +404,13 @@ class BoardMemberForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
+    """The public directory's filters: province (where the deployment serves
+    several), regency/city, district, status and level."""
+
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
+    provinsi = forms.ChoiceField(
+        label=_("Province"), required=False, widget=QuickSelect
+    )
     kabupaten = forms.ChoiceField(
         label=_("Regency/city"), required=False, widget=QuickSelect
     )
@@ -425,9 +432,24 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        prov = (self.data.get("provinsi") or "") if self.is_bound else ""
+        prov = provinces.province_param(prov) or ""
+        if provinces.is_national():
+            self.fields["provinsi"].choices = [  # type: ignore[attr-defined]
+                ("", _("All provinces")),
+                *[(p.kode, p.name) for p in provinces.served_provinces()],
+            ]
+        else:
+            del self.fields["provinsi"]
+        # Only the served provinces' regencies (the national list may hold
+        # others), and only the chosen province's once one is chosen.
         self.fields["kabupaten"].choices = [  # type: ignore[attr-defined]
             ("", _("All regencies/cities")),
-            *regency_choices(),
+            *[
+                (kode, name)
+                for kode, name in regency_choices()
+                if (kode.startswith(f"{prov}.") if prov else provinces.is_served(kode))
+            ],
         ]
         kab = (self.data.get("kabupaten") or "") if self.is_bound else ""
         districts = Region.objects.filter(level=Region.Level.DISTRICT)
@@ -441,7 +463,10 @@ class DirectoryFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        region = data.get("kecamatan") or data.get("kabupaten") or ""
+        prov = data.get("provinsi") or ""
+        if prov and data.get("kabupaten", "").split(".")[0] != prov:
+            data = {**data, "kabupaten": "", "kecamatan": ""}
+        region = data.get("kecamatan") or data.get("kabupaten") or prov
         if (
             region
             and data.get("kecamatan")

@@ -6,6 +6,8 @@ from __future__ import annotations
 def register() -> None:
     from datetime import timedelta
 
+    from django.utils.translation import gettext_lazy as _
+
     from accounts.dashboard import register_panel
     from accounts.permissions import register_rules
     from core.demo import register_demo
@@ -13,9 +15,10 @@ def register() -> None:
     from network import rules
     from network.demo import load_demo
     from network.panels import dashboard_panel, home_section, region_section
+    from network.selectors.kims import kims_by_province, members_by_province
     from network.social import register as register_social_owner
     from network.tasks import maturity_recompute_task
-    from regions.pages import register_section
+    from regions.pages import register_section, register_tally
 
     for resource, resource_rules in rules.RULES.items():
         register_rules(resource, resource_rules)
@@ -27,6 +30,8 @@ def register() -> None:
     )
     register_section("network", region_section, order=20)
     register_section("network.home", home_section, order=10, page="home")
+    register_tally("network.kims", _("KIMs"), kims_by_province, order=10)
+    register_tally("network.members", _("Members"), members_by_province, order=20)
     register_panel("network", dashboard_panel, order=20)
     register_social_owner()
     _register_loadgen()

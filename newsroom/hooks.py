@@ -6,6 +6,8 @@ from __future__ import annotations
 def register() -> None:
     from datetime import timedelta
 
+    from django.utils.translation import gettext_lazy as _
+
     from accounts.dashboard import register_panel
     from accounts.permissions import register_rules
     from channels.routes import register_route, register_status_handler
@@ -14,9 +16,10 @@ def register() -> None:
     from newsroom import rules
     from newsroom.demo import load_demo
     from newsroom.panels import dashboard_panel, potential_section, region_section
+    from newsroom.selectors import articles_by_province
     from newsroom.services import delivery_status_mirror, subscribe_command
     from newsroom.tasks import articles_publish_due_task, disseminations_stalled_task
-    from regions.pages import register_section
+    from regions.pages import register_section, register_tally
 
     for resource, resource_rules in rules.RULES.items():
         register_rules(resource, resource_rules)
@@ -39,6 +42,7 @@ def register() -> None:
     register_demo("newsroom", load_demo, order=60)
     register_section("newsroom", region_section, order=30)
     register_section("newsroom.home", region_section, order=30, page="home")
+    register_tally("newsroom.articles", _("Articles"), articles_by_province, order=40)
     register_section("newsroom.potential", potential_section, order=32)
     register_section(
         "newsroom.potential.home", potential_section, order=32, page="home"

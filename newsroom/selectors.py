@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -30,6 +29,7 @@ from newsroom.models import (
     ShortLink,
 )
 from regions.models import Region
+from regions.provinces import covers_all
 from regions.selectors import subtree_q
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def article_list_public(
     tag: str = "",
 ) -> QuerySet[Article]:
     articles = published()
-    if region_code and region_code != settings.HOME_REGION:
+    if region_code and not covers_all(region_code):
         articles = articles.filter(in_region_q(region_code))
     if kim_id is not None:
         articles = articles.filter(kim_id=kim_id)
@@ -162,7 +162,7 @@ def potential_list_public(
         .prefetch_related("article__images")
         .order_by("-article__published_at", "-pk")
     )
-    if region_code and region_code != settings.HOME_REGION:
+    if region_code and not covers_all(region_code):
         potentials = potentials.filter(subtree_q(region_code, "place__kode"))
     if category:
         potentials = potentials.filter(category=category)
@@ -373,7 +373,7 @@ def reach_figures(
     article) in ``[since, until]``: page views, shares, clicks per day, and the
     deliveries of those articles (whenever sent). Aggregates only."""
     articles = Article.objects.filter(published_at__isnull=False)
-    if region_code and region_code != settings.HOME_REGION:
+    if region_code and not covers_all(region_code):
         articles = articles.filter(subtree_q(region_code))
     if kim_id is not None:
         articles = articles.filter(kim_id=kim_id)
@@ -530,3 +530,11 @@ def supply_by_region(*, scope: str, length: int, since: datetime) -> dict[str, i
         .annotate(n=Count("dissemination_id", distinct=True))
     )
     return {row["code"]: row["n"] for row in rows}
+
+
+def articles_by_province(codes: list[str]) -> dict[str, int]:
+    """The number of published articles whose author's region lies in each
+    province of ``codes``."""
+    from regions.tallies import count_by_province
+
+    return count_by_province(published(), "region__kode", codes)

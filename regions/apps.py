@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RegionsConfig(AppConfig):
     name = "regions"
     verbose_name = _("Regions")
+
+    def ready(self) -> None:
+        from regions import checks  # noqa: F401  (registers the system checks)

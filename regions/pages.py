@@ -11,7 +11,7 @@ A section belongs to one page:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.http import HttpRequest
 
@@ -45,3 +45,32 @@ def render_sections(
         for _, name, section in _sections
         if _pages.get(name) == page and (html := section(request, region))
     ]
+
+
+# Per-province figures on the national home page: an app registers a label and a
+# function ``(province codes) -> {province code: count}`` (one grouped query).
+Tally = Callable[[list[str]], dict[str, int]]
+_tallies: list[tuple[int, str, Any, Tally]] = []
+
+
+def register_tally(name: str, label: Any, tally: Tally, *, order: int = 100) -> None:
+    global _tallies
+    _tallies = [t for t in _tallies if t[1] != name]
+    _tallies.append((order, name, label, tally))
+    _tallies.sort(key=lambda t: (t[0], t[1]))
+
+
+def tally_names() -> list[str]:
+    return [name for _, name, _, _ in _tallies]
+
+
+def province_tallies(codes: list[str]) -> tuple[list[Any], dict[str, list[int]]]:
+    """The labels of the registered tallies, and each province's figures in the
+    same order (0 where an app counts nothing there)."""
+    labels = [label for _, _, label, _ in _tallies]
+    figures: dict[str, list[int]] = {code: [] for code in codes}
+    for _, _, _, tally in _tallies:
+        counts = tally(codes)
+        for code in codes:
+            figures[code].append(counts.get(code, 0))
+    return labels, figures

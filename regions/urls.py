@@ -6,6 +6,7 @@ app_name = "regions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("provinsi/<str:kode>/", views.province_home, name="province_home"),
     path("wilayah/pilih/", views.region_pick, name="pick"),
     path("wilayah/cari/", views.region_search, name="search"),
     path("wilayah/<str:kode>/", views.region_detail, name="detail"),

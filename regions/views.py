@@ -2,15 +2,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from core.viewtools import or_404
+from regions import provinces
 from regions.forms import region_label
 from regions.models import Region
-from regions.pages import Page, render_sections
+from regions.pages import Page, province_tallies, render_sections, tally_names
 from regions.selectors import (
     children_with_counts,
     region_ancestors,
@@ -47,8 +48,42 @@ def _person_region(request: HttpRequest, province: Region) -> Region:
 def home(request: HttpRequest) -> HttpResponse:
     """The public home, for people first: check a hoax, report no signal, find a
     KIM, the next events, the latest verdicts and news of the person's region.
-    The indicator charts live on the region's data page."""
-    province = _region_or_404(PROVINCE_CODE)
+    The indicator charts live on the region's data page.  A deployment serving
+    several provinces opens on the national home instead."""
+    if provinces.is_national():
+        return national_home(request)
+    return _province_home(request, _region_or_404(PROVINCE_CODE))
+
+
+def national_home(request: HttpRequest) -> HttpResponse:
+    """The provinces served, each with its figures and a link to its home."""
+    served = list(provinces.served_provinces())
+    labels, figures = province_tallies([p.kode for p in served])
+    rows = [(p, figures[p.kode]) for p in served]
+    totals = [sum(col) for col in zip(*figures.values(), strict=True)] or [
+        0 for _ in labels
+    ]
+    return render(
+        request,
+        "regions/national_home.html",
+        {
+            "rows": rows,
+            "labels": labels,
+            "totals": totals,
+            "tally_names": tally_names(),
+        },
+    )
+
+
+def province_home(request: HttpRequest, kode: str) -> HttpResponse:
+    """One served province's home, as a single-province deployment's home."""
+    province = _region_or_404(kode)
+    if not province.is_province or not provinces.is_served(province.kode):
+        raise Http404(_("This deployment does not serve that province."))
+    return _province_home(request, province)
+
+
+def _province_home(request: HttpRequest, province: Region) -> HttpResponse:
     region = _person_region(request, province)
     return render(
         request,

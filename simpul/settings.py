@@ -72,6 +72,11 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The province this deployment serves (its Kemendagri code): the home page,
 # the default region of maps, news and APIs.  Kalimantan Timur by default.
 HOME_REGION = env_str("SIMPUL_HOME_REGION", "64")
+# The provinces this deployment serves: their 2-digit codes ("64,65"), or "*" for
+# every province in the database.  More than one makes it national: a national
+# home page, province filters, each province's staff kept to their province
+# (regions.provinces).  By default the home province alone.
+PROVINCES = env_list("SIMPUL_PROVINCES", [HOME_REGION.split(".")[0]])
 # The office that runs this deployment: its name in the header, the footer and
 # the home page, and its logo (an image URL, e.g. /media/logo.svg) beside Simpul's.
 OFFICE_NAME = env_str("SIMPUL_OFFICE_NAME", "Diskominfo Provinsi Kalimantan Timur")
@@ -141,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.site",
+                "regions.context_processors.provinces",
             ],
         },
     },

@@ -195,3 +195,21 @@ def kim_reach_by_region(
         if mean["code"] in out:
             out[mean["code"]]["activity"] = float(mean["mean"] or 0)
     return out
+
+
+def kims_by_province(codes: list[str]) -> dict[str, int]:
+    """The number of KIMs (not dissolved) in each province of ``codes``."""
+    from regions.tallies import count_by_province
+
+    return count_by_province(
+        Kim.objects.exclude(status=Kim.Status.DISSOLVED), "regency_code", codes
+    )
+
+
+def members_by_province(codes: list[str]) -> dict[str, int]:
+    """The number of current KIM memberships in each province of ``codes``."""
+    from regions.tallies import count_by_province
+
+    return count_by_province(
+        Membership.objects.filter(left_on__isnull=True), "kim__regency_code", codes
+    )

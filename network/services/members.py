@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEntry, User
 from accounts.services import audit_record, audited_create
@@ -44,6 +45,23 @@ def person_find_or_create(
     return person, True
 
 
+def _in_another_province(person: Person, kim: Kim) -> bool:
+    """Whether ``person`` is a member of a KIM outside ``kim``'s province. One
+    phone is one person across the deployment, but each province's staff keep
+    their own members' details: another province's staff must neither read
+    (by typing a known phone) nor change them."""
+    province = kim.regency_code.split(".")[0]
+    return person.memberships.exclude(
+        kim__regency_code__startswith=f"{province}."
+    ).exists()
+
+
+OTHER_PROVINCE = gettext_lazy(
+    "This phone number belongs to a KIM member in another province; that "
+    "province's staff keep their details."
+)
+
+
 @transaction.atomic
 def member_add(
     *,
@@ -78,6 +96,9 @@ def member_add(
         )
     if role not in Membership.Role.values:
         raise ValidationError({"role": _("Choose a role.")})
+    existing = Person.objects.filter(phone=e164).first() if e164 else None
+    if existing is not None and _in_another_province(existing, kim):
+        raise ValidationError({"phone": OTHER_PROVINCE})
     if (
         role == Membership.Role.KETUA
         and kim.memberships.filter(role=role, left_on__isnull=True).exists()
@@ -167,6 +188,10 @@ def member_update(
         membership.left_on = left_on
     if is_coordinator is not None:
         membership.is_coordinator = is_coordinator
+    if any(
+        before_p[name] != getattr(person, name) for name in before_p
+    ) and _in_another_province(person, kim):
+        raise ValidationError({"full_name": OTHER_PROVINCE})
     if (
         membership.role == Membership.Role.KETUA
         and membership.left_on is None

@@ -37,6 +37,7 @@ from network.models import (
     Membership,
 )
 from network.views._common import PER_PAGE, _fmt, _user
+from regions import provinces
 from regions.models import Region
 from regions.selectors import region_ancestors, region_get
 
@@ -104,8 +105,13 @@ def kim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def dashboard(request: HttpRequest, kode: str = settings.HOME_REGION) -> HttpResponse:
-    """Figures of the KIM network of a region (public: aggregates only)."""
+def dashboard(request: HttpRequest, kode: str = "") -> HttpResponse:
+    """Figures of the KIM network of a region (public: aggregates only); without
+    a region, the home province's, or where the deployment serves several
+    provinces, each province's KIMs and members to choose from."""
+    if not kode and provinces.is_national():
+        return _national_dashboard(request)
+    kode = kode or settings.HOME_REGION
     region = region_get(kode=kode)
     if region is None or region.level == Region.Level.VILLAGE:
         raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
@@ -135,6 +141,23 @@ def dashboard(request: HttpRequest, kode: str = settings.HOME_REGION) -> HttpRes
             ],
             "literacy_region": data.literacy[0] if data.literacy else None,
             "literacy_children": [f for f in data.literacy[1:] if f.trainings],
+        },
+    )
+
+
+def _national_dashboard(request: HttpRequest) -> HttpResponse:
+    served = list(provinces.served_provinces())
+    codes = [p.kode for p in served]
+    kims = selectors.kims_by_province(codes)
+    members = selectors.members_by_province(codes)
+    rows = [(p, kims.get(p.kode, 0), members.get(p.kode, 0)) for p in served]
+    return render(
+        request,
+        "network/dashboard_provinces.html",
+        {
+            "rows": rows,
+            "total_kims": sum(kims.values()),
+            "total_members": sum(members.values()),
         },
     )
 

@@ -28,6 +28,7 @@ from newsroom.forms import (
 )
 from newsroom.views.common import PROVINCE, _user
 from newsroom.views.staff import _article_or_404, _channel_choices
+from regions import provinces
 from regions.models import Region
 from regions.selectors import region_get
 
@@ -139,7 +140,8 @@ def reach(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             # Posts on the region's (or the KIM's) connected social accounts.
             "social": social_selectors.social_reach(
-                region_code=region.kode if region.kode != PROVINCE else "",
+                # Every post only where the region is all the deployment serves.
+                region_code="" if provinces.covers_all(region.kode) else region.kode,
                 owner_kind="kim" if kim else "",
                 owner_id=str(kim.pk) if kim else "",
             ),

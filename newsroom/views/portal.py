@@ -35,6 +35,7 @@ from newsroom.forms import (
 from newsroom.models import Article, ArticleImage, DailyStat, Kind
 from newsroom.potential_ld import potential_json_ld
 from newsroom.views.common import PROVINCE, _page
+from regions import provinces
 from regions.models import Region
 from regions.selectors import region_ancestors, region_get
 
@@ -74,15 +75,36 @@ def _listing(
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Kabar of the province."""
+    """Kabar of the province; of every province served, with a link to each,
+    where the deployment serves several."""
+    if provinces.is_national():
+        return national_home(request)
     return region_home(request, PROVINCE)
+
+
+@cache.anonymous_page
+def national_home(request: HttpRequest) -> HttpResponse:
+    def context() -> dict[str, Any]:
+        return {
+            "title": _("News of the provinces served"),
+            "articles": selectors.article_list_public().filter(
+                provinces.served_q("region__kode")
+            ),
+            "feed": reverse("newsroom:home"),
+            "region": None,
+            "ancestors": [],
+            "children": list(provinces.served_provinces()),
+            "is_home": True,
+        }
+
+    return _listing(request, name="national", key=(), build_context=context)
 
 
 @cache.anonymous_page
 def region_home(request: HttpRequest, kode: str) -> HttpResponse:
     def context() -> dict[str, Any] | None:
         region = region_get(kode=kode[:13])
-        if region is None:
+        if region is None or not provinces.is_served(region.kode):
             return None
         return {
             "title": _("News of %(region)s") % {"region": region.name},

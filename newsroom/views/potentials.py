@@ -22,6 +22,7 @@ from newsroom.forms import PotentialForm
 from newsroom.models import Article, Potential, PotentialCategory
 from newsroom.views.common import PROVINCE, _page, _user
 from newsroom.views.staff import draft_new
+from regions import provinces
 from regions.models import Region
 from regions.selectors import region_ancestors, region_get
 
@@ -60,8 +61,10 @@ def potential_directory(request: HttpRequest, kode: str = "") -> HttpResponse:
     number = _page(request)
 
     def build() -> dict[str, Any]:
+        if not kode and provinces.is_national():
+            return _national_potentials(category, number)
         region = region_get(kode=(kode or PROVINCE)[:13])
-        if region is None:
+        if region is None or not provinces.is_served(region.kode):
             return {"missing": True}
         potentials = selectors.potential_list_public(
             region_code=region.kode, category=category
@@ -94,6 +97,42 @@ def potential_directory(request: HttpRequest, kode: str = "") -> HttpResponse:
     if parts.get("missing"):
         raise Http404(_("Not found."))
     return render(request, "newsroom/page.html", parts)
+
+
+def _national_potentials(category: str, number: int | str) -> dict[str, Any]:
+    """The national directory (a deployment serving several provinces): the
+    stories of every province served, and the provinces to drill into."""
+    potentials = selectors.potential_list_public(category=category).filter(
+        provinces.served_q("place__kode")
+    )
+    counts = dict(
+        potentials.order_by()
+        .annotate(code=Substr("place_id", 1, 2))
+        .values("code")
+        .annotate(n=Count("pk"))
+        .values_list("code", "n")
+    )
+    children = [
+        (p, counts[p.kode]) for p in provinces.served_provinces() if p.kode in counts
+    ]
+    feed = reverse("newsroom:potential")
+    title = _("Local potential of the provinces served")
+    context = {
+        "title": title,
+        "region": None,
+        "ancestors": [],
+        "children": children,
+        "category": category,
+        "categories": PotentialCategory.choices,
+        "page": Paginator(potentials, selectors.PAGE_SIZE).get_page(number),
+        "feed": feed,
+        "HOME_REGION": PROVINCE,
+    }
+    return {
+        "title": title,
+        "main": render_to_string("newsroom/potential_list.html", context),
+        "feeds": [(title, feed + "rss/", "rss"), (title, feed + "atom/", "atom")],
+    }
 
 
 def _potential_fields(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,202 @@
+"""Two provinces on one deployment (Kaltim 64, Kaltara 65): each province's
+newsroom (editors, reach, review queue) stays inside its province; the public
+local-potential directory lists every province served."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role, User
+from network.models import Kim
+from newsroom import services
+from newsroom.models import Article
+from newsroom.tests.factories import kim_writer, story_publish
+from regions.models import Region
+from regions.tests.kaltara import KALTARA, VILLAGE, kaltara_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _national(settings) -> None:
+    settings.PROVINCES = ["64", "65"]
+
+
+@dataclass
+class Desk:
+    editor: User
+    draft: Article
+    published: Article
+    potential: Article
+
+
+def _desk(make_user, province: str, district: str, village: str, tag: str) -> Desk:
+    kim = Kim.objects.create(name=f"KIM {tag}", region_id=village)
+    writer = kim_writer(
+        make_user(Role.KIM_MEMBER, district, full_name=f"Penulis {tag}"), kim
+    )
+    editor = make_user(Role.EDITOR, province, full_name=f"Editor {tag}")
+    draft = services.article_create(
+        actor=writer,
+        kim=kim,
+        kind="umkm",
+        title=f"Draf {tag} menunggu tinjauan",
+        lead="Lead.",
+        body="<p>Isi.</p>",
+    )
+    services.article_submit(actor=writer, article=draft)
+    published = story_publish(
+        services.article_create(
+            actor=writer,
+            kim=kim,
+            kind="umkm",
+            title=f"Kabar {tag} terbit",
+            lead="Lead.",
+            body="<p>Isi.</p>",
+        ),
+        member=writer,
+        editor=editor,
+    )
+    potential = story_publish(
+        services.potential_create(
+            actor=writer,
+            kim=kim,
+            category="produk_lokal",
+            name=f"Kuliner {tag}",
+            place=Region.objects.get(kode=village),
+            title=f"Potensi kuliner {tag}",
+            lead="Lead.",
+            body="<p>Isi.</p>",
+        ),
+        member=writer,
+        editor=editor,
+    )
+    return Desk(editor, draft, published, potential)
+
+
+@pytest.fixture
+def desks(make_user) -> dict[str, Desk]:
+    kaltara_create()
+    return {
+        "64": _desk(make_user, "64", "64.02.06", "64.02.06.1001", "Kaltim"),
+        "65": _desk(make_user, KALTARA, "65.01.01", VILLAGE, "Kaltara"),
+    }
+
+
+PAIRS = (("64", "65"), ("65", "64"))
+
+
+def test_editors_see_and_change_only_their_province(
+    client: Client, desks: dict[str, Desk]
+) -> None:
+    for own, other in PAIRS:
+        client.force_login(desks[own].editor)
+        html = client.get("/kabar/staf/").content.decode()
+        assert desks[own].draft.title in html
+        assert desks[other].draft.title not in html
+        assert client.get(f"/kabar/staf/{desks[own].draft.pk}/").status_code == 200
+        for url in (
+            f"/kabar/staf/{desks[other].draft.pk}/",
+            f"/kabar/staf/{desks[other].draft.pk}/pratinjau/",
+            f"/kabar/staf/{desks[other].published.pk}/sebarkan/",
+        ):
+            assert client.get(url).status_code in (403, 404), url
+        response = client.post(
+            f"/kabar/staf/{desks[other].draft.pk}/aksi/", {"action": "approve"}
+        )
+        assert response.status_code in (403, 404)
+        desks[other].draft.refresh_from_db()
+        assert desks[other].draft.status == Article.Status.SUBMITTED
+
+
+def test_reach_stays_in_province(client: Client, desks: dict[str, Desk]) -> None:
+    for own, other in PAIRS:
+        client.force_login(desks[own].editor)
+        response = client.get("/kabar/staf/jangkauan/")
+        assert response.status_code == 200
+        assert response.context["region"].kode == own
+        html = response.content.decode()
+        assert desks[own].published.title in html
+        assert desks[other].published.title not in html
+        other_page = client.get("/kabar/staf/jangkauan/", {"wilayah": other})
+        assert other_page.status_code == 404
+
+
+def test_province_news_lists_only_that_province(
+    client: Client, desks: dict[str, Desk]
+) -> None:
+    html = client.get("/kabar/wilayah/64/").content.decode()
+    assert "Kabar Kaltim terbit" in html and "Kabar Kaltara terbit" not in html
+    html = client.get("/kabar/wilayah/65/").content.decode()
+    assert "Kabar Kaltara terbit" in html and "Kabar Kaltim terbit" not in html
+
+
+def test_potential_directory_is_national(
+    client: Client, desks: dict[str, Desk], settings
+) -> None:
+    html = client.get("/kabar/potensi/").content.decode()
+    assert "Kuliner Kaltim" in html and "Kuliner Kaltara" in html
+    assert 'href="/kabar/potensi/65/"' in html and 'href="/kabar/potensi/64/"' in html
+    html = client.get("/kabar/potensi/65/").content.decode()
+    assert "Kuliner Kaltara" in html and "Kuliner Kaltim" not in html
+    # Another province than those served does not exist here.
+    assert client.get("/kabar/potensi/11/").status_code == 404
+    # One province: its own directory, as before (by regency, no province).
+    settings.PROVINCES = ["64"]
+    html = client.get("/kabar/potensi/?kategori=produk_lokal").content.decode()
+    assert "Kuliner Kaltim" in html
+    assert 'href="/kabar/potensi/64.02/?kategori=produk_lokal"' in html
+    assert 'href="/kabar/potensi/65/' not in html
+
+
+def test_news_home_is_national(client: Client, desks: dict[str, Desk]) -> None:
+    html = client.get("/kabar/").content.decode()
+    assert "Kabar Kaltim terbit" in html and "Kabar Kaltara terbit" in html
+    assert 'href="/kabar/wilayah/65/"' in html and 'href="/kabar/wilayah/64/"' in html
+    assert client.get("/kabar/wilayah/11/").status_code == 404
+
+
+def _auth(user: User) -> dict[str, str]:
+    from accounts.services import api_token_create
+
+    _, key = api_token_create(user=user, name="t")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_api_edits_and_sending_stay_in_province(
+    client: Client, desks: dict[str, Desk]
+) -> None:
+    for own, other in PAIRS:
+        auth = _auth(desks[own].editor)
+        target = desks[other].draft
+        response = client.patch(
+            f"/api/v1/articles/{target.pk}",
+            {"title": "Diubah lewat API"},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)
+        response = client.post(
+            f"/api/v1/articles/{target.pk}/workflow",
+            {"action": "approve"},
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)
+        target.refresh_from_db()
+        assert target.title != "Diubah lewat API"
+        assert target.status == Article.Status.SUBMITTED
+        response = client.post(
+            "/api/v1/disseminations",
+            {
+                "article_id": desks[other].published.pk,
+                "audience": {"region_codes": [other]},
+                "channels": ["email"],
+            },
+            content_type="application/json",
+            **auth,
+        )
+        assert response.status_code in (403, 404)

@@ -1,0 +1,37 @@
+"""A second province for tests of multi-province deployments: Kalimantan Utara
+(65), a handful of its regions, without geometry (as the national list has them)."""
+
+from __future__ import annotations
+
+from regions.models import Region
+
+KALTARA = "65"
+REGENCY = "65.01"  # Kabupaten Malinau
+DISTRICT = "65.01.01"  # Malinau Kota
+VILLAGE = "65.01.01.2001"
+VILLAGE_2 = "65.01.01.2002"
+CITY = "65.71"  # Kota Tarakan
+CITY_DISTRICT = "65.71.01"
+CITY_VILLAGE = "65.71.01.1001"
+
+_ROWS = [
+    (KALTARA, "Kalimantan Utara", Region.Level.PROVINCE, Region.Kind.PROVINCE),
+    (REGENCY, "Kabupaten Malinau", Region.Level.REGENCY, Region.Kind.REGENCY),
+    (DISTRICT, "Malinau Kota", Region.Level.DISTRICT, Region.Kind.DISTRICT),
+    (VILLAGE, "Malinau Hulu", Region.Level.VILLAGE, Region.Kind.DESA),
+    (VILLAGE_2, "Malinau Hilir", Region.Level.VILLAGE, Region.Kind.DESA),
+    (CITY, "Kota Tarakan", Region.Level.REGENCY, Region.Kind.CITY),
+    (CITY_DISTRICT, "Tarakan Barat", Region.Level.DISTRICT, Region.Kind.DISTRICT),
+    (CITY_VILLAGE, "Karang Anyar", Region.Level.VILLAGE, Region.Kind.KELURAHAN),
+]
+
+
+def kaltara_create() -> Region:
+    """Kaltara's regions (idempotent); returns the province."""
+    for kode, name, level, kind in _ROWS:
+        parent = kode.rsplit(".", 1)[0] if "." in kode else None
+        Region.objects.update_or_create(
+            kode=kode,
+            defaults={"name": name, "level": level, "kind": kind, "parent_id": parent},
+        )
+    return Region.objects.get(kode=KALTARA)

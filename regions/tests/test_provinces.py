@@ -1,0 +1,155 @@
+"""Deployments serving several provinces: the setting, its check, the national
+home and each province's home (Kaltara's regions have no geometry)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+
+from network import services as network_services
+from network.models import Kim
+from regions import provinces
+from regions.checks import provinces_check
+from regions.models import Region
+from regions.tests.kaltara import KALTARA, VILLAGE, kaltara_create
+
+pytestmark = pytest.mark.django_db
+NATIONAL = override_settings(PROVINCES=["64", "65"])
+
+
+@pytest.fixture
+def kaltara() -> Region:
+    return kaltara_create()
+
+
+def _kim(name: str, kode: str) -> Kim:
+    return network_services.kim_create(
+        actor=None,
+        name=name,
+        region=Region.objects.get(kode=kode),
+        status=Kim.Status.ACTIVE,
+    )
+
+
+def test_default_serves_the_home_province_alone() -> None:
+    assert provinces.served_codes() == ["64"]
+    assert provinces.home_province() == "64"
+    assert not provinces.is_national()
+    assert provinces.covers_all("64")
+
+
+@override_settings(PROVINCES=["65", "64", "65"])
+def test_a_list_of_provinces_is_national(kaltara: Region) -> None:
+    assert provinces.served_codes() == ["64", "65"]
+    assert provinces.is_national()
+    assert provinces.is_served("65.01.01") and not provinces.is_served("11.01")
+    assert not provinces.covers_all("64")
+    kodes = set(
+        Region.objects.filter(provinces.served_q("kode")).values_list("kode", flat=True)
+    )
+    assert "65.01.01.2001" in kodes and "64.02" in kodes
+    assert list(provinces.served_provinces().values_list("kode", flat=True)) == [
+        "64",
+        "65",
+    ]
+
+
+@override_settings(PROVINCES=["*"])
+def test_star_serves_every_province_in_the_database(kaltara: Region) -> None:
+    assert provinces.served_codes() == ["64", "65"]
+    assert provinces.is_national()
+    assert provinces.served_q("kode").children == []
+
+
+def test_check_passes_for_known_provinces(kaltara: Region) -> None:
+    with NATIONAL:
+        assert provinces_check() == []
+    with override_settings(PROVINCES=["*"]):
+        assert provinces_check() == []
+
+
+@pytest.mark.parametrize("value", [["6"], ["64.01"], ["kaltim"]])
+def test_check_rejects_a_malformed_code(value: list[str]) -> None:
+    with override_settings(PROVINCES=value):
+        errors = provinces_check()
+    assert [e.id for e in errors] == ["regions.E001"]
+    assert "not a province code" in errors[0].msg
+
+
+def test_check_rejects_a_province_missing_from_the_database() -> None:
+    with override_settings(PROVINCES=["64", "99"]):
+        errors = provinces_check()
+    assert [e.id for e in errors] == ["regions.E001"]
+    assert "'99'" in errors[0].msg
+
+
+def test_single_province_home_is_unchanged(client: Client, kaltara: Region) -> None:
+    html = client.get("/").content.decode()
+    assert "Kabupaten Kutai Kartanegara" in html
+    assert "national-provinces" not in html
+    assert "Kalimantan Utara" not in html
+    # A single-province deployment has no other province's home.
+    assert client.get(f"/provinsi/{KALTARA}/").status_code == 404
+    assert client.get("/provinsi/64/").status_code == 200
+
+
+@NATIONAL
+def test_national_home_lists_provinces_with_counts(
+    client: Client, kaltara: Region
+) -> None:
+    _kim("KIM Malinau Hulu", VILLAGE)
+    _kim("KIM Tenggarong A", "64.02.06.1001")
+    _kim("KIM Tenggarong B", "64.02.06.1002")
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "national-provinces" in html
+    assert 'href="/provinsi/64/"' in html and 'href="/provinsi/65/"' in html
+    rows = response.context["rows"]
+    names = response.context["tally_names"]
+    assert names == [
+        "network.kims",
+        "network.members",
+        "factcheck.factchecks",
+        "newsroom.articles",
+    ]
+    kims = names.index("network.kims")
+    figures = {p.kode: f for p, f in rows}
+    assert figures["64"][kims] == 2
+    assert figures["65"][kims] == 1
+    assert response.context["totals"][kims] == 3
+
+
+@NATIONAL
+def test_province_home_works_without_geometry(client: Client, kaltara: Region) -> None:
+    _kim("KIM Malinau Hulu", VILLAGE)
+    response = client.get(f"/provinsi/{KALTARA}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Kalimantan Utara" in html
+    assert "Kabupaten Malinau" in html
+    assert "?provinsi=65" in html
+    assert response.context["IS_NATIONAL"] is True
+    # Kaltim's home, inside the national deployment.
+    html = client.get("/provinsi/64/").content.decode()
+    assert "Kabupaten Kutai Kartanegara" in html
+    # Not a province, or not served: absent.
+    assert client.get("/provinsi/65.01/").status_code == 404
+    assert client.get("/provinsi/11/").status_code == 404
+    # Kaltara's region pages work without a boundary.
+    for kode in ("65", "65.01", "65.01.01", VILLAGE):
+        assert client.get(f"/wilayah/{kode}/").status_code == 200
+        assert client.get(f"/wilayah/{kode}/data/").status_code == 200
+
+
+def test_signal_pages_choose_a_province_when_national(
+    client: Client, kaltara: Region, settings
+) -> None:
+    settings.PROVINCES = ["64", "65"]
+    html = client.get("/sinyal/").content.decode()
+    assert 'href="/sinyal/wilayah/65/"' in html and 'href="/sinyal/wilayah/64/"' in html
+    for kode in ("65", "65.01", "65.01.01"):
+        assert client.get(f"/sinyal/wilayah/{kode}/").status_code == 200
+    settings.PROVINCES = ["64"]
+    response = client.get("/sinyal/")
+    assert response.context["region"].kode == "64"
