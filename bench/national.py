@@ -43,6 +43,7 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_RPS = 300.0
@@ -92,7 +93,7 @@ def setup_django(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def timed(label: str, fn, *a, **kw) -> float:  # type: ignore[no-untyped-def]
+def timed(label: str, fn: Any, *a: Any, **kw: Any) -> float:
     began = time.monotonic()
     fn(*a, **kw)
     took = time.monotonic() - began
@@ -281,7 +282,7 @@ def load(
 
 
 def serial(port: int, urls: list[str], count: int) -> list[float]:
-    latencies = []
+    latencies: list[float] = []
     for url in urls[:count] * (count // max(len(urls[:count]), 1) + 1):
         if len(latencies) >= count:
             break
