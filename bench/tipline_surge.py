@@ -492,6 +492,7 @@ def main() -> int:
         warm_up(texts, args.tips, warm, fake)
         time.sleep(1.5)
         before = snapshot(count_dir)
+        tasks_before = db_counts(0)["tasks"]
         latency, sent_at, statuses, late = load(
             texts, args.tips, args.seconds, args.senders
         )
@@ -501,9 +502,8 @@ def main() -> int:
         counts = db_counts(args.tips)
         for key in ("calls", "events", "tips", "tipsters", "replies", "replies_sent"):
             counts[key] -= warm
-        for path in ("inbound_process_task", "outbox_send_task"):
-            full = f"channels.tasks.{path}"
-            counts["tasks"][full] = counts["tasks"].get(full, 0) - warm
+        for path, count in tasks_before.items():
+            counts["tasks"][path] = counts["tasks"].get(path, 0) - count
         stop(procs)
         procs = []
         after = snapshot(count_dir)
