@@ -229,6 +229,16 @@ def psql(sql: str) -> None:
         conn.execute(sql)
 
 
+def database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+    return found is not None
+
+
 def environment(tmp: Path, count_dir: Path) -> dict[str, str]:
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))
@@ -259,7 +269,7 @@ def prepare(env: dict[str, str], factchecks: int, fresh: bool) -> None:
     them again): importing and indexing the corpus takes minutes."""
     template = f"{DB_NAME}_tpl_{factchecks}"
     kept = Path(tempfile.gettempdir()) / f"simpul-surge-tpl-{factchecks}"
-    if fresh or not (kept / "ready").exists():
+    if fresh or not (kept / "ready").exists() or not database_exists(template):
         shutil.rmtree(kept, ignore_errors=True)
         kept.mkdir()
         psql(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
