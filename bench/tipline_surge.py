@@ -573,8 +573,9 @@ def main() -> int:
         f"{counts['calls_unprocessed']})"
     )
     print(
-        f"  lost tips                {max(0, n - counts['tips'])}   duplicated "
-        f"{max(0, counts['tips'] - n)}"
+        f"  lost tips                {max(0, n - counts['calls'])} (calls not "
+        f"stored)   duplicated {max(0, counts['tips'] - n)}   not yet processed "
+        f"when the wait ended {max(0, n - counts['tips'])}"
     )
     print(
         f"  replies queued/sent      {counts['replies']} / {counts['replies_sent']}"

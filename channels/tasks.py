@@ -29,7 +29,14 @@ def telegram_callback_answer_task(callback_query_id: str) -> bool:
     return telegram_callback_answer(callback_query_id)
 
 
-@task()
+# Ahead of other tasks: in a surge the queue holds thousands of inbound calls,
+# and the replies already queued must not wait behind all of them. There is at
+# most one waiting per channel (``services._enqueue_sending``), so it cannot
+# crowd anything out.
+SEND_PRIORITY = 10
+
+
+@task(priority=SEND_PRIORITY)
 def outbox_send_task(channel: str) -> dict[str, int]:
     """Send the due messages of one channel."""
     # Started: a message queued from now on enqueues a task of its own (this

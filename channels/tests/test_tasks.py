@@ -152,3 +152,33 @@ def queue_one(i: int) -> None:
         dedupe_key=f"burst{i}",
         origin="newsroom",
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_go_out_before_a_backlog_of_inbound_calls(
+    settings, fake_telegram, monkeypatch
+) -> None:
+    """A surge leaves thousands of inbound calls queued: the send task enqueued
+    after them still runs first, so replies already queued do not wait for
+    the whole backlog."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    import core.schedule
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
+    settings.TASKS = DB_TASKS
+    for i in range(3):
+        services.webhook_call_store(
+            channel="telegram",
+            key=f"update:{i}",
+            body=json.dumps(telegram_update(i, 500 + i, "halo")),
+        )
+    queue_one(0)  # committed at once here: its send task is enqueued last
+    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    order = list(
+        DBTaskResult.objects.order_by("started_at").values_list("task_path", flat=True)
+    )
+    assert order[0] == tasks.outbox_send_task.module_path
+    assert order.count(tasks.inbound_process_task.module_path) == 3
+    assert OutboxMessage.objects.get(dedupe_key="burst0").status == "sent"
