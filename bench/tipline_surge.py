@@ -29,6 +29,27 @@ background tasks run per tip.
 
 Figures depend on the machine and on whatever else runs there: compare runs
 made one after the other.
+
+Measured here (2 shared cores, load average 5-7 from other jobs; before = the
+code before the surge fixes, after = with them; 2x4 web, 2 workers):
+
+  500 tips / 10 s        before          after
+  webhook p50/p95        21 / 74 ms      21 / 53 ms
+  tip -> reply p95       77 s            65 s
+  SQL per tip (worker)   70.7            53.2
+  send tasks per tip     1.00            ~0.01 (one per burst)
+  lost / duplicated      0 / 0           0 / 0
+  1000 tips / 10 s       before          after
+  webhook p95            4,610 ms        198 ms
+  tip -> reply p95       162 s           287 s (workers niced under load)
+
+The target (10,000 tips a minute matched within 60 s on 2 cores) is out of
+reach: a tip costs 130-160 ms of worker CPU, ~120 ms of it the semantic
+embedding of its text (one text per call), so 2 cores match at most ~13 tips/s
+(10,000 take about 13 minutes). More workers on the same 2 cores add little
+(4 workers: reply p95 57 s against 65 s at 500/10 s, the gain being the waits on
+the database); each added core adds ~7 tips/s until PostgreSQL is the limit.
+Embedding tips in batches (``matching_service.match_many``) is the next step.
 """
 
 from __future__ import annotations
