@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -39,6 +40,8 @@ S = OutboxMessage.Status
 UNSUBSCRIBE_SALT = "channels.unsubscribe"
 # Messages of channels itself (consent confirmations) go out to opted-out people.
 ORIGIN = "channels"
+# How long "a send task is waiting" is believed without its task starting.
+SEND_WAITING_SECONDS = 60
 
 
 # --- queueing -----------------------------------------------------------------------
@@ -121,10 +124,25 @@ def consent_opted_out(*, channel: str, candidates: Iterable[str]) -> set[str]:
     return {by_hash[digest] for digest in _opted_out(channel, by_hash)}
 
 
+def send_waiting_key(channel: str) -> str:
+    """The shared cache's mark of a send task enqueued and not yet started."""
+    return f"channels:send-waiting:{channel}"
+
+
 def _enqueue_sending(channel: str) -> None:
+    """After commit, one send task for the channel unless one is already
+    waiting: a waiting task claims every due row when it starts, this one
+    included (it was committed before we looked). A burst of replies thus
+    enqueues a task or two, not one each. The mark expires: a lost mark or a
+    lost task costs at most a duplicate task or a wait for ``outbox_due_task``,
+    never a message."""
     from channels.tasks import outbox_send_task
 
-    transaction.on_commit(lambda: outbox_send_task.enqueue(channel))
+    def enqueue() -> None:
+        if cache.add(send_waiting_key(channel), 1, SEND_WAITING_SECONDS):
+            outbox_send_task.enqueue(channel)
+
+    transaction.on_commit(enqueue)
 
 
 def message_send(

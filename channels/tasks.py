@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django_tasks import task
 
@@ -28,9 +29,19 @@ def telegram_callback_answer_task(callback_query_id: str) -> bool:
     return telegram_callback_answer(callback_query_id)
 
 
-@task()
+# Ahead of other tasks: in a surge the queue holds thousands of inbound calls,
+# and the replies already queued must not wait behind all of them. There is at
+# most one waiting per channel (``services._enqueue_sending``), so it cannot
+# crowd anything out.
+SEND_PRIORITY = 10
+
+
+@task(priority=SEND_PRIORITY)
 def outbox_send_task(channel: str) -> dict[str, int]:
     """Send the due messages of one channel."""
+    # Started: a message queued from now on enqueues a task of its own (this
+    # one may have claimed its last batch already).
+    cache.delete(services.send_waiting_key(channel))
     return services.outbox_send_due(channel=channel)
 
 

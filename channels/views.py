@@ -42,14 +42,21 @@ def _ignored(channel: str, why: str) -> JsonResponse:
     return JsonResponse({"ok": True, "result": "ignored"})
 
 
-def _limited(request: HttpRequest, channel: str) -> bool:
-    return is_ratelimited(
+def _refused(channel: str, request: HttpRequest, why: str) -> JsonResponse:
+    """A caller that failed the check: 403, or 429 past ``CHANNELS_HOOK_RATE``
+    refusals per IP. Only refusals count: the provider's own calls are never
+    limited (Meta sends a surge from a handful of addresses, and a 429 only
+    makes it send everything again later), and they cost no counter write."""
+    limited = is_ratelimited(
         request,
         group=f"channels.hook.{channel}",
         key="ip",
         rate=settings.CHANNELS_HOOK_RATE,
         increment=True,
     )
+    if limited:
+        return JsonResponse({"detail": "too many requests"}, status=429)
+    return _forbidden(channel, request, why)
 
 
 def _read(channel: str, request: HttpRequest) -> tuple[object, str] | JsonResponse:
@@ -96,11 +103,9 @@ def _store_by_body(channel: Channel, request: HttpRequest) -> JsonResponse:
 @require_POST
 def telegram_hook(request: HttpRequest) -> JsonResponse:
     """Bot API updates, authenticated by the secret token given to setWebhook."""
-    if _limited(request, "telegram"):
-        return JsonResponse({"detail": "too many requests"}, status=429)
     given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not _secret_ok(given, settings.TELEGRAM_WEBHOOK_SECRET):
-        return _forbidden("telegram", request, "bad secret token")
+        return _refused("telegram", request, "bad secret token")
     read = _read("telegram", request)
     if isinstance(read, JsonResponse):
         return read
@@ -126,8 +131,6 @@ def _whatsapp_signature_ok(request: HttpRequest) -> bool:
 def whatsapp_hook(request: HttpRequest) -> HttpResponse:
     """WhatsApp Cloud API: GET is Meta's verification of the callback URL, POST
     delivers messages and statuses signed with the app secret."""
-    if _limited(request, "whatsapp"):
-        return JsonResponse({"detail": "too many requests"}, status=429)
     if request.method == "GET":
         token = settings.WHATSAPP_VERIFY_TOKEN
         given = request.GET.get("hub.verify_token", "")
@@ -139,9 +142,9 @@ def whatsapp_hook(request: HttpRequest) -> HttpResponse:
             return HttpResponse(
                 request.GET.get("hub.challenge", "")[:200], content_type="text/plain"
             )
-        return _forbidden("whatsapp", request, "bad verify token")
+        return _refused("whatsapp", request, "bad verify token")
     if not _whatsapp_signature_ok(request):
-        return _forbidden("whatsapp", request, "bad signature")
+        return _refused("whatsapp", request, "bad signature")
     return _store_by_body(Channel.WHATSAPP, request)
 
 
@@ -150,11 +153,9 @@ def whatsapp_hook(request: HttpRequest) -> HttpResponse:
 def sms_hook(request: HttpRequest) -> JsonResponse:
     """The SMS gateway's delivery reports and incoming messages
     (``X-Gateway-Secret``; see ``channels.senders``)."""
-    if _limited(request, "sms"):
-        return JsonResponse({"detail": "too many requests"}, status=429)
     given = request.headers.get("X-Gateway-Secret", "")
     if not _secret_ok(given, settings.SMS_GATEWAY_CALLBACK_SECRET):
-        return _forbidden("sms", request, "bad secret")
+        return _refused("sms", request, "bad secret")
     return _store_by_body(Channel.SMS, request)
 
 

@@ -39,6 +39,7 @@ if TESTING:
     os.environ.setdefault("CACHE_URL", "locmem://")
     os.environ.setdefault("STATIC_MANIFEST", "0")
     os.environ.setdefault("MAP_TILE_URL", "")  # tests never fetch outside tiles
+    os.environ.setdefault("WORKER_NICE", "0")  # a worker run in a test: no renice
 DATA_DIR = Path(env_str("SIMPUL_DATA_DIR", str(BASE_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 # Read-only data beside the checkout (tests and benchmarks only; never shipped).
@@ -352,6 +353,9 @@ WORKER_HEARTBEAT_TIMEOUT = env_int("WORKER_HEARTBEAT_TIMEOUT", 90)
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 15)
 # A task whose worker died this many times is failed instead of run again.
 WORKER_TASK_ATTEMPTS = env_int("WORKER_TASK_ATTEMPTS", 3)
+# How much a worker lowers its own CPU priority (nice): on a machine it shares with
+# the web server, a surge of tasks must not slow the webhooks that feed it.
+WORKER_NICE = env_int("WORKER_NICE", 10)
 API_PAGE_SIZE_MAX = 200
 # Anonymous callers are counted per IP address, and many phones share one behind
 # a carrier's NAT: the limit is sized for a crowd, not for one person.

@@ -90,3 +90,95 @@ def test_due_task_sends_retries_and_cleans_up(fake_telegram, settings) -> None:
     assert not WebhookCall.objects.filter(key="update:0").exists()
     old_event = InboundEvent.objects.get(event_key="update:0")
     assert old_event.text == "" and old_event.address == ""
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+
+
+def _send_tasks_waiting() -> list:
+    from django_tasks_db.models import DBTaskResult
+
+    return list(
+        DBTaskResult.objects.filter(
+            task_path=tasks.outbox_send_task.module_path, status="READY"
+        )
+    )
+
+
+def test_a_burst_of_messages_enqueues_one_send_task_and_sends_each_once(
+    settings, fake_telegram, django_capture_on_commit_callbacks
+) -> None:
+    """Each reply of a surge used to enqueue its own send task (hundreds doing
+    nothing after the first): one waiting task sends them all."""
+    settings.TASKS = DB_TASKS
+    for i in range(5):  # five replies, each committed on its own
+        with django_capture_on_commit_callbacks(execute=True):
+            queue_one(i)
+    waiting = _send_tasks_waiting()
+    assert len(waiting) == 1
+    tasks.outbox_send_task.call("telegram")  # what the worker runs
+    assert OutboxMessage.objects.filter(status="sent").count() == 5
+    assert len(fake_telegram.bodies("sendMessage")) == 5
+    # Once it started, the next message gets a task of its own (the running one
+    # may have claimed its last batch already).
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_one(5)
+    assert len(_send_tasks_waiting()) == 2  # the first is still READY here
+
+
+def test_a_lost_waiting_mark_costs_a_task_never_a_message(
+    settings, fake_telegram, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.cache import cache
+
+    settings.TASKS = DB_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_one(0)
+    cache.clear()  # the cache restarted: the mark is gone, the task is not
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_one(1)
+    assert len(_send_tasks_waiting()) == 2
+    tasks.outbox_send_task.call("telegram")
+    tasks.outbox_send_task.call("telegram")
+    assert OutboxMessage.objects.filter(status="sent").count() == 2
+    assert len(fake_telegram.bodies("sendMessage")) == 2
+
+
+def queue_one(i: int) -> None:
+    services.message_send(
+        channel="telegram",
+        to=str(200 + i),
+        body="x",
+        dedupe_key=f"burst{i}",
+        origin="newsroom",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_replies_go_out_before_a_backlog_of_inbound_calls(
+    settings, fake_telegram, monkeypatch
+) -> None:
+    """A surge leaves thousands of inbound calls queued: the send task enqueued
+    after them still runs first, so replies already queued do not wait for
+    the whole backlog."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    import core.schedule
+
+    monkeypatch.setattr(core.schedule, "_periodic", {})
+    settings.TASKS = DB_TASKS
+    for i in range(3):
+        services.webhook_call_store(
+            channel="telegram",
+            key=f"update:{i}",
+            body=json.dumps(telegram_update(i, 500 + i, "halo")),
+        )
+    queue_one(0)  # committed at once here: its send task is enqueued last
+    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    order = list(
+        DBTaskResult.objects.order_by("started_at").values_list("task_path", flat=True)
+    )
+    assert order[0] == tasks.outbox_send_task.module_path
+    assert order.count(tasks.inbound_process_task.module_path) == 3
+    assert OutboxMessage.objects.get(dedupe_key="burst0").status == "sent"

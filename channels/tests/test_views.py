@@ -342,6 +342,38 @@ def test_hooks_are_rate_limited(client, hooks, settings) -> None:
     assert codes == [403, 403, 429]
 
 
+def test_the_providers_own_calls_are_never_rate_limited(
+    client, hooks, settings
+) -> None:
+    """A surge of signed deliveries from Meta's few addresses is stored whole
+    (a 429 would only make Meta send it all again later); forgeries from the
+    same address are still limited."""
+    settings.CHANNELS_HOOK_RATE = "2/m"
+    seen: list = []
+    routes.register_route(kind="text", handler=keep(seen, lambda e: e.text))
+    codes = [
+        hooks.whatsapp(
+            client,
+            whatsapp_payload(
+                messages=[whatsapp_text(f"62812000000{n}", f"t{n}", f"s{n}")]
+            ),
+        ).status_code
+        for n in range(5)
+    ]
+    assert codes == [200] * 5
+    assert WebhookCall.objects.filter(channel="whatsapp").count() == 5
+    assert seen == [f"t{n}" for n in range(5)]
+    forged = [
+        hooks.whatsapp(client, whatsapp_payload(), secret="forged").status_code
+        for _ in range(3)
+    ]
+    assert forged == [403, 403, 429]
+    telegram = [
+        hooks.telegram(client, telegram_update(n, 1, "x")).status_code for n in range(3)
+    ]
+    assert telegram == [200, 200, 200]
+
+
 def test_a_failing_app_handler_is_logged_and_the_next_tried(
     client, hooks, caplog
 ) -> None:

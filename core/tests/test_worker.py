@@ -221,3 +221,38 @@ def test_every_beat_runs_the_beat_jobs(monkeypatch) -> None:  # type: ignore[no-
     worker.Command()._beat_once("w9", timezone.now())
     assert ran == ["ok", "ok"]  # a failing job does not stop the others
     assert WorkerHeartbeat.objects.filter(worker_id="w9").exists()
+def _niceness_after_lower_priority(nice: str) -> tuple[int, int]:
+    """Run ``lower_priority`` in a child process (it cannot be undone in this
+    one) with ``WORKER_NICE=nice``; its niceness before and after."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os, django; django.setup(); "
+        "from core.management.commands.worker import lower_priority; "
+        "before = os.nice(0); after = lower_priority(); "
+        "print(before, after, os.getpriority(os.PRIO_PROCESS, 0))"
+    )
+    env = {
+        **os.environ,
+        "WORKER_NICE": nice,
+        "DJANGO_SETTINGS_MODULE": "simpul.settings",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    before, after, actual = (int(x) for x in out)
+    assert after == actual
+    return before, after
+
+
+def test_a_worker_lowers_its_cpu_priority_below_the_web_servers() -> None:
+    before, after = _niceness_after_lower_priority("10")
+    assert after == min(19, before + 10)
+    before, after = _niceness_after_lower_priority("0")
+    assert after == before

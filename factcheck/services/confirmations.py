@@ -69,7 +69,12 @@ def confirmation_ask(*, tip: Tip, candidates: list[FactCheck]) -> TipConfirmatio
         candidates=[fc.pk for fc in candidates],
         channel=tip.channel,
     )
-    confirmation.full_clean()
+    # A question just asked: the tip was saved a moment ago in this
+    # transaction, the token is 96 random bits (unique in the database too),
+    # and the constraints are about answers. The fields are still checked.
+    confirmation.full_clean(
+        exclude=["tip"], validate_unique=False, validate_constraints=False
+    )
     confirmation.save()
     return confirmation
 
