@@ -221,6 +221,8 @@ def test_every_beat_runs_the_beat_jobs(monkeypatch) -> None:  # type: ignore[no-
     worker.Command()._beat_once("w9", timezone.now())
     assert ran == ["ok", "ok"]  # a failing job does not stop the others
     assert WorkerHeartbeat.objects.filter(worker_id="w9").exists()
+
+
 def _niceness_after_lower_priority(nice: str) -> tuple[int, int]:
     """Run ``lower_priority`` in a child process (it cannot be undone in this
     one) with ``WORKER_NICE=nice``; its niceness before and after."""
