@@ -17,7 +17,7 @@ import mmap as _mmap
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .lexical import FIELDS, LexicalIndex
+from .overlay import Overlay
 from .ranker import (
     FEATURES_FULL,
     FEATURES_LEXICAL,
@@ -72,15 +73,13 @@ class Candidates:
     feature_names: tuple[str, ...]
 
 
-class _DocStore(MutableMapping[str, FactCheckDoc]):
+class _DocStore(Overlay[FactCheckDoc]):
     """The fact-checks of an engine.  Those of a loaded index stay in the saved
     ``docs.jsonl`` (memory-mapped, a line parsed when asked for: only edits and
     saves read them); documents added or edited since are held here."""
 
     def __init__(self, path: Path | None = None, ids: Sequence[str] = ()) -> None:
-        self._own: dict[str, FactCheckDoc] = {}
-        self._gone: set[str] = set()
-        self._row: dict[str, int] = {}
+        super().__init__(ids if path is not None else ())
         self._offsets = np.zeros(1, dtype=np.int64)
         self._text: _mmap.mmap | bytes = b""
         if path is not None:
@@ -90,47 +89,12 @@ class _DocStore(MutableMapping[str, FactCheckDoc]):
                 # An empty file cannot be mapped; there is nothing to read anyway.
                 if size:
                     self._text = _mmap.mmap(fh.fileno(), 0, access=_mmap.ACCESS_READ)
-            self._row = {d: r for r, d in enumerate(ids)}
             if len(self._offsets) != len(ids) + 1:
                 raise IndexMismatchError("index is damaged: documents and offsets")
 
-    def _base(self, key: object) -> int | None:
-        row = self._row.get(key) if isinstance(key, str) else None
-        return None if row is None or key in self._gone else row
-
-    def __getitem__(self, key: str) -> FactCheckDoc:
-        own = self._own.get(key)
-        if own is not None:
-            return own
-        row = self._base(key)
-        if row is None:
-            raise KeyError(key)
+    def _load(self, row: int) -> FactCheckDoc:
         line = self._text[int(self._offsets[row]) : int(self._offsets[row + 1])]
         return FactCheckDoc.from_json(json.loads(line))
-
-    def __setitem__(self, key: str, value: FactCheckDoc) -> None:
-        if self._base(key) is not None:
-            self._gone.add(key)
-        self._own[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        if key in self._own:
-            del self._own[key]
-        elif self._base(key) is not None:
-            self._gone.add(key)
-        else:
-            raise KeyError(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._own or self._base(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        gone = self._gone
-        yield from (d for d in self._row if d not in gone)
-        yield from list(self._own)
-
-    def __len__(self) -> int:
-        return len(self._row) - len(self._gone) + len(self._own)
 
 
 class IndexMismatchError(ValueError):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,6 +23,7 @@ import bm25s
 import numpy as np
 import scipy.sparse as sp
 
+from .overlay import Overlay
 from .schema import FactCheckDoc
 from .text import Normalizer
 
@@ -75,7 +76,7 @@ class QueryTerms:
     grams: list[str]
 
 
-class _TermStore(MutableMapping[str, DocTerms]):
+class _TermStore(Overlay[DocTerms]):
     """Term ids per document.  Those of a loaded index stay in its (memory-mapped)
     flat arrays and are sliced on demand; documents added or edited since are
     held here.  Holding 100,000 documents as 500,000 small numpy arrays cost
@@ -86,54 +87,16 @@ class _TermStore(MutableMapping[str, DocTerms]):
         base_ids: Sequence[str] = (),
         arrays: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
-        self._row: dict[str, int] = {d: r for r, d in enumerate(base_ids)}
+        super().__init__(base_ids)
         self._arrays = arrays or {}
-        self._own: dict[str, DocTerms] = {}
-        self._gone: set[str] = set()  # base rows deleted or replaced
 
-    def _base(self, key: str) -> int | None:
-        row = self._row.get(key)
-        return None if row is None or key in self._gone else row
-
-    def __getitem__(self, key: str) -> DocTerms:
-        own = self._own.get(key)
-        if own is not None:
-            return own
-        row = self._base(key)
-        if row is None:
-            raise KeyError(key)
+    def _load(self, row: int) -> DocTerms:
         return DocTerms(
             {
                 name: flat[offsets[row] : offsets[row + 1]]
                 for name, (offsets, flat) in self._arrays.items()
             }
         )
-
-    def __setitem__(self, key: str, value: DocTerms) -> None:
-        if self._base(key) is not None:
-            self._gone.add(key)
-        self._own[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        if key in self._own:
-            del self._own[key]
-        elif self._base(key) is not None:
-            self._gone.add(key)
-        else:
-            raise KeyError(key)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._own or (
-            isinstance(key, str) and self._base(key) is not None
-        )
-
-    def __iter__(self) -> Iterator[str]:
-        gone = self._gone
-        yield from (d for d in self._row if d not in gone)
-        yield from list(self._own)
-
-    def __len__(self) -> int:
-        return len(self._row) - len(self._gone) + len(self._own)
 
 
 class _Vocab:
