@@ -75,23 +75,15 @@ def potential_directory(request: HttpRequest, kode: str = "") -> HttpResponse:
             if kode
             else reverse("newsroom:potential")
         )
-        title = _("Local potential of %(region)s") % {"region": region.name}
-        context = {
-            "title": title,
-            "region": region,
-            "ancestors": region_ancestors(region=region),
-            "children": _children_with_counts(region, potentials),
-            "category": category,
-            "categories": PotentialCategory.choices,
-            "page": page,
-            "feed": feed,
-            "HOME_REGION": PROVINCE,
-        }
-        return {
-            "title": title,
-            "main": render_to_string("newsroom/potential_list.html", context),
-            "feeds": [(title, feed + "rss/", "rss"), (title, feed + "atom/", "atom")],
-        }
+        return _potential_parts(
+            title=_("Local potential of %(region)s") % {"region": region.name},
+            feed=feed,
+            region=region,
+            ancestors=region_ancestors(region=region),
+            children=_children_with_counts(region, potentials),
+            category=category,
+            page=page,
+        )
 
     parts = cache.cached("potential", (kode, category, number), build)
     if parts.get("missing"):
@@ -115,19 +107,25 @@ def _national_potentials(category: str, number: int | str) -> dict[str, Any]:
     children = [
         (p, counts[p.kode]) for p in provinces.served_provinces() if p.kode in counts
     ]
-    feed = reverse("newsroom:potential")
-    title = _("Local potential of the provinces served")
-    context = {
-        "title": title,
-        "region": None,
-        "ancestors": [],
-        "children": children,
-        "category": category,
-        "categories": PotentialCategory.choices,
-        "page": Paginator(potentials, selectors.PAGE_SIZE).get_page(number),
-        "feed": feed,
-        "HOME_REGION": PROVINCE,
-    }
+    return _potential_parts(
+        title=_("Local potential of the provinces served"),
+        feed=reverse("newsroom:potential"),
+        region=None,
+        ancestors=[],
+        children=children,
+        category=category,
+        page=Paginator(potentials, selectors.PAGE_SIZE).get_page(number),
+    )
+
+
+def _potential_parts(*, title: str, feed: str, **context: Any) -> dict[str, Any]:
+    """The directory's page parts (cached whole): its listing and its feeds."""
+    context.update(
+        title=title,
+        feed=feed,
+        categories=PotentialCategory.choices,
+        HOME_REGION=PROVINCE,
+    )
     return {
         "title": title,
         "main": render_to_string("newsroom/potential_list.html", context),
