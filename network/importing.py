@@ -37,6 +37,7 @@ from accounts.services import audit_record
 from core.exports import table_response
 from core.xlsx import XLSX_MESSAGES, XlsxError, xlsx_rows
 from network.models import FocusArea, Kim, Membership, Person
+from network.services.members import OTHER_PROVINCE
 from regions.models import Region
 
 TEMPLATE_COLUMNS: list[tuple[str, str, str]] = [
@@ -521,12 +522,24 @@ def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
             del chairs[kim_id]
     seen: dict[tuple[tuple[str, str], str], int] = {}
     sheet_chairs: dict[tuple[str, str], int] = {}
+    provinces = _member_provinces(
+        {r.member["phone"] for r in rows if r.member and r.member["phone"]}
+    )
     kept = []
     for row in rows:
         m = row.member
         if m is None:
             kept.append(row)
             continue
+        elsewhere = provinces.get(m["phone"], set()) - {row.kim_key[0][:2]}
+        if elsewhere and row.membership_id is None:
+            # A new member whose phone another province's KIM holds: linking
+            # would show this sheet's uploader that province's record of them.
+            errors.append(RowError(row.line, "telepon", str(OTHER_PROVINCE)))
+            continue
+        # Already in this KIM and in another province's: the row updates the
+        # membership, never the details that province keeps.
+        m["person_locked"] = bool(elsewhere)
         identity = m["phone"] or "name:" + m["full_name"].lower()
         kim_id = existing_kims.get(row.kim_key)
         key = (row.kim_key, identity)
@@ -554,6 +567,18 @@ def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
         seen[key] = row.line
         kept.append(row)
     return kept
+
+
+def _member_provinces(phones: set[str]) -> dict[str, set[str]]:
+    """The provinces whose KIMs each phone is a member of."""
+    found: dict[str, set[str]] = {}
+    for chunk in _chunks(sorted(phones), 500):
+        for phone, regency in Membership.objects.filter(
+            person__phone__in=chunk
+        ).values_list("person__phone", "kim__regency_code"):
+            if phone:
+                found.setdefault(phone, set()).add(regency[:2])
+    return found
 
 
 def _write(rows: list[_Row], result: ImportResult) -> None:
@@ -653,7 +678,9 @@ def _update_members(updates: dict[int, dict[str, Any]], result: ImportResult) ->
         if _apply(membership, own, keep_empty=("joined_on", "left_on")):
             changed_members.append(membership)
             touched.add(membership.pk)
-        if _apply(membership.person, person, keep_empty=("email",)):
+        if not m.get("person_locked") and _apply(
+            membership.person, person, keep_empty=("email",)
+        ):
             changed_people.append(membership.person)
             touched.add(membership.pk)
     Membership.objects.bulk_update(

@@ -324,3 +324,42 @@ def test_a_person_in_both_provinces_keeps_each_provinces_details(
     assert kaltim_person.full_name == "Anggota Kaltim"
     assert kaltim_person.email == "anggota.kaltim@example.org"
     assert kaltim_person.phone == "+6281255550001"
+
+
+def test_a_sheet_cannot_link_or_change_another_provinces_member(
+    kaltim_side: Side, kaltara_side: Side
+) -> None:
+    """The spreadsheet import keeps the same rule as the member form: a phone
+    that a Kaltim KIM holds is refused on a Kaltara row (nothing linked), and a
+    person already in both is updated in their Kaltara membership only."""
+    from network.importing import kim_import
+
+    kaltim_person = kaltim_side.member.person
+    header = "kode_wilayah,nama_kim,nama_anggota,peran,telepon,email\n"
+    row = f"{VILLAGE},KIM Kaltara,Nama Lain,anggota,{kaltim_person.phone},x@y.id\n"
+    result = kim_import(actor=kaltara_side.admin, data=(header + row).encode())
+    assert [(e.line, e.field) for e in result.errors] == [(2, "telepon")]
+    assert "another province" in result.errors[0].message or "provinsi lain" in (
+        result.errors[0].message
+    )
+    assert result.members_created == 0
+    assert not kaltara_side.kim.memberships.filter(person=kaltim_person).exists()
+
+    # Recorded in both before: the sheet sets the Kaltara role, not the name.
+    Membership.objects.create(kim=kaltara_side.kim, person=kaltim_person)
+    row = f"{VILLAGE},KIM Kaltara,Diganti Kaltara,sekretaris,{kaltim_person.phone},\n"
+    result = kim_import(actor=kaltara_side.admin, data=(header + row).encode())
+    assert result.errors == []
+    kaltim_person.refresh_from_db()
+    assert kaltim_person.full_name == "Anggota Kaltim"
+    joined = kaltara_side.kim.memberships.get(person=kaltim_person)
+    assert joined.role == "sekretaris"
+    # The person is in both provinces now: a Kaltim sheet is not refused, and
+    # changes their details no more than Kaltara's did (as the member form).
+    own = (
+        f"64.02.06.1001,KIM Kaltim,Anggota Kaltim Baru,anggota,{kaltim_person.phone},\n"
+    )
+    result = kim_import(actor=kaltim_side.admin, data=(header + own).encode())
+    assert result.errors == []
+    kaltim_person.refresh_from_db()
+    assert kaltim_person.full_name == "Anggota Kaltim"
