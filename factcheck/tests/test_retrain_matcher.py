@@ -214,16 +214,16 @@ def test_the_dashboard_says_which_model_and_thresholds_are_in_use(
     checker = make_user(Role.FACT_CHECKER, "64")
     client.force_login(checker)
     html = client.get("/staf/").content.decode()
-    assert 'id="matcher-model"' in html and "as shipped" in html
+    assert 'id="matcher-model"' in html and "Pemeringkat bawaan" in html
     _pairs()
     _install_bad_current()
     _run("--folds", "3")
     html = client.get("/staf/").content.decode()
     line = html.split('id="matcher-model"')[1].split("</p>")[0]
-    assert "re-trained on" in line and "from 16 labelled pairs" in line
+    assert "dilatih ulang pada" in line and "dari 16 pasangan berlabel" in line
     engine = matching_service.engine()
     shown = str(round(engine.match_threshold, 4)).replace(".", ",")  # id locale
-    assert f"sure match from {shown}" in line
+    assert f"cocok pasti mulai {shown}" in line
     assert 'data-decision="suggest"' in html  # beside the 30-day figures
 
 
@@ -245,5 +245,5 @@ def test_the_dashboard_names_the_lead_rule_when_it_decides(
     client.force_login(make_user(Role.FACT_CHECKER, "64"))
     html = client.get("/staf/").content.decode()
     line = html.split('id="matcher-model"')[1].split("</p>")[0]
-    assert "from 52 labelled pairs" in line and "30 Nov 2026" in line
-    assert "leads the next clearly (confidence from 0,61)" in line
+    assert "dari 52 pasangan berlabel" in line and "30 Nov 2026" in line
+    assert "jelas unggul dari yang berikutnya (keyakinan mulai 0,61)" in line

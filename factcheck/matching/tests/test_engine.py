@@ -54,6 +54,30 @@ def test_decide_uses_thresholds(engine: MatchingEngine) -> None:
     assert engine.decide([]) == Decision.NONE
 
 
+def test_a_message_quoting_the_top_title_or_claim_is_a_match(
+    engine: MatchingEngine,
+) -> None:
+    """However low the score, a message that quotes the top fact-check's title
+    or claim word for word (five words or more) is answered by it."""
+    low = engine.suggest_threshold / 2
+    quoting = "Teruskan!! Pertamina membuka lowongan kerja melalui nomor WhatsApp ya"
+    assert engine.decide([Match("4", low)], quoting) == Decision.MATCH
+    title = "VIRAL jalan tol balikpapan - samarinda AMBLES, hati2"
+    assert engine.decide([Match("5", low)], title) == Decision.MATCH
+    # The quote must be the top candidate's, whole, and long enough.
+    assert engine.decide([Match("5", low), Match("4", low / 2)], quoting) == (
+        Decision.NONE
+    )
+    assert engine.decide([Match("4", low)], "Pertamina membuka lowongan kerja") == (
+        Decision.NONE
+    )
+    assert engine.decide([Match("3", low)], "gas lpg 3 kg berisi air") == (
+        Decision.MATCH
+    )
+    assert engine.decide([Match("3", low)], "gas lpg 3 kg berisi") == Decision.NONE
+    assert engine.decide([Match("3", low)], None) == Decision.NONE
+
+
 def test_features_are_exposed(engine: MatchingEngine) -> None:
     hit = engine.search("gas lpg 3kg isinya air", with_features=True)[0]
     assert hit.id == "3"
