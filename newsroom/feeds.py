@@ -17,6 +17,7 @@ from core.viewtools import or_404
 from network import selectors as network
 from newsroom import selectors
 from newsroom.models import Article, Kind
+from regions import provinces
 from regions.selectors import region_get
 
 FEED_SIZE = 30
@@ -65,7 +66,10 @@ class _ArticleFeed(Feed):
 
 class LatestFeed(_ArticleFeed):
     def title(self, obj: Any) -> str:
-        return _("Simpul news: Kalimantan Timur")
+        if provinces.is_national():
+            return str(_("News of the provinces served"))
+        home = region_get(kode=settings.HOME_REGION)
+        return _("Simpul news: %(region)s") % {"region": home.name if home else ""}
 
     def link(self, obj: Any) -> str:
         return reverse("newsroom:home")
@@ -129,27 +133,42 @@ class KindFeed(_ArticleFeed):
 
 class PotentialFeed(_ArticleFeed):
     """Published local-potential stories of a region (the province at
-    ``/kabar/potensi/``), newest first."""
+    ``/kabar/potensi/``; every province served when several are), newest
+    first. A region the deployment does not serve has no feed."""
 
     def get_object(self, request: HttpRequest, kode: str = "") -> Any:
-        return or_404(region_get(kode=kode or settings.HOME_REGION))
+        if not kode and provinces.is_national():
+            return None
+        region = or_404(region_get(kode=kode or settings.HOME_REGION))
+        if not provinces.is_served(region.kode):
+            raise Http404
+        return region
 
     def title(self, obj: Any) -> str:
+        if obj is None:
+            return str(_("Local potential of the provinces served"))
         return _("Local potential of %(region)s") % {"region": obj.name}
 
     def link(self, obj: Any) -> str:
-        if obj.kode == settings.HOME_REGION:
+        if obj is None or obj.kode == settings.HOME_REGION:
             return reverse("newsroom:potential")
         return reverse("newsroom:potential_region", kwargs={"kode": obj.kode})
 
     def description(self, obj: Any) -> str:
+        if obj is None:
+            return str(_("Local products, tourism and culture of the provinces served"))
         return _("Local products, tourism and culture of %(region)s") % {
             "region": obj.name
         }
 
     def items(self, obj: Any) -> list[Article]:
-        found = selectors.potential_list_public(region_code=obj.kode)[:FEED_SIZE]
-        return [p.article for p in found]
+        if obj is None:
+            found = selectors.potential_list_public().filter(
+                provinces.served_q("place__kode")
+            )
+        else:
+            found = selectors.potential_list_public(region_code=obj.kode)
+        return [p.article for p in found[:FEED_SIZE]]
 
     def item_categories(self, item: Article) -> list[str]:
         return [str(item.get_kind_display()), item.potential.place.name]

@@ -200,3 +200,26 @@ def test_api_edits_and_sending_stay_in_province(
             **auth,
         )
         assert response.status_code in (403, 404)
+
+
+def test_feeds_are_national(client: Client, desks: dict[str, Desk], settings) -> None:
+    """The potential and news feeds speak for every province served, not for
+    the home province alone; a province's own feed holds only its stories."""
+    import feedparser
+
+    feed = feedparser.parse(client.get("/kabar/potensi/rss/").content)
+    titles = {e.title for e in feed.entries}
+    assert {"Potensi kuliner Kaltim", "Potensi kuliner Kaltara"} <= titles
+    assert feed.feed.title == "Potensi daerah provinsi-provinsi yang dilayani"
+    own = feedparser.parse(client.get("/kabar/potensi/65/rss/").content)
+    assert {e.title for e in own.entries} == {"Potensi kuliner Kaltara"}
+    news = feedparser.parse(client.get("/kabar/rss/").content)
+    assert news.feed.title == "Kabar provinsi-provinsi yang dilayani"
+    settings.PROVINCES = ["64"]
+    assert client.get("/kabar/potensi/65/rss/").status_code == 404
+    home = feedparser.parse(client.get("/kabar/potensi/rss/").content)
+    assert home.feed.title == "Potensi Daerah Kalimantan Timur"
+    assert (
+        "Kalimantan Timur"
+        in feedparser.parse(client.get("/kabar/rss/").content).feed.title
+    )
