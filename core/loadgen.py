@@ -231,6 +231,10 @@ def empty_tables(gens: Sequence[Generator]) -> list[str]:
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ordered)
         with connection.cursor() as cursor:
+            # Inside a transaction that wrote these tables (a test's, a caller's)
+            # their deferred foreign-key checks are still pending, and
+            # PostgreSQL refuses to truncate under them: run them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     else:
         with transaction.atomic():
