@@ -83,6 +83,10 @@ def setup_django(args: argparse.Namespace) -> dict[str, str]:
         # limit (300/min) would answer most of them 429.
         "API_ANON_RATE": "1000000/m",
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        # A national deployment: every province served (with the default, the
+        # home province, the directory refused other provinces' filters and
+        # listed all 83,762 KIMs unfiltered).
+        "SIMPUL_PROVINCES": os.environ.get("SIMPUL_PROVINCES", "*"),
     }
     os.environ.update(env)
     Path(env["SIMPUL_DATA_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -64,10 +64,14 @@ def tally_names() -> list[str]:
     return [name for _, name, _, _ in _tallies]
 
 
+def tally_labels() -> list[Any]:
+    return [label for _, _, label, _ in _tallies]
+
+
 def province_tallies(codes: list[str]) -> tuple[list[Any], dict[str, list[int]]]:
     """The labels of the registered tallies, and each province's figures in the
     same order (0 where an app counts nothing there)."""
-    labels = [label for _, _, label, _ in _tallies]
+    labels = tally_labels()
     figures: dict[str, list[int]] = {code: [] for code in codes}
     for _, _, _, tally in _tallies:
         counts = tally(codes)

@@ -153,3 +153,28 @@ def test_signal_pages_choose_a_province_when_national(
     settings.PROVINCES = ["64"]
     response = client.get("/sinyal/")
     assert response.context["region"].kode == "64"
+
+
+@NATIONAL
+def test_national_figures_are_shared_for_a_few_minutes(
+    client: Client, kaltara: Region
+) -> None:
+    """The grouped counts are computed once per few minutes, not per visit."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _kim("KIM Malinau Hulu", VILLAGE)
+    first = client.get("/").context["rows"]
+    with CaptureQueriesContext(connection) as fresh:
+        client.get("/")
+    _kim("KIM Malinau Hilir", VILLAGE)
+    again = client.get("/").context["rows"]
+    assert [f for _, f in again] == [f for _, f in first]  # the shared figures
+    cache.clear()
+    with CaptureQueriesContext(connection) as counted:
+        recount = client.get("/").context["rows"]
+    assert len(counted) > len(fresh)
+    kaltara_row = next(f for p, f in recount if p.kode == KALTARA)
+    first_row = next(f for p, f in first if p.kode == KALTARA)
+    assert kaltara_row[0] == first_row[0] + 1
