@@ -37,6 +37,7 @@ from accounts.services import audit_record
 from core.exports import table_response
 from core.xlsx import XLSX_MESSAGES, XlsxError, xlsx_rows
 from network.models import FocusArea, Kim, Membership, Person
+from network.selectors.members import member_provinces_by_phone
 from network.services.members import OTHER_PROVINCE
 from regions.models import Region
 
@@ -522,7 +523,7 @@ def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
             del chairs[kim_id]
     seen: dict[tuple[tuple[str, str], str], int] = {}
     sheet_chairs: dict[tuple[str, str], int] = {}
-    provinces = _member_provinces(
+    provinces = member_provinces_by_phone(
         {r.member["phone"] for r in rows if r.member and r.member["phone"]}
     )
     kept = []
@@ -567,18 +568,6 @@ def _check_duplicates(rows: list[_Row], errors: list[RowError]) -> list[_Row]:
         seen[key] = row.line
         kept.append(row)
     return kept
-
-
-def _member_provinces(phones: set[str]) -> dict[str, set[str]]:
-    """The provinces whose KIMs each phone is a member of."""
-    found: dict[str, set[str]] = {}
-    for chunk in _chunks(sorted(phones), 500):
-        for phone, regency in Membership.objects.filter(
-            person__phone__in=chunk
-        ).values_list("person__phone", "kim__regency_code"):
-            if phone:
-                found.setdefault(phone, set()).add(regency[:2])
-    return found
 
 
 def _write(rows: list[_Row], result: ImportResult) -> None:

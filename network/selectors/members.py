@@ -150,3 +150,16 @@ def member_region_by_phone(*, phone: str) -> Region | None:
         .first()
     )
     return membership.kim.region if membership is not None else None
+
+
+def member_provinces_by_phone(phones: Iterable[str]) -> dict[str, set[str]]:
+    """``{phone: codes of the provinces whose KIMs it is a member of}``."""
+    found: dict[str, set[str]] = {}
+    wanted = sorted(set(phones))
+    for start in range(0, len(wanted), 500):
+        for phone, regency in Membership.objects.filter(
+            person__phone__in=wanted[start : start + 500]
+        ).values_list("person__phone", "kim__regency_code"):
+            if phone:
+                found.setdefault(phone, set()).add(regency[:2])
+    return found
