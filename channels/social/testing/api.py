@@ -14,6 +14,34 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 
+def send_json(
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: dict[str, Any] | None,
+    headers: dict[str, str],
+) -> None:
+    """Answer as the platforms do: JSON (or nothing), with its length."""
+    data = json.dumps(body).encode() if body is not None else b""
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    if body is not None:
+        handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
+def serve(
+    handler: type[BaseHTTPRequestHandler],
+) -> tuple[ThreadingHTTPServer, str, threading.Thread]:
+    """A threaded server on a free loopback port, serving in the background."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}", thread
+
+
 @dataclass
 class _Queued:
     status: int
@@ -102,25 +130,12 @@ class _FakeApi:
                     files,
                 )
                 answer = fake._answer(request)
-                data = (
-                    json.dumps(answer.body).encode() if answer.body is not None else b""
-                )
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                if answer.body is not None:
-                    self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, answer.status, answer.body, answer.headers)
 
             do_GET = _handle
             do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server, self.url, self._thread = serve(Handler)
 
     def fail_next(
         self,

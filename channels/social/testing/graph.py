@@ -14,15 +14,14 @@ body), ``hang_next`` a stall longer than the client's timeout. Fixtures:
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from channels.social.testing.api import _Queued
+from channels.social.testing.api import _Queued, send_json, serve
 
 
 @dataclass
@@ -90,23 +89,12 @@ class FakeGraph:
             def _handle(self) -> None:
                 path, params = self._params()
                 status, body, headers = fake._answer(self.command, path, params)
-                data = json.dumps(body).encode() if body is not None else b""
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                if body is not None:
-                    self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body, headers)
 
             do_GET = _handle
             do_POST = _handle
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server, self.url, self._thread = serve(Handler)
 
     # --- test controls --------------------------------------------------------------
     def fail_next(
