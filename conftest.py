@@ -142,27 +142,43 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
+class _LiveServerGate:
+    """Serialises the live server's requests on in-memory SQLite, and shuts the
+    server to a test's browser once the test is over (see ``page``)."""
+
+    lock = threading.Lock()
+    closed = False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _live_server_one_request_at_a_time() -> Iterator[None]:
     """On in-memory SQLite every live-server thread shares the test's one connection,
     and two requests at once (a page and its service worker warming its cache) fail
     with "database table is locked", a failure of the test set-up that production,
     with a connection per thread, never has. There the server answers one request
-    at a time, still on a thread per connection so a kept-alive one blocks nobody."""
+    at a time, still on a thread per connection so a kept-alive one blocks nobody.
+
+    The same shared connection empties the database after each test: a request
+    still running then (a service worker's fetch, a beacon) writes into the flush
+    and fails it with "FOREIGN KEY constraint failed". So a closed gate answers
+    503 without touching the database."""
     from django.core.servers.basehttp import ThreadedWSGIServer
     from django.db import connection
     from django.test.testcases import LiveServerThread
 
-    if not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+    # Asked before the test database exists: Django tests SQLite in memory unless
+    # the settings name a test database file.
+    if connection.vendor != "sqlite" or connection.settings_dict["TEST"]["NAME"]:
         yield
         return
-
-    lock = threading.Lock()
 
     class OneAtATime(ThreadedWSGIServer):
         def set_app(self, application):  # type: ignore[no-untyped-def]
             def locked(environ, start_response):  # type: ignore[no-untyped-def]
-                with lock:
+                with _LiveServerGate.lock:
+                    if _LiveServerGate.closed:
+                        start_response("503 Service Unavailable", [])
+                        return [b""]
                     return application(environ, start_response)
 
             super().set_app(locked)
@@ -171,6 +187,14 @@ def _live_server_one_request_at_a_time() -> Iterator[None]:
     LiveServerThread.server_class = OneAtATime
     yield
     LiveServerThread.server_class = original
+
+
+@pytest.fixture(autouse=True)
+def live_server_gate() -> type[_LiveServerGate]:
+    """Each test's live server answers again (``page`` closed it after the last)."""
+    with _LiveServerGate.lock:
+        _LiveServerGate.closed = False
+    return _LiveServerGate
 
 
 @pytest.fixture
@@ -198,6 +222,10 @@ def page(browser, live_server, settings, kaltim):  # type: ignore[no-untyped-def
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    # Waits for a request still being answered, and turns away any that the
+    # closed browser left behind, before the test's database is emptied.
+    with _LiveServerGate.lock:
+        _LiveServerGate.closed = True
 
 
 @pytest.fixture
