@@ -124,3 +124,36 @@ def test_topic_choices_are_in_indonesian_whatever_the_language() -> None:
         choices = dict(selectors.topic_choices())
     assert list(choices) == list(Topic.values)
     assert choices["politik"] == "Politik dan pemilu"
+
+
+def test_archive_search_needs_every_word_and_takes_any_input(kaltim, make_user) -> None:
+    checker = make_user(Role.FACT_CHECKER, "64")
+    for title, claim in (
+        ("Vaksinasi COVID-19 di Samarinda bikin mandul", "Vaksin membuat mandul"),
+        ("Jembatan Mahakam ditutup", "Beredar pesan berantai soal jembatan"),
+    ):
+        services.factcheck_create(
+            actor=checker,
+            title=title,
+            claim_reviewed=claim,
+            verdict="hoaks",
+            status="published",
+        )
+
+    def titles(q: str) -> list[str]:
+        return [fc.title for fc in selectors.factcheck_public_list(q=q)]
+
+    # A word finds the words it starts (PostgreSQL's full-text index; SQLite
+    # matches anywhere), in the title or the claim, whatever its case.
+    assert titles("vaksin") == ["Vaksinasi COVID-19 di Samarinda bikin mandul"]
+    assert titles("PESAN") == ["Jembatan Mahakam ditutup"]
+    assert titles("covid-19 samarinda") == [
+        "Vaksinasi COVID-19 di Samarinda bikin mandul"
+    ]
+    assert titles("jembatan vaksin") == []
+    # The search syntax of the database is no syntax here.
+    for hostile in ("vaksin & | ! ( ) :* '", "'); DROP TABLE x; --", "&&&", "!!"):
+        assert titles(hostile) in (
+            [],
+            ["Vaksinasi COVID-19 di Samarinda bikin mandul"],
+        )
