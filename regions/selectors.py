@@ -4,15 +4,21 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import TrigramSimilarity
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from core.geojson import rfc7946_geometry, simplify_geometry, tolerance_for_zoom
 from regions.models import Region, RegionBoundary
 from regions.names import Place, Resolution, resolve
 from regions.search import alias_code, normalize, skeleton
+
+# Names the trigram index hands to the fuzzy comparison (``_misspelled``).
+FUZZY_CANDIDATES = 200
 
 _LEVEL_RANK = Case(
     When(level=Region.Level.PROVINCE, then=Value(0)),
@@ -81,9 +87,7 @@ def region_list(
         match |= Q(kode=alias)
     found = regions.filter(match)
     if not found.exists() and key:
-        keys = dict(regions.values_list("search_key", "kode"))
-        close = difflib.get_close_matches(key, list(keys), n=20, cutoff=0.8)
-        found = regions.filter(kode__in=[keys[k] for k in close])
+        found = regions.filter(kode__in=_misspelled(regions, key))
     return found.annotate(
         exact=Case(
             When(Q(search_name=name) | Q(kode=alias or ""), then=Value(0)),
@@ -92,6 +96,26 @@ def region_list(
         ),
         level_rank=_LEVEL_RANK,
     ).order_by("exact", "level_rank", "name", "kode")
+
+
+def _misspelled(regions: QuerySet[Region], key: str) -> list[str]:
+    """Codes of the regions whose name is close to a misspelled ``key`` (a
+    difflib ratio of 0.8 or more; 20 names at most, each with every region that
+    bears it). PostgreSQL first narrows the names to those sharing trigrams with
+    ``key`` through the trigram index (migration 0003): comparing all 91,599 took
+    300 to 400 ms a search."""
+    names = regions
+    if connection.vendor == "postgresql":
+        names = (
+            regions.filter(TrigramSimilar(F("search_key"), key))
+            .annotate(similarity=TrigramSimilarity("search_key", key))
+            .order_by("-similarity")[:FUZZY_CANDIDATES]
+        )
+    codes: dict[str, list[str]] = {}
+    for name, code in names.values_list("search_key", "kode"):
+        codes.setdefault(name, []).append(code)
+    close = difflib.get_close_matches(key, list(codes), n=20, cutoff=0.8)
+    return [code for name in close for code in codes[name]]
 
 
 @dataclass(frozen=True)

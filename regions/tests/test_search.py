@@ -45,3 +45,18 @@ def test_search_is_limited_by_level_and_parent(kaltim: None) -> None:
     found = list(region_list(q="tenggarong", level="kecamatan"))
     assert [r.kode for r in found] == ["64.02.06", "64.02.16"]
     assert list(region_list(q="tenggarong", parent="64.03")) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("Samarnda", "64.72"), ("Balikpapn", "64.71"), ("Tenggarong Sebrang", "64.02.16")],
+)
+def test_a_misspelled_name_is_found_by_the_fuzzy_fallback(
+    kaltim: None, query: str, first: str
+) -> None:
+    assert region_list(q=query)[0].kode == first
+
+
+def test_the_fuzzy_fallback_gives_every_region_bearing_the_name(kaltim: None) -> None:
+    found = {r.kode for r in region_list(q="Sidomulio") if r.name == "Sidomulyo"}
+    assert found == {"64.02.12.2010", "64.02.04.2007", "64.08.08.2004", "64.72.04.1003"}
