@@ -22,6 +22,23 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that does not write each request to stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(
+    handler: type[BaseHTTPRequestHandler],
+) -> tuple[ThreadingHTTPServer, str, threading.Thread]:
+    """A threaded server on a free loopback port, serving in the background."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}", thread
+
+
 @dataclass
 class Recorded:
     method: str
@@ -53,10 +70,7 @@ class FakeProvider:
         self._counter = 0
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
@@ -87,10 +101,7 @@ class FakeProvider:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server, self.url, self._thread = serve(Handler)
 
     def _answer(self, request: Recorded) -> Answer:
         with self._lock:

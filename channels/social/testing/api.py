@@ -10,8 +10,10 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
+
+from channels.testing import QuietHandler, serve
 
 
 def send_json(
@@ -32,14 +34,35 @@ def send_json(
     handler.wfile.write(data)
 
 
-def serve(
-    handler: type[BaseHTTPRequestHandler],
-) -> tuple[ThreadingHTTPServer, str, threading.Thread]:
-    """A threaded server on a free loopback port, serving in the background."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}", thread
+class _Request(Protocol):
+    method: str
+    path: str
+
+
+R = TypeVar("R", bound=_Request)
+
+
+class Recorder(Generic[R]):
+    """What every fake platform keeps: the requests it got (numbered, under a
+    lock), and the server it answers on (``server``, set by the subclass)."""
+
+    server: ThreadingHTTPServer
+
+    def __init__(self) -> None:
+        self.requests: list[R] = []
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def calls(self, path_part: str = "", method: str = "") -> list[R]:
+        return [
+            r
+            for r in self.requests
+            if path_part in r.path and (not method or r.method == method)
+        ]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @dataclass
@@ -91,21 +114,16 @@ def _multipart(
     return form, files
 
 
-class _FakeApi:
+class _FakeApi(Recorder[ApiRequest]):
     """A local HTTP server recording requests, answering ``ok`` or what
     ``fail_next``/``hang_next`` queued for a path."""
 
     def __init__(self) -> None:
-        self.requests: list[ApiRequest] = []
+        super().__init__()
         self.queued: list[tuple[str, _Queued, dict[str, str]]] = []
-        self._lock = threading.Lock()
-        self._n = 0
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -162,17 +180,6 @@ class _FakeApi:
             self.queued.append(
                 (path_part, _Queued(200, {}, hang=seconds, drop=drop), {})
             )
-
-    def calls(self, path_part: str = "", method: str = "") -> list[ApiRequest]:
-        return [
-            r
-            for r in self.requests
-            if path_part in r.path and (not method or r.method == method)
-        ]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def _answer(self, request: ApiRequest) -> _Answer:
         with self._lock:
