@@ -95,6 +95,13 @@ class Graph(HttpPool):
             return data
         raise self.error(response, data)
 
+    def create(
+        self, path: str, *, token: str, creates: bool = False, **params: Any
+    ) -> str:
+        """POST, and the id of what it made ("" when the answer names none)."""
+        data = self.call("POST", path, token=token, creates=creates, **params)
+        return str(data.get("id", ""))
+
     @staticmethod
     def error(response: httpx.Response, data: dict[str, Any]) -> Exception:
         error = data.get("error")
@@ -180,15 +187,9 @@ class Graph(HttpPool):
 
     # --- publishing -----------------------------------------------------------------
     def page_post(self, *, page_id: str, token: str, message: str, link: str) -> str:
-        data = self.call(
-            "POST",
-            f"{page_id}/feed",
-            token=token,
-            creates=True,
-            message=message,
-            link=link,
+        return self.create(
+            f"{page_id}/feed", token=token, creates=True, message=message, link=link
         )
-        return str(data.get("id", ""))
 
     def page_post_find(
         self, *, page_id: str, token: str, message: str, since: datetime
@@ -216,24 +217,17 @@ class Graph(HttpPool):
     def ig_container(
         self, *, ig_user_id: str, token: str, image_url: str, caption: str
     ) -> str:
-        data = self.call(
-            "POST",
-            f"{ig_user_id}/media",
-            token=token,
-            image_url=image_url,
-            caption=caption,
+        return self.create(
+            f"{ig_user_id}/media", token=token, image_url=image_url, caption=caption
         )
-        return str(data.get("id", ""))
 
     def ig_publish(self, *, ig_user_id: str, token: str, container_id: str) -> str:
-        data = self.call(
-            "POST",
+        return self.create(
             f"{ig_user_id}/media_publish",
             token=token,
             creates=True,
             creation_id=container_id,
         )
-        return str(data.get("id", ""))
 
     def ig_published_find(
         self, *, ig_user_id: str, token: str, container_id: str, caption: str
