@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -39,6 +39,37 @@ def serve(
     return server, f"http://127.0.0.1:{server.server_address[1]}", thread
 
 
+class _Request(Protocol):
+    method: str
+    path: str
+
+
+R = TypeVar("R", bound=_Request)
+
+
+class Recorder(Generic[R]):
+    """What every fake platform keeps: the requests it got (numbered, under a
+    lock), and the server it answers on (``server``, set by the subclass)."""
+
+    server: ThreadingHTTPServer
+
+    def __init__(self) -> None:
+        self.requests: list[R] = []
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def calls(self, path_part: str = "", method: str = "") -> list[R]:
+        return [
+            r
+            for r in self.requests
+            if path_part in r.path and (not method or r.method == method)
+        ]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @dataclass
 class Recorded:
     method: str
@@ -54,20 +85,18 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeProvider:
+class FakeProvider(Recorder[Recorded]):
     """Base: records requests, answers ``queued`` errors first, else ``ok``."""
 
     name = ""
 
     def __init__(self) -> None:
-        self.requests: list[Recorded] = []
+        super().__init__()
         self.queued: list[Answer] = []
         # Files people "sent" (pictures), by the provider's id: served on GET.
         self.media: dict[str, bytes] = {}
         # Called with each request before it is answered (e.g. to stop a worker).
         self.on_request: Callable[[Recorded], None] | None = None
-        self._lock = threading.Lock()
-        self._counter = 0
         fake = self
 
         class Handler(QuietHandler):
@@ -106,8 +135,8 @@ class FakeProvider:
     def _answer(self, request: Recorded) -> Answer:
         with self._lock:
             self.requests.append(request)
-            self._counter += 1
-            n = self._counter
+            self._n += 1
+            n = self._n
             queued = self.queued.pop(0) if self.queued else None
         if self.on_request is not None:
             self.on_request(request)
@@ -139,10 +168,6 @@ class FakeProvider:
 
     def bodies(self, path_part: str = "") -> list[Any]:
         return [r.body for r in self.requests if path_part in r.path]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class FakeTelegram(FakeProvider):

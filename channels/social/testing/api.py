@@ -6,14 +6,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Generic, Protocol, TypeVar
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from channels.testing import QuietHandler, serve
+from channels.testing import QuietHandler, Recorder, serve
 
 
 def send_json(
@@ -32,37 +31,6 @@ def send_json(
     handler.send_header("Content-Length", str(len(data)))
     handler.end_headers()
     handler.wfile.write(data)
-
-
-class _Request(Protocol):
-    method: str
-    path: str
-
-
-R = TypeVar("R", bound=_Request)
-
-
-class Recorder(Generic[R]):
-    """What every fake platform keeps: the requests it got (numbered, under a
-    lock), and the server it answers on (``server``, set by the subclass)."""
-
-    server: ThreadingHTTPServer
-
-    def __init__(self) -> None:
-        self.requests: list[R] = []
-        self._lock = threading.Lock()
-        self._n = 0
-
-    def calls(self, path_part: str = "", method: str = "") -> list[R]:
-        return [
-            r
-            for r in self.requests
-            if path_part in r.path and (not method or r.method == method)
-        ]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @dataclass

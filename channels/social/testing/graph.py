@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from channels.social.testing.api import Recorder, _Queued, send_json
-from channels.testing import QuietHandler, serve
+from channels.social.testing.api import _Queued, send_json
+from channels.testing import QuietHandler, Recorder, serve
 
 
 @dataclass
@@ -46,6 +46,11 @@ def graph_error(
     if subcode is not None:
         error["error_subcode"] = subcode
     return {"error": error}
+
+
+def _graph_time(seconds: float) -> str:
+    """A time as the Graph API writes it (``2022-07-12T01:00:00+0000``)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(seconds))
 
 
 class FakeGraph(Recorder[GraphRequest]):
@@ -179,9 +184,7 @@ class FakeGraph(Recorder[GraphRequest]):
                 {
                     "id": p["id"],
                     "message": p["message"],
-                    "created_time": time.strftime(
-                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(p["created"])
-                    ),
+                    "created_time": _graph_time(p["created"]),
                 }
                 for p in reversed(self.feed)
                 if p["page"] == parts[-2] and p["created"] >= since
@@ -220,9 +223,7 @@ class FakeGraph(Recorder[GraphRequest]):
                 {
                     "id": m["id"],
                     "caption": m["caption"],
-                    "timestamp": time.strftime(
-                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(m["created"])
-                    ),
+                    "timestamp": _graph_time(m["created"]),
                 }
                 for m in reversed(self.ig_media)
                 if m["user"] == parts[-2]
