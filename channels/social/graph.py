@@ -68,6 +68,16 @@ class Page:
     instagram_username: str = ""
 
 
+def _id_with_text(rows: Any, key: str, text: str) -> str:
+    """The id of the first listed row whose ``key`` is ``text`` (white space
+    folded: the platform may have tidied it), else ""."""
+    wanted = " ".join(text.split())
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and " ".join(str(row.get(key, "")).split()) == wanted:
+            return str(row.get("id", ""))
+    return ""
+
+
 class Graph(HttpPool):
     def call(
         self,
@@ -204,15 +214,7 @@ class Graph(HttpPool):
             since=str(int(since.timestamp())),
             limit="25",
         ).get("data")
-        wanted = " ".join(message.split())
-        for row in data if isinstance(data, list) else []:
-            if (
-                isinstance(row, dict)
-                and wanted
-                and " ".join(str(row.get("message", "")).split()) == wanted
-            ):
-                return str(row.get("id", ""))
-        return ""
+        return _id_with_text(data, "message", message) if message.strip() else ""
 
     def ig_container(
         self, *, ig_user_id: str, token: str, image_url: str, caption: str
@@ -246,14 +248,7 @@ class Graph(HttpPool):
             fields="id,caption,timestamp",
             limit="25",
         ).get("data")
-        wanted = " ".join(caption.split())
-        for row in data if isinstance(data, list) else []:
-            if (
-                isinstance(row, dict)
-                and " ".join(str(row.get("caption", "")).split()) == wanted
-            ):
-                return str(row.get("id", ""))
-        return ""
+        return _id_with_text(data, "caption", caption)
 
     def permalink(self, *, object_id: str, token: str, field: str) -> str:
         """``permalink_url`` of a Page post, ``permalink`` of an Instagram media."""
