@@ -18,8 +18,56 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs, urlsplit
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that does not write each request to stderr."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(
+    handler: type[BaseHTTPRequestHandler],
+) -> tuple[ThreadingHTTPServer, str, threading.Thread]:
+    """A threaded server on a free loopback port, serving in the background."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}", thread
+
+
+class _Request(Protocol):
+    method: str
+    path: str
+
+
+R = TypeVar("R", bound=_Request)
+
+
+class Recorder(Generic[R]):
+    """What every fake platform keeps: the requests it got (numbered, under a
+    lock), and the server it answers on (``server``, set by the subclass)."""
+
+    server: ThreadingHTTPServer
+
+    def __init__(self) -> None:
+        self.requests: list[R] = []
+        self._lock = threading.Lock()
+        self._n = 0
+
+    def calls(self, path_part: str = "", method: str = "") -> list[R]:
+        return [
+            r
+            for r in self.requests
+            if path_part in r.path and (not method or r.method == method)
+        ]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 @dataclass
@@ -37,26 +85,21 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-class FakeProvider:
+class FakeProvider(Recorder[Recorded]):
     """Base: records requests, answers ``queued`` errors first, else ``ok``."""
 
     name = ""
 
     def __init__(self) -> None:
-        self.requests: list[Recorded] = []
+        super().__init__()
         self.queued: list[Answer] = []
         # Files people "sent" (pictures), by the provider's id: served on GET.
         self.media: dict[str, bytes] = {}
         # Called with each request before it is answered (e.g. to stop a worker).
         self.on_request: Callable[[Recorded], None] | None = None
-        self._lock = threading.Lock()
-        self._counter = 0
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
@@ -87,16 +130,13 @@ class FakeProvider:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self._thread.start()
+        self.server, self.url, self._thread = serve(Handler)
 
     def _answer(self, request: Recorded) -> Answer:
         with self._lock:
             self.requests.append(request)
-            self._counter += 1
-            n = self._counter
+            self._n += 1
+            n = self._n
             queued = self.queued.pop(0) if self.queued else None
         if self.on_request is not None:
             self.on_request(request)
@@ -128,10 +168,6 @@ class FakeProvider:
 
     def bodies(self, path_part: str = "") -> list[Any]:
         return [r.body for r in self.requests if path_part in r.path]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 class FakeTelegram(FakeProvider):

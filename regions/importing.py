@@ -125,14 +125,20 @@ def read_records(directory: Path) -> list[RegionRecord]:
     return read_source(directory).records
 
 
-def _national_record(row: dict[str, str]) -> RegionRecord:
-    """A row of the national list: kode, nama, level, jenis, induk, penduduk."""
+def _kode_name(row: dict[str, str]) -> tuple[str, str]:
+    """The row's Kemendagri code and name, both checked."""
     kode = row["kode"].strip()
     if not KODE_RE.match(kode):
         raise ValueError(f"kode {kode!r} is not a Kemendagri code")
     name = row["nama"].strip()
     if not name:
         raise ValueError("nama is empty")
+    return kode, name
+
+
+def _national_record(row: dict[str, str]) -> RegionRecord:
+    """A row of the national list: kode, nama, level, jenis, induk, penduduk."""
+    kode, name = _kode_name(row)
     level, kind = row["level"].strip(), row["jenis"].strip()
     if level not in _KINDS:
         raise ValueError(f"level {level!r} is unknown")
@@ -165,13 +171,8 @@ def _national_record(row: dict[str, str]) -> RegionRecord:
 
 
 def _record(row: dict[str, str]) -> RegionRecord:
-    kode = row["kode"].strip()
-    if not KODE_RE.match(kode):
-        raise ValueError(f"kode {kode!r} is not a Kemendagri code")
+    kode, name = _kode_name(row)
     level = row["level"].strip()
-    name = row["nama"].strip()
-    if not name:
-        raise ValueError("nama is empty")
     if level == "kabkota":
         kind = "kota" if name.lower().startswith("kota") else "kabupaten"
         parent = kode.split(".")[0]

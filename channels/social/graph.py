@@ -68,6 +68,16 @@ class Page:
     instagram_username: str = ""
 
 
+def _id_with_text(rows: Any, key: str, text: str) -> str:
+    """The id of the first listed row whose ``key`` is ``text`` (white space
+    folded: the platform may have tidied it), else ""."""
+    wanted = " ".join(text.split())
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and " ".join(str(row.get(key, "")).split()) == wanted:
+            return str(row.get("id", ""))
+    return ""
+
+
 class Graph(HttpPool):
     def call(
         self,
@@ -94,6 +104,13 @@ class Graph(HttpPool):
         if response.status_code < 400 and "error" not in data:
             return data
         raise self.error(response, data)
+
+    def create(
+        self, path: str, *, token: str, creates: bool = False, **params: Any
+    ) -> str:
+        """POST, and the id of what it made ("" when the answer names none)."""
+        data = self.call("POST", path, token=token, creates=creates, **params)
+        return str(data.get("id", ""))
 
     @staticmethod
     def error(response: httpx.Response, data: dict[str, Any]) -> Exception:
@@ -180,15 +197,9 @@ class Graph(HttpPool):
 
     # --- publishing -----------------------------------------------------------------
     def page_post(self, *, page_id: str, token: str, message: str, link: str) -> str:
-        data = self.call(
-            "POST",
-            f"{page_id}/feed",
-            token=token,
-            creates=True,
-            message=message,
-            link=link,
+        return self.create(
+            f"{page_id}/feed", token=token, creates=True, message=message, link=link
         )
-        return str(data.get("id", ""))
 
     def page_post_find(
         self, *, page_id: str, token: str, message: str, since: datetime
@@ -203,37 +214,22 @@ class Graph(HttpPool):
             since=str(int(since.timestamp())),
             limit="25",
         ).get("data")
-        wanted = " ".join(message.split())
-        for row in data if isinstance(data, list) else []:
-            if (
-                isinstance(row, dict)
-                and wanted
-                and " ".join(str(row.get("message", "")).split()) == wanted
-            ):
-                return str(row.get("id", ""))
-        return ""
+        return _id_with_text(data, "message", message) if message.strip() else ""
 
     def ig_container(
         self, *, ig_user_id: str, token: str, image_url: str, caption: str
     ) -> str:
-        data = self.call(
-            "POST",
-            f"{ig_user_id}/media",
-            token=token,
-            image_url=image_url,
-            caption=caption,
+        return self.create(
+            f"{ig_user_id}/media", token=token, image_url=image_url, caption=caption
         )
-        return str(data.get("id", ""))
 
     def ig_publish(self, *, ig_user_id: str, token: str, container_id: str) -> str:
-        data = self.call(
-            "POST",
+        return self.create(
             f"{ig_user_id}/media_publish",
             token=token,
             creates=True,
             creation_id=container_id,
         )
-        return str(data.get("id", ""))
 
     def ig_published_find(
         self, *, ig_user_id: str, token: str, container_id: str, caption: str
@@ -252,14 +248,7 @@ class Graph(HttpPool):
             fields="id,caption,timestamp",
             limit="25",
         ).get("data")
-        wanted = " ".join(caption.split())
-        for row in data if isinstance(data, list) else []:
-            if (
-                isinstance(row, dict)
-                and " ".join(str(row.get("caption", "")).split()) == wanted
-            ):
-                return str(row.get("id", ""))
-        return ""
+        return _id_with_text(data, "caption", caption)
 
     def permalink(self, *, object_id: str, token: str, field: str) -> str:
         """``permalink_url`` of a Page post, ``permalink`` of an Instagram media."""

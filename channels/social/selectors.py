@@ -49,14 +49,31 @@ def posts_of_source(*, source_key: str) -> QuerySet[SocialPost]:
     )
 
 
-@dataclass
-class SocialReach:
+@dataclass(kw_only=True)
+class InsightTotals:
+    """A count of posts and the sums of their insights."""
+
     posts: int = 0
     impressions: int = 0
     reach: int = 0
     reactions: int = 0
     shares: int = 0
     comments: int = 0
+
+    def add(self, insight: SocialInsight | None) -> None:
+        """Count one more post, with its insight where one was read."""
+        self.posts += 1
+        if insight is None:
+            return
+        self.impressions += insight.impressions
+        self.reach += insight.reach
+        self.reactions += insight.reactions
+        self.shares += insight.shares
+        self.comments += insight.comments
+
+
+@dataclass
+class SocialReach(InsightTotals):
     by_platform: dict[str, int] = field(default_factory=dict)  # reach
     # X and TikTok give no reach (unique viewers), only impressions/views.
     by_platform_impressions: dict[str, int] = field(default_factory=dict)
@@ -107,24 +124,8 @@ def broken_accounts_q() -> Q:
 
 
 @dataclass
-class SocialReportRow:
+class SocialReportRow(InsightTotals):
     label: str
-    posts: int = 0
-    impressions: int = 0
-    reach: int = 0
-    reactions: int = 0
-    shares: int = 0
-    comments: int = 0
-
-    def add(self, insight: SocialInsight | None) -> None:
-        self.posts += 1
-        if insight is None:
-            return
-        self.impressions += insight.impressions
-        self.reach += insight.reach
-        self.reactions += insight.reactions
-        self.shares += insight.shares
-        self.comments += insight.comments
 
 
 @dataclass

@@ -544,35 +544,21 @@ def _social_image(publication: Publication, platform: str) -> str:
 
 
 def _adapt(platform: str, publication: Publication, tags: list[str]) -> adapt.Adapted:
+    text: dict[str, Any] = {
+        "title": publication.title,
+        "summary": publication.summary,
+        "link": publication.link,
+        "tags": tags,
+    }
+    # Instagram and TikTok captions carry no working link: point to the bio.
+    in_bio = _("Read the full story: link in bio.")
     if platform == Platform.INSTAGRAM:
-        return adapt.for_instagram(
-            title=publication.title,
-            summary=publication.summary,
-            link=publication.link,
-            tags=tags,
-            link_wording=_("Read the full story: link in bio."),
-        )
+        return adapt.for_instagram(**text, link_wording=in_bio)
     if platform == Platform.X:
-        return adapt.for_x(
-            title=publication.title,
-            summary=publication.summary,
-            link=publication.link,
-            tags=tags,
-        )
+        return adapt.for_x(**text)
     if platform == Platform.TIKTOK:
-        return adapt.for_tiktok(
-            title=publication.title,
-            summary=publication.summary,
-            link=publication.link,
-            tags=tags,
-            link_wording=_("Read the full story: link in bio."),
-        )
-    return adapt.for_facebook(
-        title=publication.title,
-        summary=publication.summary,
-        link=publication.link,
-        tags=tags,
-    )
+        return adapt.for_tiktok(**text, link_wording=in_bio)
+    return adapt.for_facebook(**text)
 
 
 def daily_limit(platform: str) -> int:

@@ -34,21 +34,40 @@ def _owner_or_404(kind: str, owner_id: str) -> owners.Owner:
     return or_404(owners.owner_get(kind, owner_id), _("Owner not found."))
 
 
-@login_required
-def connect_start(request: HttpRequest, kind: str, owner_id: str) -> HttpResponse:
+def _to_consent(
+    request: HttpRequest,
+    kind: str,
+    owner_id: str,
+    session_key: str,
+    start: Callable[[], tuple[str, Any]],
+) -> HttpResponse:
+    """To the platform's consent page (``start`` gives its URL and what the way
+    back needs, kept in the session), or back to the owner with the reason
+    the connection may not start."""
     owner = _owner_or_404(kind, owner_id)
     try:
-        url, nonce = services.oauth_start(
+        url, pending = start()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(owner.url)
+    request.session[session_key] = pending
+    return redirect(url)
+
+
+@login_required
+def connect_start(request: HttpRequest, kind: str, owner_id: str) -> HttpResponse:
+    return _to_consent(
+        request,
+        kind,
+        owner_id,
+        SESSION_NONCE,
+        lambda: services.oauth_start(
             actor=request.user,
             owner_kind=kind,
             owner_id=owner_id,
             redirect_uri=_callback_uri(),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(owner.url)
-    request.session[SESSION_NONCE] = nonce
-    return redirect(url)
+        ),
+    )
 
 
 def _oauth2_callback_uri(platform: str) -> str:
@@ -67,20 +86,19 @@ def connect_start_oauth2(
 ) -> HttpResponse:
     """ "Connect X" / "Connect TikTok": to the platform's consent page."""
     platform = _oauth2_platform(platform)
-    owner = _owner_or_404(kind, owner_id)
-    try:
-        url, pending = services.oauth2_start(
+    return _to_consent(
+        request,
+        kind,
+        owner_id,
+        f"{SESSION_NONCE}_{platform}",
+        lambda: services.oauth2_start(
             actor=request.user,
             platform=platform,
             owner_kind=kind,
             owner_id=owner_id,
             redirect_uri=_oauth2_callback_uri(platform),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(owner.url)
-    request.session[f"{SESSION_NONCE}_{platform}"] = pending
-    return redirect(url)
+        ),
+    )
 
 
 def _returned_owner(

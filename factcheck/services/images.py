@@ -11,6 +11,7 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,17 @@ log = logging.getLogger(__name__)
 
 def _file(read: ImageRead, prefix: str) -> ContentFile[bytes]:
     return ContentFile(read.clean.jpeg, name=f"{prefix}-{secrets.token_hex(8)}.jpg")
+
+
+def _read_fields(read: ImageRead) -> dict[str, Any]:
+    """The columns every stored picture takes from its read."""
+    return {
+        "phash": read.phash,
+        "text": read.text,
+        "signature": read.signature,
+        "width": read.clean.width,
+        "height": read.clean.height,
+    }
 
 
 def _stored(row: FactCheckImage | TipImage, read: ImageRead, prefix: str) -> None:
@@ -61,15 +73,7 @@ def factcheck_image_add(
     ).first()
     if existing is not None:
         return existing
-    row = FactCheckImage(
-        factcheck=factcheck,
-        source=source,
-        phash=read.phash,
-        text=read.text,
-        signature=read.signature,
-        width=read.clean.width,
-        height=read.clean.height,
-    )
+    row = FactCheckImage(factcheck=factcheck, source=source, **_read_fields(read))
     try:
         _stored(row, read, f"fc{factcheck.pk}")
     except IntegrityError:
@@ -78,14 +82,7 @@ def factcheck_image_add(
 
 
 def tip_image_store(*, tip: Tip, read: ImageRead) -> TipImage:
-    row = TipImage(
-        tip=tip,
-        phash=read.phash,
-        text=read.text,
-        signature=read.signature,
-        width=read.clean.width,
-        height=read.clean.height,
-    )
+    row = TipImage(tip=tip, **_read_fields(read))
     _stored(row, read, f"tip{tip.pk}")
     return row
 

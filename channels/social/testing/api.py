@@ -6,12 +6,13 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from channels.testing import QuietHandler, Recorder, serve
 
 
 def send_json(
@@ -30,16 +31,6 @@ def send_json(
     handler.send_header("Content-Length", str(len(data)))
     handler.end_headers()
     handler.wfile.write(data)
-
-
-def serve(
-    handler: type[BaseHTTPRequestHandler],
-) -> tuple[ThreadingHTTPServer, str, threading.Thread]:
-    """A threaded server on a free loopback port, serving in the background."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}", thread
 
 
 @dataclass
@@ -91,21 +82,16 @@ def _multipart(
     return form, files
 
 
-class _FakeApi:
+class _FakeApi(Recorder[ApiRequest]):
     """A local HTTP server recording requests, answering ``ok`` or what
     ``fail_next``/``hang_next`` queued for a path."""
 
     def __init__(self) -> None:
-        self.requests: list[ApiRequest] = []
+        super().__init__()
         self.queued: list[tuple[str, _Queued, dict[str, str]]] = []
-        self._lock = threading.Lock()
-        self._n = 0
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _handle(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -162,17 +148,6 @@ class _FakeApi:
             self.queued.append(
                 (path_part, _Queued(200, {}, hang=seconds, drop=drop), {})
             )
-
-    def calls(self, path_part: str = "", method: str = "") -> list[ApiRequest]:
-        return [
-            r
-            for r in self.requests
-            if path_part in r.path and (not method or r.method == method)
-        ]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     def _answer(self, request: ApiRequest) -> _Answer:
         with self._lock:

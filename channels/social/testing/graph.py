@@ -14,14 +14,13 @@ body), ``hang_next`` a stall longer than the client's timeout. Fixtures:
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from channels.social.testing.api import _Queued, send_json, serve
+from channels.social.testing.api import _Queued, send_json
+from channels.testing import QuietHandler, Recorder, serve
 
 
 @dataclass
@@ -49,9 +48,14 @@ def graph_error(
     return {"error": error}
 
 
-class FakeGraph:
+def _graph_time(seconds: float) -> str:
+    """A time as the Graph API writes it (``2022-07-12T01:00:00+0000``)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(seconds))
+
+
+class FakeGraph(Recorder[GraphRequest]):
     def __init__(self) -> None:
-        self.requests: list[GraphRequest] = []
+        super().__init__()
         self.queued: list[_Queued] = []
         self.pages: list[FakePage] = [
             FakePage("1010", "KIM Maju Bersama", "1787", "kimmajubersama")
@@ -69,14 +73,9 @@ class FakeGraph:
         # Instagram containers (id → user, caption, status) and media made.
         self.containers: dict[str, dict[str, str]] = {}
         self.ig_media: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        self._n = 0
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def _params(self) -> tuple[str, dict[str, str]]:
                 parts = urlsplit(self.path)
                 params = dict(parse_qsl(parts.query))
@@ -114,17 +113,6 @@ class FakeGraph:
     def hang_next(self, seconds: float, *, path_part: str = "") -> None:
         with self._lock:
             self.queued.append(_Queued(200, {}, hang=seconds, path_part=path_part))
-
-    def calls(self, path_part: str = "", method: str = "") -> list[GraphRequest]:
-        return [
-            r
-            for r in self.requests
-            if path_part in r.path and (not method or r.method == method)
-        ]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
     # --- answers --------------------------------------------------------------------
     def _answer(
@@ -196,9 +184,7 @@ class FakeGraph:
                 {
                     "id": p["id"],
                     "message": p["message"],
-                    "created_time": time.strftime(
-                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(p["created"])
-                    ),
+                    "created_time": _graph_time(p["created"]),
                 }
                 for p in reversed(self.feed)
                 if p["page"] == parts[-2] and p["created"] >= since
@@ -237,9 +223,7 @@ class FakeGraph:
                 {
                     "id": m["id"],
                     "caption": m["caption"],
-                    "timestamp": time.strftime(
-                        "%Y-%m-%dT%H:%M:%S+0000", time.gmtime(m["created"])
-                    ),
+                    "timestamp": _graph_time(m["created"]),
                 }
                 for m in reversed(self.ig_media)
                 if m["user"] == parts[-2]
