@@ -19,7 +19,7 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can, in_scope, permitted_user
 from accounts.services import audit_record
 from channels.social import selectors as social_selectors
-from core.viewtools import form_write, or_404
+from core.viewtools import cleaned_except, form_write, or_404
 from network import selectors as network
 from newsroom import reports, selectors, services
 from newsroom.forms import (
@@ -52,12 +52,7 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
             lambda: services.article_disseminate(
                 actor=user,
                 article=article,
-                audience={
-                    "region_codes": data["region_codes"],
-                    "subscribers": data["subscribers"],
-                    "kim_members": data["kim_members"],
-                    "forum_boards": data["forum_boards"],
-                },
+                audience=cleaned_except(form, "channels", "urgent"),
                 channels=data["channels"],
                 urgent=data["urgent"],
             ),
