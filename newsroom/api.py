@@ -300,35 +300,31 @@ def create_dissemination(
             Region.objects.filter(kode=payload.region).first(),
             "Wilayah tidak ditemukan.",
         )
-    article = None
+    audience = payload.audience.dict()
     if payload.article_id is not None:
         article = _staff_article(request, payload.article_id)
         if article.status != Article.Status.PUBLISHED:
             raise HttpError(400, "Hanya artikel yang terbit yang dapat disebarkan.")
-        fields: dict[str, Any] = {
-            "item_url": settings.SITE_URL + article.get_absolute_url(),
-            "item_ref": article.item_ref,
-            "title": article.title,
-            "summary": article.lead,
-            "region": article.region,
-        }
-    else:
-        if not (payload.item_url and payload.item_ref and payload.title):
-            raise HttpError(400, "item_url, item_ref dan title wajib diisi.")
-        fields = {
-            "item_url": payload.item_url,
-            "item_ref": payload.item_ref,
-            "title": payload.title,
-            "summary": payload.summary or payload.title,
-            "region": region,
-        }
+        dissemination = services.article_disseminate(
+            actor=actor,
+            article=article,
+            audience=audience,
+            channels=payload.channels,
+            urgent=payload.urgent,
+        )
+        return 201, _dissemination_out(dissemination.pk)
+    if not (payload.item_url and payload.item_ref and payload.title):
+        raise HttpError(400, "item_url, item_ref dan title wajib diisi.")
     dissemination = services.dissemination_create(
         actor=actor,
-        audience=payload.audience.dict(),
+        item_url=payload.item_url,
+        item_ref=payload.item_ref,
+        title=payload.title,
+        summary=payload.summary or payload.title,
+        audience=audience,
         channels=payload.channels,
         urgent=payload.urgent,
-        article=article,
-        **fields,
+        region=region,
     )
     return 201, _dissemination_out(dissemination.pk)
 

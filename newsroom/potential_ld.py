@@ -73,19 +73,18 @@ def schema_type(potential: Potential) -> str:
     return "CreativeWork"
 
 
-def _place(
-    potential: Potential, chain: list[Region], name: str, *, with_geo: bool = True
-) -> dict[str, Any]:
-    place: dict[str, Any] = {
-        "@type": "Place",
-        "name": name,
-        "address": postal_address(potential, chain),
-    }
-    if with_geo and (geo := _geo(potential)):
-        place["geo"] = geo
+def _place_facts(potential: Potential, chain: list[Region]) -> dict[str, Any]:
+    """Where the place is and how to reach it: its address, point and phone."""
+    facts: dict[str, Any] = {"address": postal_address(potential, chain)}
+    if geo := _geo(potential):
+        facts["geo"] = geo
     if potential.phone:
-        place["telephone"] = potential.phone
-    return place
+        facts["telephone"] = potential.phone
+    return facts
+
+
+def _place(potential: Potential, chain: list[Region], name: str) -> dict[str, Any]:
+    return {"@type": "Place", "name": name, **_place_facts(potential, chain)}
 
 
 def potential_json_ld(
@@ -112,24 +111,14 @@ def potential_json_ld(
         data["inLanguage"] = "id"  # a Place or a business has no language
     if image_url:
         data["image"] = image_url
-    address = postal_address(potential, chain)
-    geo = _geo(potential)
     if kind == "LocalBusiness":
-        data["address"] = address
-        if geo:
-            data["geo"] = geo
-        if potential.phone:
-            data["telephone"] = potential.phone
+        data.update(_place_facts(potential, chain))
         if potential.price_range:
             data["priceRange"] = potential.price_range
         if potential.opening_hours:
             data["openingHours"] = potential.opening_hours
     elif kind in ("TouristAttraction", "LandmarksOrHistoricalBuildings"):
-        data["address"] = address
-        if geo:
-            data["geo"] = geo
-        if potential.phone:
-            data["telephone"] = potential.phone
+        data.update(_place_facts(potential, chain))
         if potential.opening_hours:
             data["openingHoursSpecification"] = {
                 "@type": "OpeningHoursSpecification",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -166,6 +167,21 @@ def report_pdf(
         TableStyle,
     )
 
+    def grid_style(*extra: tuple[Any, ...]) -> Any:
+        """Both tables' look: 8 pt, the header and the totals row bold, the header
+        on green, a light grid; ``extra`` adds the table's own alignments."""
+        return TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 8),
+                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
+                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),
+                *extra,
+            ]
+        )
+
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -197,17 +213,8 @@ def report_pdf(
     widths = [1, 2, 8.5, 3.5, 4.5, 1.6, 1.8, 1.8, 1.6, 1.5]
     table = Table(data, colWidths=[w * cm for w in widths], repeatRows=1)
     table.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
-                ("FONT", (0, 1), (-1, -1), FONT, 8),
-                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (5, 1), (-1, -1), "RIGHT"),
-            ]
+        grid_style(
+            ("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (5, 1), (-1, -1), "RIGHT")
         )
     )
     story.append(table)
@@ -219,19 +226,7 @@ def report_pdf(
         story.append(Paragraph(title, styles["Heading3"]))
         lines = [[Paragraph(str(line[0]), small), *line[1:]] for line in lines]
         part = Table(lines, colWidths=[8 * cm] + [2.2 * cm] * 6, repeatRows=1)
-        part.setStyle(
-            TableStyle(
-                [
-                    ("FONT", (0, 0), (-1, -1), FONT, 8),
-                    ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
-                    ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
-                    ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                    ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),
-                    ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
-                ]
-            )
-        )
+        part.setStyle(grid_style(("ALIGN", (1, 1), (-1, -1), "RIGHT")))
         story.append(part)
     if social and social.total.posts:
         story.append(Spacer(1, 0.3 * cm))

@@ -50,6 +50,16 @@ _TOWER_FIELDS = (
 )
 
 
+def _save_with_range(tower: Tower) -> None:
+    """Check and save ``tower`` with its range predicted on the active elevation
+    model (computed here, so not among the fields checked)."""
+    tower.full_clean(exclude=["predicted_range_km"])
+    tower.predicted_range_km, tower.predicted_terrain_aware = tower_range_km(
+        tower, active_dem()
+    )
+    tower.save()
+
+
 @transaction.atomic
 def tower_create(
     *,
@@ -76,11 +86,7 @@ def tower_create(
         plan=plan,
         **{k: v for k, v in fields.items() if v is not None},
     )
-    tower.full_clean(exclude=["predicted_range_km"])
-    tower.predicted_range_km, tower.predicted_terrain_aware = tower_range_km(
-        tower, active_dem()
-    )
-    tower.save()
+    _save_with_range(tower)
     TowerDossier.objects.create(tower=tower)
     TowerStatusChange.objects.create(tower=tower, to_status=status, by=actor)
     _audit(actor, AuditEntry.Action.CREATE, tower, region.kode, {"status": status})
@@ -98,11 +104,7 @@ def tower_update(*, actor: User | None, tower: Tower, **changes: Any) -> Tower:
         if value is not None or key in ("programme", "on_air_at"):
             setattr(tower, key, value)
     validate_point(tower.lat, tower.lng)
-    tower.full_clean(exclude=["predicted_range_km"])
-    tower.predicted_range_km, tower.predicted_terrain_aware = tower_range_km(
-        tower, active_dem()
-    )
-    tower.save()
+    _save_with_range(tower)
     diff = {k: [before[k], str(getattr(tower, k))] for k in changes}
     _audit(actor, AuditEntry.Action.UPDATE, tower, tower.region_id, diff)
     if tower.is_on_air:

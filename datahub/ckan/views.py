@@ -71,6 +71,13 @@ def _envelope(
     return response
 
 
+def _failure(
+    request: HttpRequest, name: str, status: int, error: dict[str, Any]
+) -> JsonResponse:
+    """CKAN's envelope of a failed action: ``success`` false and the ``error``."""
+    return _envelope(request, name, status, success=False, error=error)
+
+
 @csrf_exempt
 @never_cache
 def action(request: HttpRequest, name: str) -> JsonResponse:
@@ -78,48 +85,29 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
     envelope around each action, with CKAN's status codes."""
     function = ACTIONS.get(name)
     if function is None:
-        return _envelope(
+        return _failure(
             request,
             name,
             400,
-            success=False,
-            error={"message": f"Bad request - Action name not known: {name}"},
+            {"message": f"Bad request - Action name not known: {name}"},
         )
     try:
         result = function(request, _params(request))
     except BadRequest as exc:
-        return _envelope(
-            request,
-            name,
-            400,
-            success=False,
-            error={"message": f"Bad request - {exc}"},
-        )
+        return _failure(request, name, 400, {"message": f"Bad request - {exc}"})
     except NotFound as exc:
         message = f"Not found: {exc}" if str(exc) else "Not found"
-        return _envelope(
-            request,
-            name,
-            404,
-            success=False,
-            error={"__type": "Not Found Error", "message": message},
+        return _failure(
+            request, name, 404, {"__type": "Not Found Error", "message": message}
         )
     except Invalid as exc:
-        return _envelope(
-            request,
-            name,
-            409,
-            success=False,
-            error={"__type": "Validation Error", **exc.errors},
+        return _failure(
+            request, name, 409, {"__type": "Validation Error", **exc.errors}
         )
     except SearchQueryError as exc:
         # CKAN answers a query Solr cannot parse with 400, not 409.
-        return _envelope(
-            request,
-            name,
-            400,
-            success=False,
-            error={"__type": "Search Query Error", "message": str(exc)},
+        return _failure(
+            request, name, 400, {"__type": "Search Query Error", "message": str(exc)}
         )
     return _envelope(request, name, 200, success=True, result=result)
 

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from accounts.models import AuditEntry
 from accounts.permissions import require
 from accounts.services import audit_record
-from core.links import site_url
 from newsroom import cache, content, notices
 from newsroom.models import (
     Article,
@@ -40,7 +39,7 @@ from newsroom.selectors import can_article, kims_of_user
 from newsroom.services.dissemination import (
     Audience,
     _check_audience,
-    dissemination_create,
+    article_disseminate,
 )
 from regions.models import Region
 
@@ -443,17 +442,12 @@ def article_publish(
         from accounts.models import User as UserModel
 
         sender = actor or UserModel.objects.filter(pk=plan.get("by")).first()
-        dissemination_create(
+        article_disseminate(
             actor=sender,
-            item_url=site_url(article.get_absolute_url()),
-            title=article.title,
-            summary=article.lead,
-            item_ref=article.item_ref,
-            region=article.region,
+            article=article,
             audience=plan["audience"],
             channels=plan["channels"],
             urgent=bool(plan.get("urgent")),
-            article=article,
         )
         article.send_on_publish = None
         article.save(update_fields=["send_on_publish"])

@@ -194,6 +194,30 @@ def dissemination_create(
     return dissemination
 
 
+def article_disseminate(
+    *,
+    actor: User | None,
+    article: Article,
+    audience: dict[str, Any] | Audience,
+    channels: list[str],
+    urgent: bool = False,
+) -> Dissemination:
+    """``dissemination_create`` of an article: the message is its title and lead,
+    it links to the article's public page and counts in the article's reach."""
+    return dissemination_create(
+        actor=actor,
+        item_url=site_url(article.get_absolute_url()),
+        title=article.title,
+        summary=article.lead,
+        item_ref=article.item_ref,
+        audience=audience,
+        channels=channels,
+        urgent=urgent,
+        region=article.region,
+        article=article,
+    )
+
+
 def in_quiet_hours(moment: datetime) -> bool:
     hour = timezone.localtime(moment).hour
     start, end = settings.NEWSROOM_QUIET_START_HOUR, settings.NEWSROOM_QUIET_END_HOUR

@@ -19,8 +19,7 @@ from accounts.models import AuditEntry, User
 from accounts.permissions import can, in_scope, permitted_user
 from accounts.services import audit_record
 from channels.social import selectors as social_selectors
-from core.links import site_url
-from core.viewtools import form_write, or_404
+from core.viewtools import cleaned_except, form_write, or_404
 from network import selectors as network
 from newsroom import reports, selectors, services
 from newsroom.forms import (
@@ -50,22 +49,12 @@ def disseminate(request: HttpRequest, pk: int) -> HttpResponse:
         if dissemination := form_write(
             request,
             form,
-            lambda: services.dissemination_create(
+            lambda: services.article_disseminate(
                 actor=user,
-                item_url=site_url(article.get_absolute_url()),
-                title=article.title,
-                summary=article.lead,
-                item_ref=article.item_ref,
-                region=article.region,
-                audience={
-                    "region_codes": data["region_codes"],
-                    "subscribers": data["subscribers"],
-                    "kim_members": data["kim_members"],
-                    "forum_boards": data["forum_boards"],
-                },
+                article=article,
+                audience=cleaned_except(form, "channels", "urgent"),
                 channels=data["channels"],
                 urgent=data["urgent"],
-                article=article,
             ),
             _("Sending has started."),
             refused=True,
