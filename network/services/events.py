@@ -23,7 +23,7 @@ from network.models import (
     Speaker,
 )
 from network.services._common import _require, _save, clean_phone
-from network.services.members import person_find_or_create
+from network.services.members import person_for_province
 from network.uploads import IMAGE, PDF, check_upload
 
 EVENT_FIELDS = (
@@ -139,6 +139,12 @@ def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def _province(event: Event) -> str:
+    """The province whose staff run ``event`` (they are scoped by its organiser
+    region)."""
+    return str(event.organiser_region_id)[:2]
+
+
 def _check_capacity(event: Event) -> None:
     if event.capacity is not None and event.participants.count() >= event.capacity:
         raise ValidationError({"__all__": _("This event is full.")})
@@ -183,8 +189,8 @@ def participant_register(
         raise ValidationError(
             {"phone": _("This person is already registered for this event.")}
         )
-    person, _created = person_find_or_create(
-        full_name=full_name, phone=e164, email=email
+    person = person_for_province(
+        full_name=full_name, phone=e164, email=email, province=_province(event)
     )
     participant = Participant(
         event=event, person=person, kim=kim, origin=origin.strip(), invited=invited
@@ -231,8 +237,8 @@ def participant_walk_in(
             raise ValidationError(
                 {"__all__": _("The venue is full: no seat is left for a walk-in.")}
             )
-        person, _created = person_find_or_create(
-            full_name=full_name, phone=e164, email=email
+        person = person_for_province(
+            full_name=full_name, phone=e164, email=email, province=_province(event)
         )
         participant = Participant(
             event=event,
@@ -377,7 +383,9 @@ def event_checkin_by_event_code(
         participant = event.participants.filter(person__phone=e164).first()
         if participant is None:
             _check_capacity(event)
-            person, _created = person_find_or_create(full_name=full_name, phone=e164)
+            person = person_for_province(
+                full_name=full_name, phone=e164, province=_province(event)
+            )
             participant = Participant(event=event, person=person)
             _save(participant)
         return attendance_record(

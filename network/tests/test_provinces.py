@@ -363,3 +363,58 @@ def test_a_sheet_cannot_link_or_change_another_provinces_member(
     assert result.errors == []
     kaltim_person.refresh_from_db()
     assert kaltim_person.full_name == "Anggota Kaltim"
+
+
+def test_an_event_sign_up_never_links_another_provinces_member(
+    client: Client, kaltim_side: Side, kaltara_side: Side
+) -> None:
+    """A Kaltim member's phone on a Kaltara event (public form, staff entry,
+    walk-in): the sign-up is kept, on a Kaltara record of its own with the name
+    as given, and Kaltim's record of the person is neither linked nor changed
+    nor shown to Kaltara's staff."""
+    from network.models import Participant, Person
+
+    kaltim_person = kaltim_side.member.person
+    event = kaltara_side.event
+    response = client.post(
+        f"/acara/{event.pk}/",
+        {"full_name": "Nama Kaltara", "phone": kaltim_person.phone, "email": ""},
+    )
+    assert response.status_code == 302
+    signed = Participant.objects.get(event=event)
+    assert signed.person != kaltim_person
+    assert signed.person.full_name == "Nama Kaltara"
+    assert signed.person.phone is None
+    staff = services.participant_register(
+        actor=kaltara_side.admin,
+        event=event,
+        full_name="Dari Staf",
+        phone=kaltim_person.phone,
+        email="staf@example.org",
+    )
+    assert staff.person != kaltim_person
+    assert staff.person.email == "staf@example.org"
+    assert not Participant.objects.filter(person=kaltim_person).exists()
+    kaltim_person.refresh_from_db()
+    assert kaltim_person.full_name == "Anggota Kaltim"
+    assert kaltim_person.email == "anggota.kaltim@example.org"
+    client.force_login(kaltara_side.admin)
+    page = client.get(f"/staf/acara/{event.pk}/").content.decode()
+    assert "Nama Kaltara" in page
+    assert kaltim_person.full_name not in page
+    assert kaltim_person.email not in page
+    # Someone who is a member in Kaltara too is one person: linked as before,
+    # and so is a Kaltim member signing up for a Kaltim event.
+    Membership.objects.create(kim=kaltara_side.kim, person=kaltim_person)
+    both = services.participant_register(
+        actor=kaltara_side.admin, event=event, full_name="X", phone=kaltim_person.phone
+    )
+    assert both.person == kaltim_person
+    own = services.participant_register(
+        actor=None,
+        event=kaltim_side.event,
+        full_name="Y",
+        phone=kaltara_side.member.person.phone,
+    )
+    assert own.person != kaltara_side.member.person
+    assert Person.objects.filter(phone=kaltim_person.phone).count() == 1
