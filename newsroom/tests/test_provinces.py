@@ -223,3 +223,37 @@ def test_feeds_are_national(client: Client, desks: dict[str, Desk], settings) ->
         "Kalimantan Timur"
         in feedparser.parse(client.get("/kabar/rss/").content).feed.title
     )
+
+
+def test_the_bots_subscribe_asks_for_a_region_when_national(
+    channel_settings, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """``/langganan`` alone on a national deployment asks which region (naming
+    the provinces served) and subscribes nobody; a province named is
+    subscribed; one province served keeps the old default."""
+    from channels.models import OutboxMessage
+    from channels.routes import Inbound
+    from newsroom.models import Subscriber
+    from newsroom.services.subscribers import subscribe_command
+
+    kaltara_create()
+    ids = iter(range(1, 100))
+
+    def say(text: str) -> str:
+        pk = next(ids)
+        assert subscribe_command(
+            Inbound(id=pk, channel="telegram", kind="command", address="77", text=text)
+        )
+        return OutboxMessage.objects.get(reference=f"reply:{pk}").body
+
+    asked = say("")
+    assert "/langganan" in asked
+    assert "Kalimantan Timur" in asked and "Kalimantan Utara" in asked
+    assert not Subscriber.objects.exists()
+    assert "Kalimantan Utara" in say("Kalimantan Utara")
+    assert Subscriber.objects.get(telegram_chat_id="77").region_id == KALTARA
+    settings.PROVINCES = ["64"]
+    say("")
+    assert Subscriber.objects.get(telegram_chat_id="77").region_id == "64"
+    # A region of a province not served is not found.
+    assert "tidak ditemukan" in say("Kalimantan Utara")
