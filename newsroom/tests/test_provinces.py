@@ -257,3 +257,18 @@ def test_the_bots_subscribe_asks_for_a_region_when_national(
     assert Subscriber.objects.get(telegram_chat_id="77").region_id == "64"
     # A region of a province not served is not found.
     assert "tidak ditemukan" in say("Kalimantan Utara")
+
+
+def test_the_subscribe_form_has_no_default_province_when_national(
+    client: Client, settings
+) -> None:
+    """The web form offers the provinces served and, serving several, selects
+    none for the reader (it selected the home province)."""
+    kaltara_create()
+    html = client.get("/kabar/langganan/").content.decode()
+    assert f'<option value="{KALTARA}">' in html
+    assert '<option value="64">' in html
+    settings.PROVINCES = ["64"]
+    html = client.get("/kabar/langganan/").content.decode()
+    assert '<option value="64" selected>' in html
+    assert f'<option value="{KALTARA}"' not in html
