@@ -418,3 +418,30 @@ def test_an_event_sign_up_never_links_another_provinces_member(
     )
     assert own.person != kaltara_side.member.person
     assert Person.objects.filter(phone=kaltim_person.phone).count() == 1
+
+
+def test_a_platform_admins_event_is_run_by_the_province_it_is_held_in(
+    client: Client, kaltara_side: Side, make_user
+) -> None:
+    """An event created by someone with no region (a platform admin) in a
+    Kaltara village is organised by Kaltara's office, whose staff manage it;
+    it was given to the home province (Kaltim)."""
+    admin = make_user(Role.PROVINCE_ADMIN, None, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        "/staf/acara/baru/",
+        {
+            "kind": "training",
+            "title": "Pelatihan nasional di Kaltara",
+            "region": REGENCY,
+            "venue": "Aula",
+            "starts_at": "2030-01-10T09:00",
+            "registration": "public",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.get(title="Pelatihan nasional di Kaltara")
+    assert event.organiser_region_id == KALTARA
+    client.force_login(kaltara_side.admin)
+    assert client.get(f"/staf/acara/{event.pk}/").status_code == 200
