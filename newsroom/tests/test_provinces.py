@@ -272,3 +272,17 @@ def test_the_subscribe_form_has_no_default_province_when_national(
     html = client.get("/kabar/langganan/").content.decode()
     assert '<option value="64" selected>' in html
     assert f'<option value="{KALTARA}"' not in html
+
+
+def test_potential_links_lead_to_the_province_not_the_national_directory(
+    client: Client, desks: dict[str, Desk], rf
+) -> None:
+    """Serving several provinces, ``/kabar/potensi/`` is national: the home
+    province's crumb and its section's link lead to ``/kabar/potensi/64/`` (they
+    were left out or led to the national directory)."""
+    from newsroom.panels import potential_section
+
+    html = client.get("/kabar/potensi/64.02.06/").content.decode()
+    assert 'href="/kabar/potensi/64/"' in html
+    section = potential_section(rf.get("/"), Region.objects.get(kode="64"))
+    assert 'href="/kabar/potensi/64/"' in section
