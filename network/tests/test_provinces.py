@@ -368,10 +368,12 @@ def test_a_sheet_cannot_link_or_change_another_provinces_member(
 def test_an_event_sign_up_never_links_another_provinces_member(
     client: Client, kaltim_side: Side, kaltara_side: Side
 ) -> None:
-    """A Kaltim member's phone on a Kaltara event (public form, staff entry,
-    walk-in): the sign-up is kept, on a Kaltara record of its own with the name
-    as given, and Kaltim's record of the person is neither linked nor changed
-    nor shown to Kaltara's staff."""
+    """A Kaltim member's phone on a Kaltara event (public form, staff entry):
+    the sign-up is kept, on a Kaltara record of its own with the name as given
+    and the phone kept on the sign-up, and Kaltim's record of the person is
+    neither linked nor changed nor shown to Kaltara's staff."""
+    from django.core.exceptions import ValidationError
+
     from network.models import Participant, Person
 
     kaltim_person = kaltim_side.member.person
@@ -385,14 +387,30 @@ def test_an_event_sign_up_never_links_another_provinces_member(
     assert signed.person != kaltim_person
     assert signed.person.full_name == "Nama Kaltara"
     assert signed.person.phone is None
+    assert signed.contact_phone == kaltim_person.phone
+    # The phone still finds that sign-up: no second one.
+    with pytest.raises(ValidationError):
+        services.participant_register(
+            actor=None, event=event, full_name="Lagi", phone=kaltim_person.phone
+        )
+    assert event.participants.count() == 1
+    second = services.event_create(
+        actor=None,
+        kind=Event.Kind.TRAINING,
+        title="Pelatihan Kaltara kedua",
+        region=event.region,
+        organiser_region=event.organiser_region,
+        venue="Aula",
+        starts_at=event.starts_at,
+    )
     staff = services.participant_register(
         actor=kaltara_side.admin,
-        event=event,
+        event=second,
         full_name="Dari Staf",
         phone=kaltim_person.phone,
         email="staf@example.org",
     )
-    assert staff.person != kaltim_person
+    assert staff.person not in (kaltim_person, signed.person)
     assert staff.person.email == "staf@example.org"
     assert not Participant.objects.filter(person=kaltim_person).exists()
     kaltim_person.refresh_from_db()
@@ -403,13 +421,22 @@ def test_an_event_sign_up_never_links_another_provinces_member(
     assert "Nama Kaltara" in page
     assert kaltim_person.full_name not in page
     assert kaltim_person.email not in page
-    # Someone who is a member in Kaltara too is one person: linked as before,
-    # and so is a Kaltim member signing up for a Kaltim event.
+    # Someone who is a member in Kaltara too is one person: linked as before;
+    # a Kaltara member on a Kaltim event is kept apart the same way.
     Membership.objects.create(kim=kaltara_side.kim, person=kaltim_person)
-    both = services.participant_register(
-        actor=kaltara_side.admin, event=event, full_name="X", phone=kaltim_person.phone
+    third = services.event_create(
+        actor=None,
+        kind=Event.Kind.TRAINING,
+        title="Pelatihan Kaltara ketiga",
+        region=event.region,
+        organiser_region=event.organiser_region,
+        venue="Aula",
+        starts_at=event.starts_at,
     )
-    assert both.person == kaltim_person
+    both = services.participant_register(
+        actor=kaltara_side.admin, event=third, full_name="X", phone=kaltim_person.phone
+    )
+    assert both.person == kaltim_person and both.contact_phone == ""
     own = services.participant_register(
         actor=None,
         event=kaltim_side.event,

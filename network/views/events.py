@@ -231,7 +231,7 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [
             [
                 p.person.full_name,
-                phone_text(p.person.phone),
+                phone_text(p.person.phone or p.contact_phone),
                 p.person.email,
                 p.origin,
                 p.kim.name if p.kim else "",
