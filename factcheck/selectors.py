@@ -171,13 +171,26 @@ def factcheck_get_for_edit(*, actor: User, pk: int) -> FactCheck | None:
 
 
 def factcheck_withdrawn_list(*, actor: User, limit: int = 20) -> list[FactCheck]:
-    """The latest withdrawn fact-checks, for the desk (to republish one)."""
+    """The latest withdrawn fact-checks, for the desk (to republish one): those
+    the desk may see (``factcheck_get``'s rule: a region of theirs among those
+    it concerns; one without regions concerns every province served), so that
+    a province's desk does not list another province's."""
     if not can(actor, "view", "factcheck.factcheck"):
         return []
+    withdrawn = FactCheck.objects.filter(status=FactCheck.Status.WITHDRAWN)
+    if scope_code(actor) is not None:
+        ours = FactCheck.regions.through.objects.filter(
+            code_scope_q(actor, "region__kode")
+        ).values("factcheck_id")
+        visible = Q(pk__in=ours)
+        if any(
+            can(actor, "view", "factcheck.factcheck", region_code=code)
+            for code in _provinces()
+        ):
+            visible |= Q(regions__isnull=True)
+        withdrawn = withdrawn.filter(visible).distinct()
     return list(
-        FactCheck.objects.filter(status=FactCheck.Status.WITHDRAWN).order_by(
-            F("withdrawn_at").desc(nulls_last=True), "-pk"
-        )[:limit]
+        withdrawn.order_by(F("withdrawn_at").desc(nulls_last=True), "-pk")[:limit]
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import text_field
 from newsroom.models import Channel, Comment, Kind, PotentialCategory
 from newsroom.services.potentials import MAX_BODY_CHARS
+from regions import provinces
 from regions.forms import RegionField
 from regions.models import Region
 
@@ -307,6 +308,14 @@ class SubscribeForm(forms.Form):
     consent = forms.BooleanField(
         label=_("I agree to receive news from Simpul and know I can stop at any time.")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only regions of the provinces served have news to send.
+        field = self.fields["region"]
+        field.queryset = field.queryset.filter(  # type: ignore[attr-defined]
+            provinces.served_q("kode")
+        )
 
 
 class ModerationForm(forms.Form):

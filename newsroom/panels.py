@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from accounts.permissions import can
 from newsroom import cache, selectors
+from regions import provinces
 from regions.models import Region
 
 
@@ -34,7 +34,7 @@ def potential_section(request: HttpRequest, region: Region) -> str:
             {
                 "region": region,
                 "potentials": potentials,
-                "HOME_REGION": settings.HOME_REGION,
+                "HOME_REGION": provinces.root_region(),
             },
         )
 

@@ -34,6 +34,13 @@ def home_province() -> str:
     return str(settings.HOME_REGION).split(".")[0]
 
 
+def root_region() -> str:
+    """The region whose pages are the root pages (``/kabar/potensi/`` rather
+    than ``/kabar/potensi/64/``): the home region; none where several provinces
+    are served, since the root pages are then national."""
+    return "" if is_national() else str(settings.HOME_REGION)
+
+
 def serves_all() -> bool:
     return configured() == [ALL]
 

@@ -186,3 +186,31 @@ def test_api_claims_stay_in_province(
             **auth,
         )
         assert response.status_code in (403, 404)
+
+
+def test_withdrawn_fact_checks_on_the_desk_stay_in_province(
+    client: Client, desks: dict[str, User]
+) -> None:
+    """The desk's list of withdrawn fact-checks (to republish one) holds its own
+    province's and those concerning every province, never another province's."""
+    from django.utils import timezone
+
+    withdrawn = {
+        "64": _draft("Ditarik Kaltim tentang jembatan", "64.02"),
+        "65": _draft("Ditarik Kaltara tentang bandara", REGENCY),
+        "all": services.factcheck_create(
+            actor=None, title="Ditarik untuk semua provinsi", verdict="salah"
+        ),
+    }
+    FactCheck.objects.filter(pk__in=[f.pk for f in withdrawn.values()]).update(
+        status=FactCheck.Status.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_reason="Salah sumber.",
+    )
+    for own, other in (("64", "65"), ("65", "64")):
+        client.force_login(desks[own])
+        html = client.get("/staf/cek-fakta/").content.decode()
+        assert 'id="withdrawn-list"' in html
+        assert withdrawn[own].title in html
+        assert withdrawn["all"].title in html
+        assert withdrawn[other].title not in html

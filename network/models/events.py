@@ -217,6 +217,13 @@ class Participant(models.Model):
     )
     kim = optional_link(Kim, _("KIM"))
     origin = models.CharField(_("institution / origin"), max_length=200, blank=True)
+    # The phone given at sign-up when it cannot be the person's: it belongs to
+    # another province's KIM member, whose record this province's staff must not
+    # see (network.services.members.person_for_province). The organiser still
+    # reaches them, and a second sign-up or check-in with it finds this one.
+    contact_phone = models.CharField(
+        _("phone number given"), max_length=16, blank=True, editable=False
+    )
     invited = models.BooleanField(_("invited"), default=False)
     token = models.CharField(max_length=32, unique=True, default=_token, editable=False)
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)

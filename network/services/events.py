@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,10 +21,11 @@ from network.models import (
     EventMaterial,
     Kim,
     Participant,
+    Person,
     Speaker,
 )
 from network.services._common import _require, _save, clean_phone
-from network.services.members import person_find_or_create
+from network.services.members import person_for_province
 from network.uploads import IMAGE, PDF, check_upload
 
 EVENT_FIELDS = (
@@ -139,6 +141,24 @@ def _locked(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
+def _province(event: Event) -> str:
+    """The province whose staff run ``event`` (they are scoped by its organiser
+    region)."""
+    return str(event.organiser_region_id)[:2]
+
+
+def _by_phone(e164: str) -> Q:
+    """Participants signed up with this phone: their person's, or the one they
+    gave when it belongs to another province's member (``contact_phone``)."""
+    return Q(person__phone=e164) | Q(contact_phone=e164)
+
+
+def _contact_phone(person: Person, e164: str | None) -> str:
+    """The phone to keep on the participant: the one given, where the person
+    record could not take it."""
+    return e164 if e164 and person.phone != e164 else ""
+
+
 def _check_capacity(event: Event) -> None:
     if event.capacity is not None and event.participants.count() >= event.capacity:
         raise ValidationError({"__all__": _("This event is full.")})
@@ -179,15 +199,20 @@ def participant_register(
     if actor is None and not event.registration_open(now):
         raise ValidationError({"__all__": _("Registration for this event is closed.")})
     _check_capacity(event)
-    if e164 and event.participants.filter(person__phone=e164).exists():
+    if e164 and event.participants.filter(_by_phone(e164)).exists():
         raise ValidationError(
             {"phone": _("This person is already registered for this event.")}
         )
-    person, _created = person_find_or_create(
-        full_name=full_name, phone=e164, email=email
+    person = person_for_province(
+        full_name=full_name, phone=e164, email=email, province=_province(event)
     )
     participant = Participant(
-        event=event, person=person, kim=kim, origin=origin.strip(), invited=invited
+        event=event,
+        person=person,
+        contact_phone=_contact_phone(person, e164),
+        kim=kim,
+        origin=origin.strip(),
+        invited=invited,
     )
     _save(participant)
     return participant
@@ -220,9 +245,7 @@ def participant_walk_in(
     e164 = clean_phone(phone)
     event = _locked(event)
     _check_window(event, now)
-    participant = (
-        event.participants.filter(person__phone=e164).first() if e164 else None
-    )
+    participant = event.participants.filter(_by_phone(e164)).first() if e164 else None
     if participant is None:
         present = Attendance.objects.filter(
             event=event, mode=Attendance.Mode.ONSITE
@@ -231,12 +254,13 @@ def participant_walk_in(
             raise ValidationError(
                 {"__all__": _("The venue is full: no seat is left for a walk-in.")}
             )
-        person, _created = person_find_or_create(
-            full_name=full_name, phone=e164, email=email
+        person = person_for_province(
+            full_name=full_name, phone=e164, email=email, province=_province(event)
         )
         participant = Participant(
             event=event,
             person=person,
+            contact_phone=_contact_phone(person, e164),
             kim=kim,
             origin=origin.strip() or _("walk-in"),
             invited=False,
@@ -374,11 +398,15 @@ def event_checkin_by_event_code(
     _check_window(event, now)
     with transaction.atomic():
         event = _locked(event)
-        participant = event.participants.filter(person__phone=e164).first()
+        participant = event.participants.filter(_by_phone(e164)).first()
         if participant is None:
             _check_capacity(event)
-            person, _created = person_find_or_create(full_name=full_name, phone=e164)
-            participant = Participant(event=event, person=person)
+            person = person_for_province(
+                full_name=full_name, phone=e164, province=_province(event)
+            )
+            participant = Participant(
+                event=event, person=person, contact_phone=_contact_phone(person, e164)
+            )
             _save(participant)
         return attendance_record(
             participant=participant,

@@ -45,6 +45,43 @@ def person_find_or_create(
     return person, True
 
 
+def person_for_province(
+    *, full_name: str, phone: str | None, email: str = "", province: str
+) -> Person:
+    """The person who signs up for something of ``province`` (an event): the
+    person with this phone, unless that person belongs to another province's
+    KIMs only; then a new person of this province, with the name and email as
+    given but no phone (one phone is one person record).
+
+    Linking would show this province's staff the other province's record of
+    the person (name, email, memberships) to anyone who types a known phone,
+    and let their check-ins and certificates be issued in that record's name.
+    Refusing would turn away a real person who simply lives elsewhere, so the
+    sign-up is kept on a record of its own."""
+    e164 = clean_phone(phone)
+    existing = Person.objects.filter(phone=e164).first() if e164 else None
+    if existing is None or not _only_in_other_provinces(existing, province):
+        return person_find_or_create(full_name=full_name, phone=e164, email=email)[0]
+    person = Person(
+        full_name=" ".join(full_name.split()),
+        phone=None,
+        email=(email or "").strip().lower(),
+    )
+    _save(person, validate_unique=False)
+    return person
+
+
+def _only_in_other_provinces(person: Person, province: str) -> bool:
+    """Whether ``person`` is a KIM member somewhere, and nowhere in ``province``
+    (the rule of the spreadsheet import: someone in both provinces is one
+    person in each)."""
+    provinces = {
+        code[:2]
+        for code in person.memberships.values_list("kim__regency_code", flat=True)
+    }
+    return bool(provinces) and province not in provinces
+
+
 def _in_another_province(person: Person, kim: Kim) -> bool:
     """Whether ``person`` is a member of a KIM outside ``kim``'s province. One
     phone is one person across the deployment, but each province's staff keep

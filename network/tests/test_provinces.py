@@ -363,3 +363,112 @@ def test_a_sheet_cannot_link_or_change_another_provinces_member(
     assert result.errors == []
     kaltim_person.refresh_from_db()
     assert kaltim_person.full_name == "Anggota Kaltim"
+
+
+def test_an_event_sign_up_never_links_another_provinces_member(
+    client: Client, kaltim_side: Side, kaltara_side: Side
+) -> None:
+    """A Kaltim member's phone on a Kaltara event (public form, staff entry):
+    the sign-up is kept, on a Kaltara record of its own with the name as given
+    and the phone kept on the sign-up, and Kaltim's record of the person is
+    neither linked nor changed nor shown to Kaltara's staff."""
+    from django.core.exceptions import ValidationError
+
+    from network.models import Participant, Person
+
+    kaltim_person = kaltim_side.member.person
+    event = kaltara_side.event
+    response = client.post(
+        f"/acara/{event.pk}/",
+        {"full_name": "Nama Kaltara", "phone": kaltim_person.phone, "email": ""},
+    )
+    assert response.status_code == 302
+    signed = Participant.objects.get(event=event)
+    assert signed.person != kaltim_person
+    assert signed.person.full_name == "Nama Kaltara"
+    assert signed.person.phone is None
+    assert signed.contact_phone == kaltim_person.phone
+    # The phone still finds that sign-up: no second one.
+    with pytest.raises(ValidationError):
+        services.participant_register(
+            actor=None, event=event, full_name="Lagi", phone=kaltim_person.phone
+        )
+    assert event.participants.count() == 1
+    second = services.event_create(
+        actor=None,
+        kind=Event.Kind.TRAINING,
+        title="Pelatihan Kaltara kedua",
+        region=event.region,
+        organiser_region=event.organiser_region,
+        venue="Aula",
+        starts_at=event.starts_at,
+    )
+    staff = services.participant_register(
+        actor=kaltara_side.admin,
+        event=second,
+        full_name="Dari Staf",
+        phone=kaltim_person.phone,
+        email="staf@example.org",
+    )
+    assert staff.person not in (kaltim_person, signed.person)
+    assert staff.person.email == "staf@example.org"
+    assert not Participant.objects.filter(person=kaltim_person).exists()
+    kaltim_person.refresh_from_db()
+    assert kaltim_person.full_name == "Anggota Kaltim"
+    assert kaltim_person.email == "anggota.kaltim@example.org"
+    client.force_login(kaltara_side.admin)
+    page = client.get(f"/staf/acara/{event.pk}/").content.decode()
+    assert "Nama Kaltara" in page
+    assert kaltim_person.full_name not in page
+    assert kaltim_person.email not in page
+    # Someone who is a member in Kaltara too is one person: linked as before;
+    # a Kaltara member on a Kaltim event is kept apart the same way.
+    Membership.objects.create(kim=kaltara_side.kim, person=kaltim_person)
+    third = services.event_create(
+        actor=None,
+        kind=Event.Kind.TRAINING,
+        title="Pelatihan Kaltara ketiga",
+        region=event.region,
+        organiser_region=event.organiser_region,
+        venue="Aula",
+        starts_at=event.starts_at,
+    )
+    both = services.participant_register(
+        actor=kaltara_side.admin, event=third, full_name="X", phone=kaltim_person.phone
+    )
+    assert both.person == kaltim_person and both.contact_phone == ""
+    own = services.participant_register(
+        actor=None,
+        event=kaltim_side.event,
+        full_name="Y",
+        phone=kaltara_side.member.person.phone,
+    )
+    assert own.person != kaltara_side.member.person
+    assert Person.objects.filter(phone=kaltim_person.phone).count() == 1
+
+
+def test_a_platform_admins_event_is_run_by_the_province_it_is_held_in(
+    client: Client, kaltara_side: Side, make_user
+) -> None:
+    """An event created by someone with no region (a platform admin) in a
+    Kaltara village is organised by Kaltara's office, whose staff manage it;
+    it was given to the home province (Kaltim)."""
+    admin = make_user(Role.PROVINCE_ADMIN, None, is_superuser=True)
+    client.force_login(admin)
+    response = client.post(
+        "/staf/acara/baru/",
+        {
+            "kind": "training",
+            "title": "Pelatihan nasional di Kaltara",
+            "region": REGENCY,
+            "venue": "Aula",
+            "starts_at": "2030-01-10T09:00",
+            "registration": "public",
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = Event.objects.get(title="Pelatihan nasional di Kaltara")
+    assert event.organiser_region_id == KALTARA
+    client.force_login(kaltara_side.admin)
+    assert client.get(f"/staf/acara/{event.pk}/").status_code == 200

@@ -41,6 +41,7 @@ from network.models import (
 )
 from network.qr import qr_svg
 from network.views._common import PER_PAGE, _absolute, _fmt, _user
+from regions import provinces
 from regions.models import Region
 
 
@@ -156,6 +157,17 @@ def staff_event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _organiser_default(held_in: Region | None) -> Region:
+    """The office of an event created by someone with no region of their own (a
+    platform admin): the home province's, or, serving several provinces, that
+    of the province it is held in, whose staff are to run it."""
+    if held_in is not None and provinces.is_national():
+        province = Region.objects.filter(kode=held_in.kode[:2]).first()
+        if province is not None:
+            return province
+    return Region.objects.get(kode=settings.HOME_REGION)
+
+
 @login_required
 def event_create(request: HttpRequest) -> HttpResponse:
     actor = permitted_user(request, "create", "network.event")
@@ -166,7 +178,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
         lambda: services.event_create(
             actor=actor,
             organiser_region=actor.region
-            or Region.objects.get(kode=settings.HOME_REGION),
+            or _organiser_default(form.cleaned_data.get("region")),
             **form.cleaned_data,
         ),
         _("Event saved."),
@@ -219,7 +231,7 @@ def event_manage(request: HttpRequest, pk: int) -> HttpResponse:
         rows = [
             [
                 p.person.full_name,
-                phone_text(p.person.phone),
+                phone_text(p.person.phone or p.contact_phone),
                 p.person.email,
                 p.origin,
                 p.kim.name if p.kim else "",

@@ -23,6 +23,7 @@ from newsroom.models import (
     Kind,
     Subscriber,
 )
+from regions import provinces
 from regions.models import Region
 
 if TYPE_CHECKING:
@@ -158,15 +159,29 @@ def opt_out_by_token(*, token: str) -> str:
 def subscribe_command(event: Inbound) -> bool:
     """``/langganan [wilayah]`` on Telegram subscribes the chat to the news of
     the province, or of the region named ("Tenggarong", "Kukar"); the answer
-    goes back through the outbox. Registered in ``newsroom.hooks``."""
+    goes back through the outbox. Registered in ``newsroom.hooks``.
+
+    Serving several provinces, there is no "the province": without a region
+    the bot asks for one (naming the provinces served) instead of choosing the
+    home province for the reader; a region named must lie in a province served."""
     from regions.selectors import region_list
 
     if event.channel != Channel.TELEGRAM:
         return False
     rest = event.text.strip()
+    if not rest and provinces.is_national():
+        served = [p.name for p in provinces.served_provinces().order_by("kode")]
+        _answer(
+            event,
+            "Kabar wilayah mana yang ingin Anda ikuti? Kirim /langganan diikuti "
+            f"nama provinsi, kabupaten/kota atau kecamatan, misalnya /langganan "
+            f"{served[0] if served else 'Tenggarong'}. Provinsi yang dilayani: "
+            f"{', '.join(served)}.",
+        )
+        return True
     region = Region.objects.get(kode=PROVINCE)
     if rest:
-        found = region_list(q=rest[:100]).first()
+        found = region_list(q=rest[:100]).filter(provinces.served_q("kode")).first()
         if found is None:
             _answer(event, "Wilayah tidak ditemukan. Contoh: /langganan Tenggarong")
             return True

@@ -223,3 +223,66 @@ def test_feeds_are_national(client: Client, desks: dict[str, Desk], settings) ->
         "Kalimantan Timur"
         in feedparser.parse(client.get("/kabar/rss/").content).feed.title
     )
+
+
+def test_the_bots_subscribe_asks_for_a_region_when_national(
+    channel_settings, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """``/langganan`` alone on a national deployment asks which region (naming
+    the provinces served) and subscribes nobody; a province named is
+    subscribed; one province served keeps the old default."""
+    from channels.models import OutboxMessage
+    from channels.routes import Inbound
+    from newsroom.models import Subscriber
+    from newsroom.services.subscribers import subscribe_command
+
+    kaltara_create()
+    ids = iter(range(1, 100))
+
+    def say(text: str) -> str:
+        pk = next(ids)
+        assert subscribe_command(
+            Inbound(id=pk, channel="telegram", kind="command", address="77", text=text)
+        )
+        return OutboxMessage.objects.get(reference=f"reply:{pk}").body
+
+    asked = say("")
+    assert "/langganan" in asked
+    assert "Kalimantan Timur" in asked and "Kalimantan Utara" in asked
+    assert not Subscriber.objects.exists()
+    assert "Kalimantan Utara" in say("Kalimantan Utara")
+    assert Subscriber.objects.get(telegram_chat_id="77").region_id == KALTARA
+    settings.PROVINCES = ["64"]
+    say("")
+    assert Subscriber.objects.get(telegram_chat_id="77").region_id == "64"
+    # A region of a province not served is not found.
+    assert "tidak ditemukan" in say("Kalimantan Utara")
+
+
+def test_the_subscribe_form_has_no_default_province_when_national(
+    client: Client, settings
+) -> None:
+    """The web form offers the provinces served and, serving several, selects
+    none for the reader (it selected the home province)."""
+    kaltara_create()
+    html = client.get("/kabar/langganan/").content.decode()
+    assert f'<option value="{KALTARA}">' in html
+    assert '<option value="64">' in html
+    settings.PROVINCES = ["64"]
+    html = client.get("/kabar/langganan/").content.decode()
+    assert '<option value="64" selected>' in html
+    assert f'<option value="{KALTARA}"' not in html
+
+
+def test_potential_links_lead_to_the_province_not_the_national_directory(
+    client: Client, desks: dict[str, Desk], rf
+) -> None:
+    """Serving several provinces, ``/kabar/potensi/`` is national: the home
+    province's crumb and its section's link lead to ``/kabar/potensi/64/`` (they
+    were left out or led to the national directory)."""
+    from newsroom.panels import potential_section
+
+    html = client.get("/kabar/potensi/64.02.06/").content.decode()
+    assert 'href="/kabar/potensi/64/"' in html
+    section = potential_section(rf.get("/"), Region.objects.get(kode="64"))
+    assert 'href="/kabar/potensi/64/"' in section

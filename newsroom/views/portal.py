@@ -352,8 +352,11 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
 
 @ratelimit(key="ip", rate="10/m", method="POST", block=True)
 def subscribe(request: HttpRequest) -> HttpResponse:
+    # Serving several provinces, the reader chooses: no province is theirs by
+    # default.
+    default = "" if provinces.is_national() else PROVINCE
     form = SubscribeForm(
-        request.POST or None, initial={"region": request.GET.get("wilayah", PROVINCE)}
+        request.POST or None, initial={"region": request.GET.get("wilayah", default)}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

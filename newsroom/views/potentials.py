@@ -124,7 +124,7 @@ def _potential_parts(*, title: str, feed: str, **context: Any) -> dict[str, Any]
         title=title,
         feed=feed,
         categories=PotentialCategory.choices,
-        HOME_REGION=PROVINCE,
+        HOME_REGION=provinces.root_region(),
     )
     return {
         "title": title,

@@ -178,3 +178,23 @@ def test_national_figures_are_shared_for_a_few_minutes(
     kaltara_row = next(f for p, f in recount if p.kode == KALTARA)
     first_row = next(f for p, f in first if p.kode == KALTARA)
     assert kaltara_row[0] == first_row[0] + 1
+
+
+@NATIONAL
+def test_a_province_home_names_its_own_province_and_feed(
+    client: Client, kaltara: Region
+) -> None:
+    """Serving several provinces, ``/kabar/rss/`` is national: each province's
+    home links its own news feed, under its own name (Kaltara's said
+    "Kalimantan Timur" and linked the national feed)."""
+    html = client.get(f"/provinsi/{KALTARA}/").content.decode()
+    assert f'href="/kabar/wilayah/{KALTARA}/rss/"' in html
+    assert f'href="/kabar/wilayah/{KALTARA}/atom/"' in html
+    assert 'href="/kabar/rss/"' not in html
+    head = html.split("</head>")[0]
+    assert "Kalimantan Utara (RSS)" in head and "Kalimantan Timur (RSS)" not in head
+
+
+def test_the_single_province_home_keeps_the_sites_feed(client: Client) -> None:
+    html = client.get("/provinsi/64/").content.decode()
+    assert 'type="application/rss+xml"' in html and 'href="/kabar/rss/"' in html
