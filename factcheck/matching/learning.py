@@ -308,11 +308,11 @@ def calibrate(
     p1 = np.asarray(p1, dtype=np.float64)
     right1 = np.asarray(right1, dtype=bool)
     shown = np.asarray(shown, dtype=bool)
-    match = _match_threshold(p1, right1, precision, min_held_out)
+    match = match_threshold(p1, right1, precision, min_held_out)
     sure = None
     if conf is not None:
         conf = np.asarray(conf, dtype=np.float64)
-        by_conf = _match_threshold(conf, right1, precision, min_held_out)
+        by_conf = match_threshold(conf, right1, precision, min_held_out)
         by_best = int((p1 >= match).sum()) if match is not None else 0
         if by_conf is not None and (conf >= by_conf).sum() > by_best:
             sure = by_conf
@@ -337,7 +337,7 @@ def calibrate(
     )
 
 
-def _match_threshold(
+def match_threshold(
     p1: np.ndarray, right1: np.ndarray, precision: float, min_held_out: int
 ) -> float | None:
     # Candidate thresholds are the distinct scores, floored to the 4 decimals

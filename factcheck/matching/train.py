@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import datasets
+from . import datasets, learning
 from .engine import QUERY_MAX_CHARS, Candidates, MatchingEngine
 from .ranker import WEIGHTS_FILE, LogisticModel, fit_logistic
 from .semantic import load_embedder
@@ -170,6 +170,18 @@ def choose_thresholds(
     return round(match, 4), round(min(suggest, match), 4)
 
 
+def choose_confidence(
+    conf: np.ndarray, right1: np.ndarray, p1: np.ndarray, match: float
+) -> float | None:
+    """The ``confidence()`` threshold at which ``match`` stays at
+    ``MATCH_PRECISION``, when deciding on it (the best score and its lead over
+    the runner-up) covers more messages than the best score alone; else None."""
+    sure = learning.match_threshold(conf, right1, MATCH_PRECISION, 30)
+    if sure is None or (conf >= sure).sum() <= (p1 >= match).sum():
+        return None
+    return sure
+
+
 def decision_report(
     p1: np.ndarray,
     right1: np.ndarray,
@@ -177,10 +189,14 @@ def decision_report(
     in5: np.ndarray,
     match: float,
     suggest: float,
+    conf: np.ndarray | None = None,
+    sure: float | None = None,
 ) -> dict[str, dict[str, float]]:
+    """Coverage and precision of each decision; with ``sure``, ``match`` is
+    decided on ``conf >= sure`` as the engine then does."""
     out: dict[str, dict[str, float]] = {}
     n = max(len(p1), 1)
-    is_match = p1 >= match
+    is_match = p1 >= match if sure is None or conf is None else conf >= sure
     is_suggest = (p1 >= suggest) & ~is_match
     is_none = ~(is_match | is_suggest)
     for name, mask in (("match", is_match), ("suggest", is_suggest), ("none", is_none)):
@@ -208,6 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    parser.add_argument(
+        "--lead",
+        action="store_true",
+        help="let 'match' be decided on the best score and its lead over the "
+        "next when that covers more messages (calibrated on this benchmark's "
+        "7,958 fact-checks; a deployment calibrates it on its own pairs with "
+        "retrain_matcher)",
+    )
     args = parser.parse_args(argv)
     if not datasets.available():
         print(f"shared data not found under {datasets.factchecks_dir()}")
@@ -231,14 +255,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         rankings = [ranked_ids(c, p) for c, p in zip(data.cands, probs, strict=True)]
         p1, right1, strict1, in5 = top_scores(data, probs)
         match, suggest = choose_thresholds(p1, right1, in5)
+        conf = learning.top_confidence(probs)
+        sure = choose_confidence(conf, right1, p1, match) if args.lead else None
         final = fit(data, range(len(data.cands)), names)
         final.match_threshold, final.suggest_threshold = match, suggest
+        final.match_confidence = sure
         models[kind] = final.to_json()
         report[kind] = {
             "strict": retrieval_metrics(rankings, data.queries, strict=True),
             "twins": retrieval_metrics(rankings, data.queries, strict=False),
-            "decisions": decision_report(p1, right1, strict1, in5, match, suggest),
-            "thresholds": {"match": match, "suggest": suggest},
+            "decisions": decision_report(
+                p1, right1, strict1, in5, match, suggest, conf, sure
+            ),
+            "thresholds": {"match": match, "suggest": suggest, "confidence": sure},
         }
         print(kind, json.dumps(report[kind], indent=1))
     payload = {
