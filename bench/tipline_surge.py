@@ -79,8 +79,9 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "simpul_surge"
-WEB_PORT = 8150
-FAKE_PORT = 8151
+# SURGE_PORT (the fake on the next port) lets two runs share a machine.
+WEB_PORT = int(os.environ.get("SURGE_PORT", "8150"))
+FAKE_PORT = WEB_PORT + 1
 APP_SECRET = "surge-app-secret"  # noqa: S105 (the fake's, loopback only)
 
 
@@ -334,6 +335,13 @@ def prepare(env: dict[str, str], factchecks: int, fresh: bool) -> None:
         (kept / "ready").write_text("1")
     psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{DB_NAME}" TEMPLATE "{template}"')
+    # The template may predate a migration of the code measured now.
+    subprocess.run(
+        [PYTHON, str(REPO / "manage.py"), "migrate", "-v0"],
+        env=env,
+        check=True,
+        cwd=REPO,
+    )
     shutil.copytree(kept, env["SIMPUL_DATA_DIR"], dirs_exist_ok=True)
 
 
