@@ -123,3 +123,33 @@ def test_an_error_mid_batch_frees_what_was_left(monkeypatch) -> None:
     assert second.processed_at is None and second.claimed_until is None
     monkeypatch.setattr(inbound, "_call_events_handle", real)
     assert inbound.calls_process(call_id=second.pk) == ["unrouted"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_skips_the_rows_another_worker_is_claiming() -> None:
+    """Row locks (PostgreSQL): while one worker's claim has not committed its
+    lease yet, another's claim neither waits for nor takes the same calls."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL): SQLite has no row locks")
+    a, b, c, d = stored(4)
+    got: dict[str, list[int]] = {}
+
+    def other_worker() -> None:
+        try:
+            for name, call in (("a", a), ("c", c)):
+                claimed = inbound.calls_claim(call_id=call.pk, size=5)
+                got[name] = [x.pk for x in claimed]
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # the first worker, mid-claim
+        locked = WebhookCall.objects.select_for_update().filter(pk__in=[a.pk, b.pk])
+        assert len(list(locked)) == 2
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join(timeout=30)
+    assert got == {"a": [], "c": [c.pk, d.pk]}
