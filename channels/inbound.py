@@ -11,9 +11,12 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -400,19 +403,99 @@ def consent_command(channel: str, event: Event, event_id: int) -> str:
 
 
 # --- processing ---------------------------------------------------------------------
+def _events(call: WebhookCall) -> list[Event]:
+    try:
+        # A person may send a NUL (PostgreSQL stores none): taken out, not refused.
+        payload = without_control_chars(json.loads(call.body))
+    except ValueError:
+        payload = None
+    return PARSERS[call.channel](payload)
+
+
+def calls_claim(*, call_id: int, size: int) -> list[WebhookCall]:
+    """``call_id`` and up to ``size - 1`` other calls waiting (oldest first),
+    leased to this worker, in the order they came; ``[]`` when ``call_id`` is
+    processed already or another worker holds it (that worker handles it)."""
+    now = timezone.now()
+    free = WebhookCall.objects.filter(processed_at__isnull=True).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+    # One query: the task's own call first, then the oldest others.
+    own_first = Case(When(pk=call_id, then=Value(0)), default=Value(1))
+    # No savepoint: inside another transaction, a failure fails that one anyway.
+    with transaction.atomic(savepoint=False):
+        if connection.features.has_select_for_update_skip_locked:
+            free = free.select_for_update(skip_locked=True)
+        calls = list(free.order_by(own_first, "received_at", "pk")[: max(1, size)])
+        if not calls or calls[0].pk != call_id:
+            return []
+        lease = timedelta(seconds=settings.CHANNELS_INBOUND_LEASE_SECONDS)
+        WebhookCall.objects.filter(pk__in=[c.pk for c in calls]).update(
+            claimed_until=now + lease
+        )
+    # In the order they came (one person's two messages stay in order).
+    return sorted(calls, key=lambda c: c.pk)
+
+
+def calls_process(*, call_id: int, size: int | None = None) -> list[str]:
+    """What ``inbound_process_task`` does: the call and others waiting are
+    taken together, the apps' batch preparers see all their events at once
+    (tips are embedded in one call), then each call is processed as alone.
+    Each call commits on its own and each event counts once (``InboundEvent``
+    is unique), so a worker killed mid-batch loses nothing and answers nothing
+    twice: what it left is processed by its own task, or after the lease, by
+    ``outbox_due_task``'s sweep. Returns ``call_id``'s outcomes."""
+    calls = calls_claim(call_id=call_id, size=size or settings.CHANNELS_INBOUND_BATCH)
+    if not calls:
+        return []
+    try:
+        events = [_events(call) for call in calls]
+        routes.prepare(
+            [
+                _inbound(0, call.channel, event)
+                for call, found in zip(calls, events, strict=True)
+                for event in found
+                if event.address and event.kind in routes.KINDS
+            ]
+        )
+        outcomes: list[str] = []
+        for call, found in zip(calls, events, strict=True):
+            done = _call_events_handle(call, found)
+            outcomes = done if call.pk == call_id else outcomes
+        return outcomes
+    except BaseException:
+        # What an error left unprocessed is free for the next task at once.
+        WebhookCall.objects.filter(
+            pk__in=[c.pk for c in calls], processed_at__isnull=True
+        ).update(claimed_until=None)
+        raise
+
+
+def _inbound(pk: int, channel: str, event: Event) -> routes.Inbound:
+    return routes.Inbound(
+        id=pk,
+        channel=channel,
+        kind=event.kind,
+        address=event.address,
+        text=event.text,
+        command=event.data.get("command", ""),
+        button_id=event.data.get("button_id", ""),
+        data=event.data,
+    )
+
+
 def call_process(*, call_id: int) -> list[str]:
     """Normalise one stored webhook call and handle each of its events once.
     Returns what happened to each event (for logs and tests)."""
     call = WebhookCall.objects.filter(pk=call_id).first()
     if call is None or call.processed_at is not None:
         return []
-    try:
-        # A person may send a NUL (PostgreSQL stores none): taken out, not refused.
-        payload = without_control_chars(json.loads(call.body))
-    except ValueError:
-        payload = None
+    return _call_events_handle(call, _events(call))
+
+
+def _call_events_handle(call: WebhookCall, events: list[Event]) -> list[str]:
     outcomes = []
-    for event in PARSERS[call.channel](payload):
+    for event in events:
         try:
             # One event's failure rolls back only that event; the others count.
             with transaction.atomic():
@@ -464,18 +547,7 @@ def _event_handle(call: WebhookCall, event: Event) -> str:
         from channels.tasks import telegram_callback_answer_task
 
         transaction.on_commit(lambda: telegram_callback_answer_task.enqueue(query_id))
-    handled = routes.route(
-        routes.Inbound(
-            id=row.pk,
-            channel=channel,
-            kind=event.kind,
-            address=event.address,
-            text=event.text,
-            command=event.data.get("command", ""),
-            button_id=event.data.get("button_id", ""),
-            data=event.data,
-        )
-    )
+    handled = routes.route(_inbound(row.pk, channel, event))
     if not handled and done == "start":
         # No app has its own welcome for this: confirm the opt-in ourselves.
         with translation.override("id"):

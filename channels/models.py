@@ -136,10 +136,21 @@ class WebhookCall(models.Model):
     body = models.TextField()
     received_at = models.DateTimeField(default=timezone.now, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Leased to the worker processing it in a batch (``inbound.calls_process``):
+    # others skip it until then; a dead worker's lease simply runs out.
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["channel", "key"], name="webhook_call_once")
+        ]
+        # Each batch looks for the calls still waiting: a few among many kept.
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                condition=models.Q(processed_at__isnull=True),
+                name="webhook_call_waiting",
+            )
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,10 @@
   that app's outbox messages changes status (sent, delivered, read, failed, held).
 - ``register_data_provider(name, summary=..., erase=...)``: what an app keeps
   about an address (answer to "DATA") and how it erases it (after "HAPUS").
+- ``register_batch_preparer(handler)``: given the events of a batch of webhook
+  calls before any is handled (``Inbound.id`` is 0: not stored yet), an app may
+  do at once what each handler would do alone (factcheck embeds the tips' texts
+  in one call). It must change nothing: the handlers run after it as usual.
 """
 
 from __future__ import annotations
@@ -67,7 +71,10 @@ class DataProvider:
     erase: Callable[[str, str], int] | None = None  # → rows erased
 
 
+Preparer = Callable[[list[Inbound]], None]
+
 _routes: list[Route] = []
+_preparers: list[Preparer] = []
 _status: dict[str, list[StatusHandler]] = {}
 _providers: dict[str, DataProvider] = {}
 
@@ -104,6 +111,23 @@ def register_data_provider(
     erase: Callable[[str, str], int] | None = None,
 ) -> None:
     _providers[name] = DataProvider(name=name, summary=summary, erase=erase)
+
+
+def register_batch_preparer(handler: Preparer) -> None:
+    if handler not in _preparers:
+        _preparers.append(handler)
+
+
+def prepare(events: list[Inbound]) -> None:
+    """Tell the preparers about a batch of events; one that fails is logged
+    (the events are handled anyway, one by one)."""
+    if not events:
+        return
+    for handler in list(_preparers):
+        try:
+            handler(events)
+        except Exception:
+            log.exception("channels: batch preparer %s failed", handler)
 
 
 def data_providers() -> list[DataProvider]:
@@ -163,15 +187,18 @@ class registry_snapshot:
             list(_routes),
             {k: list(v) for k, v in _status.items()},
             dict(_providers),
+            list(_preparers),
         )
         if self.empty:
             _routes.clear()
             _status.clear()
             _providers.clear()
+            _preparers.clear()
 
     def __exit__(self, *exc: object) -> None:
-        routes, status, providers = self._saved
+        routes, status, providers, preparers = self._saved
         _routes[:] = routes
+        _preparers[:] = preparers
         _status.clear()
         _status.update(status)
         _providers.clear()

@@ -718,7 +718,10 @@ def webhook_calls_unprocessed(*, older_than: datetime) -> list[int]:
     return list(
         WebhookCall.objects.filter(
             processed_at__isnull=True, received_at__lt=older_than
-        ).values_list("pk", flat=True)[:500]
+        )
+        # A batch holds it (``inbound.calls_claim``): not lost, only busy.
+        .exclude(claimed_until__gte=timezone.now())
+        .values_list("pk", flat=True)[:500]
     )
 
 

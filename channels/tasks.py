@@ -17,8 +17,9 @@ from channels import inbound, services
 
 @task()
 def inbound_process_task(call_id: int) -> list[str]:
-    """Normalise one stored webhook call and route its events."""
-    return inbound.call_process(call_id=call_id)
+    """Normalise one stored webhook call (with others waiting, in a batch) and
+    route its events; a call a batch took already is left to it."""
+    return inbound.calls_process(call_id=call_id)
 
 
 @task()

@@ -600,6 +600,14 @@ def match(text: str, *, top: int = 10) -> dict[str, Any]:
     return _describe(hits, str(current.decide(hits, text)))
 
 
+def prepare(texts: Sequence[str]) -> int:
+    """Embed at once texts about to be ``match``ed one by one (a batch of tips
+    taken by one task): each ``match`` then finds its text's embedding
+    remembered, and its result is the same as without.  0 when matching is
+    lexical only."""
+    return int(engine().prepare(list(texts)))
+
+
 def match_many(texts: Sequence[str], *, top: int = 10) -> list[dict[str, Any]]:
     """``match`` for many texts, in order, using the engine's batch search."""
     current = engine()

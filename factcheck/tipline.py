@@ -25,7 +25,7 @@ from django_ratelimit.core import is_ratelimited
 from channels.inbound import START as OPT_IN_WORDS
 from channels.media import MediaError, media_download
 from channels.routes import Inbound
-from factcheck import image_matching, imaging, services
+from factcheck import image_matching, imaging, matching_service, services
 from factcheck import messages as texts
 from factcheck.models import Channel, FactCheck
 from factcheck.services import confirmations
@@ -98,22 +98,47 @@ def _region(event: Inbound, query: str) -> bool:
     return True
 
 
+def _text_kind(text: str) -> str:
+    """What a text message is: "start", "opt-in", "region" or "tip"."""
+    words = " ".join(text.strip().lower().split())
+    if words in START:
+        return "start"
+    if words.split(" ", 1)[0] in OPT_IN_WORDS:
+        # "LANGGANAN …" is another app's (or channels' own) opt-in, not a tip.
+        return "opt-in"
+    return "region" if _REGION.match(text.strip()) else "tip"
+
+
 def handle_text(event: Inbound) -> bool:
     """A text message: the welcome, a region, or a tip to check."""
     if not _ours(event):
         return False
     with translation.override("id"):
-        words = " ".join(event.text.strip().lower().split())
-        if words in START:
+        kind = _text_kind(event.text)
+        if kind == "start":
             _answer(event, texts.WELCOME)
             return True
-        if words.split(" ", 1)[0] in OPT_IN_WORDS:
-            # "LANGGANAN …" is another app's (or channels' own) opt-in, not a tip.
+        if kind == "opt-in":
             return False
         region = _REGION.match(event.text.strip())
         if region:
             return _region(event, region[2])
         return _tip(event, event.text)
+
+
+def prepare_tips(events: list[Inbound]) -> None:
+    """Channels' batch preparer: the tips among a batch of messages are
+    embedded in one call before each is handled (``tip_submit`` matches the
+    same cleaned text, whose embedding is then remembered)."""
+    tips = []
+    for event in events:
+        if _ours(event) and event.kind == "text" and _text_kind(event.text) == "tip":
+            try:
+                tips.append(services.tip_text_clean(event.text))
+            except ValidationError:
+                continue  # refused by tip_submit too: nothing to match
+    if tips:
+        matching_service.prepare(tips)
 
 
 def handle_image(event: Inbound) -> bool:
@@ -209,7 +234,13 @@ def data_erase(channel: str, address: str) -> int:
 
 def register() -> None:
     """Called by ``factcheck.hooks.register``."""
-    from channels.routes import register_data_provider, register_route
+    from channels.routes import (
+        register_batch_preparer,
+        register_data_provider,
+        register_route,
+    )
+
+    register_batch_preparer(prepare_tips)
 
     register_route(kind="text", handler=handle_text, order=50, name="factcheck.tip")
     register_route(kind="image", handler=handle_image, order=50, name="factcheck.tip")

@@ -4,12 +4,14 @@ a press gives the verdict and links the tip, "Tidak ada" goes to the desk."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from channels.models import InboundEvent, OutboxMessage
+from channels.routes import Inbound
 from channels.testing import telegram_callback, whatsapp_payload, whatsapp_reply
 from factcheck.models import (
     Claim,
@@ -19,6 +21,7 @@ from factcheck.models import (
     Tip,
     TipConfirmation,
 )
+from factcheck.tests.conftest import KNOWN_HOAX, NEW_RUMOUR
 
 pytestmark = pytest.mark.django_db
 # A paraphrase of the BTS tower hoax: likely (``suggest``), not certain.
@@ -175,3 +178,89 @@ def test_whatsapp_reply_buttons_when_the_choices_fit(
         ),
     )
     assert MatchPair.objects.get().source == "tipster_whatsapp"
+
+
+# --- a batch of tips (issue 16) -------------------------------------------------------
+BATCH_TIPS = [
+    (f"+62811000000{n}", text)
+    for n, text in enumerate(
+        [
+            KNOWN_HOAX,
+            PARAPHRASE,
+            NEW_RUMOUR,
+            "apakah benar air kelapa bisa menyembuhkan demam berdarah?",
+        ]
+    )
+]
+
+
+def test_a_batch_of_tips_is_matched_as_one_by_one_and_each_answered_once(
+    corpus, fake_whatsapp, django_capture_on_commit_callbacks
+) -> None:
+    from channels import tasks
+    from channels.models import WebhookCall
+    from channels.testing import whatsapp_text
+    from factcheck import matching_service, services
+
+    expected = [
+        matching_service.match(services.tip_text_clean(text), top=5)
+        for _, text in BATCH_TIPS
+    ]
+    matching_service.forget_embeddings()  # the batch embeds them afresh
+    calls = [
+        WebhookCall.objects.create(
+            channel="whatsapp",
+            key=f"batch{n}",
+            body=json.dumps(
+                whatsapp_payload(
+                    messages=[whatsapp_text(phone.lstrip("+"), text, f"wamid.b{n}")]
+                )
+            ),
+        )
+        for n, (phone, text) in enumerate(BATCH_TIPS)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):  # replies sent
+        tasks.inbound_process_task.call(calls[0].pk)  # takes the four at once
+        for call in calls[1:]:  # their own tasks find them done
+            assert tasks.inbound_process_task.call(call.pk) == []
+
+    tips = list(Tip.objects.order_by("pk"))
+    assert [t.text for t in tips] == [
+        services.tip_text_clean(text) for _, text in BATCH_TIPS
+    ]
+    for tip, alone in zip(tips, expected, strict=True):
+        best = alone["matches"][0] if alone["matches"] else None
+        assert tip.score == (best["score"] if best else None)
+        assert tip.matched_id == (best["id"] if best else None)
+    replies = OutboxMessage.objects.filter(origin="factcheck")
+    assert sorted(r.to for r in replies) == sorted(phone for phone, _ in BATCH_TIPS)
+    assert len(fake_whatsapp.bodies("/messages")) == len(BATCH_TIPS)
+
+
+def test_the_tips_of_a_batch_are_embedded_in_one_call(corpus, monkeypatch) -> None:
+    from factcheck import matching_service, services
+    from factcheck.tipline import prepare_tips
+
+    embedder = matching_service.engine().embedder
+    if embedder is None:
+        pytest.skip("embedding model unavailable: matching is lexical only")
+    matching_service.forget_embeddings()
+    calls: list[int] = []
+    inner = embedder.inner.queries
+    monkeypatch.setattr(
+        embedder.inner,
+        "queries",
+        lambda texts: calls.append(len(texts)) or inner(texts),
+    )
+    events = [
+        Inbound(id=0, channel="whatsapp", kind="text", address=phone, text=text)
+        for phone, text in BATCH_TIPS
+    ]
+    events.append(
+        Inbound(id=0, channel="whatsapp", kind="text", address="+1", text="menu")
+    )
+    prepare_tips(events)
+    assert calls == [len(BATCH_TIPS)]  # the welcome word is no tip
+    for _, text in BATCH_TIPS:
+        matching_service.match(services.tip_text_clean(text), top=5)
+    assert calls == [len(BATCH_TIPS)]  # each found remembered

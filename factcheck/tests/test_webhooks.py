@@ -283,7 +283,9 @@ def test_a_whatsapp_tip_costs_a_bounded_number_of_queries(
     up again to validate them)."""
     first = _queries_of_a_whatsapp_tip(client, hooks, "wamid.Q1", NEW_RUMOUR)
     assert Tip.objects.count() == 1 and len(fake_whatsapp.requests) == 1
-    assert first <= 61  # 71 before (SQLite here; PostgreSQL adds savepoints)
+    # 71 before (SQLite here; PostgreSQL adds savepoints); 2 of these are the
+    # batch's claim of calls waiting (alone here, shared by a surge's batch).
+    assert first <= 63
     # The answer is still the claim's, the tip still its claim's and sender's.
     tip = Tip.objects.get()
     assert tip.claim.tip_count == 1 and tip.tipster.channel == "whatsapp"
