@@ -247,11 +247,12 @@ def test_the_tips_of_a_batch_are_embedded_in_one_call(corpus, monkeypatch) -> No
     matching_service.forget_embeddings()
     calls: list[int] = []
     inner = embedder.inner.queries
-    monkeypatch.setattr(
-        embedder.inner,
-        "queries",
-        lambda texts: calls.append(len(texts)) or inner(texts),
-    )
+
+    def counted(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return inner(texts)
+
+    monkeypatch.setattr(embedder.inner, "queries", counted)
     events = [
         Inbound(id=0, channel="whatsapp", kind="text", address=phone, text=text)
         for phone, text in BATCH_TIPS
