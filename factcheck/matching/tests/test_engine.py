@@ -237,8 +237,10 @@ def test_a_loaded_index_matches_like_the_saved_one(tmp_path: Path, mmap: bool) -
     for query in ["gempa megathrust samarinda", "bansos kode77 bontang", "kode1001"]:
         # Equal scores may come in another order (saving compacts the rows).
         want, got = engine.search(query), again.search(query)
-        assert [round(h.score, 5) for h in got] == [round(h.score, 5) for h in want]
-        assert got[0].id == want[0].id
+        scores = [round(h.score, 5) for h in want]
+        assert [round(h.score, 5) for h in got] == scores
+        if scores[0] > scores[1]:  # a clear winner is the same document
+            assert got[0].id == want[0].id
     assert again.get("2042").title == engine.get("2042").title  # type: ignore[union-attr]
     assert "1001" not in again
 
