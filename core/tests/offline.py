@@ -6,11 +6,13 @@ from __future__ import annotations
 # Resolves once the service worker controls the page and keeps its copy of it.
 # On a loaded machine (CI) the worker may still be installing when the page's
 # one "keep" message (static/js/sw-register.js) arrives: the message is asked
-# again every 5 s, as the next visit would, for up to 30 s.
+# again every 5 s, as the next visit would, for up to 30 s. It goes to the active
+# worker even before that worker has claimed the page (clientsClaim may come late):
+# the worker keeps the address it is sent either way.
 KEPT = """async () => {
-  await navigator.serviceWorker.ready;
+  const reg = await navigator.serviceWorker.ready;
   for (let i = 0; i < 300; i++) {
-    const worker = navigator.serviceWorker.controller;
+    const worker = navigator.serviceWorker.controller || reg.active;
     if (worker) {
       for (const name of await caches.keys()) {
         if (!name.startsWith("simpul-pages")) continue;
