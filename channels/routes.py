@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -64,11 +64,24 @@ class Route:
     name: str = ""
 
 
+class Summary(Protocol):
+    """The lines an app keeps about an address (called with keywords, so an
+    app registers its keyword-only service as it is)."""
+
+    def __call__(self, *, channel: str, address: str) -> list[str]: ...
+
+
+class Eraser(Protocol):
+    """Erases what an app keeps about an address; the number of rows erased."""
+
+    def __call__(self, *, channel: str, address: str) -> int: ...
+
+
 @dataclass(frozen=True)
 class DataProvider:
     name: str
-    summary: Callable[[str, str], list[str]]  # (channel, address) → lines
-    erase: Callable[[str, str], int] | None = None  # → rows erased
+    summary: Summary
+    erase: Eraser | None = None
 
 
 Preparer = Callable[[list[Inbound]], None]
@@ -107,8 +120,8 @@ def register_status_handler(*, origin: str, handler: StatusHandler) -> None:
 def register_data_provider(
     name: str,
     *,
-    summary: Callable[[str, str], list[str]],
-    erase: Callable[[str, str], int] | None = None,
+    summary: Summary,
+    erase: Eraser | None = None,
 ) -> None:
     _providers[name] = DataProvider(name=name, summary=summary, erase=erase)
 

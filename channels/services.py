@@ -19,7 +19,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -395,11 +396,28 @@ def _finish(row: OutboxMessage, **fields: Any) -> None:
     """Write one row's outcome at once, in its own short transaction."""
     fields["updated_at"] = timezone.now()
     fields["claimed_until"] = None
+    if fields.get("status") in (S.SENT, S.FAILED) and _erased_reply(row):
+        # The confirmation of "HAPUS" was the last message kept in clear.
+        fields.update(to="", body="", subject="", parameters=[])
     with transaction.atomic():
         OutboxMessage.objects.filter(pk=row.pk).update(**fields)
     for name, value in fields.items():
         setattr(row, name, value)
     _notify(row)
+
+
+def _erased_reply(row: OutboxMessage) -> bool:
+    """Whether ``row`` is channels' own reply to an address that asked to be
+    erased (and has not opted in again since)."""
+    return (
+        row.origin == ORIGIN
+        and Consent.objects.filter(
+            channel=row.channel,
+            address_hash=row.address_hash,
+            erased_at__isnull=False,
+            status=Consent.Status.OPTED_OUT,
+        ).exists()
+    )
 
 
 def _send_one(row: OutboxMessage, sender: Sender, now: datetime) -> str:
@@ -657,7 +675,7 @@ def data_summary(*, channel: str, address: str) -> list[str]:
     )
     for provider in routes.data_providers():
         try:
-            lines.extend(provider.summary(channel, address))
+            lines.extend(provider.summary(channel=channel, address=address))
         except Exception:
             log.exception("channels: data provider %s failed", provider.name)
     return lines
@@ -683,16 +701,25 @@ def address_erase(*, channel: str, address: str) -> dict[str, int]:
         counts["webhook_calls"] = WebhookCall.objects.filter(pk__in=call_ids).update(
             body=""
         )
+        # An app's dedupe key may name the person (newsroom's holds the phone
+        # number of each delivery): it becomes the row's own id.
         counts["outbox"] = (
             OutboxMessage.objects.filter(channel=channel, address_hash=digest)
             .exclude(origin=ORIGIN, status=S.QUEUED)
-            .update(to="", body="", subject="", parameters=[], updated_at=now)
+            .update(
+                to="",
+                body="",
+                subject="",
+                parameters=[],
+                dedupe_key=Concat(Value("erased:"), Cast("pk", CharField())),
+                updated_at=now,
+            )
         )
     for provider in routes.data_providers():
         if provider.erase is None:
             continue
         try:
-            counts[provider.name] = provider.erase(channel, address)
+            counts[provider.name] = provider.erase(channel=channel, address=address)
         except Exception:
             log.exception("channels: eraser %s failed", provider.name)
     return counts

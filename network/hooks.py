@@ -10,12 +10,14 @@ def register() -> None:
 
     from accounts.dashboard import register_panel
     from accounts.permissions import register_rules
+    from channels.routes import register_data_provider
     from core.demo import register_demo
     from core.schedule import register_periodic
     from network import rules
     from network.demo import load_demo
     from network.panels import dashboard_panel, home_section, region_section
     from network.selectors.kims import kims_by_province, members_by_province
+    from network.services import phone_data_summary, phone_erase
     from network.social import register as register_social_owner
     from network.tasks import maturity_recompute_task
     from regions.pages import register_section, register_tally
@@ -23,6 +25,7 @@ def register() -> None:
     for resource, resource_rules in rules.RULES.items():
         register_rules(resource, resource_rules)
     register_demo("network", load_demo, order=30)
+    register_data_provider("network", summary=phone_data_summary, erase=phone_erase)
     register_periodic(
         "network.maturity_recompute",
         maturity_recompute_task,

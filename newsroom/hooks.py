@@ -10,14 +10,23 @@ def register() -> None:
 
     from accounts.dashboard import register_panel
     from accounts.permissions import register_rules
-    from channels.routes import register_route, register_status_handler
+    from channels.routes import (
+        register_data_provider,
+        register_route,
+        register_status_handler,
+    )
     from core.demo import register_demo
     from core.schedule import register_periodic
     from newsroom import rules
     from newsroom.demo import load_demo
     from newsroom.panels import dashboard_panel, potential_section, region_section
     from newsroom.selectors import articles_by_province
-    from newsroom.services import delivery_status_mirror, subscribe_command
+    from newsroom.services import (
+        delivery_status_mirror,
+        subscribe_command,
+        subscriber_data_summary,
+        subscriber_erase_address,
+    )
     from newsroom.tasks import articles_publish_due_task, disseminations_stalled_task
     from regions.pages import register_section, register_tally
 
@@ -38,6 +47,9 @@ def register() -> None:
     register_status_handler(origin="newsroom", handler=delivery_status_mirror)
     register_route(
         kind="command", match="langganan", handler=subscribe_command, order=50
+    )
+    register_data_provider(
+        "newsroom", summary=subscriber_data_summary, erase=subscriber_erase_address
     )
     register_demo("newsroom", load_demo, order=60)
     register_section("newsroom", region_section, order=30)

@@ -27,6 +27,7 @@ from newsroom.models import (
     Dissemination,
     Potential,
     ShortLink,
+    Subscriber,
 )
 from regions.models import Region
 from regions.provinces import covers_all
@@ -538,3 +539,33 @@ def articles_by_province(codes: list[str]) -> dict[str, int]:
     from regions.tallies import count_by_province
 
     return count_by_province(published(), "region__kode", codes)
+
+
+# --- what is kept about one address (channels' "DATA" and "HAPUS") -----------------
+# Where a subscriber's address on each channel is kept.
+ADDRESS_FIELDS = {
+    "email": "email",
+    "whatsapp": "phone",
+    "sms": "phone",
+    "telegram": "telegram_chat_id",
+}
+
+
+def _address_q(channel: str, address: str) -> Q:
+    field = ADDRESS_FIELDS.get(channel)
+    if field is None or not address:
+        return Q(pk__in=[])
+    return Q(channel=channel, **{field: address})
+
+
+def subscriptions_of_address(*, channel: str, address: str) -> QuerySet[Subscriber]:
+    """The subscriptions of one address on one channel, opted out or not."""
+    return Subscriber.objects.filter(_address_q(channel, address)).select_related(
+        "region"
+    )
+
+
+def deliveries_to_address(*, channel: str, address: str) -> QuerySet[Delivery]:
+    if not address:
+        return Delivery.objects.none()
+    return Delivery.objects.filter(channel=channel, address=address)

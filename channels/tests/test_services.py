@@ -304,16 +304,20 @@ def test_email_gets_a_working_unsubscribe_link(mail, client) -> None:
 
 def test_erase_removes_content_and_asks_the_apps() -> None:
     erased = []
+
+    def erase(*, channel: str, address: str) -> int:
+        erased.append((channel, address))
+        return 1
+
     routes.register_data_provider(
-        "newsroom",
-        summary=lambda c, a: ["Langganan: 1"],
-        erase=lambda c, a: len(erased.append((c, a)) or erased),  # type: ignore[func-returns-value]
+        "newsroom", summary=lambda channel, address: ["Langganan: 1"], erase=erase
     )
     send(body="Rahasia")
     counts = services.address_erase(channel="whatsapp", address=PHONE)
     assert counts["newsroom"] == 1 and erased == [("whatsapp", PHONE)]
     row = OutboxMessage.objects.get()
     assert row.to == "" and row.body == "" and row.status == S.HELD
+    assert row.dedupe_key == f"erased:{row.pk}"
     consent = Consent.objects.get()
     assert consent.erased_at and consent.status == Consent.Status.OPTED_OUT
     lines = services.data_summary(channel="whatsapp", address=PHONE)

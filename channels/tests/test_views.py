@@ -170,7 +170,9 @@ def test_mulai_opts_in_again_and_is_confirmed_when_no_app_answers(
 
 def test_data_and_hapus(client, hooks, fake_whatsapp) -> None:
     routes.register_data_provider(
-        "factcheck", summary=lambda c, a: ["Laporan hoaks: 2"], erase=lambda c, a: 2
+        "factcheck",
+        summary=lambda channel, address: ["Laporan hoaks: 2"],
+        erase=lambda channel, address: 2,
     )
     hooks.whatsapp(
         client,
@@ -188,6 +190,9 @@ def test_data_and_hapus(client, hooks, fake_whatsapp) -> None:
     assert set(InboundEvent.objects.values_list("text", flat=True)) == {""}
     assert set(WebhookCall.objects.values_list("body", flat=True)) == {""}
     assert "dihapus" in fake_whatsapp.bodies()[-1]["text"]["body"]
+    # Once sent, that confirmation is emptied too: no row keeps the number.
+    assert set(OutboxMessage.objects.values_list("to", "body")) == {("", "")}
+    assert not OutboxMessage.objects.filter(dedupe_key__contains="628").exists()
 
 
 def test_whatsapp_verification(client, fake_whatsapp) -> None:

@@ -53,6 +53,7 @@ from network.selectors.kims import (
 )
 from network.selectors.members import (
     CoordinatorContact,
+    PhoneRecords,
     can_see_members,
     kim_coordinators_contacts,
     kim_member_count,
@@ -60,6 +61,7 @@ from network.selectors.members import (
     kim_members_for_regions,
     kim_public_contacts,
     member_region_by_phone,
+    records_of_phone,
 )
 from network.selectors.trainings import (
     LiteracyFigure,
@@ -72,6 +74,7 @@ from network.selectors.trainings import (
 __all__ = [
     "CoordinatorContact",
     "LiteracyFigure",
+    "PhoneRecords",
     "RegionDashboard",
     "TrainingResult",
     "activity_list",
@@ -109,6 +112,7 @@ __all__ = [
     "members_by_province",
     "participant_by_token",
     "pending_reviews_for_actor",
+    "records_of_phone",
     "region_dashboard",
     "region_q",
     "training_by_region",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Q, QuerySet
 
 from accounts.permissions import can
-from network.models import Kim, Membership
+from network.models import Kim, Membership, Participant, Person
 from network.selectors._common import region_q
 from network.selectors.kims import is_kim_coordinator
 from regions.models import Region
@@ -163,3 +163,34 @@ def member_provinces_by_phone(phones: Iterable[str]) -> dict[str, set[str]]:
             if phone:
                 found.setdefault(phone, set()).add(regency[:2])
     return found
+
+
+@dataclass(frozen=True)
+class PhoneRecords:
+    """What the network keeps under one phone number."""
+
+    kims: list[str]
+    forums: list[str]
+    sign_ups: int
+
+
+def records_of_phone(*, phone: str) -> PhoneRecords:
+    """For the person's own "DATA" request, which channels answers to that
+    number only (trusted back-end code: no permission check)."""
+    person = Person.objects.filter(phone=phone).first() if phone else None
+    sign_ups = Participant.objects.filter(contact_phone=phone).count() if phone else 0
+    if person is None:
+        return PhoneRecords(kims=[], forums=[], sign_ups=sign_ups)
+    return PhoneRecords(
+        kims=list(
+            person.memberships.filter(left_on__isnull=True)
+            .order_by("kim__name")
+            .values_list("kim__name", flat=True)
+        ),
+        forums=list(
+            person.board_seats.order_by("forum__name").values_list(
+                "forum__name", flat=True
+            )
+        ),
+        sign_ups=sign_ups + person.participations.count(),
+    )

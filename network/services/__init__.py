@@ -36,6 +36,8 @@ from network.services.members import (
     member_update,
     person_find_or_create,
     person_link_user,
+    phone_data_summary,
+    phone_erase,
 )
 from network.services.scores import kim_scores_recompute
 from network.services.trainings import (
@@ -78,6 +80,8 @@ __all__ = [
     "participant_walk_in",
     "person_find_or_create",
     "person_link_user",
+    "phone_data_summary",
+    "phone_erase",
     "question_add",
     "social_url",
     "speaker_add",

@@ -14,8 +14,10 @@ from accounts.services import audit_record, audited_create
 from network.models import (
     Kim,
     Membership,
+    Participant,
     Person,
 )
+from network.selectors.members import records_of_phone
 from network.services._common import (
     _changes,
     _check_not_future,
@@ -268,3 +270,49 @@ def person_link_user(
         changes={"user": user.pk if user else None},
     )
     return person
+
+
+# --- a phone number's own requests (channels' DATA and HAPUS) ----------------------
+PHONE_CHANNELS = ("whatsapp", "sms")
+
+
+def phone_data_summary(*, channel: str, address: str) -> list[str]:
+    """What the KIM network keeps under this number (answer to "DATA")."""
+    if channel not in PHONE_CHANNELS:
+        return []
+    records = records_of_phone(phone=address)
+    lines = []
+    if records.kims:
+        lines.append(_("KIM member: %(kims)s") % {"kims": ", ".join(records.kims)})
+    if records.forums:
+        lines.append(
+            _("Forum KIM board: %(forums)s") % {"forums": ", ".join(records.forums)}
+        )
+    if records.sign_ups:
+        lines.append(_("Event sign-ups: %(count)d") % {"count": records.sign_ups})
+    return lines
+
+
+@transaction.atomic
+def phone_erase(*, channel: str, address: str) -> int:
+    """Erase a phone number from the network (after "HAPUS"; channels calls this
+    as network's eraser): the number leaves the person's record and every
+    sign-up that kept it. The memberships and attendance stay, held by the KIM
+    and the organisers, without the number. Returns the number of rows changed."""
+    if channel not in PHONE_CHANNELS or not address:
+        return 0
+    erased = 0
+    for person in Person.objects.filter(phone=address):
+        person.phone = None
+        person.save(update_fields=["phone"])
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.UPDATE,
+            obj=person,
+            object_repr=_("person #%(pk)s") % {"pk": person.pk},
+            changes={"phone": ["…", "…"]},
+        )
+        erased += 1
+    return erased + Participant.objects.filter(contact_phone=address).update(
+        contact_phone=""
+    )

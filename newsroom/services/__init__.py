@@ -58,6 +58,8 @@ from newsroom.services.subscribers import (
     opt_out_url,
     subscribe_command,
     subscriber_create,
+    subscriber_data_summary,
+    subscriber_erase_address,
 )
 
 __all__ = [
@@ -103,5 +105,7 @@ __all__ = [
     "stat_increment",
     "subscribe_command",
     "subscriber_create",
+    "subscriber_data_summary",
+    "subscriber_erase_address",
     "user_can_disseminate",
 ]

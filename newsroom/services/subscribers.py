@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from newsroom.models import (
     Kind,
     Subscriber,
 )
+from newsroom.selectors import deliveries_to_address, subscriptions_of_address
 from regions import provinces
 from regions.models import Region
 
@@ -208,3 +210,32 @@ def _answer(event: Inbound, text: str) -> None:
         origin="newsroom",
         reference=f"reply:{event.id}",
     )
+
+
+# --- what is kept about an address (channels' DATA and HAPUS) ----------------------
+def subscriber_data_summary(*, channel: str, address: str) -> list[str]:
+    """What the newsroom keeps about this address (answer to "DATA")."""
+    lines = [
+        _("News subscription: %(region)s") % {"region": subscriber.region.name}
+        for subscriber in subscriptions_of_address(channel=channel, address=address)
+    ]
+    sent = deliveries_to_address(channel=channel, address=address).count()
+    if sent:
+        lines.append(_("News messages sent to you: %(count)d") % {"count": sent})
+    return lines
+
+
+@transaction.atomic
+def subscriber_erase_address(*, channel: str, address: str) -> int:
+    """Erase what the newsroom keeps about this address (after "HAPUS"; channels
+    calls this as newsroom's eraser): its subscription goes, and its deliveries
+    stay for the reach figures without the address or the key that named the
+    person. Returns the number of rows erased."""
+    deleted, _counts = subscriptions_of_address(
+        channel=channel, address=address
+    ).delete()
+    erased = deliveries_to_address(channel=channel, address=address).update(
+        address="",
+        recipient_key=Concat(Value("erased:"), Cast("pk", CharField())),
+    )
+    return deleted + erased
