@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
@@ -76,6 +77,14 @@ def _publication(**kwargs: Any) -> services.Publication:
     }
     values.update(kwargs)
     return services.Publication(**values)
+
+
+def _shown(post: SocialPost) -> str:
+    """The posts of ``post``'s story as its page shows them to the editor."""
+    return render_to_string(
+        "channels/social/_posts.html",
+        {"posts": selectors.posts_of_source(source_key=post.source_key)},
+    )
 
 
 def _wait_for(condition: Any) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
@@ -21,6 +20,7 @@ from channels.tests.test_social import (
     _connect_through_consent,
     _consent_start,
     _publication,
+    _shown,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +32,6 @@ def _connect_tiktok(client: Any, admin: Any, kim: Any, settings: Any) -> SocialA
 
 def _send(**kwargs: Any) -> dict[str, int]:
     return outbox.outbox_send_due(channel="tiktok", **kwargs)
-
-
-def _shown(post: SocialPost) -> str:
-    return render_to_string(
-        "channels/social/_posts.html",
-        {"posts": selectors.posts_of_source(source_key=post.source_key)},
-    )
 
 
 def test_login_kit_connects_the_account(

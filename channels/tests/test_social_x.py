@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
@@ -23,6 +22,7 @@ from channels.tests.test_social import (
     _connect_through_consent,
     _consent_start,
     _publication,
+    _shown,
 )
 
 pytestmark = pytest.mark.django_db
@@ -225,10 +225,7 @@ def test_a_post_that_timed_out_is_found_on_x_and_not_posted_again(
     post = SocialPost.objects.select_related("outbox").get(account=account)
     # X may have it: not confirmed, tried again after looking it up.
     assert post.outbox.status == "queued" and post.problem == "uncertain"
-    shown = render_to_string(
-        "channels/social/_posts.html",
-        {"posts": selectors.posts_of_source(source_key=post.source_key)},
-    )
+    shown = _shown(post)
     assert "Simpul looks for the post" in shown or "Simpul mencari" in shown
     _wait_for_posts(fake_x, 1)
     (posted_id,) = fake_x.posts
