@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,17 @@ def kaltim(db: None) -> None:
     """Kaltim's regions and boundaries. Transactional tests (which pytest-django runs
     last) empty the tables afterwards, so they load them again themselves."""
     _load_regions()
+
+
+@pytest.fixture
+def two_provinces(kaltim: None, settings: Any) -> None:
+    """One deployment serving Kaltim (64) and Kaltara (65), with Kaltara's regions
+    (``regions/tests/kaltara.py``); a module of multi-province tests asks for it
+    with ``pytest.mark.usefixtures("two_provinces")``."""
+    from regions.tests.kaltara import KALTARA, kaltara_create
+
+    kaltara_create()
+    settings.PROVINCES = ["64", KALTARA]
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
@@ -40,6 +41,31 @@ def _connect(admin: Any, kim: Any, **kwargs: Any) -> list[SocialAccount]:
     )
 
 
+def _consent_start(
+    client: Any, admin: Any, kim: Any, settings: Any, platform: str = ""
+) -> Any:
+    """The admin asks to connect the KIM's account on ``platform`` (Facebook's
+    page has none in its address): the redirect to the platform's consent page."""
+    settings.SITE_URL = "http://testserver"
+    client.force_login(admin)
+    path = f"/sosial/hubungkan/kim/{kim.pk}/" + (f"{platform}/" if platform else "")
+    return client.get(path)
+
+
+def _connect_through_consent(
+    client: Any, admin: Any, kim: Any, settings: Any, platform: str
+) -> SocialAccount:
+    """Through the pages, as the coordinator does it: the (fake) consent page
+    agrees at once and sends them back (X and TikTok)."""
+    start = _consent_start(client, admin, kim, settings, platform)
+    assert start.status_code == 302
+    back = httpx.get(start["Location"], follow_redirects=False).headers["location"]
+    done = client.get(back.removeprefix("http://testserver"))
+    assert done.status_code == 302 and done["Location"] == f"/staf/kim/{kim.pk}/"
+    settings.SITE_URL = "http://localhost:8101"  # image URLs need a dotted host
+    return SocialAccount.objects.get(platform=platform)
+
+
 def _publication(**kwargs: Any) -> services.Publication:
     values: dict[str, Any] = {
         "source_key": "newsroom.article:7",
@@ -51,6 +77,14 @@ def _publication(**kwargs: Any) -> services.Publication:
     }
     values.update(kwargs)
     return services.Publication(**values)
+
+
+def _shown(post: SocialPost) -> str:
+    """The posts of ``post``'s story as its page shows them to the editor."""
+    return render_to_string(
+        "channels/social/_posts.html",
+        {"posts": selectors.posts_of_source(source_key=post.source_key)},
+    )
 
 
 def _wait_for(condition: Any) -> None:
@@ -78,9 +112,7 @@ def test_tokens_are_stored_encrypted(admin: Any, kim: Any) -> None:
 def test_oauth_flow_connects_page_and_instagram(
     client: Any, admin: Any, kim: Any, fake_graph: Any, settings: Any
 ) -> None:
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/")
+    start = _consent_start(client, admin, kim, settings)
     assert start.status_code == 302
     dialog = start["Location"]
     assert dialog.startswith(fake_graph.url + "/dialog/oauth?")

@@ -6,6 +6,7 @@ the social reach of the region."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,6 +27,40 @@ def _kim_with_a_story(make_user: Any) -> tuple[Any, Any]:
     return kim, story_published(member=member, editor=editor, kim=kim)
 
 
+def _editor_posts_to_both(
+    page: Any,
+    live_server: Any,
+    sign_in: Any,
+    article: Any,
+    channels: tuple[str, str],
+    on_publish_page: Callable[[], None] | None = None,
+) -> set[str]:
+    """The editor ticks the two accounts on the story's publish form and posts;
+    the outbox task sends them (run here as a worker would, if not run already).
+    Returns the links of the posts the story's page shows."""
+    from playwright.sync_api import expect
+
+    from channels import services as outbox
+
+    sign_in("redaksi@example.org")
+    page.goto(f"{live_server.url}/kabar/staf/{article.pk}/")
+    page.click("#post-social")
+    boxes = page.locator("#social-publish input[name=account]")
+    expect(boxes).to_have_count(2)
+    if on_publish_page is not None:
+        on_publish_page()
+    for i in range(2):
+        boxes.nth(i).check()
+    page.click("#social-publish button[type=submit]")
+    page.wait_for_selector("#social-posts .social-post")
+    for channel in channels:
+        outbox.outbox_send_due(channel=channel)
+    page.reload()
+    links = page.locator("#social-posts .social-post-status a")
+    expect(links).to_have_count(2)
+    return {links.nth(i).get_attribute("href") or "" for i in range(2)}
+
+
 def test_connect_publish_and_see_reach(
     page: Any,
     live_server: Any,
@@ -37,7 +72,6 @@ def test_connect_publish_and_see_reach(
 ) -> None:
     from playwright.sync_api import expect
 
-    from channels import services as outbox
     from channels.models import SocialAccount, SocialPost
     from channels.social import services
 
@@ -62,22 +96,9 @@ def test_connect_publish_and_see_reach(
     assert SocialAccount.objects.filter(status="active").count() == 2
 
     # The editor posts the story to both.
-    sign_in("redaksi@example.org")
-    page.goto(f"{live_server.url}/kabar/staf/{article.pk}/")
-    page.click("#post-social")
-    boxes = page.locator("#social-publish input[name=account]")
-    expect(boxes).to_have_count(2)
-    for i in range(2):
-        boxes.nth(i).check()
-    page.click("#social-publish button[type=submit]")
-    page.wait_for_selector("#social-posts .social-post")
-    # Sent by the outbox task (run here as a worker would, if not run already).
-    for channel in ("facebook", "instagram"):
-        outbox.outbox_send_due(channel=channel)
-    page.reload()
-    links = page.locator("#social-posts .social-post-status a")
-    expect(links).to_have_count(2)
-    hrefs = {links.nth(i).get_attribute("href") or "" for i in range(2)}
+    hrefs = _editor_posts_to_both(
+        page, live_server, sign_in, article, ("facebook", "instagram")
+    )
     assert any(h.startswith("https://www.facebook.com/1010_") for h in hrefs)
     assert any(h.startswith("https://www.instagram.com/p/") for h in hrefs)
     assert SocialPost.objects.exclude(permalink="").count() == 2
@@ -113,7 +134,6 @@ def test_connect_x_and_tiktok_and_publish_to_them(
     stay within the screen and in Indonesian."""
     from playwright.sync_api import expect
 
-    from channels import services as outbox
     from channels.models import SocialAccount, SocialPost
     from channels.social import services
 
@@ -164,23 +184,13 @@ def test_connect_x_and_tiktok_and_publish_to_them(
     ) == {"x", "tiktok"}
 
     # The editor posts the story to both.
-    sign_in("redaksi@example.org")
-    page.goto(f"{live_server.url}/kabar/staf/{article.pk}/")
-    page.click("#post-social")
-    boxes = page.locator("#social-publish input[name=account]")
-    expect(boxes).to_have_count(2)
-    fits()
-    page.screenshot(path=str(tmp_path / f"publish-{viewport['width']}.png"))
-    for i in range(2):
-        boxes.nth(i).check()
-    page.click("#social-publish button[type=submit]")
-    page.wait_for_selector("#social-posts .social-post")
-    for channel in ("x", "tiktok"):
-        outbox.outbox_send_due(channel=channel)
-    page.reload()
-    links = page.locator("#social-posts .social-post-status a")
-    expect(links).to_have_count(2)
-    hrefs = {links.nth(i).get_attribute("href") or "" for i in range(2)}
+    def publish_page() -> None:
+        fits()
+        page.screenshot(path=str(tmp_path / f"publish-{viewport['width']}.png"))
+
+    hrefs = _editor_posts_to_both(
+        page, live_server, sign_in, article, ("x", "tiktok"), publish_page
+    )
     assert any(h.startswith("https://x.com/kimmaju/status/") for h in hrefs)
     assert any(
         h.startswith("https://www.tiktok.com/@kimmaju.tgr/photo/") for h in hrefs

@@ -56,40 +56,36 @@ def test_quiet_hours_within_one_day_and_in_utc() -> None:
     assert schedule.after_quiet(utc, QUIET, WITA) == _wita(3, 6)
 
 
-def test_next_slot_waits_for_the_window_and_skips_the_night() -> None:
-    start = _wita(2, 10)
-    taken = [_wita(2, 8), _wita(2, 9), _wita(2, 9, 30)]
-    # Room for one more: now.
+MORNING_POSTS = [_wita(2, 8), _wita(2, 9), _wita(2, 9, 30)]
+
+
+@pytest.mark.parametrize(
+    ("taken", "limit", "expected"),
+    [
+        # Room for one more: now.
+        pytest.param(MORNING_POSTS, 4, _wita(2, 10), id="room-now"),
+        # Full: the oldest leaves the window at 08:00 tomorrow (+1 minute).
+        pytest.param(MORNING_POSTS, 3, _wita(3, 8, 1), id="full-until-oldest-leaves"),
+        # A window ending at night: the slot moves to the morning.
+        pytest.param(
+            [_wita(2, 0, 30), _wita(2, 1)], 1, _wita(3, 6), id="window-ends-at-night"
+        ),
+    ],
+)
+def test_next_slot_waits_for_the_window_and_skips_the_night(
+    taken: list[datetime], limit: int, expected: datetime
+) -> None:
     assert (
         schedule.next_slot(
-            earliest=start,
+            earliest=_wita(2, 10),
             taken=taken,
-            limit=4,
+            limit=limit,
             window=timedelta(hours=24),
             quiet=QUIET,
             tz=WITA,
         )
-        == start
+        == expected
     )
-    # Full: the oldest leaves the window at 08:00 tomorrow (+1 minute).
-    assert schedule.next_slot(
-        earliest=start,
-        taken=taken,
-        limit=3,
-        window=timedelta(hours=24),
-        quiet=QUIET,
-        tz=WITA,
-    ) == _wita(3, 8, 1)
-    # A window ending at night: the slot moves to the morning.
-    late = [_wita(2, 0, 30), _wita(2, 1)]
-    assert schedule.next_slot(
-        earliest=_wita(2, 10),
-        taken=late,
-        limit=1,
-        window=timedelta(hours=24),
-        quiet=QUIET,
-        tz=WITA,
-    ) == _wita(3, 6)
 
 
 @pytest.mark.django_db

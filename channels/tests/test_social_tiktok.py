@@ -8,9 +8,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
@@ -18,40 +16,28 @@ from channels import services as outbox
 from channels.models import SocialAccount, SocialInsight, SocialPost
 from channels.social import crypto, selectors, services
 from channels.social.testing import tiktok_error
-from channels.tests.test_social import _publication
+from channels.tests.test_social import (
+    _connect_through_consent,
+    _consent_start,
+    _publication,
+    _shown,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _connect_tiktok(client: Any, admin: Any, kim: Any, settings: Any) -> SocialAccount:
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/tiktok/")
-    assert start.status_code == 302
-    back = httpx.get(start["Location"], follow_redirects=False).headers["location"]
-    done = client.get(back.removeprefix("http://testserver"))
-    assert done["Location"] == f"/staf/kim/{kim.pk}/"
-    settings.SITE_URL = "http://localhost:8101"
-    return SocialAccount.objects.get(platform="tiktok")
+    return _connect_through_consent(client, admin, kim, settings, "tiktok")
 
 
 def _send(**kwargs: Any) -> dict[str, int]:
     return outbox.outbox_send_due(channel="tiktok", **kwargs)
 
 
-def _shown(post: SocialPost) -> str:
-    return render_to_string(
-        "channels/social/_posts.html",
-        {"posts": selectors.posts_of_source(source_key=post.source_key)},
-    )
-
-
 def test_login_kit_connects_the_account(
     client: Any, admin: Any, kim: Any, fake_tiktok: Any, settings: Any
 ) -> None:
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/tiktok/")
+    start = _consent_start(client, admin, kim, settings, "tiktok")
     query = parse_qs(urlsplit(start["Location"]).query)
     assert query["client_key"] == ["simpul-tt"]
     assert "video.publish" in query["scope"][0]
@@ -67,9 +53,7 @@ def test_login_kit_connects_the_account(
 def test_a_cancelled_consent_connects_nothing(
     client: Any, admin: Any, kim: Any, fake_tiktok: Any, settings: Any
 ) -> None:
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/tiktok/")
+    start = _consent_start(client, admin, kim, settings, "tiktok")
     state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
     back = client.get(
         "/sosial/tiktok/kembali/", {"error": "access_denied", "state": state}

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 
@@ -19,22 +18,19 @@ from channels import services as outbox
 from channels.models import SocialAccount, SocialInsight, SocialPost
 from channels.social import adapt, crypto, selectors, services, x
 from channels.social.testing import x_error
-from channels.tests.test_social import _publication
+from channels.tests.test_social import (
+    _connect_through_consent,
+    _consent_start,
+    _publication,
+    _shown,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _connect_x(client: Any, admin: Any, kim: Any, settings: Any) -> SocialAccount:
     """Through the pages, as the coordinator does it."""
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/x/")
-    assert start.status_code == 302
-    back = httpx.get(start["Location"], follow_redirects=False).headers["location"]
-    done = client.get(back.removeprefix("http://testserver"))
-    assert done.status_code == 302 and done["Location"] == f"/staf/kim/{kim.pk}/"
-    settings.SITE_URL = "http://localhost:8101"  # image URLs need a dotted host
-    return SocialAccount.objects.get(platform="x")
+    return _connect_through_consent(client, admin, kim, settings, "x")
 
 
 def _send() -> dict[str, int]:
@@ -44,9 +40,7 @@ def _send() -> dict[str, int]:
 def test_oauth_with_pkce_connects_the_account_with_encrypted_tokens(
     client: Any, admin: Any, kim: Any, fake_x: Any, settings: Any
 ) -> None:
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/x/")
+    start = _consent_start(client, admin, kim, settings, "x")
     query = parse_qs(urlsplit(start["Location"]).query)
     assert start["Location"].startswith(fake_x.url + "/i/oauth2/authorize?")
     assert query["code_challenge_method"] == ["S256"]
@@ -72,9 +66,7 @@ def test_oauth_with_pkce_connects_the_account_with_encrypted_tokens(
 def test_a_callback_without_the_session_verifier_is_refused(
     client: Any, admin: Any, make_user: Any, kim: Any, fake_x: Any, settings: Any
 ) -> None:
-    settings.SITE_URL = "http://testserver"
-    client.force_login(admin)
-    start = client.get(f"/sosial/hubungkan/kim/{kim.pk}/x/")
+    start = _consent_start(client, admin, kim, settings, "x")
     back = httpx.get(start["Location"], follow_redirects=False).headers["location"]
     # Someone else replays the callback: no nonce or verifier in their session.
     client.force_login(make_user("regency_admin", "64.02"))
@@ -233,10 +225,7 @@ def test_a_post_that_timed_out_is_found_on_x_and_not_posted_again(
     post = SocialPost.objects.select_related("outbox").get(account=account)
     # X may have it: not confirmed, tried again after looking it up.
     assert post.outbox.status == "queued" and post.problem == "uncertain"
-    shown = render_to_string(
-        "channels/social/_posts.html",
-        {"posts": selectors.posts_of_source(source_key=post.source_key)},
-    )
+    shown = _shown(post)
     assert "Simpul looks for the post" in shown or "Simpul mencari" in shown
     _wait_for_posts(fake_x, 1)
     (posted_id,) = fake_x.posts

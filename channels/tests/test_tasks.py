@@ -16,15 +16,19 @@ from channels.tests.fixtures import keep
 pytestmark = pytest.mark.django_db
 
 
+def queue_one(i: int) -> None:
+    services.message_send(
+        channel="telegram",
+        to=str(200 + i),
+        body="x",
+        dedupe_key=f"burst{i}",
+        origin="newsroom",
+    )
+
+
 def queue(n: int) -> None:
     for i in range(n):
-        services.message_send(
-            channel="telegram",
-            to=str(100 + i),
-            body="x",
-            dedupe_key=f"k{i}",
-            origin="newsroom",
-        )
+        queue_one(i)
 
 
 def test_periodic_task_is_registered() -> None:
@@ -142,16 +146,6 @@ def test_a_lost_waiting_mark_costs_a_task_never_a_message(
     tasks.outbox_send_task.call("telegram")
     assert OutboxMessage.objects.filter(status="sent").count() == 2
     assert len(fake_telegram.bodies("sendMessage")) == 2
-
-
-def queue_one(i: int) -> None:
-    services.message_send(
-        channel="telegram",
-        to=str(200 + i),
-        body="x",
-        dedupe_key=f"burst{i}",
-        origin="newsroom",
-    )
 
 
 @pytest.mark.django_db(transaction=True)

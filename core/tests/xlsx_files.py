@@ -25,16 +25,28 @@ def good_xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
     return out.getvalue()
 
 
-def rewrite(data: bytes, change: Callable[[str], str], member: str = SHEET) -> bytes:
+def _repack(
+    data: bytes,
+    changes: dict[str, Callable[[bytes], bytes]],
+    added: dict[str, str] | None = None,
+) -> bytes:
+    """The workbook again, each part named in ``changes`` changed, ``added`` parts
+    appended."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             body = source.read(info.filename)
-            if info.filename == member:
-                body = change(body.decode()).encode()
+            if info.filename in changes:
+                body = changes[info.filename](body)
             target.writestr(info.filename, body)
+        for name, text in (added or {}).items():
+            target.writestr(name, text)
     return out.getvalue()
+
+
+def rewrite(data: bytes, change: Callable[[str], str], member: str = SHEET) -> bytes:
+    return _repack(data, {member: lambda body: change(body.decode()).encode()})
 
 
 def set_cell(data: bytes, ref: str, xml: str) -> bytes:
@@ -69,25 +81,21 @@ def huge_shared_string(data: bytes, ref: str, chars: int) -> bytes:
         f'count="1" uniqueCount="1"><si><t>{"A" * chars}</t></si></sst>'
     )
     data = set_cell(data, ref, f'<c r="{ref}" t="s"><v>0</v></c>')
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            body = source.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                body = body.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml."
-                    b'sharedStrings+xml"/></Types>',
-                )
-            if info.filename == "xl/_rels/workbook.xml.rels":
-                body = body.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.'
-                    b'org/officeDocument/2006/relationships/sharedStrings" '
-                    b'Target="sharedStrings.xml"/></Relationships>',
-                )
-            target.writestr(info.filename, body)
-        target.writestr("xl/sharedStrings.xml", strings)
-    return out.getvalue()
+    return _repack(
+        data,
+        {
+            "[Content_Types].xml": lambda body: body.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+                b"application/vnd.openxmlformats-officedocument.spreadsheetml."
+                b'sharedStrings+xml"/></Types>',
+            ),
+            "xl/_rels/workbook.xml.rels": lambda body: body.replace(
+                b"</Relationships>",
+                b'<Relationship Id="rIdSS" Type="http://schemas.openxmlformats.'
+                b'org/officeDocument/2006/relationships/sharedStrings" '
+                b'Target="sharedStrings.xml"/></Relationships>',
+            ),
+        },
+        added={"xl/sharedStrings.xml": strings},
+    )

@@ -11,24 +11,15 @@ from accounts.models import Role, User
 from datahub import services
 from datahub.models import Dataset, Topic
 from regions.models import Region
-from regions.tests.kaltara import KALTARA, REGENCY, kaltara_create
+from regions.tests.kaltara import REGENCY, staff_of_each_province
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_provinces")]
 PAIRS = (("64", "65"), ("65", "64"))
-
-
-@pytest.fixture(autouse=True)
-def _national(settings) -> None:
-    settings.PROVINCES = ["64", "65"]
 
 
 @pytest.fixture
 def admins(make_user) -> dict[str, User]:
-    kaltara_create()
-    return {
-        "64": make_user(Role.PROVINCE_ADMIN, "64", full_name="Admin Kaltim"),
-        "65": make_user(Role.PROVINCE_ADMIN, KALTARA, full_name="Admin Kaltara"),
-    }
+    return staff_of_each_province(make_user, Role.PROVINCE_ADMIN, "Admin")
 
 
 @pytest.fixture

@@ -11,26 +11,22 @@ from factcheck import selectors, services
 from factcheck.forms import NetworkSendForm
 from factcheck.models import Channel, Claim, FactCheck
 from regions.models import Region
-from regions.tests.kaltara import KALTARA, REGENCY, kaltara_create
+from regions.tests.kaltara import (
+    KALTARA,
+    REGENCY,
+    kaltara_create,
+    staff_of_each_province,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_provinces")]
 
 KALTIM_RUMOUR = "Jembatan Mahakam di Tenggarong ditutup permanen minggu depan"
 KALTARA_RUMOUR = "Bandara Malinau ditutup sebulan karena landasan retak parah"
 
 
-@pytest.fixture(autouse=True)
-def _national(settings) -> None:
-    settings.PROVINCES = ["64", "65"]
-
-
 @pytest.fixture
 def desks(make_user) -> dict[str, User]:
-    kaltara_create()
-    return {
-        "64": make_user(Role.FACT_CHECKER, "64", full_name="Desk Kaltim"),
-        "65": make_user(Role.FACT_CHECKER, KALTARA, full_name="Desk Kaltara"),
-    }
+    return staff_of_each_province(make_user, Role.FACT_CHECKER, "Desk")
 
 
 @pytest.fixture

@@ -16,14 +16,9 @@ from accounts.services import api_token_create
 from network import services
 from network.models import Activity, Event, Forum, Kim, Membership
 from regions.models import Region
-from regions.tests.kaltara import KALTARA, REGENCY, VILLAGE, kaltara_create
+from regions.tests.kaltara import KALTARA, REGENCY, VILLAGE
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _national(settings) -> None:
-    settings.PROVINCES = ["64", "65"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_provinces")]
 
 
 @dataclass
@@ -80,7 +75,6 @@ def kaltim_side(make_user) -> Side:
 
 @pytest.fixture
 def kaltara_side(make_user) -> Side:
-    kaltara_create()
     return _side(make_user, KALTARA, REGENCY, VILLAGE, "Kaltara")
 
 

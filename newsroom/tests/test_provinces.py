@@ -13,16 +13,11 @@ from accounts.models import Role, User
 from network.models import Kim
 from newsroom import services
 from newsroom.models import Article
-from newsroom.tests.factories import kim_writer, story_publish
+from newsroom.tests.factories import kim_writer, story_publish, story_published
 from regions.models import Region
 from regions.tests.kaltara import KALTARA, VILLAGE, kaltara_create
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _national(settings) -> None:
-    settings.PROVINCES = ["64", "65"]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_provinces")]
 
 
 @dataclass
@@ -48,17 +43,13 @@ def _desk(make_user, province: str, district: str, village: str, tag: str) -> De
         body="<p>Isi.</p>",
     )
     services.article_submit(actor=writer, article=draft)
-    published = story_publish(
-        services.article_create(
-            actor=writer,
-            kim=kim,
-            kind="umkm",
-            title=f"Kabar {tag} terbit",
-            lead="Lead.",
-            body="<p>Isi.</p>",
-        ),
+    published = story_published(
         member=writer,
         editor=editor,
+        kim=kim,
+        title=f"Kabar {tag} terbit",
+        lead="Lead.",
+        body="<p>Isi.</p>",
     )
     potential = story_publish(
         services.potential_create(
@@ -79,7 +70,6 @@ def _desk(make_user, province: str, district: str, village: str, tag: str) -> De
 
 @pytest.fixture
 def desks(make_user) -> dict[str, Desk]:
-    kaltara_create()
     return {
         "64": _desk(make_user, "64", "64.02.06", "64.02.06.1001", "Kaltim"),
         "65": _desk(make_user, KALTARA, "65.01.01", VILLAGE, "Kaltara"),

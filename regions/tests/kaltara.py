@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from regions.models import Region
 
 KALTARA = "65"
@@ -35,3 +37,12 @@ def kaltara_create() -> Region:
             defaults={"name": name, "level": level, "kind": kind, "parent_id": parent},
         )
     return Region.objects.get(kode=KALTARA)
+
+
+def staff_of_each_province(make_user: Any, role: str, title: str) -> dict[str, Any]:
+    """One account of ``role`` in each province, by province code: "<title> Kaltim"
+    at 64 and "<title> Kaltara" at 65 (``make_user`` is the root conftest's)."""
+    return {
+        "64": make_user(role, "64", full_name=f"{title} Kaltim"),
+        KALTARA: make_user(role, KALTARA, full_name=f"{title} Kaltara"),
+    }
