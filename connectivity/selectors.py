@@ -113,6 +113,15 @@ def plan_get(*, actor: User, pk: int) -> SitingPlan | None:
     return plans_list(actor=actor).filter(pk=pk).first()
 
 
+def programme_latest(*, owner_contains: str) -> Programme | None:
+    """The newest programme of an owner (``"bakti"``), by year."""
+    return (
+        Programme.objects.filter(owner__icontains=owner_contains)
+        .order_by("-year", "-pk")
+        .first()
+    )
+
+
 def programmes_list(*, region: Region | None = None) -> QuerySet[Programme]:
     qs = Programme.objects.select_related("region")
     if region is not None:

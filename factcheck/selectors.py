@@ -618,6 +618,11 @@ def topic_counts(*, region_codes: list[str]) -> dict[str, RegionTopics]:
     return result
 
 
+def topic_options() -> list[tuple[str, str]]:
+    """Every topic with its label in the reader's language (filters, sentences)."""
+    return [(value, str(label)) for value, label in Topic.choices]
+
+
 def topic_choices() -> list[tuple[str, str]]:
     """Every topic with its Indonesian label (for tables that are published as
     written, whatever the reader's language)."""

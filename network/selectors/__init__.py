@@ -39,6 +39,7 @@ from network.selectors.forums import (
 from network.selectors.kims import (
     is_kim_coordinator,
     kim_counts_for_region,
+    kim_formed_since,
     kim_get,
     kim_get_for_actor,
     kim_list,
@@ -93,6 +94,7 @@ __all__ = [
     "is_kim_coordinator",
     "kim_coordinators_contacts",
     "kim_counts_for_region",
+    "kim_formed_since",
     "kim_get",
     "kim_get_for_actor",
     "kim_list",

@@ -3,7 +3,7 @@ map points and counts."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -75,6 +75,12 @@ def kim_list(
             | Q(region__parent__name__icontains=q)
         )
     return kims.order_by("name", "pk")
+
+
+def kim_formed_since(*, region_code: str, since: datetime) -> bool:
+    """Whether a KIM was formed in the region (or beneath it) on or after
+    ``since`` (a date or a time)."""
+    return Kim.objects.filter(subtree_q(region_code), created_at__gte=since).exists()
 
 
 def kim_get(*, pk: int) -> Kim | None:

@@ -25,6 +25,7 @@ from network.services._common import (
     _save,
     clean_phone,
 )
+from regions.selectors import subtree_q
 
 
 def person_find_or_create(
@@ -90,9 +91,7 @@ def _in_another_province(person: Person, kim: Kim) -> bool:
     their own members' details: another province's staff must neither read
     (by typing a known phone) nor change them."""
     province = kim.regency_code.split(".")[0]
-    return person.memberships.exclude(
-        kim__regency_code__startswith=f"{province}."
-    ).exists()
+    return person.memberships.exclude(subtree_q(province, "kim__regency_code")).exists()
 
 
 OTHER_PROVINCE = gettext_lazy(

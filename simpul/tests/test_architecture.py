@@ -88,3 +88,43 @@ def test_plain_packages_import_no_django_and_no_app(package: str) -> None:
         and not (module == own or module.startswith(own + "."))
     }
     assert not wrong, sorted(wrong)
+
+
+# The domain apps whose data datahub reads (core, regions and accounts are the
+# house's ground floor, open to every app).
+DOMAIN = {"network", "factcheck", "newsroom", "connectivity", "channels"}
+# Choices datahub names when it asks another app's service to write (a tower
+# proposed, a training, an article): the value sets are that app's, not copied.
+CHOICES_FOR_SERVICES = {
+    "datahub/vulnerability_actions.py": {"connectivity.models", "network.models",
+                                         "newsroom.models"},
+}  # fmt: skip
+
+
+def _submodules(path: Path) -> set[str]:
+    """``from factcheck import selectors`` as ``factcheck.selectors``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        f"{node.module}.{alias.name}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in DOMAIN
+        for alias in node.names
+    }
+
+
+def test_datahub_reads_other_apps_through_their_selectors() -> None:
+    """ARCHITECTURE.md: datahub reads every other app through its selectors
+    (writes go through that app's services); it queries no other app's models."""
+    wrong = set()
+    for path in _sources(REPO / "datahub"):
+        name = str(path.relative_to(REPO))
+        for module in _modules(path) | _submodules(path):
+            parts = module.split(".")
+            if parts[0] not in DOMAIN or len(parts) < 2:
+                continue
+            if parts[1] in ("selectors", "services") or module in (
+                CHOICES_FOR_SERVICES.get(name, set())
+            ):
+                continue
+            wrong.add(f"{name} imports {module}")
+    assert not wrong, sorted(wrong)
