@@ -7,10 +7,20 @@ from datetime import timedelta
 
 def register() -> None:
     from accounts import signals  # noqa: F401  (connects the login audit)
+    from accounts.models import Role
+    from accounts.permissions import STAFF_ROLES, register_rules
     from accounts.tasks import audit_prune_task
     from core.demo import register_demo
     from core.schedule import register_periodic
 
+    register_rules(
+        "accounts.user",
+        {"view": STAFF_ROLES, "create": STAFF_ROLES, "change": STAFF_ROLES},
+    )
+    register_rules(
+        "accounts.audit",
+        {"view": {Role.PROVINCE_ADMIN, Role.REGENCY_ADMIN, Role.DISTRICT_OPERATOR}},
+    )
     register_demo("accounts", _demo_accounts, order=10)
     register_periodic("accounts.audit_prune", audit_prune_task, every=timedelta(days=1))
 

@@ -156,17 +156,3 @@ def permitted_user(request: HttpRequest, action: str, resource: str) -> User:
     if not isinstance(user, User) or not can(user, action, resource):
         raise PermissionDenied
     return user
-
-
-register_rules(
-    "accounts.user",
-    {
-        "view": STAFF_ROLES,
-        "create": STAFF_ROLES,
-        "change": STAFF_ROLES,
-    },
-)
-register_rules(
-    "accounts.audit",
-    {"view": {Role.PROVINCE_ADMIN, Role.REGENCY_ADMIN, Role.DISTRICT_OPERATOR}},
-)

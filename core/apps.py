@@ -21,13 +21,3 @@ class CoreConfig(AppConfig):
         from core.hooks import discover
 
         discover()
-
-        # Core's own periodic work: forgetting outbox keys no phone still sends.
-        from datetime import timedelta
-
-        from core.schedule import register_periodic
-        from core.tasks import idempotency_prune_task
-
-        register_periodic(
-            "core.idempotency_prune", idempotency_prune_task, every=timedelta(days=1)
-        )

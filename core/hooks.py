@@ -1,6 +1,6 @@
 """How apps plug into the house: each app's ``<app>/hooks.py`` defines
 ``register()``, and this module calls it once for every installed app that has
-one, when the ``core`` app is ready.
+one, when the ``core`` app is ready (core's own plug is ``register`` below).
 
 ``register()`` is where an app adds its demo data, health checks, periodic tasks,
 dashboard panels, permission rules, region-page sections and channel routes
@@ -14,6 +14,19 @@ from importlib import import_module
 
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
+
+
+def register() -> None:
+    """Core's own plug, found like every app's: forgetting the outbox keys no
+    phone still sends."""
+    from datetime import timedelta
+
+    from core.schedule import register_periodic
+    from core.tasks import idempotency_prune_task
+
+    register_periodic(
+        "core.idempotency_prune", idempotency_prune_task, every=timedelta(days=1)
+    )
 
 
 def discover() -> list[str]:

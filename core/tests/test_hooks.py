@@ -12,6 +12,7 @@ from regions import pages
 def test_every_domain_app_registers_through_its_hooks_module() -> None:
     found = discover()
     assert found == [
+        "core",
         "accounts",
         "datahub",
         "connectivity",
@@ -47,6 +48,7 @@ def test_registrations_land_in_every_registry_and_are_not_doubled() -> None:
         "datahub",
     ]
     assert {
+        "core.idempotency_prune",
         "accounts.audit_prune",
         "newsroom.publish_due",
         "channels.outbox_due",
@@ -58,7 +60,12 @@ def test_registrations_land_in_every_registry_and_are_not_doubled() -> None:
         sections
     )
     assert "matching" in health.registered_checks()
-    assert {"connectivity.place", "factcheck.claim", "datahub.dataset"} <= set(_rules)
+    assert {
+        "accounts.user",
+        "connectivity.place",
+        "factcheck.claim",
+        "datahub.dataset",
+    } <= set(_rules)
 
 
 def test_sections_belong_to_one_page() -> None:
