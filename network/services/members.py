@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record, audited_create
+from accounts.services import audit_record, audited_create, audited_update
 from network.models import (
     Kim,
     Membership,
@@ -303,13 +303,11 @@ def phone_erase(*, channel: str, address: str) -> int:
     erased = 0
     for person in Person.objects.filter(phone=address):
         person.phone = None
-        person.save(update_fields=["phone"])
-        audit_record(
-            actor=None,
-            action=AuditEntry.Action.UPDATE,
-            obj=person,
-            object_repr=_("person #%(pk)s") % {"pk": person.pk},
+        audited_update(
+            None,
+            person,
             changes={"phone": ["…", "…"]},
+            object_repr=_("person #%(pk)s") % {"pk": person.pk},
         )
         erased += 1
     return erased + Participant.objects.filter(contact_phone=address).update(

@@ -9,7 +9,7 @@ from typing import Any
 from accounts.models import User
 from network.models import Kim, Membership, Person
 from newsroom import services
-from newsroom.models import Article
+from newsroom.models import Article, Dissemination
 
 AMPLANG = {
     "kind": "umkm",
@@ -39,3 +39,21 @@ def story_publish(article: Article, *, member: User, editor: User) -> Article:
     services.article_submit(actor=member, article=article)
     services.article_approve(actor=editor, article=article)
     return services.article_publish(actor=editor, article=article)
+
+
+def story_disseminate(
+    editor: User, published: Article, channels: list[str], **audience: Any
+) -> Dissemination:
+    """``published`` sent by ``editor`` over ``channels`` to the people of
+    Kutai Kartanegara (``audience`` adds to or changes who)."""
+    return services.dissemination_create(
+        actor=editor,
+        item_url="http://testserver" + published.get_absolute_url(),
+        title=published.title,
+        summary=published.lead,
+        item_ref=published.item_ref,
+        region=published.region,
+        audience={"region_codes": ["64.02"], **audience},
+        channels=channels,
+        article=published,
+    )

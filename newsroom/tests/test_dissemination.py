@@ -18,6 +18,7 @@ from network.models import BoardMember, Forum, Membership, Person
 from newsroom import selectors, services
 from newsroom.channels import sms_text
 from newsroom.models import Delivery, Dissemination, ShortLink, Subscriber
+from newsroom.tests.factories import story_disseminate
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +49,7 @@ def _subscribers() -> None:
 
 
 def _send(editor, published, channels=ALL, **audience):  # type: ignore[no-untyped-def]
-    return services.dissemination_create(
-        actor=editor,
-        item_url="http://testserver" + published.get_absolute_url(),
-        title=published.title,
-        summary=published.lead,
-        item_ref=published.item_ref,
-        region=published.region,
-        audience={"region_codes": ["64.02"], **audience},
-        channels=channels,
-        article=published,
-    )
+    return story_disseminate(editor, published, channels, **audience)
 
 
 def _opted_out(channel: str, address: str) -> bool:

@@ -13,6 +13,7 @@ from channels.testing import whatsapp_payload, whatsapp_signature, whatsapp_text
 from network.models import Membership, Person
 from newsroom import services
 from newsroom.models import Delivery, Subscriber
+from newsroom.tests.factories import story_disseminate
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +49,7 @@ def reached(
         kim=kim, person=Person.objects.create(full_name="Wati", phone=WATI)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.dissemination_create(
-            actor=editor,
-            item_url="http://testserver" + published.get_absolute_url(),
-            title=published.title,
-            summary=published.lead,
-            item_ref=published.item_ref,
-            region=published.region,
-            audience={"region_codes": ["64.02"], "kim_members": True},
-            channels=["whatsapp", "sms"],
-            article=published,
-        )
+        story_disseminate(editor, published, ["whatsapp", "sms"], kim_members=True)
     assert Delivery.objects.filter(address=WATI).count() == 1
     return channel_settings
 
@@ -79,7 +70,9 @@ def test_hapus_leaves_no_row_that_names_the_number(reached, client, post_hook) -
     erased = Delivery.objects.get(channel="whatsapp")
     assert erased.address == "" and erased.recipient_key.startswith("erased:")
     assert not Person.objects.filter(phone=WATI).exists()
-    assert Membership.objects.filter(person__full_name="Wati").exists()  # kept by the KIM
+    assert Membership.objects.filter(
+        person__full_name="Wati"
+    ).exists()  # kept by the KIM
     digits = WATI.lstrip("+")
     for model, fields in [
         (Delivery, ["address", "recipient_key"]),
