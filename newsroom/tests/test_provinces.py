@@ -383,3 +383,23 @@ def test_region_feed_of_a_province_not_served_is_404(
     settings.PROVINCES = ["64"]
     assert client.get("/kabar/wilayah/65/").status_code == 404
     assert client.get("/kabar/wilayah/65/rss/").status_code == 404
+
+
+def test_the_home_provinces_news_page_is_a_province_page_when_national(
+    client: Client, desks: dict[str, Desk]
+) -> None:
+    """Serving several provinces, ``/kabar/wilayah/64/`` searches Kaltim's
+    news and links Kaltim's potential directory (it searched everything and
+    linked the national directory, as the single-province home does)."""
+    html = client.get("/kabar/wilayah/64/").content.decode()
+    assert '<input type="hidden" name="wilayah" value="64">' in html
+    assert 'href="/kabar/potensi/64/" id="link-potensi"' in html
+
+
+def test_the_home_provinces_news_page_is_the_home_when_one_province(
+    client: Client, desks: dict[str, Desk], settings
+) -> None:
+    settings.PROVINCES = ["64"]
+    html = client.get("/kabar/wilayah/64/").content.decode()
+    assert 'name="wilayah"' not in html
+    assert 'href="/kabar/potensi/" id="link-potensi"' in html
