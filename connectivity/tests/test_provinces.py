@@ -151,13 +151,18 @@ def test_tower_list_offers_the_provinces_then_lists_the_one_chosen(
     assert client.get("/sinyal/menara/", {"wilayah": "65"}).status_code == 404
 
 
-def test_tower_list_without_a_region_shows_the_users_own(
+def test_pages_without_a_region_open_on_the_users_own(
     client: Client, towers: dict[str, Tower], make_user
 ) -> None:
+    """Serving several provinces, the tower list and the planner open on the
+    signed-in person's region (no chooser)."""
     client.force_login(make_user(Role.PROVINCE_ADMIN, KALTARA))
     response = client.get("/sinyal/menara/")
     assert response.context["region"].kode == KALTARA
     assert "Menara Kaltara" in response.content.decode()
+    response = client.get("/sinyal/perencanaan/")
+    assert response.context["map_region"].kode == KALTARA
+    assert 'id="pilih-provinsi"' not in response.content.decode()
 
 
 def test_region_pages_of_a_province_not_served_are_404(
@@ -200,11 +205,3 @@ def test_planner_of_a_platform_admin_asks_for_the_province(
     )
     assert response.status_code == 200
     assert "region" in response.context["form"].errors
-
-
-def test_planner_of_a_regional_user_opens_on_their_region(
-    client: Client, towers: dict[str, Tower], make_user
-) -> None:
-    client.force_login(make_user(Role.PROVINCE_ADMIN, KALTARA))
-    response = client.get("/sinyal/perencanaan/")
-    assert response.context["map_region"].kode == KALTARA
