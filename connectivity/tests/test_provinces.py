@@ -205,3 +205,25 @@ def test_planner_of_a_platform_admin_asks_for_the_province(
     )
     assert response.status_code == 200
     assert "region" in response.context["form"].errors
+
+
+def test_refresh_command_refreshes_each_province_served(
+    towers: dict[str, Tower], settings
+) -> None:
+    """Without ``--region`` the command refreshed the home province only;
+    serving several it refreshes each of them."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from connectivity.models import ProgressSnapshot
+
+    stdout = StringIO()
+    call_command("connectivity_refresh", stdout=stdout)
+    lines = stdout.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["64", KALTARA]
+    assert ProgressSnapshot.objects.filter(region_id=KALTARA).exists()
+    settings.PROVINCES = ["64"]
+    stdout = StringIO()
+    call_command("connectivity_refresh", stdout=stdout)
+    assert stdout.getvalue().startswith("0 offices created")
