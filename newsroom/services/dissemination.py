@@ -88,7 +88,9 @@ def _check_audience(
 ) -> None:
     if not audience.region_codes:
         raise ValidationError({"audience": _("Choose at least one region.")})
-    if not Region.objects.filter(kode__in=audience.region_codes).count() == len(
+    # A region of a province the deployment does not serve is unknown here.
+    known = Region.objects.filter(provinces.served_q("kode"))
+    if not known.filter(kode__in=audience.region_codes).count() == len(
         set(audience.region_codes)
     ):
         raise ValidationError({"audience": _("Unknown region code.")})

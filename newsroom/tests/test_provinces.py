@@ -320,10 +320,14 @@ def test_a_platform_admins_item_lies_in_a_province_served(
     assert named.region_id == KALTARA
     settings.PROVINCES = ["64"]
     assert _item(admin, ["64.02"]).region_id == "64"
+    # Kaltara not served: its regions are unknown to the audience.
+    with pytest.raises(ValidationError) as raised:
+        _item(admin, ["65.01"], Region.objects.get(kode="64"))
+    assert "audience" in raised.value.message_dict
 
 
 def test_the_api_asks_a_platform_admin_for_the_region(
-    client: Client, channel_settings, make_user
+    client: Client, channel_settings, make_user, settings
 ) -> None:  # type: ignore[no-untyped-def]
     kaltara_create()
     auth = _auth(make_user(Role.PROVINCE_ADMIN, None, is_superuser=True))
@@ -346,6 +350,14 @@ def test_the_api_asks_a_platform_admin_for_the_region(
         **auth,
     )
     assert response.status_code == 201
+    settings.PROVINCES = ["64"]
+    response = client.post(
+        "/api/v1/disseminations",
+        {**body, "audience": {"region_codes": ["64.02"]}, "region": KALTARA},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 404
 
 
 def test_reach_of_a_platform_admin_offers_the_provinces(
