@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from accounts.api_auth import api_user, token_or_session
@@ -30,6 +30,7 @@ from connectivity.models import (
 from core.api import found_or_404
 from core.geojson import geojson_response
 from core.pagination import PAGE_SIZE_MAX, Mapped, paged
+from regions import provinces
 from regions.models import Region
 from regions.selectors import village_from_text
 
@@ -42,9 +43,37 @@ KindName = Literal[
 ]
 
 
+# The ``region`` query parameter of the read endpoints. Serving one province it
+# defaults to the home region; serving several there is no "the province", so
+# a missing region is a 400 that names the provinces served.
+REGION_PARAM = (
+    "Kode wilayah Kemendagri (provinsi, kabupaten/kota, kecamatan atau desa). "
+    "Bawaan: provinsi yang dilayani; wajib bila situs melayani beberapa provinsi."
+)
+
+
+def _region_required() -> ValidationError:
+    codes = ", ".join(provinces.served_codes())
+    return ValidationError(
+        {
+            "region": "Parameter region wajib diisi: situs ini melayani beberapa "
+            f"provinsi. Pilih kode wilayah di provinsi yang dilayani ({codes})."
+        }
+    )
+
+
 def _region(kode: str | None, *, village: bool = False) -> Region:
+    """The region ``kode`` names, when it lies in a province served (else a 404,
+    as for an unknown code); without a code, the home region where one province
+    is served, a 400 where several are."""
+    kode = (kode or "").strip()
+    if not kode:
+        if provinces.is_national():
+            raise _region_required()
+        kode = settings.HOME_REGION
+    found = Region.objects.filter(kode=kode).first()
     region = found_or_404(
-        Region.objects.filter(kode=kode or settings.HOME_REGION).first(),
+        found if found is not None and provinces.is_served(found.kode) else None,
         f"Wilayah dengan kode {kode} tidak ditemukan.",
     )
     if village and region.level != Region.Level.VILLAGE:
@@ -318,7 +347,7 @@ class ProgrammeOut(Schema):
 @paged(PAGE_SIZE_MAX)
 def list_places(
     request: HttpRequest,
-    region: str = settings.HOME_REGION,
+    region: str | None = Query(None, description=REGION_PARAM),
     kind: KindName | None = None,
 ) -> QuerySet[Place]:
     """Priority places under a region (public)."""
@@ -327,7 +356,7 @@ def list_places(
 
 @router.get(f"{P}/places.geojson")
 def places_geojson(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> HttpResponse:
     return geojson_response(selectors.place_features(region=_region(region)))
 
@@ -377,7 +406,7 @@ def delete_place(request: HttpRequest, pk: int) -> tuple[int, None]:
 @router.get(f"{P}/observations", response=list[ObservationOut])
 @paged(PAGE_SIZE_MAX)
 def list_observations(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> QuerySet[Observation]:
     """Confirmed observations (history) under a region, newest first."""
     return selectors.observations_list(region=_region(region))
@@ -480,7 +509,7 @@ def _village_out(s: Any) -> dict[str, Any]:
 @paged(PAGE_SIZE_MAX)
 def list_villages(
     request: HttpRequest,
-    region: str = settings.HOME_REGION,
+    region: str | None = Query(None, description=REGION_PARAM),
     status: Literal["blankspot", "partial", "covered", "unknown"] | None = None,
 ) -> Mapped:
     """Derived status of the villages under a region (those with any data)."""
@@ -503,7 +532,9 @@ def get_village(request: HttpRequest, kode: str) -> dict[str, Any]:
 @router.get(f"{P}/towers", response=list[TowerOut])
 @paged(PAGE_SIZE_MAX)
 def list_towers(
-    request: HttpRequest, region: str = settings.HOME_REGION, status: str | None = None
+    request: HttpRequest,
+    region: str | None = Query(None, description=REGION_PARAM),
+    status: str | None = None,
 ) -> QuerySet[Tower]:
     return selectors.towers_list(region=_region(region), status=status)
 
@@ -562,7 +593,7 @@ def patch_dossier(request: HttpRequest, pk: int, payload: DossierIO) -> Any:
 
 @router.get(f"{P}/coverage")
 def coverage(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> dict[str, Any]:
     """Predicted coverage: each tower on air with its predicted range and model,
     and a note on whether terrain (a DEM) was used."""
@@ -571,7 +602,7 @@ def coverage(
 
 @router.get(f"{P}/map")
 def map_layers(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> dict[str, Any]:
     """Every layer of a region's map: villages (observed status), places, towers,
     predicted coverage, the latest plan's sites."""
@@ -679,7 +710,7 @@ def programme_progress(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.get(f"{P}/progress")
 def region_progress(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> dict[str, Any]:
     """Progress of a region and of each of its children, with snapshots over time."""
     r = _region(region)
@@ -703,7 +734,7 @@ def region_progress(
 
 @router.get(f"{P}/export.csv")
 def export_csv(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> HttpResponse:
     """Villages with their derived status and progress figures, as CSV."""
     return exports.villages_csv_response(region=_region(region))
@@ -711,6 +742,6 @@ def export_csv(
 
 @router.get(f"{P}/export.geojson")
 def export_geojson(
-    request: HttpRequest, region: str = settings.HOME_REGION
+    request: HttpRequest, region: str | None = Query(None, description=REGION_PARAM)
 ) -> HttpResponse:
     return exports.geojson_response(region=_region(region))

@@ -45,10 +45,38 @@ def _user(request: HttpRequest) -> User | None:
 
 
 def _region_or_404(kode: str) -> Region:
-    return or_404(
-        Region.objects.select_related("parent").filter(kode=kode).first(),
-        _("No region has the code %(kode)s.") % {"kode": kode},
+    """The region ``kode`` names; a 404 for an unknown code and for a region of a
+    province the deployment does not serve (as the other apps' pages)."""
+    found = (
+        Region.objects.select_related("parent").filter(kode=kode).first()
+        if provinces.is_served(kode)
+        else None
     )
+    return or_404(found, _("No region has the code %(kode)s.") % {"kode": kode})
+
+
+def _editable_region(user: User, kode: str) -> Region | None:
+    """The region a form names, when it exists, lies in a province served and in
+    the ``user``'s area; None otherwise (the form says so)."""
+    kode = kode.strip()
+    if not provinces.is_served(kode) or not in_scope(user, kode):
+        return None
+    return Region.objects.filter(kode=kode).first()
+
+
+def _wilayah(request: HttpRequest, *, own_first: bool = False) -> str | None:
+    """The region code a list page (``?wilayah=``) is about. Without one: the
+    home region where one province is served (the signed-in user's region
+    before it when ``own_first``); serving several, the user's region, else
+    None: the page then offers the provinces served to choose from."""
+    kode = request.GET.get("wilayah", "").strip()[:13]
+    if kode:
+        return kode
+    user = _user(request)
+    own = user.region_id if user is not None else None
+    if (own_first or provinces.is_national()) and provinces.is_served(own):
+        return own
+    return None if provinces.is_national() else settings.HOME_REGION
 
 
 def _may(request: HttpRequest, action: str, resource: str, kode: str | None) -> bool:
@@ -235,7 +263,9 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 def tower_list(request: HttpRequest) -> HttpResponse:
-    kode = request.GET.get("wilayah", settings.HOME_REGION)[:13]
+    kode = _wilayah(request)
+    if kode is None:
+        return render(request, "connectivity/tower_list.html", {"region": None})
     region = _region_or_404(kode)
     status = request.GET.get("status", "")
     status = status if status in Tower.Status.values else ""
@@ -348,11 +378,11 @@ def _programme_write(
         form.fields["slug"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        region = Region.objects.filter(kode=data.pop("region").strip()).first()
+        region = _editable_region(user, data.pop("region"))
         codes = data.pop("villages")
         villages = list(Region.objects.filter(kode__in=codes))
         unknown = sorted(set(codes) - {v.kode for v in villages})
-        if region is None or not in_scope(user, region.kode):
+        if region is None:
             form.add_error("region", _("Unknown region or outside your area."))
         elif unknown:
             form.add_error(
@@ -552,8 +582,8 @@ def tower_create(request: HttpRequest) -> HttpResponse:
     )
     region = None
     if request.method == "POST" and form.is_valid():
-        region = Region.objects.filter(kode=form.cleaned_data["region"]).first()
-        if region is None or not in_scope(user, region.kode):
+        region = _editable_region(user, form.cleaned_data["region"])
+        if region is None:
             form.add_error("region", _("Unknown region or outside your area."))
 
     def create() -> Tower:
@@ -640,12 +670,13 @@ def _money(value: Any) -> float | None:
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     user = permitted_user(request, "add", "connectivity.plan")
-    default = request.GET.get("wilayah") or (user.region_id or settings.HOME_REGION)
-    form = PlanForm(request.POST or None, initial={"region": default})
+    default = _wilayah(request, own_first=True)
+    map_region = _region_or_404(default) if default else None
+    form = PlanForm(request.POST or None, initial={"region": default or ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        region = Region.objects.filter(kode=data["region"].strip()).first()
-        if region is None or not in_scope(user, region.kode):
+        region = _editable_region(user, data["region"])
+        if region is None:
             form.add_error("region", _("Unknown region or outside your area."))
         elif plan := form_write(
             request,
@@ -671,7 +702,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "plans": plans,
-            "map_region": Region.objects.filter(kode=default).first(),
+            "map_region": map_region,
         },
     )
 

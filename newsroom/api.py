@@ -22,6 +22,7 @@ from network import selectors as network
 from newsroom import selectors, services
 from newsroom.models import Article, Kind, Potential, PotentialCategory
 from newsroom.potential_ld import potential_json_ld
+from regions import provinces
 from regions.models import Region
 from regions.selectors import region_ancestors
 
@@ -297,7 +298,9 @@ def create_dissemination(
     region = None
     if payload.region:
         region = found_or_404(
-            Region.objects.filter(kode=payload.region).first(),
+            Region.objects.filter(kode=payload.region).first()
+            if provinces.is_served(payload.region)
+            else None,
             "Wilayah tidak ditemukan.",
         )
     audience = payload.audience.dict()

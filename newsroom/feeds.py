@@ -80,6 +80,9 @@ class LatestFeed(_ArticleFeed):
 
 class RegionFeed(_ArticleFeed):
     def get_object(self, request: HttpRequest, kode: str) -> Any:
+        # As the region's page: a province not served has no news here.
+        if not provinces.is_served(kode):
+            raise Http404
         return or_404(region_get(kode=kode))
 
     def title(self, obj: Any) -> str:

@@ -466,3 +466,15 @@ def test_a_platform_admins_event_is_run_by_the_province_it_is_held_in(
     assert event.organiser_region_id == KALTARA
     client.force_login(kaltara_side.admin)
     assert client.get(f"/staf/acara/{event.pk}/").status_code == 200
+
+
+def test_statistics_of_a_province_not_served_are_404(
+    client: Client, kaltara_side: Side, settings
+) -> None:
+    """As the other apps' region pages: a province the deployment does not
+    serve has no KIM statistics here (they were shown)."""
+    assert client.get("/kim/statistik/65.01/").status_code == 200
+    settings.PROVINCES = ["64"]
+    assert client.get("/kim/statistik/65/").status_code == 404
+    assert client.get("/kim/statistik/65.01/").status_code == 404
+    assert client.get("/kim/statistik/64.02/").status_code == 200

@@ -112,7 +112,7 @@ def dashboard(request: HttpRequest, kode: str = "") -> HttpResponse:
     if not kode and provinces.is_national():
         return _national_dashboard(request)
     kode = kode or settings.HOME_REGION
-    region = region_get(kode=kode)
+    region = region_get(kode=kode) if provinces.is_served(kode) else None
     if region is None or region.level == Region.Level.VILLAGE:
         raise Http404(_("No region has the code %(kode)s.") % {"kode": kode})
     data = selectors.region_dashboard(region=region)

@@ -36,6 +36,7 @@ from newsroom.models import (
     Subscriber,
     recipient_key,
 )
+from regions import provinces
 from regions.models import Region
 from regions.selectors import subtree_q
 
@@ -87,7 +88,9 @@ def _check_audience(
 ) -> None:
     if not audience.region_codes:
         raise ValidationError({"audience": _("Choose at least one region.")})
-    if not Region.objects.filter(kode__in=audience.region_codes).count() == len(
+    # A region of a province the deployment does not serve is unknown here.
+    known = Region.objects.filter(provinces.served_q("kode"))
+    if not known.filter(kode__in=audience.region_codes).count() == len(
         set(audience.region_codes)
     ):
         raise ValidationError({"audience": _("Unknown region code.")})
@@ -110,6 +113,28 @@ def _check_audience(
                     % {"channel": channel}
                 }
             )
+
+
+def _default_region(audience: Audience) -> Region:
+    """The region of an item sent by someone with no region of their own (a
+    platform admin, the system): the home province where one is served.
+    Serving several there is no "the province": the province the audience lies
+    in when it lies in one served, else the sender must name the region."""
+    if not provinces.is_national():
+        return Region.objects.get(kode=PROVINCE)
+    codes = {code.split(".")[0] for code in audience.region_codes}
+    if len(codes) == 1 and provinces.is_served(code := codes.pop()):
+        found = Region.objects.filter(kode=code).first()
+        if found is not None:
+            return found
+    raise ValidationError(
+        {
+            "region": _(
+                "This site serves several provinces: choose the region the item "
+                "is about."
+            )
+        }
+    )
 
 
 @transaction.atomic
@@ -141,7 +166,8 @@ def dissemination_create(
             channels=["whatsapp", "telegram", "sms", "email"],  # preference order
             urgent=False,                       # True ignores quiet hours
             region=None,                        # the item's region (default: the
-        )                                       # actor's, else the province)
+        )                                       # actor's, else the province; see
+                                                # _default_region)
 
     Each person gets the item once, whatever the number of disseminations of
     the same ``item_ref``, on the first listed channel they can be reached on
@@ -153,7 +179,7 @@ def dissemination_create(
     channel_list = list(dict.fromkeys(channels))
     plan = Audience.from_dict(audience)
     if region is None:
-        region = getattr(actor, "region", None) or Region.objects.get(kode=PROVINCE)
+        region = getattr(actor, "region", None) or _default_region(plan)
     if actor is not None:
         require(actor, "create", "newsroom.dissemination", region_code=region.kode)
     _check_audience(actor, plan, channel_list)

@@ -276,3 +276,132 @@ def test_potential_links_lead_to_the_province_not_the_national_directory(
     assert 'href="/kabar/potensi/64/"' in html
     section = potential_section(rf.get("/"), Region.objects.get(kode="64"))
     assert 'href="/kabar/potensi/64/"' in section
+
+
+def _item(actor: User, codes: list[str], region: Region | None = None):  # type: ignore[no-untyped-def]
+    return services.dissemination_create(
+        actor=actor,
+        item_url="http://testserver/cek-fakta/1/",
+        title="Hoaks banjir",
+        summary="Klarifikasi.",
+        item_ref="factcheck:1",
+        audience={"region_codes": codes},
+        channels=["email"],
+        region=region,
+    )
+
+
+def test_a_platform_admins_item_lies_in_a_province_served(
+    channel_settings, make_user, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Someone with no region (a platform admin) sending an item without a
+    region: serving several provinces, the item is the province's its audience
+    lies in, or they must name the region (it was the home province's); one
+    province served keeps the home province."""
+    from django.core.exceptions import ValidationError
+
+    kaltara_create()
+    admin = make_user(Role.PROVINCE_ADMIN, None, is_superuser=True)
+    assert _item(admin, ["65.01", "65.71"]).region_id == KALTARA
+    with pytest.raises(ValidationError) as raised:
+        _item(admin, ["64.02", "65.01"])
+    assert "region" in raised.value.message_dict
+    named = _item(admin, ["64.02", "65.01"], Region.objects.get(kode=KALTARA))
+    assert named.region_id == KALTARA
+    settings.PROVINCES = ["64"]
+    assert _item(admin, ["64.02"]).region_id == "64"
+    # Kaltara not served: its regions are unknown to the audience.
+    with pytest.raises(ValidationError) as raised:
+        _item(admin, ["65.01"], Region.objects.get(kode="64"))
+    assert "audience" in raised.value.message_dict
+
+
+def test_the_api_asks_a_platform_admin_for_the_region(
+    client: Client, channel_settings, make_user, settings
+) -> None:  # type: ignore[no-untyped-def]
+    kaltara_create()
+    auth = _auth(make_user(Role.PROVINCE_ADMIN, None, is_superuser=True))
+    body = {
+        "item_url": "http://testserver/cek-fakta/2/",
+        "item_ref": "factcheck:2",
+        "title": "Hoaks",
+        "audience": {"region_codes": ["64.02", "65.01"]},
+        "channels": ["email"],
+    }
+    response = client.post(
+        "/api/v1/disseminations", body, content_type="application/json", **auth
+    )
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == ["region"]
+    response = client.post(
+        "/api/v1/disseminations",
+        {**body, "region": KALTARA},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 201
+    settings.PROVINCES = ["64"]
+    response = client.post(
+        "/api/v1/disseminations",
+        {**body, "audience": {"region_codes": ["64.02"]}, "region": KALTARA},
+        content_type="application/json",
+        **auth,
+    )
+    assert response.status_code == 404
+
+
+def test_reach_of_a_platform_admin_offers_the_provinces(
+    client: Client, desks: dict[str, Desk], make_user, settings
+) -> None:
+    """With no region of their own and none named, a platform admin chooses
+    the province (the page showed Kaltim's reach); a province not served is
+    a 404; each province's page lists its own regencies' reports only."""
+    client.force_login(make_user(Role.PROVINCE_ADMIN, None, is_superuser=True))
+    response = client.get("/kabar/staf/jangkauan/")
+    assert response.status_code == 200
+    assert response.context["region"] is None
+    html = response.content.decode()
+    assert 'href="?wilayah=64"' in html and 'href="?wilayah=65"' in html
+    assert desks["64"].published.title not in html
+    response = client.get("/kabar/staf/jangkauan/", {"wilayah": KALTARA})
+    assert response.context["region"].kode == KALTARA
+    assert {r.kode[:2] for r in response.context["regencies"]} == {KALTARA}
+    assert client.get("/kabar/staf/jangkauan/", {"wilayah": "11"}).status_code == 404
+    month = response.context["months"][0][0]
+    assert client.get(f"/kabar/staf/laporan/65.01/{month}.pdf").status_code == 200
+    settings.PROVINCES = ["64"]
+    response = client.get("/kabar/staf/jangkauan/")
+    assert response.context["region"].kode == "64"
+    assert client.get("/kabar/staf/jangkauan/?wilayah=65").status_code == 404
+    assert client.get(f"/kabar/staf/laporan/65.01/{month}.pdf").status_code == 404
+
+
+def test_region_feed_of_a_province_not_served_is_404(
+    client: Client, desks: dict[str, Desk], settings
+) -> None:
+    """As the region's page (``/kabar/wilayah/65/``): the feed of a province
+    not served is not found (it listed that province's news)."""
+    assert client.get("/kabar/wilayah/65/rss/").status_code == 200
+    settings.PROVINCES = ["64"]
+    assert client.get("/kabar/wilayah/65/").status_code == 404
+    assert client.get("/kabar/wilayah/65/rss/").status_code == 404
+
+
+def test_the_home_provinces_news_page_is_a_province_page_when_national(
+    client: Client, desks: dict[str, Desk]
+) -> None:
+    """Serving several provinces, ``/kabar/wilayah/64/`` searches Kaltim's
+    news and links Kaltim's potential directory (it searched everything and
+    linked the national directory, as the single-province home does)."""
+    html = client.get("/kabar/wilayah/64/").content.decode()
+    assert '<input type="hidden" name="wilayah" value="64">' in html
+    assert 'href="/kabar/potensi/64/" id="link-potensi"' in html
+
+
+def test_the_home_provinces_news_page_is_the_home_when_one_province(
+    client: Client, desks: dict[str, Desk], settings
+) -> None:
+    settings.PROVINCES = ["64"]
+    html = client.get("/kabar/wilayah/64/").content.decode()
+    assert 'name="wilayah"' not in html
+    assert 'href="/kabar/potensi/" id="link-potensi"' in html

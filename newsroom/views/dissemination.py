@@ -29,7 +29,7 @@ from newsroom.views.common import PROVINCE, _user
 from newsroom.views.staff import _article_or_404, _channel_choices
 from regions import provinces
 from regions.models import Region
-from regions.selectors import region_get
+from regions.selectors import region_get, subtree_q
 
 
 @login_required
@@ -93,7 +93,7 @@ def dissemination_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reach_region(user: User, code: str) -> Region:
-    region = region_get(kode=code)
+    region = region_get(kode=code) if provinces.is_served(code) else None
     if region is None or not in_scope(user, region.kode):
         raise Http404(_("Region not found."))
     return region
@@ -102,8 +102,13 @@ def _reach_region(user: User, code: str) -> Region:
 @login_required
 def reach(request: HttpRequest) -> HttpResponse:
     user = permitted_user(request, "view", "newsroom.reach")
-    default = user.region_id or PROVINCE
-    region = _reach_region(user, request.GET.get("wilayah", default) or default)
+    # Serving several provinces, someone with no region of their own (a
+    # platform admin) chooses the province: there is no "the province".
+    default = user.region_id or ("" if provinces.is_national() else PROVINCE)
+    code = request.GET.get("wilayah", "").strip()[:13] or default
+    if not code:
+        return render(request, "newsroom/reach.html", {"region": None})
+    region = _reach_region(user, code)
     kim_id = request.GET.get("kim")
     kim = None
     if kim_id and kim_id.isdigit():
@@ -145,9 +150,12 @@ def reach(request: HttpRequest) -> HttpResponse:
             "months": reports.recent_months(),
             "regencies": [
                 r
-                for r in Region.objects.filter(level=Region.Level.REGENCY).order_by(
-                    "kode"
-                )
+                # The regencies of the region's province (not of every province
+                # a national list holds).
+                for r in Region.objects.filter(
+                    subtree_q(region.kode.split(".")[0], "kode"),
+                    level=Region.Level.REGENCY,
+                ).order_by("kode")
                 if in_scope(user, r.kode)
             ],
             "can_export": can(user, "export", "newsroom.reach"),

@@ -115,7 +115,9 @@ def region_home(request: HttpRequest, kode: str) -> HttpResponse:
             "children": list(region.children.order_by("kode"))
             if region.level != Region.Level.DISTRICT
             else [],
-            "is_home": region.kode == PROVINCE,
+            # The root pages are the home region's only where one province is
+            # served; serving several, Kaltim's page is a province's like others.
+            "is_home": region.kode == provinces.root_region(),
         }
 
     return _listing(request, name="region", key=(kode,), build_context=context)
