@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -37,7 +38,7 @@ from core.forms import add_validation_errors
 from core.viewtools import cleaned_except, form_write, or_404
 from regions import provinces
 from regions.models import Region
-from regions.selectors import region_ancestors, village_from_text
+from regions.selectors import region_ancestors, subtree_q, village_from_text
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -252,14 +253,26 @@ def report(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as exc:
                 add_validation_errors(form, exc)
-    villages = Region.objects.filter(level=Region.Level.VILLAGE).select_related(
-        "parent"
-    )
     return render(
         request,
         "connectivity/report.html",
-        {"form": form, "done": done, "villages": villages},
+        {"form": form, "done": done, "villages": _village_suggestions(request)},
     )
+
+
+def _village_suggestions(request: HttpRequest) -> QuerySet[Region]:
+    """The villages the report form suggests, kept with the page for offline use:
+    those of the provinces served (about a thousand for Kaltim). A deployment
+    serving every province suggests those of the signed-in person's province
+    only (the country's 83,000 would weigh megabytes); typed names still
+    resolve on the server."""
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    if provinces.serves_all():
+        own = getattr(request.user, "region_id", None)
+        if not own:
+            return villages.none()
+        villages = villages.filter(subtree_q(own.split(".")[0], "kode"))
+    return villages.filter(provinces.served_q("kode")).select_related("parent")
 
 
 def tower_list(request: HttpRequest) -> HttpResponse:

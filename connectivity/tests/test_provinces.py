@@ -5,6 +5,7 @@ home region as the default."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -227,3 +228,33 @@ def test_refresh_command_refreshes_each_province_served(
     stdout = StringIO()
     call_command("connectivity_refresh", stdout=stdout)
     assert stdout.getvalue().startswith("0 offices created")
+
+
+def test_report_form_suggests_the_villages_of_the_provinces_served(
+    towers, client: Client, make_user, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """The report page is kept for offline use with its village suggestions:
+    those of the provinces served, not every village of the database; serving
+    every province, those of the signed-in person's province."""
+    province = Region.objects.create(
+        kode="63", name="Kalimantan Selatan", level="provinsi"
+    )
+    regency = Region.objects.create(
+        kode="63.01", name="Tanah Laut", level="kabkota", parent=province
+    )
+    district = Region.objects.create(
+        kode="63.01.01", name="Takisung", level="kecamatan", parent=regency
+    )
+    Region.objects.create(
+        kode="63.01.01.2001", name="Desa Kalsel", level="desa_kel", parent=district
+    )
+
+    def suggested() -> set[str]:
+        page = client.get("/sinyal/lapor/").content.decode()
+        return {code[:2] for code in re.findall(r'<option value="([\d.]+) ', page)}
+
+    assert suggested() == {"64", "65"}
+    settings.PROVINCES = ["*"]
+    assert suggested() == set()
+    client.force_login(make_user(Role.REGENCY_ADMIN, "65.01"))
+    assert suggested() == {"65"}
