@@ -21,7 +21,7 @@ from accounts.forms import ApiTokenForm, LoginForm, UserForm
 from accounts.models import ApiToken, Role, User
 from accounts.permissions import can, permitted_user
 from accounts.selectors import user_counts_by_role
-from core.viewtools import form_write, or_404
+from core.viewtools import choice_param, form_write, or_404
 from regions.selectors import region_summary
 
 
@@ -87,8 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = permitted_user(request, "view", "accounts.user")
     q = request.GET.get("q", "").strip()[:100]
-    role = request.GET.get("role", "")
-    role = role if role in Role.values else ""
+    role = choice_param(request, "role", Role.values)
     users = selectors.user_list(actor=actor, q=q, role=role)
     page = Paginator(users, 25).get_page(request.GET.get("page"))
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from connectivity.models import (
     VillageStatus,
 )
 from core.exports import CSV_TYPE, attachment, csv_text
-from core.pdf import FONT, a4_document, stylesheet
+from core.pdf import a4_document, stylesheet, table_style
 from regions.models import Region
 
 VILLAGE_COLUMNS = [
@@ -230,13 +230,8 @@ def parse_places(data: bytes, filename: str) -> list[dict[str, Any]]:
 
 def pdf_report(*, region: Region) -> bytes:
     """A printable progress report of a region (reportlab, A4)."""
-    from reportlab.lib import colors
     from reportlab.lib.units import cm
-    from reportlab.platypus import (
-        Paragraph,
-        Spacer,
-        TableStyle,
-    )
+    from reportlab.platypus import Paragraph, Spacer
 
     styles = stylesheet()
     buffer = io.BytesIO()
@@ -289,7 +284,7 @@ def pdf_report(*, region: Region) -> bytes:
             pct(p.economic_share),
         ],
     ]
-    story.append(_table(summary, colors, TableStyle))
+    story.append(_table(summary))
     story += [
         Spacer(1, 0.3 * cm),
         Paragraph(
@@ -313,7 +308,7 @@ def pdf_report(*, region: Region) -> bytes:
                 pct(c.settlement_share),
             ]
         )
-    story.append(_table(rows, colors, TableStyle))
+    story.append(_table(rows))
     blank = selectors.village_statuses(region=region, status="blankspot")
     if blank.exists():
         story.append(Paragraph("Desa blankspot", styles["Heading2"]))
@@ -327,7 +322,7 @@ def pdf_report(*, region: Region) -> bytes:
                     f"{s.last_observed_at:%d-%m-%Y}" if s.last_observed_at else "",
                 ]
             )
-        story.append(_table(rows, colors, TableStyle))
+        story.append(_table(rows))
     story.append(Spacer(1, 0.4 * cm))
     story.append(
         Paragraph(
@@ -341,21 +336,11 @@ def pdf_report(*, region: Region) -> bytes:
     return buffer.getvalue()
 
 
-def _table(rows: list[list[Any]], colors: Any, style_cls: Any) -> Any:
+def _table(rows: list[list[Any]]) -> Any:
     from reportlab.platypus import Table
 
     table = Table(rows, repeatRows=1)
-    table.setStyle(
-        style_cls(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#dde3e8")),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-            ]
-        )
-    )
+    table.setStyle(table_style())
     return table
 
 

@@ -35,7 +35,7 @@ from connectivity.forms import (
 )
 from connectivity.models import Observation, Programme, SitingPlan, Tower
 from core.forms import add_validation_errors
-from core.viewtools import cleaned_except, form_write, or_404
+from core.viewtools import choice_param, cleaned_except, form_write, or_404
 from regions import provinces
 from regions.models import Region
 from regions.selectors import region_ancestors, subtree_q, village_from_text
@@ -280,8 +280,7 @@ def tower_list(request: HttpRequest) -> HttpResponse:
     if kode is None:
         return render(request, "connectivity/tower_list.html", {"region": None})
     region = _region_or_404(kode)
-    status = request.GET.get("status", "")
-    status = status if status in Tower.Status.values else ""
+    status = choice_param(request, "status", Tower.Status.values)
     towers = selectors.towers_list(region=region, status=status or None)
     page = Paginator(towers, 50).get_page(request.GET.get("page"))
     return render(

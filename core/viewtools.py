@@ -9,7 +9,7 @@ looks it up through a selector that answers None for "not there, or not yours":
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, TypeVar
 
 from django import forms
@@ -68,6 +68,17 @@ def form_write(
     if success:
         messages.success(request, success)
     return result
+
+
+def choice_param(
+    request: HttpRequest, name: str, choices: Collection[str], default: str = ""
+) -> str:
+    """The query parameter ``name`` (a list's ``?status=`` filter) when it is one
+    of ``choices``, else ``default``: a value the list does not know, from an old
+    link or a hand-typed URL, shows the unfiltered (or default) list, not an
+    error."""
+    value = request.GET.get(name, default)
+    return value if value in choices else default
 
 
 def cleaned_except(form: forms.BaseForm, *names: str) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,10 +32,9 @@ from accounts.services import audit_record
 from channels.social import views as social_views
 from channels.social.services import Publication
 from core.exports import table_response
-from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.links import site_url
-from core.viewtools import form_write, or_404
+from core.viewtools import choice_param, form_write, or_404
 from factcheck import image_matching, imaging, selectors, services
 from factcheck import messages as texts
 from factcheck.address import tipline_address
@@ -182,10 +182,8 @@ def _latest() -> list[FactCheck]:
 
 def factcheck_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    verdict = request.GET.get("verdict", "")
-    verdict = verdict if verdict in Verdict.values else ""
-    topic = request.GET.get("topik", "")
-    topic = topic if topic in Topic.values else ""
+    verdict = choice_param(request, "verdict", Verdict.values)
+    topic = choice_param(request, "topik", Topic.values)
     province = provinces.province_param(request.GET.get("provinsi")) or ""
     items = selectors.factcheck_public_list(
         q=q, verdict=verdict, topic=topic, province=province
@@ -289,13 +287,12 @@ def _claim(user: User, pk: int) -> Claim:
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     user = _desk_view(request)
-    status = request.GET.get("status", "open")
-    if status not in ("open", "all", *Claim.Status.values):
-        status = "open"
+    status = choice_param(
+        request, "status", ("open", "all", *Claim.Status.values), "open"
+    )
     assigned = request.GET.get("assigned", "")
     q = request.GET.get("q", "").strip()[:100]
-    topic = request.GET.get("topik", "")
-    topic = topic if topic in Topic.values else ""
+    topic = choice_param(request, "topik", Topic.values)
     claims = selectors.claim_list(
         actor=user, status=status, assigned=assigned, q=q, topic=topic
     )
@@ -655,34 +652,48 @@ def _render_edit(
     )
 
 
+def _edit_post(
+    request: HttpRequest,
+    user: User,
+    factcheck: FactCheck,
+    form: FactCheckForm | WithdrawForm,
+    write: Callable[[], FactCheck],
+    success: str,
+) -> HttpResponse:
+    """A form of the edit page written through ``write``: on to the fact-check's
+    page, or the edit page again with the form's errors. A service that refused
+    a change had already set the refused values on its copy of the fact-check:
+    the page shows the stored one."""
+    if form_write(request, form, write, success):
+        return redirect(factcheck.get_absolute_url())
+    stored = selectors.factcheck_get_for_edit(actor=user, pk=factcheck.pk) or factcheck
+    if isinstance(form, WithdrawForm):
+        return _render_edit(request, user, stored, withdraw_form=form, status=400)
+    return _render_edit(request, user, stored, form=form, status=400)
+
+
 @login_required
 def factcheck_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user, factcheck = _factcheck_for_edit(request, pk)
     if request.method != "POST":
         return _render_edit(request, user, factcheck)
     form = FactCheckForm(request.POST, request.FILES, factcheck=factcheck)
-    if form.is_valid():
+
+    def write() -> FactCheck:
         data = dict(form.cleaned_data)
         regions = list(data.pop("regions"))
         image = data.pop("image")
         remove_image = bool(data.pop("remove_image", False))
-        try:
-            services.factcheck_update(
-                actor=user,
-                factcheck=factcheck,
-                regions=regions,
-                image=image,
-                remove_image=remove_image,
-                **data,
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-            # The service set the refused values on this copy: show the stored one.
-            factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk) or factcheck
-        else:
-            messages.success(request, _("Fact-check saved."))
-            return redirect(factcheck.get_absolute_url())
-    return _render_edit(request, user, factcheck, form=form, status=400)
+        return services.factcheck_update(
+            actor=user,
+            factcheck=factcheck,
+            regions=regions,
+            image=image,
+            remove_image=remove_image,
+            **data,
+        )
+
+    return _edit_post(request, user, factcheck, form, write, _("Fact-check saved."))
 
 
 @login_required
@@ -690,23 +701,15 @@ def factcheck_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def factcheck_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     user, factcheck = _factcheck_for_edit(request, pk)
     form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.factcheck_withdraw(
-                actor=user,
-                factcheck=factcheck,
-                reason=form.cleaned_data["withdrawal_reason"],
-            )
-        except ValidationError as exc:
-            add_validation_errors(form, exc)
-            factcheck = selectors.factcheck_get_for_edit(actor=user, pk=pk) or factcheck
-        else:
-            messages.success(
-                request,
-                _("Withdrawn. Its page now says so; it no longer answers tips."),
-            )
-            return redirect(factcheck.get_absolute_url())
-    return _render_edit(request, user, factcheck, withdraw_form=form, status=400)
+
+    def write() -> FactCheck:
+        reason = form.cleaned_data["withdrawal_reason"]
+        return services.factcheck_withdraw(
+            actor=user, factcheck=factcheck, reason=reason
+        )
+
+    withdrawn = _("Withdrawn. Its page now says so; it no longer answers tips.")
+    return _edit_post(request, user, factcheck, form, write, withdrawn)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from channels.social.selectors import SocialReport, SocialReportRow
 from core.exports import XlsxSheet
-from core.pdf import FONT, FONT_BOLD, stylesheet
+from core.pdf import FONT, FONT_BOLD, stylesheet, table_style
 from newsroom.selectors import ReportRow
 from regions.models import Region
 
@@ -156,30 +156,21 @@ def report_pdf(
     rows: list[ReportRow],
     social: SocialReport | None = None,
 ) -> bytes:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import cm
-    from reportlab.platypus import (
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
 
     def grid_style(*extra: tuple[Any, ...]) -> Any:
-        """Both tables' look: 8 pt, the header and the totals row bold, the header
-        on green, a light grid; ``extra`` adds the table's own alignments."""
-        return TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT, 8),
-                ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
-                ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0b6e4f")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#b9c3ca")),
-                *extra,
-            ]
+        """Both tables' look: the site's table with the header and the totals row
+        bold and a darker grid (``FONT`` also sets the leading, 1.2 times 8 pt);
+        ``extra`` adds the table's own alignments."""
+        return table_style(
+            ("FONT", (0, 0), (-1, -1), FONT, 8),
+            ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+            ("FONT", (0, -1), (-1, -1), FONT_BOLD, 8),
+            *extra,
+            grid_width=0.3,
+            grid_color="#b9c3ca",
         )
 
     out = io.BytesIO()

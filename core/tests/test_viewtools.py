@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.test import RequestFactory
 from django.utils.translation import gettext
 
-from core.viewtools import form_write, or_404
+from core.viewtools import choice_param, form_write, or_404
 
 
 class NameForm(forms.Form):
@@ -97,3 +97,20 @@ def test_a_permission_refusal_is_a_403_unless_the_view_shows_it() -> None:
         is None
     )
     assert form.errors["name"] == ["Bukan nama Anda."]
+
+
+def test_choice_param_keeps_a_known_value_and_falls_back_otherwise() -> None:
+    choices = ("open", "closed")
+
+    def param(query: str, default: str = "") -> str:
+        return choice_param(
+            RequestFactory().get(f"/?{query}"), "status", choices, default
+        )
+
+    assert param("status=closed") == "closed"
+    assert param("status=lost") == ""  # unknown: the unfiltered list
+    assert param("status=") == ""
+    assert param("") == ""
+    assert param("status=lost", "open") == "open"
+    assert param("", "open") == "open"
+    assert param("other=closed") == ""  # only its own parameter counts

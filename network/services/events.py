@@ -21,7 +21,6 @@ from network.models import (
     EventMaterial,
     Kim,
     Participant,
-    Person,
     Speaker,
 )
 from network.services._common import _require, _save, clean_phone
@@ -153,10 +152,30 @@ def _by_phone(e164: str) -> Q:
     return Q(person__phone=e164) | Q(contact_phone=e164)
 
 
-def _contact_phone(person: Person, e164: str | None) -> str:
-    """The phone to keep on the participant: the one given, where the person
-    record could not take it."""
-    return e164 if e164 and person.phone != e164 else ""
+def _full_name(full_name: str | None) -> str:
+    """The name as typed into a sign-up, its spaces tidied; it must be given."""
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        raise ValidationError({"full_name": _("Enter your name.")})
+    return full_name
+
+
+def _participant_add(
+    participant: Participant, *, full_name: str, e164: str | None, email: str = ""
+) -> Participant:
+    """Save a new ``participant`` with its person: the one found or made for the
+    event's province; the phone given stays on the participant where the person
+    record could not take it (it belongs to another province's member)."""
+    person = person_for_province(
+        full_name=full_name,
+        phone=e164,
+        email=email,
+        province=_province(participant.event),
+    )
+    participant.person = person
+    participant.contact_phone = e164 if e164 and person.phone != e164 else ""
+    _save(participant)
+    return participant
 
 
 def _check_capacity(event: Event) -> None:
@@ -187,9 +206,7 @@ def participant_register(
         )
     elif event.registration != Event.Registration.PUBLIC or not event.is_published:
         raise PermissionDenied(_("Registration for this event is by invitation."))
-    full_name = " ".join((full_name or "").split())
-    if not full_name:
-        raise ValidationError({"full_name": _("Enter your name.")})
+    full_name = _full_name(full_name)
     e164 = clean_phone(phone)
     if not e164 and actor is None:
         raise ValidationError(
@@ -203,19 +220,12 @@ def participant_register(
         raise ValidationError(
             {"phone": _("This person is already registered for this event.")}
         )
-    person = person_for_province(
-        full_name=full_name, phone=e164, email=email, province=_province(event)
+    return _participant_add(
+        Participant(event=event, kim=kim, origin=origin.strip(), invited=invited),
+        full_name=full_name,
+        e164=e164,
+        email=email,
     )
-    participant = Participant(
-        event=event,
-        person=person,
-        contact_phone=_contact_phone(person, e164),
-        kim=kim,
-        origin=origin.strip(),
-        invited=invited,
-    )
-    _save(participant)
-    return participant
 
 
 @transaction.atomic
@@ -239,9 +249,7 @@ def participant_walk_in(
     refused only when as many people as the capacity are already there. Someone
     already registered (same phone) is checked in, not registered twice."""
     _require(actor, "change", "network.event", region_code=event.organiser_region_id)
-    full_name = " ".join((full_name or "").split())
-    if not full_name:
-        raise ValidationError({"full_name": _("Enter your name.")})
+    full_name = _full_name(full_name)
     e164 = clean_phone(phone)
     event = _locked(event)
     _check_window(event, now)
@@ -254,18 +262,12 @@ def participant_walk_in(
             raise ValidationError(
                 {"__all__": _("The venue is full: no seat is left for a walk-in.")}
             )
-        person = person_for_province(
-            full_name=full_name, phone=e164, email=email, province=_province(event)
+        participant = _participant_add(
+            Participant(event=event, kim=kim, origin=origin.strip() or _("walk-in")),
+            full_name=full_name,
+            e164=e164,
+            email=email,
         )
-        participant = Participant(
-            event=event,
-            person=person,
-            contact_phone=_contact_phone(person, e164),
-            kim=kim,
-            origin=origin.strip() or _("walk-in"),
-            invited=False,
-        )
-        _save(participant)
     attendance_record(
         participant=participant,
         mode=Attendance.Mode.ONSITE,
@@ -401,13 +403,9 @@ def event_checkin_by_event_code(
         participant = event.participants.filter(_by_phone(e164)).first()
         if participant is None:
             _check_capacity(event)
-            person = person_for_province(
-                full_name=full_name, phone=e164, province=_province(event)
+            participant = _participant_add(
+                Participant(event=event), full_name=full_name, e164=e164
             )
-            participant = Participant(
-                event=event, person=person, contact_phone=_contact_phone(person, e164)
-            )
-            _save(participant)
         return attendance_record(
             participant=participant,
             mode=Attendance.Mode.ONSITE,

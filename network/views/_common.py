@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from accounts.models import User
+from core.viewtools import choice_param
 from network.importing import (
     FORMATS,
 )
@@ -18,8 +19,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _fmt(request: HttpRequest) -> str | None:
-    fmt = request.GET.get("format", "")
-    return fmt if fmt in FORMATS else None
+    return choice_param(request, "format", FORMATS) or None
 
 
 def _absolute(request: HttpRequest, path: str) -> str:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can
 from core.idempotency import idempotent
-from core.viewtools import form_status, form_write, or_404
+from core.viewtools import choice_param, form_status, form_write, or_404
 from network import selectors, services
 from network.forms import (
     ActivityForm,
@@ -62,8 +62,12 @@ def activity_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_review_list(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
-    status = request.GET.get("status", Activity.Status.SUBMITTED)
-    status = status if status in Activity.Status.values else ""
+    # No filter asked for: the reviewer's queue; an empty or unknown one: all.
+    status = (
+        choice_param(request, "status", Activity.Status.values)
+        if "status" in request.GET
+        else Activity.Status.SUBMITTED
+    )
     activities = selectors.activity_list_for_actor(
         actor=actor, status=status or None, q=request.GET.get("q", "")[:100]
     ).prefetch_related("photos")

@@ -22,7 +22,7 @@ from accounts.services import audit_record
 from core.forms import add_validation_errors
 from core.idempotency import idempotent
 from core.links import site_url
-from core.viewtools import form_status, form_write, or_404
+from core.viewtools import choice_param, form_status, form_write, or_404
 from network import calendar, selectors, services, venue_code
 from network.forms import (
     EventForm,
@@ -47,8 +47,7 @@ from regions.models import Region
 
 def event_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Event.Kind.values else ""
+    kind = choice_param(request, "kind", Event.Kind.values)
     events = selectors.event_list(
         q=q, kind=kind, region_code=request.GET.get("wilayah", "")[:13]
     )

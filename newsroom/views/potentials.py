@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.viewtools import form_write
+from core.viewtools import choice_param, form_write
 from newsroom import cache, selectors, services
 from newsroom.forms import PotentialForm
 from newsroom.models import Article, Potential, PotentialCategory
@@ -56,8 +56,7 @@ def _children_with_counts(region: Region, potentials: Any) -> list[tuple[Region,
 def potential_directory(request: HttpRequest, kode: str = "") -> HttpResponse:
     """Published local-potential stories of a region (the province by default),
     of one category or all; regions beneath it with stories to drill into."""
-    category = request.GET.get("kategori", "")
-    category = category if category in PotentialCategory.values else ""
+    category = choice_param(request, "kategori", PotentialCategory.values)
     number = _page(request)
 
     def build() -> dict[str, Any]:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from accounts.permissions import can, permitted_user
-from core.viewtools import form_write, or_404
+from core.viewtools import choice_param, form_write, or_404
 from network import selectors as network
 from newsroom import selectors, services
 from newsroom.forms import (
@@ -59,8 +59,7 @@ def _author(value: str) -> dict[str, Any]:
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    status = request.GET.get("status", "")
-    status = status if status in Article.Status.values else ""
+    status = choice_param(request, "status", Article.Status.values)
     articles = selectors.articles_for_actor(actor=user, status=status)
     if not (can(user, "view", "newsroom.article") or _author_choices(user)):
         raise PermissionDenied
@@ -363,8 +362,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
         if request.htmx:  # type: ignore[attr-defined]
             return HttpResponse("")
         return redirect("newsroom:moderation")
-    status = request.GET.get("status", Comment.Status.PENDING)
-    status = status if status in Comment.Status.values else Comment.Status.PENDING
+    status = choice_param(
+        request, "status", Comment.Status.values, Comment.Status.PENDING
+    )
     comments = selectors.comments_for_moderation(actor=user, status=status)
     page = Paginator(comments, 30).get_page(request.GET.get("page"))
     return render(
