@@ -14,8 +14,8 @@ import re
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from regions.codes import subtree_q
 from regions.models import Region
-from regions.selectors import subtree_q
 
 ALL = "*"
 PROVINCE_CODE = re.compile(r"^[0-9]{2}$")

@@ -13,6 +13,8 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils.translation import gettext as _
 
 from core.geojson import rfc7946_geometry, simplify_geometry, tolerance_for_zoom
+from regions import provinces
+from regions.codes import subtree_q
 from regions.models import Region, RegionBoundary
 from regions.names import Place, Resolution, resolve
 from regions.search import alias_code, normalize, skeleton
@@ -27,13 +29,6 @@ _LEVEL_RANK = Case(
     default=Value(3),
     output_field=IntegerField(),
 )
-
-
-def subtree_q(code: str, lookup: str = "region__kode") -> Q:
-    """Records whose region code (at ``lookup``) is ``code`` or lies beneath it:
-    Kemendagri codes nest (64.02 ⊃ 64.02.06 ⊃ 64.02.06.1001).  The one place
-    that spells this out; the apps' region filters call it."""
-    return Q(**{lookup: code}) | Q(**{f"{lookup}__startswith": f"{code}."})
 
 
 #: The cache key of ``regency_choices`` (emptied by ``regions_import``).
@@ -59,15 +54,24 @@ def region_get(*, kode: str) -> Region | None:
 
 
 def region_list(
-    *, parent: str | None = None, level: str | None = None, q: str = ""
+    *,
+    parent: str | None = None,
+    level: str | None = None,
+    q: str = "",
+    served: bool = False,
 ) -> QuerySet[Region]:
-    """Regions filtered by parent code and level, searched by name.
+    """Regions filtered by parent code and level, searched by name; only those of
+    the provinces served with ``served`` (the pages and the picker; the API
+    lists the whole national reference).
 
     The search is tolerant of case, region-kind words ("Kabupaten", "Kec.") and
     spelling variants, knows local short names ("Kukar"), and falls back to a fuzzy
     comparison when nothing matches directly.
     """
     regions = Region.objects.select_related("parent")
+    if served:
+        # Before the matching: the fuzzy fallback then looks among them alone.
+        regions = regions.filter(provinces.served_q("kode"))
     if parent:
         regions = regions.filter(parent_id=parent)
     if level:
@@ -222,9 +226,11 @@ def children_with_counts(*, region: Region) -> list[tuple[Region, int]]:
 def village_resolve(*, text: str, within: str | None = None) -> Resolution:
     """The villages that a typed ``text`` names ("Ma. Aloh", "muara aloh, Muara
     Badak"), among those under ``within`` (a kabupaten or kecamatan code) when
-    given; the matching itself is regions.names, mirrored on the phone."""
+    given; the matching itself is regions.names, mirrored on the phone.  Only
+    the villages of the provinces served: a name found elsewhere in the national
+    list means no village here."""
     villages = Region.objects.filter(
-        level=Region.Level.VILLAGE, retired_at__isnull=True
+        provinces.served_q("kode"), level=Region.Level.VILLAGE, retired_at__isnull=True
     )
     if within:
         villages = villages.filter(subtree_q(within, lookup="kode"))
@@ -251,7 +257,9 @@ def village_from_text(*, text: str, within: str | None = None) -> Region:
     resolution = village_resolve(text=text, within=within)
     kode = resolution.kode or (resolution.found.kode if resolution.found else None)
     region = (
-        Region.objects.filter(kode=kode, level=Region.Level.VILLAGE)
+        Region.objects.filter(
+            provinces.served_q("kode"), kode=kode, level=Region.Level.VILLAGE
+        )
         .select_related("parent")
         .first()
         if kode

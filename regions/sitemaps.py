@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.sitemaps import Sitemap
 
+from regions import provinces
 from regions.models import Region
 
 
@@ -13,7 +14,12 @@ class RegionSitemap(Sitemap):
     limit = 5000
 
     def items(self) -> Any:
-        return Region.objects.only("kode").order_by("kode")
+        # The provinces served: the others' region pages are a 404 here.
+        return (
+            Region.objects.filter(provinces.served_q("kode"))
+            .only("kode")
+            .order_by("kode")
+        )
 
 
 SITEMAPS = {"wilayah": RegionSitemap}

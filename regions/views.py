@@ -36,10 +36,12 @@ TEMPLATES: dict[Page, str] = {
 }
 
 
-def _region_or_404(kode: str) -> Region:
-    return or_404(
-        region_get(kode=kode), _("No region has the code %(kode)s.") % {"kode": kode}
-    )
+def _region_or_404(kode: str, *, served: bool = True) -> Region:
+    """The region ``kode`` names; a 404 for an unknown code and, unless
+    ``served`` is False, for a region of a province the deployment does not
+    serve (as the other apps' pages)."""
+    found = region_get(kode=kode) if not served or provinces.is_served(kode) else None
+    return or_404(found, _("No region has the code %(kode)s.") % {"kode": kode})
 
 
 def _person_region(request: HttpRequest, province: Region) -> Region:
@@ -58,7 +60,8 @@ def home(request: HttpRequest) -> HttpResponse:
     several provinces opens on the national home instead."""
     if provinces.is_national():
         return national_home(request)
-    return _province_home(request, _region_or_404(PROVINCE_CODE))
+    # The home region, whatever SIMPUL_PROVINCES says (as before the check).
+    return _province_home(request, _region_or_404(PROVINCE_CODE, served=False))
 
 
 NATIONAL_TALLIES_SECONDS = 300
@@ -95,7 +98,7 @@ def national_home(request: HttpRequest) -> HttpResponse:
 
 def province_home(request: HttpRequest, kode: str) -> HttpResponse:
     """One served province's home, as a single-province deployment's home."""
-    province = _region_or_404(kode)
+    province = _region_or_404(kode, served=False)
     if not province.is_province or not provinces.is_served(province.kode):
         raise Http404(_("This deployment does not serve that province."))
     return _province_home(request, province)
@@ -140,7 +143,8 @@ def region_data(request: HttpRequest, kode: str) -> HttpResponse:
 
 def region_search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
-    results = list(region_list(q=q)[:20]) if len(q) >= 2 else []
+    # The regions of the provinces served: the others' pages do not exist here.
+    results = list(region_list(q=q, served=True)[:20]) if len(q) >= 2 else []
     return render(request, "regions/_search_results.html", {"results": results, "q": q})
 
 
@@ -149,7 +153,8 @@ def region_pick(request: HttpRequest) -> JsonResponse:
     field resolves back, of the levels asked for."""
     q = request.GET.get("q", "").strip()[:100]
     levels = [lv for lv in request.GET.get("levels", "").split(",") if lv]
-    results = region_list(q=q) if len(q) >= 2 else Region.objects.none()
+    # Of the provinces served only: another's region takes no record here.
+    results = region_list(q=q, served=True) if len(q) >= 2 else Region.objects.none()
     # A retired code takes no new record.
     results = results.filter(retired_at__isnull=True)
     if levels:

@@ -16,6 +16,7 @@ from connectivity.models import (
     ProgressSnapshot,
 )
 from connectivity.services._common import _audit, _require, _village
+from regions import provinces
 from regions.models import Region
 
 
@@ -97,8 +98,11 @@ def progress_snapshot_take(
 
 
 def progress_snapshots_take(*, day: dt.date | None = None) -> int:
-    """Snapshots of the province, every regency and every kecamatan."""
-    regions = Region.objects.exclude(level=Region.Level.VILLAGE)
+    """Snapshots of each province served, its regencies and its kecamatan: a
+    province of the national list that is not served has no figures here."""
+    regions = Region.objects.filter(provinces.served_q("kode")).exclude(
+        level=Region.Level.VILLAGE
+    )
     n = 0
     for region in regions:
         progress_snapshot_take(region=region, day=day)

@@ -5,6 +5,7 @@ home region as the default."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -15,7 +16,13 @@ from accounts.models import Role
 from connectivity import services
 from connectivity.models import Tower
 from regions.models import Region
-from regions.tests.kaltara import KALTARA, VILLAGE, kaltara_create
+from regions.tests.kaltara import (
+    KALTARA,
+    UNSERVED,
+    VILLAGE,
+    kaltara_create,
+    unserved_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -236,18 +243,7 @@ def test_report_form_suggests_the_villages_of_the_provinces_served(
     """The report page is kept for offline use with its village suggestions:
     those of the provinces served, not every village of the database; serving
     every province, those of the signed-in person's province."""
-    province = Region.objects.create(
-        kode="63", name="Kalimantan Selatan", level="provinsi"
-    )
-    regency = Region.objects.create(
-        kode="63.01", name="Tanah Laut", level="kabkota", parent=province
-    )
-    district = Region.objects.create(
-        kode="63.01.01", name="Takisung", level="kecamatan", parent=regency
-    )
-    Region.objects.create(
-        kode="63.01.01.2001", name="Desa Kalsel", level="desa_kel", parent=district
-    )
+    unserved_create()
 
     def suggested() -> set[str]:
         page = client.get("/sinyal/lapor/").content.decode()
@@ -258,3 +254,21 @@ def test_report_form_suggests_the_villages_of_the_provinces_served(
     assert suggested() == set()
     client.force_login(make_user(Role.REGENCY_ADMIN, "65.01"))
     assert suggested() == {"65"}
+
+
+def test_snapshots_are_taken_of_the_provinces_served_alone() -> None:
+    """The daily snapshots covered every region of the database, a province of
+    the national list that is not served included."""
+    from connectivity.models import ProgressSnapshot
+
+    kaltara_create()
+    unserved_create()
+    day = dt.date(2026, 1, 5)
+    n = services.progress_snapshots_take(day=day)
+    taken = set(
+        ProgressSnapshot.objects.filter(day=day).values_list("region_id", flat=True)
+    )
+    assert n == len(taken)
+    assert {"64", "64.02", "64.02.12", KALTARA, "65.01.01"} <= taken
+    assert not {k for k in taken if k.startswith(UNSERVED)}
+    assert not {k for k in taken if k.count(".") == 3}  # no village

@@ -39,6 +39,30 @@ def kaltara_create() -> Region:
     return Region.objects.get(kode=KALTARA)
 
 
+# A province the test deployments never serve: Kalimantan Selatan (63), one
+# region of each level, whose village's name is found in no served province.
+UNSERVED = "63"
+UNSERVED_VILLAGE = "63.01.01.2001"
+UNSERVED_VILLAGE_NAME = "Desa Kalsel"
+
+
+def unserved_create() -> Region:
+    """Kalimantan Selatan with one regency, district and village; returns the
+    village."""
+    rows = [
+        (UNSERVED, "Kalimantan Selatan", Region.Level.PROVINCE),
+        ("63.01", "Tanah Laut", Region.Level.REGENCY),
+        ("63.01.01", "Takisung", Region.Level.DISTRICT),
+        (UNSERVED_VILLAGE, UNSERVED_VILLAGE_NAME, Region.Level.VILLAGE),
+    ]
+    for kode, name, level in rows:
+        parent = kode.rsplit(".", 1)[0] if "." in kode else None
+        Region.objects.update_or_create(
+            kode=kode, defaults={"name": name, "level": level, "parent_id": parent}
+        )
+    return Region.objects.get(kode=UNSERVED_VILLAGE)
+
+
 def staff_of_each_province(make_user: Any, role: str, title: str) -> dict[str, Any]:
     """One account of ``role`` in each province, by province code: "<title> Kaltim"
     at 64 and "<title> Kaltara" at 65 (``make_user`` is the root conftest's)."""

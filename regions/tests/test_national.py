@@ -45,7 +45,10 @@ def run_import(folder: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def aceh(kaltim: None, tmp_path: Path) -> Region:
+def aceh(kaltim: None, tmp_path: Path, settings) -> Region:
+    """Aceh's slice, on a deployment serving every province: a province not
+    served has no pages (regions.provinces)."""
+    settings.PROVINCES = ["*"]
     run_import(write_national(tmp_path / "aceh", SLICE))
     return Region.objects.get(kode="11")
 

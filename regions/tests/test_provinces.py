@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from network import services as network_services
 from network.models import Kim
 from regions import provinces
 from regions.checks import provinces_check
 from regions.models import Region
-from regions.tests.kaltara import KALTARA, VILLAGE, kaltara_create
+from regions.selectors import VillageNotFound, village_from_text, village_resolve
+from regions.tests.kaltara import (
+    KALTARA,
+    UNSERVED,
+    UNSERVED_VILLAGE,
+    UNSERVED_VILLAGE_NAME,
+    VILLAGE,
+    kaltara_create,
+    unserved_create,
+)
 
 pytestmark = pytest.mark.django_db
 NATIONAL = override_settings(PROVINCES=["64", "65"])
@@ -198,3 +208,74 @@ def test_a_province_home_names_its_own_province_and_feed(
 def test_the_single_province_home_keeps_the_sites_feed(client: Client) -> None:
     html = client.get("/provinsi/64/").content.decode()
     assert 'type="application/rss+xml"' in html and 'href="/kabar/rss/"' in html
+
+
+@pytest.mark.usefixtures("two_provinces")
+def test_typed_village_names_resolve_in_the_provinces_served_alone(settings) -> None:
+    """A name (or a code) of a village in a province not served named that
+    village: every village of the database was searched."""
+    unserved_create()
+    assert village_from_text(text="Malinau Hulu").kode == VILLAGE
+    assert village_from_text(text="Muara Aloh").kode == "64.02.01.2003"
+    assert village_resolve(text=UNSERVED_VILLAGE_NAME).matches == []
+    for text in (UNSERVED_VILLAGE_NAME, "kalsel", UNSERVED_VILLAGE):
+        with pytest.raises(VillageNotFound):
+            village_from_text(text=text)
+    settings.PROVINCES = ["*"]
+    assert village_from_text(text="kalsel").kode == UNSERVED_VILLAGE
+    assert village_from_text(text=UNSERVED_VILLAGE).kode == UNSERVED_VILLAGE
+
+
+@pytest.mark.usefixtures("two_provinces")
+def test_picker_and_search_suggest_the_provinces_served_alone(
+    client: Client, settings
+) -> None:
+    unserved_create()
+
+    def picked(q: str) -> list[str]:
+        return client.get(reverse("regions:pick"), {"q": q}).json()["results"]
+
+    def searched(q: str) -> str:
+        return client.get(reverse("regions:search"), {"q": q}).content.decode()
+
+    assert any(VILLAGE in label for label in picked("Malinau Hulu"))
+    assert any("64.02.01.2003" in label for label in picked("Muara Aloh"))
+    for q in (UNSERVED_VILLAGE_NAME, "Takisung", "Tanah Laut"):
+        assert picked(q) == [], q
+        assert 'href="/wilayah/63' not in searched(q), q
+    assert f'href="/wilayah/{VILLAGE}/"' in searched("Malinau")
+    settings.PROVINCES = ["*"]
+    assert any(UNSERVED_VILLAGE in label for label in picked("kalsel"))
+    assert 'href="/wilayah/63.01.01/"' in searched("Takisung")
+
+
+@pytest.mark.parametrize("name", ["regions:detail", "regions:data", "regions:map_data"])
+def test_region_pages_of_a_province_not_served_are_absent(
+    client: Client, kaltara: Region, settings, name: str
+) -> None:
+    """The province home said "not served" while its regions' pages opened."""
+    unserved_create()
+
+    def status(kode: str) -> int:
+        return client.get(reverse(name, args=[kode])).status_code
+
+    # One province served (the default): the others' regions are absent.
+    assert status("64.02") == 200
+    assert status(KALTARA) == 404 and status(VILLAGE) == 404
+    settings.PROVINCES = ["64", KALTARA]
+    for kode in ("64", "64.02.01.2003", KALTARA, "65.01", VILLAGE):
+        assert status(kode) == 200, kode
+    for kode in (UNSERVED, "63.01", "63.01.01", UNSERVED_VILLAGE):
+        assert status(kode) == 404, kode
+    settings.PROVINCES = ["*"]
+    assert status(UNSERVED_VILLAGE) == 200
+
+
+@pytest.mark.usefixtures("two_provinces")
+def test_sitemap_lists_the_regions_of_the_provinces_served() -> None:
+    from regions.sitemaps import RegionSitemap
+
+    unserved_create()
+    listed = {r.kode for r in RegionSitemap().items()}
+    assert {"64.02", KALTARA, VILLAGE} <= listed
+    assert not {k for k in listed if k.startswith(UNSERVED)}
