@@ -515,9 +515,16 @@ def _tip_link_read_later(tip_id: int) -> None:
 
 @transaction.atomic
 def tipster_set_region(*, channel: str, contact: str, query: str) -> Region | None:
+    from regions import provinces
     from regions.selectors import region_list
 
-    region = region_list(level=Region.Level.REGENCY, q=query[:100]).first()
+    # Matched among every regency, then kept to the provinces served: a close
+    # spelling of a served one must not stand for a regency elsewhere.
+    region = (
+        region_list(level=Region.Level.REGENCY, q=query[:100])
+        .filter(provinces.served_q("kode"))
+        .first()
+    )
     if region is None:
         return None
     tipster = tipster_get_or_create(channel=channel, contact=contact)

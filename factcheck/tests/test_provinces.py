@@ -210,3 +210,15 @@ def test_withdrawn_fact_checks_on_the_desk_stay_in_province(
         assert withdrawn[own].title in html
         assert withdrawn["all"].title in html
         assert withdrawn[other].title not in html
+
+
+def test_a_tipster_chooses_a_regency_of_the_provinces_served() -> None:
+    """``/wilayah`` on the bot: a regency of a province not served is not found
+    (its desk is not here), one of a province served is kept."""
+    from regions.tests.kaltara import unserved_create
+
+    unserved_create()
+    ask = {"channel": Channel.TELEGRAM, "contact": "4242"}
+    assert services.tipster_set_region(**ask, query="Tanah Laut") is None
+    found = services.tipster_set_region(**ask, query="Malinau")
+    assert found is not None and found.kode == REGENCY
