@@ -15,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from regions import provinces
 from regions.models import Region
 from regions.names import Place, resolve
 from regions.selectors import region_list
@@ -178,7 +179,10 @@ class RegionField(forms.Field):
 
     @property
     def queryset(self) -> QuerySet[Region]:
+        # Only the provinces served: a form never takes a region of another
+        # deployment's province (nor reads the whole country to match a name).
         regions = self._queryset if self._queryset is not None else Region.objects.all()
+        regions = regions.filter(provinces.served_q("kode"))
         return regions.filter(level__in=self.levels) if self.levels else regions
 
     @queryset.setter

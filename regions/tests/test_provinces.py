@@ -279,3 +279,23 @@ def test_sitemap_lists_the_regions_of_the_provinces_served() -> None:
     listed = {r.kode for r in RegionSitemap().items()}
     assert {"64.02", KALTARA, VILLAGE} <= listed
     assert not {k for k in listed if k.startswith(UNSERVED)}
+
+
+def test_region_fields_take_a_region_of_the_provinces_served_alone(
+    kaltara: Region,
+) -> None:
+    """A form's region box: a province not served is out of reach, by code or
+    by name, even where the form gives no queryset of its own."""
+    from django import forms as django_forms
+
+    from regions.forms import RegionField
+
+    unserved_create()
+    field = RegionField(levels=[Region.Level.VILLAGE])
+    with NATIONAL:
+        assert field.clean(VILLAGE).kode == VILLAGE
+        for typed in (UNSERVED_VILLAGE, UNSERVED_VILLAGE_NAME):
+            with pytest.raises(django_forms.ValidationError):
+                field.clean(typed)
+    with override_settings(PROVINCES=["*"]):
+        assert field.clean(UNSERVED_VILLAGE).kode == UNSERVED_VILLAGE
