@@ -7,11 +7,13 @@ person again without keeping the number in clear.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
 from functools import lru_cache
 
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -60,6 +62,27 @@ def normalize(channel: str, raw: str) -> str:
 @lru_cache(maxsize=4)
 def _key(secret: str) -> bytes:
     return hashlib.sha256(f"simpul.channels.hash:{secret}".encode()).digest()
+
+
+@lru_cache(maxsize=4)
+def _fernet(secret: str) -> Fernet:
+    digest = hashlib.sha256(f"simpul.channels.seal:{secret}".encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def seal(address: str) -> str:
+    """``address`` encrypted (Fernet, key derived from ``SECRET_KEY``), for a
+    link that must act on it without showing it: the email's unsubscribe link
+    carries the address only so, for the person's erasure request."""
+    return _fernet(settings.SECRET_KEY).encrypt(address.encode()).decode()
+
+
+def unseal(sealed: str) -> str:
+    """The address of ``seal``; "" when the text was not sealed here."""
+    try:
+        return _fernet(settings.SECRET_KEY).decrypt(sealed.encode()).decode()
+    except (InvalidToken, ValueError):
+        return ""
 
 
 def address_hash(channel: str, address: str) -> str:

@@ -356,8 +356,13 @@ def _window_open(row: OutboxMessage, now: datetime) -> bool:
     ).exists()
 
 
-def unsubscribe_url(channel: str, address_hash: str) -> str:
-    token = signing.dumps({"c": channel, "h": address_hash}, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_url(channel: str, address_hash: str, address: str = "") -> str:
+    """The email's link: stops by the hash; with ``address`` (sealed, never in
+    clear) the page also offers to erase what is kept about it."""
+    data = {"c": channel, "h": address_hash}
+    if address:
+        data["a"] = addresses.seal(address)
+    token = signing.dumps(data, salt=UNSUBSCRIBE_SALT)
     return site_url(reverse("channels:unsubscribe", args=[token]))
 
 
@@ -372,7 +377,7 @@ def outgoing(row: OutboxMessage, *, window_open: bool = True) -> Outgoing:
         parameters=[str(p) for p in row.parameters or []],
         interactive=row.interactive,
         window_open=window_open,
-        unsubscribe_url=unsubscribe_url(row.channel, row.address_hash)
+        unsubscribe_url=unsubscribe_url(row.channel, row.address_hash, row.to)
         if row.channel == Channel.EMAIL
         else "",
         reference=str(row.pk),

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from channels import inbound, services
+from channels import addresses, inbound, services
 from channels.models import Channel
 
 log = logging.getLogger(__name__)
@@ -163,11 +163,14 @@ def sms_hook(request: HttpRequest) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link of every email. GET asks (mail scanners open links); POST stops
-    (the page's button, and RFC 8058 one-click from the mail client)."""
+    (the page's button, and RFC 8058 one-click from the mail client). A link
+    that carries the sealed address also offers erasure ("erase" in the POST:
+    only the page's own button, never the one-click)."""
     try:
         data = signing.loads(token, salt=services.UNSUBSCRIBE_SALT)
         channel, digest = str(data["c"]), str(data["h"])
-    except (signing.BadSignature, KeyError, TypeError):
+        address = addresses.unseal(str(data.get("a", "")))
+    except (signing.BadSignature, KeyError, TypeError, AttributeError):
         return render(
             request, "channels/unsubscribe.html", {"invalid": True}, status=400
         )
@@ -175,10 +178,20 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "channels/unsubscribe.html", {"invalid": True}, status=400
         )
-    done = False
+    if address and addresses.address_hash(channel, address) != digest:
+        address = ""  # sealed for another address: offer the stop alone
+    done = erased = False
     if request.method == "POST":
-        services.consent_opt_out_by_hash(
-            channel=channel, address_hash=digest, source="unsubscribe_link"
-        )
+        if address and request.POST.get("erase"):
+            services.address_erase(channel=channel, address=address)
+            erased = True
+        else:
+            services.consent_opt_out_by_hash(
+                channel=channel, address_hash=digest, source="unsubscribe_link"
+            )
         done = True
-    return render(request, "channels/unsubscribe.html", {"done": done})
+    return render(
+        request,
+        "channels/unsubscribe.html",
+        {"done": done, "erased": erased, "may_erase": bool(address)},
+    )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from channels import routes, services
+from channels import addresses, routes, services
 from channels.models import Consent, OutboxMessage
 from channels.senders import Outgoing, Sender, WhatsAppSender
 
@@ -300,6 +301,45 @@ def test_email_gets_a_working_unsubscribe_link(mail, client) -> None:
     assert consent.opted_out_source == "unsubscribe_link"
     assert send(channel="email", to="ani@example.org", dedupe_key="k2").status == S.HELD
     assert client.get("/berhenti/forged/").status_code == 400
+
+
+def test_the_email_link_offers_erasure_of_its_own_address(mail, client) -> None:
+    """The link carries the address sealed (never in clear); its page's second
+    button erases, the first and the mail client's one-click only stop."""
+    erased = []
+
+    def erase(*, channel: str, address: str) -> int:
+        erased.append((channel, address))
+        return 1
+
+    routes.register_data_provider(
+        "newsroom", summary=lambda channel, address: [], erase=erase
+    )
+    send(channel="email", to="Ani@Example.org", subject="Kabar", body="Isi")
+    services.outbox_send_due(channel="email")
+    link = mail[0].extra_headers["List-Unsubscribe"].strip("<>")
+    assert "ani" not in link.lower()
+    path = link.removeprefix("http://testserver")
+    assert 'name="erase"' in client.get(path).content.decode()
+    client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert erased == [] and Consent.objects.get().erased_at is None
+    page = client.post(path, {"erase": "1"}).content.decode()
+    assert "dihapus" in page
+    assert erased == [("email", "ani@example.org")]
+    assert Consent.objects.get().erased_at is not None
+    assert OutboxMessage.objects.get().to == ""
+    # A token whose sealed address is not the hashed one offers the stop alone.
+    other = signing.dumps(
+        {
+            "c": "email",
+            "h": addresses.address_hash("email", "ani@example.org"),
+            "a": addresses.seal("budi@example.org"),
+        },
+        salt=services.UNSUBSCRIBE_SALT,
+    )
+    assert 'name="erase"' not in client.get(f"/berhenti/{other}/").content.decode()
+    client.post(f"/berhenti/{other}/", {"erase": "1"})
+    assert erased == [("email", "ani@example.org")]
 
 
 def test_erase_removes_content_and_asks_the_apps() -> None:

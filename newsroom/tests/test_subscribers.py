@@ -95,3 +95,20 @@ def test_hapus_leaves_no_row_that_names_the_number(reached, client, post_hook) -
     # The erasure is confirmed to the number (channels' reply, sent before the
     # content of that reply is itself erased from the outbox row).
     assert "dihapus" in reached.whatsapp.bodies("/messages")[-1]["text"]["body"]
+
+
+def test_the_email_link_erases_the_subscription(
+    channel_settings, published, editor, client, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    services.subscriber_create(
+        channel="email",
+        email="siti@example.org",
+        region=Region.objects.get(kode="64.02"),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        story_disseminate(editor, published, ["email"])
+    link = channel_settings.mail[0].extra_headers["List-Unsubscribe"].strip("<>")
+    client.post(link.removeprefix("http://testserver"), {"erase": "1"})
+    assert not Subscriber.objects.exists()
+    assert Delivery.objects.get().address == ""
+    assert not OutboxMessage.objects.filter(to__contains="siti").exists()
