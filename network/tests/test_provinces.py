@@ -388,15 +388,20 @@ def test_an_event_sign_up_never_links_another_provinces_member(
             actor=None, event=event, full_name="Lagi", phone=kaltim_person.phone
         )
     assert event.participants.count() == 1
-    second = services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
-        title="Pelatihan Kaltara kedua",
-        region=event.region,
-        organiser_region=event.organiser_region,
-        venue="Aula",
-        starts_at=event.starts_at,
-    )
+
+    def another(title: str) -> Event:
+        """Another training of the same Kaltara office, on the same day."""
+        return services.event_create(
+            actor=None,
+            kind=Event.Kind.TRAINING,
+            title=title,
+            region=event.region,
+            organiser_region=event.organiser_region,
+            venue="Aula",
+            starts_at=event.starts_at,
+        )
+
+    second = another("Pelatihan Kaltara kedua")
     staff = services.participant_register(
         actor=kaltara_side.admin,
         event=second,
@@ -418,15 +423,7 @@ def test_an_event_sign_up_never_links_another_provinces_member(
     # Someone who is a member in Kaltara too is one person: linked as before;
     # a Kaltara member on a Kaltim event is kept apart the same way.
     Membership.objects.create(kim=kaltara_side.kim, person=kaltim_person)
-    third = services.event_create(
-        actor=None,
-        kind=Event.Kind.TRAINING,
-        title="Pelatihan Kaltara ketiga",
-        region=event.region,
-        organiser_region=event.organiser_region,
-        venue="Aula",
-        starts_at=event.starts_at,
-    )
+    third = another("Pelatihan Kaltara ketiga")
     both = services.participant_register(
         actor=kaltara_side.admin, event=third, full_name="X", phone=kaltim_person.phone
     )
