@@ -68,6 +68,3 @@ def _editor(request: HttpRequest, kode: str | None, action: str, resource: str) 
     if not can(user, action, resource, region_code=kode):
         raise PermissionDenied
     return user
-
-
-# --- public pages -------------------------------------------------------------

@@ -65,7 +65,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-# --- staff and KIM ------------------------------------------------------------
+# --- staff: programme forms -----------------------------------------------------
 
 
 def _programme_write(

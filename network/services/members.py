@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import AuditEntry, User
-from accounts.services import audit_record, audited_create, audited_update
+from accounts.services import audit_record, audited_create
 from network.models import (
     Kim,
     Membership,
@@ -301,15 +301,19 @@ def phone_erase(*, channel: str, address: str) -> int:
     if channel not in PHONE_CHANNELS or not address:
         return 0
     erased = 0
-    for person in Person.objects.filter(phone=address):
-        person.phone = None
-        audited_update(
-            None,
-            person,
-            changes={"phone": ["…", "…"]},
+    # One person at most (phones are unique). Updated without validating the
+    # whole record: an old record's other field must never block an erasure.
+    person = Person.objects.filter(phone=address).first()
+    if person is not None:
+        Person.objects.filter(pk=person.pk).update(phone=None)
+        audit_record(
+            actor=None,
+            action=AuditEntry.Action.UPDATE,
+            obj=person,
             object_repr=_("person #%(pk)s") % {"pk": person.pk},
+            changes={"phone": ["…", "…"]},
         )
-        erased += 1
+        erased = 1
     return erased + Participant.objects.filter(contact_phone=address).update(
         contact_phone=""
     )

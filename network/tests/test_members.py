@@ -43,6 +43,8 @@ def test_summary_names_kims_boards_and_sign_ups(records) -> None:  # type: ignor
 
 
 def test_erase_takes_the_number_off_every_record(records) -> None:  # type: ignore[no-untyped-def]
+    # An old record that no longer validates (here its email) is erased anyway.
+    Person.objects.filter(pk=records.pk).update(email="bukan-email")
     assert services.phone_erase(channel="sms", address=PHONE) == 2
     records.refresh_from_db()
     assert records.phone is None and records.memberships.count() == 1
